@@ -1,0 +1,21 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import Length, Optional, ValidationError
+
+
+class TopicTextsForm(FlaskForm):
+    """Both languages of a topic's texts; a consultation may leave one language empty."""
+
+    title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=400)])
+    title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=400)])
+    summary_fr = TextAreaField(_l("Summary in French"), validators=[Optional(), Length(max=5000)])
+    summary_en = TextAreaField(_l("Summary in English"), validators=[Optional(), Length(max=5000)])
+    body_fr = TextAreaField(_l("Text in French"), validators=[Optional(), Length(max=50000)],
+                            description=_l("Plain text. Leave a blank line between paragraphs."))
+    body_en = TextAreaField(_l("Text in English"), validators=[Optional(), Length(max=50000)],
+                            description=_l("Plain text. Leave a blank line between paragraphs."))
+
+    def validate_title_fr(self, field):
+        if not (field.data or "").strip() and not (self.title_en.data or "").strip():
+            raise ValidationError(_l("Give a title in at least one language."))

@@ -1,0 +1,157 @@
+"""`flask --app wsgi consult ...` commands. They call the same services as the views."""
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from flask.cli import AppGroup
+from flask_babel import gettext as _
+
+from .auth.passwords import MIN_LENGTH
+from .auth.services import create_or_update_staff, generate_password
+from .extensions import db
+from .models import ROLES
+from .structure.exporter import export_json
+from .structure.importer import import_structure, load_file
+from .structure.validation import StructureError
+
+consult = AppGroup("consult", help="Manage consultations, staff and demo data.")
+
+DEMO_FILE = "demo-consultation.json"
+DEMO_STAFF = {
+    "admin@example.org": ["admin"],
+    "organizer@example.org": ["organizer"],
+    "analyst@example.org": ["analyst"],
+    "coordinator@example.org": ["coordinator"],
+}
+
+
+def _import_or_exit(document: dict, source: str, prune: bool = False):
+    try:
+        report = import_structure(document, source=source, prune=prune)
+    except StructureError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"{error.source}: {problem}", err=True)
+        click.echo(_("Nothing was imported."), err=True)
+        sys.exit(1)
+    db.session.commit()
+    return report
+
+
+def _echo_report(report):
+    counts = report.counts
+    verb = _("Created") if report.created else _("Updated")
+    click.echo(_("%(verb)s consultation “%(slug)s”: %(sections)s sections, %(axes)s axes, %(orientations)s "
+                 "orientations, %(themes)s themes, %(targets)s change targets.",
+                 verb=verb, slug=report.consultation.slug, sections=counts["section"], axes=counts["axis"],
+                 orientations=counts["orientation"], themes=counts["themes"], targets=counts["change_targets"]))
+    for label in report.kept_absent:
+        click.echo(_("Kept (not in the file; use --prune to remove): %(label)s", label=label))
+    for label in report.pruned:
+        click.echo(_("Removed: %(label)s", label=label))
+
+
+@consult.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--prune", is_flag=True, help="Remove topics, themes, change targets and tracks absent from the file.")
+def import_command(path: Path, prune: bool):
+    """Create or update a consultation from a structure file (JSON)."""
+    try:
+        document = load_file(path)
+    except StructureError as error:
+        for problem in error.problems:
+            click.echo(f"{error.source}: {problem}", err=True)
+        click.echo(_("Nothing was imported."), err=True)
+        sys.exit(1)
+    _echo_report(_import_or_exit(document, str(path), prune))
+
+
+@consult.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; standard output when omitted.")
+def export_command(slug: str, output: Path | None):
+    """Write a consultation's structure in the import format."""
+    text = export_json(slug)
+    if text is None:
+        click.echo(_("No consultation has the slug “%(slug)s”.", slug=slug), err=True)
+        sys.exit(1)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(_("Written to %(path)s", path=output), err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def demo_document(now: datetime) -> dict:
+    """The shipped demo, with its six weeks moved so that it is open today."""
+    document = json.loads(resources.files("consult.data").joinpath(DEMO_FILE).read_text("utf-8"))
+    start = (now - timedelta(days=7)).date()
+    shift = start - datetime.fromisoformat(document["opens_at"]).date()
+
+    def moved(value: str) -> str:
+        return (datetime.fromisoformat(value).date() + shift).isoformat()
+
+    for item in [document, *document.get("channels", [])]:
+        for name in ("opens_at", "closes_at", "retention_until"):
+            if name in item:
+                item[name] = moved(item[name][:10])
+    return document
+
+
+@consult.command("seed-demo")
+@click.option("--staff/--no-staff", default=True, help="Also create the demo staff accounts (one per role).")
+@click.option("--keep-dates", is_flag=True, help="Keep the 2025 dates instead of opening the demo today.")
+def seed_demo(staff: bool, keep_dates: bool):
+    """Load the demo consultation (2025 Québec primary-care policy) and demo staff accounts."""
+    now = datetime.now(timezone.utc)
+    document = demo_document(now)
+    if keep_dates:
+        document = json.loads(resources.files("consult.data").joinpath(DEMO_FILE).read_text("utf-8"))
+    _echo_report(_import_or_exit(document, DEMO_FILE))
+    if not staff:
+        return
+    lines = []
+    for email, roles in DEMO_STAFF.items():
+        password = generate_password()
+        create_or_update_staff(email, roles, password, name=email.split("@")[0].capitalize(), actor_label="seed-demo")
+        lines.append(f"  {email:<26} {password:<22} {', '.join(roles)}")
+    db.session.commit()
+    click.echo(_("Demo staff accounts (passwords are new each time the demo is loaded):"))
+    click.echo("\n".join(lines))
+
+
+@consult.command("create-staff")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
+              help="Role to grant; repeat for several.")
+@click.option("--name", default="", help="Name shown in the staff area.")
+@click.option("--password", envvar="CONSULT_STAFF_PASSWORD", default=None,
+              help="Password (or the CONSULT_STAFF_PASSWORD variable); asked for when omitted.")
+def create_staff(email: str, roles: tuple[str, ...], name: str, password: str | None):
+    """Create a staff account, or add roles to an existing one and reset its password."""
+    if password is None:
+        if sys.stdin.isatty():
+            password = click.prompt(_("Password (at least %(min)s characters)", min=MIN_LENGTH),
+                                    hide_input=True, confirmation_prompt=True)
+        else:
+            password = generate_password()
+            click.echo(_("Generated password: %(password)s", password=password))
+    try:
+        user, created = create_or_update_staff(email, list(roles), password, name=name)
+    except ValueError as error:
+        db.session.rollback()
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    db.session.commit()
+    message = _("Created %(email)s with roles: %(roles)s") if created else _("Updated %(email)s, roles: %(roles)s")
+    click.echo(message % {"email": user.email, "roles": ", ".join(sorted(user.roles))})
+
+
+def init_app(app):
+    app.cli.add_command(consult)
+

@@ -1,0 +1,83 @@
+"""Settings read from the environment, with defaults that are safe to run locally."""
+import os
+import secrets
+from pathlib import Path
+
+ENVIRONMENTS = ("production", "development", "testing")
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the environment cannot yield a safe configuration."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _dev_secret_key(instance_path: Path) -> str:
+    # A generated key kept on disk means sessions survive restarts in development
+    # without anyone ever committing or sharing a key.
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _database_url(raw: str | None, instance_path: Path) -> str:
+    if raw:
+        # Heroku-style URLs name the driver "postgres"; SQLAlchemy wants psycopg 3.
+        if raw.startswith("postgres://"):
+            raw = "postgresql+psycopg://" + raw[len("postgres://"):]
+        elif raw.startswith("postgresql://"):
+            raw = "postgresql+psycopg://" + raw[len("postgresql://"):]
+        return raw
+    instance_path.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance_path / 'consult.db'}"
+
+
+def load_config(instance_path: str, environ=os.environ) -> dict:
+    env = environ.get("CONSULT_ENV", "production").strip().lower()
+    if env not in ENVIRONMENTS:
+        raise ConfigError(f"CONSULT_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    instance = Path(instance_path)
+    secret_key = environ.get("SECRET_KEY")
+    if not secret_key:
+        if env == "production":
+            raise ConfigError(
+                "SECRET_KEY must be set in production (for example: "
+                "python -c 'import secrets; print(secrets.token_hex(32))')"
+            )
+        secret_key = _dev_secret_key(instance)
+    secure_cookies = _bool(environ.get("SESSION_COOKIE_SECURE"), env == "production")
+    return {
+        "CONSULT_ENV": env,
+        "TESTING": env == "testing",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _database_url(environ.get("DATABASE_URL"), instance),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": int(environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
+        "LOCALE_COOKIE_SECURE": secure_cookies,
+        "WTF_CSRF_TIME_LIMIT": None,  # tied to the session instead, which expires
+        "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        "RATELIMIT_ENABLED": _bool(environ.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        "BABEL_DEFAULT_LOCALE": "fr",
+        "BABEL_DEFAULT_TIMEZONE": "America/Montreal",
+        "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
+        "SITE_NAME": environ.get("SITE_NAME", "consult"),
+    }

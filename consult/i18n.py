@@ -1,0 +1,92 @@
+"""Interface language selection and bilingual content fields."""
+import os
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import current_app, g, has_request_context, request
+from flask_babel import get_locale, lazy_gettext as _l
+from markupsafe import Markup, escape
+
+LANGUAGES = ("fr", "en")
+DEFAULT_LANGUAGE = "fr"
+LOCALE_COOKIE = "lang"
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+# Shown after a text that is only available in another language.
+ONLY_IN = {"fr": _l("Available in French only"), "en": _l("Available in English only")}
+
+
+def select_locale() -> str:
+    if not has_request_context():
+        # Command-line output follows the operator's environment, French by default.
+        system = (os.environ.get("CONSULT_LANG") or os.environ.get("LANG") or "")[:2]
+        return system if system in LANGUAGES else DEFAULT_LANGUAGE
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        g.locale_from_query = asked
+        return asked
+    remembered = request.cookies.get(LOCALE_COOKIE)
+    if remembered in LANGUAGES:
+        return remembered
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def remember_locale(response):
+    """Keep the language picked with ?lang= for the next visits."""
+    chosen = g.get("locale_from_query")
+    if chosen and request.cookies.get(LOCALE_COOKIE) != chosen:
+        response.set_cookie(
+            LOCALE_COOKIE,
+            chosen,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["LOCALE_COOKIE_SECURE"],
+        )
+    return response
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A content field in the language shown, and whether it is a fallback."""
+
+    text: str
+    lang: str
+    fallback: bool
+
+    def __bool__(self):
+        return bool(self.text)
+
+    def __str__(self):
+        return self.text
+
+    def __html__(self):
+        if not self.fallback:
+            return str(escape(self.text))
+        return str(
+            Markup('<span lang="{lang}">{text}</span> <span class="fallback-note">({note})</span>').format(
+                lang=self.lang, text=self.text, note=ONLY_IN[self.lang]
+            )
+        )
+
+
+def localized(obj, field: str, lang: str | None = None) -> Localized:
+    """Return obj.<field>_<lang>, falling back to the other language when empty."""
+    lang = lang or current_language()
+    order = [lang] + [other for other in LANGUAGES if other != lang]
+    for candidate in order:
+        value = getattr(obj, f"{field}_{candidate}", None)
+        if value:
+            return Localized(value, candidate, candidate != lang)
+    return Localized("", lang, False)
+
+
+def url_for_language(lang: str) -> str:
+    """The current URL with ?lang= set, keeping every other query argument."""
+    pairs = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    pairs.append(("lang", lang))
+    return f"{request.path}?{urlencode(pairs)}"

@@ -1,0 +1,93 @@
+"""Read-side queries for the public pages."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import Consultation, Topic
+
+# Which view takes part through a channel; a channel whose view is not installed is described, not linked.
+CHANNEL_ENDPOINTS = {
+    "forums": "forums.index",
+    "questionnaire": "questionnaires.start",
+    "submissions": "submissions.new",
+}
+
+
+@dataclass
+class ConsultationListing:
+    open: list[Consultation]
+    upcoming: list[Consultation]
+    past: list[Consultation]
+
+
+def list_consultations(now: datetime) -> ConsultationListing:
+    consultations = db.session.scalars(
+        select(Consultation).where(Consultation.status != "draft").order_by(Consultation.opens_at.desc())
+    ).all()
+    listing = ConsultationListing([], [], [])
+    for consultation in consultations:
+        if consultation.is_open(now):
+            listing.open.append(consultation)
+        elif consultation.status == "open" and consultation.opens_at and now < consultation.opens_at:
+            listing.upcoming.append(consultation)
+        else:
+            listing.past.append(consultation)
+    return listing
+
+
+def get_public_consultation(slug: str) -> Consultation:
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None or not consultation.is_public:
+        abort(404)
+    return consultation
+
+
+@dataclass
+class Tree:
+    """The whole policy tree loaded in three queries, with navigation helpers."""
+
+    roots: list[Topic]
+    by_code: dict[str, Topic]
+    reading_order: list[Topic]
+
+    def neighbours(self, topic: Topic) -> tuple[Topic | None, Topic | None]:
+        index = self.reading_order.index(topic)
+        before = self.reading_order[index - 1] if index > 0 else None
+        after = self.reading_order[index + 1] if index + 1 < len(self.reading_order) else None
+        return before, after
+
+    @property
+    def axes(self) -> list[Topic]:
+        return [topic for topic in self.roots if topic.kind == "axis"]
+
+    @property
+    def sections(self) -> list[Topic]:
+        return [topic for topic in self.roots if topic.kind == "section"]
+
+
+def load_tree(consultation: Consultation) -> Tree:
+    topics = db.session.scalars(
+        select(Topic)
+        .where(Topic.consultation_id == consultation.id)
+        .options(selectinload(Topic.themes), selectinload(Topic.change_targets), selectinload(Topic.children))
+        .order_by(Topic.position)
+    ).all()
+    roots = [topic for topic in topics if topic.parent_id is None]
+    order: list[Topic] = []
+
+    def walk(nodes):
+        for node in nodes:
+            order.append(node)
+            walk(node.children)
+
+    walk(roots)
+    return Tree(roots=roots, by_code={topic.code: topic for topic in topics}, reading_order=order)
+
+
+def channel_view(kind: str, view_functions) -> str | None:
+    endpoint = CHANNEL_ENDPOINTS.get(kind)
+    return endpoint if endpoint in view_functions else None

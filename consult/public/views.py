@@ -1,0 +1,57 @@
+from flask import abort, current_app, g, jsonify, render_template
+from sqlalchemy import text
+
+from ..extensions import db
+from . import bp, services
+
+
+@bp.get("/")
+def home():
+    return render_template("public/home.html", listing=services.list_consultations(g.now))
+
+
+@bp.get("/consultations/<slug>/")
+def consultation(slug):
+    item = services.get_public_consultation(slug)
+    channels = [
+        (channel, channel.state(g.now), services.channel_view(channel.kind, current_app.view_functions))
+        for channel in item.channels
+    ]
+    tree = services.load_tree(item)
+    return render_template("public/consultation.html", consultation=item, channels=channels, tree=tree)
+
+
+@bp.get("/consultations/<slug>/proposal/")
+def proposal(slug):
+    item = services.get_public_consultation(slug)
+    return render_template("public/proposal.html", consultation=item, tree=services.load_tree(item))
+
+
+@bp.get("/consultations/<slug>/proposal/<code>")
+def topic(slug, code):
+    item = services.get_public_consultation(slug)
+    tree = services.load_tree(item)
+    node = tree.by_code.get(code)
+    if node is None:
+        abort(404)
+    previous, following = tree.neighbours(node)
+    return render_template("public/topic.html", consultation=item, tree=tree, topic=node,
+                           previous=previous, following=following)
+
+
+@bp.get("/consultations/<slug>/synoptic")
+def synoptic(slug):
+    item = services.get_public_consultation(slug)
+    return render_template("public/synoptic.html", consultation=item, tree=services.load_tree(item))
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except Exception as error:  # noqa: BLE001 - any failure means the database is unusable
+        current_app.logger.warning("health check: database unavailable: %s", error)
+        db.session.rollback()
+        return jsonify(status="error", database="unavailable"), 503
+    return jsonify(status="ok", database=database, dialect=db.engine.dialect.name)

@@ -1,0 +1,1 @@
+"""A consultation's structure as a JSON document: validation, import and export."""

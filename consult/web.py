@@ -1,0 +1,62 @@
+"""Request hooks and template helpers shared by every blueprint."""
+from datetime import datetime, timedelta, timezone
+
+from flask import g, request
+from flask_babel import format_date, format_datetime, get_locale
+
+from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized, remember_locale, url_for_language
+from .security import add_security_headers
+
+HTMX_VERSION = "2.0.8"
+
+
+def paragraphs(text: str) -> list[str]:
+    """Plain-text content split into paragraphs on blank lines."""
+    return [part.strip() for part in (text or "").replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+def local_date(value: datetime | None, tz=None, fmt="long"):
+    if value is None:
+        return ""
+    return format_date(value.astimezone(tz) if tz else value, fmt)
+
+
+def last_day(value: datetime | None, tz=None, fmt="long"):
+    """The last day included by a closing moment: closing at midnight means the day before."""
+    if value is None:
+        return ""
+    return local_date(value - timedelta(microseconds=1), tz, fmt)
+
+
+def local_datetime(value: datetime | None, tz=None, fmt="long"):
+    if value is None:
+        return ""
+    return format_datetime(value.astimezone(tz) if tz else value, fmt)
+
+
+def init_app(app):
+    app.after_request(remember_locale)
+    app.after_request(add_security_headers)
+
+    @app.before_request
+    def _stamp_request():
+        g.now = datetime.now(timezone.utc)
+
+    @app.after_request
+    def _no_store_for_staff(response):
+        # Staff pages show personal data: never keep them in a shared cache.
+        if request.blueprint in {"admin", "auth"}:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(paragraphs=paragraphs, local_date=local_date, last_day=last_day, local_datetime=local_datetime)
+    app.jinja_env.globals.update(
+        localized=localized,
+        url_for_language=url_for_language,
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        HTMX_VERSION=HTMX_VERSION,
+        current_language=current_language,
+        get_locale=get_locale,
+    )

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up, migrate, load the demo consultation and serve on http://127.0.0.1:5000
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source "$ROOT/scripts/setup.sh"
+export CONSULT_ENV="${CONSULT_ENV:-development}"
+FLASK=".venv/bin/flask --app wsgi"
+$FLASK db upgrade
+$FLASK consult seed-demo
+echo
+echo "Serving on http://127.0.0.1:${PORT:-5000}  (staff sign-in: http://127.0.0.1:${PORT:-5000}/staff/login)"
+exec $FLASK run --host 127.0.0.1 --port "${PORT:-5000}" --with-threads

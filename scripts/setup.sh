@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Creates .venv, installs the project (with test tools when asked) and compiles the
+# translation catalogues. Sourced by run.sh and test.sh; safe to run again.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+EXTRAS="${1:-}"
+PYTHON="${PYTHON:-python3}"
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    echo "Please run as root or install sudo to add: $*" >&2; return 1; fi
+}
+
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))." >&2
+  exit 1
+fi
+if [ ! -x "$ROOT/.venv/bin/python" ]; then
+  if ! "$PYTHON" -m venv "$ROOT/.venv" 2>/dev/null; then
+    rm -rf "$ROOT/.venv"
+    as_root apt-get update -qq && as_root apt-get install -y -qq python3-venv
+    "$PYTHON" -m venv "$ROOT/.venv"
+  fi
+fi
+VENV="$ROOT/.venv/bin"
+# Reinstall only when the dependencies changed.
+STAMP="$ROOT/.venv/.installed-$(cat "$ROOT/pyproject.toml" | sha1sum | cut -c1-12)${EXTRAS:+-$EXTRAS}"
+if [ ! -e "$STAMP" ]; then
+  "$VENV/pip" install --quiet --disable-pip-version-check --upgrade pip
+  "$VENV/pip" install --quiet --disable-pip-version-check -e "$ROOT${EXTRAS:+[$EXTRAS]}"
+  touch "$STAMP"
+fi
+"$VENV/pybabel" compile --use-fuzzy -d "$ROOT/translations" -D messages >/dev/null 2>&1 \
+  || "$VENV/pybabel" compile -d "$ROOT/translations"

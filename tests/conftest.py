@@ -1,0 +1,169 @@
+"""Fixtures: one app and schema per test session (built by the real migrations), a clean
+database for every test, and helpers to post forms the way a browser does."""
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+os.environ.setdefault("CONSULT_ENV", "testing")
+
+from consult import create_app  # noqa: E402
+from consult.extensions import db, limiter  # noqa: E402
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def _database_url(tmp_dir: Path) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_dir / 'test.db'}"
+
+
+def _reset_postgres_schema(app):
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    tmp_dir = tmp_path_factory.mktemp("consult")
+    app = create_app({
+        "CONSULT_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
+        "SERVER_NAME": None,
+    })
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        _reset_postgres_schema(app)
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()
+    return app
+
+
+def _table_names():
+    return [table.name for table in reversed(db.metadata.sorted_tables)]
+
+
+@pytest.fixture(autouse=True)
+def clean_database(app):
+    """Every test starts from an empty database and fresh rate-limit counters."""
+    yield
+    with app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("TRUNCATE " + ", ".join(_table_names()) + " RESTART IDENTITY CASCADE"))
+            else:
+                for name in _table_names():
+                    connection.execute(text(f"DELETE FROM {name}"))
+        limiter.reset()
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def submit_form(client, page_url: str, data: dict, action: str | None = None, **kwargs):
+    """GET the page, take its CSRF token, POST the form: what a browser does."""
+    page = client.get(page_url)
+    assert page.status_code == 200, page.status_code
+    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **data}
+    return client.post(action or page_url, data=payload, **kwargs)
+
+
+# -- factories ---------------------------------------------------------------------------
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_staff(app):
+    from consult.auth.services import create_or_update_staff
+
+    def make(email="staff@example.org", roles=("admin",), password=STAFF_PASSWORD):
+        with app.app_context():
+            user, _ = create_or_update_staff(email, list(roles), password)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def login(client, make_staff):
+    def do_login(roles=("admin",), email=None):
+        email = email or f"{'-'.join(roles) or 'none'}@example.org"
+        make_staff(email, roles)
+        response = submit_form(client, "/staff/login", {"email": email, "password": STAFF_PASSWORD})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def demo(app):
+    """The shipped demo consultation, open today."""
+    from datetime import datetime, timezone
+
+    from consult.cli import demo_document
+    from consult.structure.importer import import_structure
+
+    with app.app_context():
+        consultation = import_structure(demo_document(datetime.now(timezone.utc)), source="demo").consultation
+        db.session.commit()
+        return consultation.slug
+
+
+def minimal_document(**overrides) -> dict:
+    document = {
+        "format": "consult-structure/1",
+        "slug": "mini",
+        "languages": ["fr", "en"],
+        "status": "open",
+        "title": {"fr": "Mini consultation", "en": "Mini consultation EN"},
+        "topics": [
+            {"code": "1", "kind": "axis", "title": {"fr": "Axe un", "en": "Axis one"},
+             "children": [
+                 {"code": "1.1", "kind": "orientation", "title": {"fr": "Orientation un", "en": "Orientation one"},
+                  "themes": [{"code": "1.1.T1", "name": {"fr": "Thème", "en": "Theme"}}],
+                  "change_targets": [{"code": "1.1.C1", "text": {"fr": "Cible", "en": "Target"}}]},
+             ]},
+        ],
+    }
+    document.update(overrides)
+    return document
+
+
+@pytest.fixture
+def tmp_dir():
+    with tempfile.TemporaryDirectory() as name:
+        yield Path(name)
