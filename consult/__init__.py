@@ -1,5 +1,6 @@
 """consult: bilingual platform for public and expert consultations on draft policies."""
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import database  # noqa: F401  (registers the SQLite connection settings)
 from .config import load_config
@@ -17,6 +18,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
+    if app.config["TRUSTED_PROXIES"]:
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale

@@ -80,4 +80,6 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
         "SITE_NAME": environ.get("SITE_NAME", "consult"),
+        # How many reverse proxies sit in front; their X-Forwarded-* headers are trusted.
+        "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", 0)),
     }

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import Length, Optional
 
 
 class TopicTextsForm(FlaskForm):
@@ -16,6 +16,10 @@ class TopicTextsForm(FlaskForm):
     body_en = TextAreaField(_l("Text in English"), validators=[Optional(), Length(max=50000)],
                             description=_l("Plain text. Leave a blank line between paragraphs."))
 
-    def validate_title_fr(self, field):
-        if not (field.data or "").strip() and not (self.title_en.data or "").strip():
-            raise ValidationError(_l("Give a title in at least one language."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        # Checked here: Optional() on each title stops field-level checks when it is empty.
+        if not (self.title_fr.data or "").strip() and not (self.title_en.data or "").strip():
+            self.title_fr.errors = [*self.title_fr.errors, _l("Give a title in at least one language.")]
+            return False
+        return valid

@@ -1,0 +1,62 @@
+"""Every staff route, visited anonymously and as every role."""
+import pytest
+
+from consult.models import ROLES
+
+SLUG = "politique-premiere-ligne-2025"
+ARGUMENTS = {"slug": SLUG, "code": "3.1"}
+
+
+def staff_routes(app):
+    """(url, allowed roles) for every GET route of the staff blueprints, found from the URL map."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.split(".")[0] not in {"admin", "auth"} or "GET" not in rule.methods:
+            continue
+        if rule.endpoint == "auth.login":
+            continue
+        view = app.view_functions[rule.endpoint]
+        roles = getattr(view, "required_roles", None)
+        url = rule.build({key: ARGUMENTS[key] for key in rule.arguments}, append_unknown=False)[1]
+        routes.append((url, roles))
+    return routes
+
+
+def test_every_staff_route_declares_its_roles(app):
+    routes = staff_routes(app)
+    assert len(routes) >= 4
+    undeclared = [url for url, roles in routes if roles is None and not url.startswith("/staff/password")]
+    assert not undeclared, f"staff routes without a role check: {undeclared}"
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(app, client, demo):
+    for url, _roles in staff_routes(app):
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert response.headers["Location"].startswith("/staff/login?next="), url
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_its_pages(app, login, demo, role):
+    client = login([role])
+    for url, roles in staff_routes(app):
+        expected = 200 if not roles or role in roles else 403
+        response = client.get(url, query_string={"lang": "en"})
+        assert response.status_code == expected, (role, url, response.status_code)
+        if expected == 403:
+            assert "You do not have access to this page" in response.get_data(as_text=True)
+
+
+def test_one_account_may_hold_several_roles(app, login, demo):
+    client = login(["analyst", "admin"])
+    assert client.get(f"/staff/consultations/{SLUG}/topics/3.1/edit").status_code == 200
+
+
+def test_a_wrong_role_cannot_post_either(app, login, demo):
+    from tests.conftest import csrf_token_from
+
+    client = login(["analyst"])
+    token = csrf_token_from(client.get(f"/staff/consultations/{SLUG}/").get_data(as_text=True))
+    response = client.post(f"/staff/consultations/{SLUG}/topics/3.1/edit",
+                           data={"csrf_token": token, "title_fr": "Piraté", "title_en": "Hacked"})
+    assert response.status_code == 403
