@@ -1,5 +1,6 @@
 """Request hooks and template helpers shared by every blueprint."""
 from datetime import datetime, timedelta, timezone
+from itertools import groupby
 
 from flask import g, request
 from flask_babel import format_date, format_datetime, get_locale
@@ -13,6 +14,20 @@ HTMX_VERSION = "2.0.8"
 def paragraphs(text: str) -> list[str]:
     """Plain-text content split into paragraphs on blank lines."""
     return [part.strip() for part in (text or "").replace("\r\n", "\n").split("\n\n") if part.strip()]
+
+
+BULLETS = ("– ", "- ", "• ")
+
+
+def text_blocks(text: str) -> list[tuple[str, object]]:
+    """Plain text as ("p", text) and ("ul", [items]) blocks: lines starting with a dash are a list."""
+    blocks: list[tuple[str, object]] = []
+    for paragraph in paragraphs(text):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        for is_item, run in groupby(lines, key=lambda line: line.startswith(BULLETS)):
+            run = list(run)
+            blocks.append(("ul", [line[2:].strip() for line in run]) if is_item else ("p", " ".join(run)))
+    return blocks
 
 
 def local_date(value: datetime | None, tz=None, fmt="long"):
@@ -50,7 +65,7 @@ def init_app(app):
         return response
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(paragraphs=paragraphs, local_date=local_date, last_day=last_day, local_datetime=local_datetime)
+    app.jinja_env.filters.update(paragraphs=paragraphs, text_blocks=text_blocks, local_date=local_date, last_day=last_day, local_datetime=local_datetime)
     app.jinja_env.globals.update(
         localized=localized,
         url_for_language=url_for_language,

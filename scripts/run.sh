@@ -10,4 +10,4 @@ $FLASK db upgrade
 $FLASK consult seed-demo
 echo
 echo "Serving on http://127.0.0.1:${PORT:-5000}  (staff sign-in: http://127.0.0.1:${PORT:-5000}/staff/login)"
-exec $FLASK run --host 127.0.0.1 --port "${PORT:-5000}" --with-threads
+exec .venv/bin/gunicorn --workers 2 --threads 4 --bind "127.0.0.1:${PORT:-5000}" --access-logfile - wsgi:app

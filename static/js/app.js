@@ -9,8 +9,10 @@ document.addEventListener("click", function (event) {
 document.documentElement.classList.add("js");
 
 // After an htmx swap that shows errors, move focus to the error summary so it is announced.
+// The event fires on the swapped-in content: with an outerHTML swap, event.detail.target is
+// the element that was replaced and is no longer in the page.
 document.addEventListener("htmx:afterSwap", function (event) {
-  var summary = event.detail.target.querySelector(".error-summary");
+  var summary = event.target.querySelector ? event.target.querySelector(".error-summary") : null;
   if (summary) {
     summary.focus();
   }

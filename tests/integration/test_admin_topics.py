@@ -98,3 +98,9 @@ def test_saving_without_changes_says_so(app, login, demo, client):
 def test_unknown_topic_is_404(login, demo, client):
     login(["admin"])
     assert client.get(f"/staff/consultations/{SLUG}/topics/9.9/edit").status_code == 404
+
+
+def test_admins_find_an_edit_link_for_every_topic(login, demo):
+    client = login(["admin"])
+    structure = client.get(f"/staff/consultations/{SLUG}/?lang=en").get_data(as_text=True)
+    assert structure.count("/edit\">Edit") == 5 + 5 + 14  # sections (G, V, V.1-V.3), axes, orientations
