@@ -35,11 +35,13 @@ def create_app(config: dict | None = None) -> Flask:
     from . import cli, errors, web
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .forums import bp as forums_bp
     from .public import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(forums_bp)
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -6,7 +6,6 @@ from importlib import resources
 from pathlib import Path
 
 import click
-
 from flask.cli import AppGroup
 from flask_babel import gettext as _
 

@@ -80,6 +80,22 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
         "SITE_NAME": environ.get("SITE_NAME", "consult"),
+        # Public address of the site, for links in emails sent outside a request (reminders).
+        "BASE_URL": environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "MAIL_FROM": environ.get("MAIL_FROM", "consult <no-reply@localhost>"),
+        "MAIL_REPLY_TO": environ.get("MAIL_REPLY_TO", ""),
+        "SMTP_HOST": environ.get("SMTP_HOST", "127.0.0.1"),
+        "SMTP_PORT": int(environ.get("SMTP_PORT", 25)),
+        # "starttls", "ssl" or "none"
+        "SMTP_SECURITY": environ.get("SMTP_SECURITY", "none" if env != "production" else "starttls"),
+        "SMTP_USERNAME": environ.get("SMTP_USERNAME", ""),
+        "SMTP_PASSWORD": environ.get("SMTP_PASSWORD", ""),
+        "SMTP_TIMEOUT": int(environ.get("SMTP_TIMEOUT", 20)),
+        "MAIL_MAX_ATTEMPTS": int(environ.get("MAIL_MAX_ATTEMPTS", 8)),
+        # Files people upload live here, outside the static folder, under random names.
+        "UPLOAD_FOLDER": environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
+        "PREREADING_MAX_BYTES": int(environ.get("PREREADING_MAX_BYTES", 20 * 1024 * 1024)),
+        "SIGNUP_RATE_LIMIT": environ.get("SIGNUP_RATE_LIMIT", "20 per minute;200 per hour"),
         # How many reverse proxies sit in front; their X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", 0)),
     }

@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 LANGUAGES = ("fr", "en")

@@ -2,10 +2,10 @@ from flask import flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..auth.roles import role_required, staff_required
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..public.services import load_tree
-from ..auth.roles import role_required, staff_required
 from . import bp, services
 from .forms import TopicTextsForm
 

@@ -24,6 +24,10 @@ class Consultation(db.Model):
     intro_en: Mapped[str] = mapped_column(Text, default="")
     organizer_fr: Mapped[str] = mapped_column(String(300), default="")
     organizer_en: Mapped[str] = mapped_column(String(300), default="")
+    privacy_notice_fr: Mapped[str] = mapped_column(Text, default="")
+    privacy_notice_en: Mapped[str] = mapped_column(Text, default="")
+    # The version recorded with every consent: the time the notice last changed.
+    privacy_notice_version: Mapped[str] = mapped_column(String(40), default="")
     # Comma-separated language codes offered, in order of preference ("fr,en").
     languages: Mapped[str] = mapped_column(String(20), default="fr,en")
     timezone: Mapped[str] = mapped_column(String(64), default="America/Montreal")
@@ -40,6 +44,8 @@ class Consultation(db.Model):
                           order_by="Track.position")
     channels = relationship("Channel", back_populates="consultation", cascade="all, delete-orphan",
                             order_by="Channel.position")
+    categories = relationship("ParticipantCategory", cascade="all, delete-orphan",
+                              order_by="ParticipantCategory.position")
 
     @property
     def language_list(self) -> list[str]:

@@ -51,6 +51,7 @@ def export_structure(consultation: Consultation) -> dict:
         title=_text(consultation, "title", languages),
         intro=_text(consultation, "intro", languages),
         organizer=_text(consultation, "organizer", languages),
+        privacy_notice=_text(consultation, "privacy_notice", languages),
         channels=[
             _with_optional({"kind": channel.kind},
                            opens_at=_moment(channel.opens_at, consultation),
@@ -63,6 +64,8 @@ def export_structure(consultation: Consultation) -> dict:
                            description=_text(track, "description", languages))
             for track in consultation.tracks
         ],
+        categories=[{"code": category.code, "name": _text(category, "name", languages)}
+                    for category in consultation.categories],
         topics=[_topic(topic, languages) for topic in consultation.root_topics()],
     )
 

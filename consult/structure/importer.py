@@ -3,12 +3,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import AuditEvent, ChangeTarget, Channel, Consultation, Theme, Topic, Track
-from flask_babel import gettext as _
-
+from ..models import AuditEvent, ChangeTarget, Channel, Consultation, ParticipantCategory, Theme, Topic, Track
+from ..models.base import utcnow
 from .validation import Problem, StructureError, parse_json, parse_moment, validate
 
 TEXT_LANGUAGES = ("fr", "en")
@@ -92,6 +92,10 @@ def import_structure(document: dict, *, source: str = "<document>", actor_label:
     _set_text(consultation, "title", document["title"])
     _set_text(consultation, "intro", document.get("intro"))
     _set_text(consultation, "organizer", document.get("organizer"))
+    notice_before = (consultation.privacy_notice_fr, consultation.privacy_notice_en)
+    _set_text(consultation, "privacy_notice", document.get("privacy_notice"))
+    if (consultation.privacy_notice_fr, consultation.privacy_notice_en) != notice_before:
+        consultation.privacy_notice_version = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
     _set_moments(consultation, document, tz, ("opens_at", "closes_at", "retention_until"))
 
     upsert = _Upserter(consultation, prune)
@@ -119,6 +123,9 @@ def import_structure(document: dict, *, source: str = "<document>", actor_label:
 
     consultation.tracks = upsert.children(list(consultation.tracks), document.get("tracks", []), Track,
                                           apply_track, "track")
+    consultation.categories = upsert.children(
+        list(consultation.categories), document.get("categories", []), ParticipantCategory,
+        lambda row, item: _set_text(row, "name", item["name"]), "category")
 
     existing_topics = {topic.code: topic for topic in consultation.topics}
     seen_codes: set[str] = set()

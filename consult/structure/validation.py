@@ -143,6 +143,10 @@ class _Checker:
             kinds.add(channel["kind"])
             self.text(channel.get("description"), ["channels", index, "description"])
             self.dates(channel, ["channels", index], tz)
+        self.text(doc.get("privacy_notice"), ["privacy_notice"])
+        self.unique_codes(doc.get("categories", []), ["categories"])
+        for index, category in enumerate(doc.get("categories", [])):
+            self.text(category.get("name"), ["categories", index, "name"], required=True)
         self.unique_codes(doc.get("tracks", []), ["tracks"])
         for index, track in enumerate(doc.get("tracks", [])):
             self.text(track.get("name"), ["tracks", index, "name"], required=True)

@@ -8,10 +8,10 @@ ARGUMENTS = {"slug": SLUG, "code": "3.1"}
 
 
 def staff_routes(app):
-    """(url, allowed roles) for every GET route of the staff blueprints, found from the URL map."""
+    """(url, allowed roles) for every GET route under /staff/, found from the URL map."""
     routes = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] not in {"admin", "auth"} or "GET" not in rule.methods:
+        if not rule.rule.startswith("/staff/") or "GET" not in rule.methods:
             continue
         if rule.endpoint == "auth.login":
             continue

@@ -1,0 +1,197 @@
+"""Seats and waitlists. Every rule that could overbook lives here, behind atomic updates.
+
+A seat is taken by `UPDATE forum SET seats_taken = seats_taken + 1 WHERE seats_taken < capacity`:
+the database serialises those updates, so concurrent sign-ups can never exceed capacity,
+on SQLite (one writer at a time) and on PostgreSQL (row lock, condition re-checked).
+"""
+from dataclasses import dataclass, field
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Forum, Participant, Registration
+from ..models.base import utcnow
+from ..models.forum import SEATED
+
+
+class RegistrationError(Exception):
+    """A rule refused the change; `code` says which, for a translated message."""
+
+    def __init__(self, code: str, **details):
+        self.code = code
+        self.details = details
+        super().__init__(code)
+
+
+@dataclass
+class Outcome:
+    registration: Registration
+    created: bool = False  # False when the same sign-up had already been made
+    promoted: list[Registration] = field(default_factory=list)
+
+
+def _take_seat(forum_id: int) -> bool:
+    result = db.session.execute(
+        update(Forum)
+        .where(Forum.id == forum_id, Forum.status == "scheduled", Forum.seats_taken < Forum.capacity)
+        .values(seats_taken=Forum.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _release_seat(forum_id: int) -> None:
+    db.session.execute(
+        update(Forum).where(Forum.id == forum_id, Forum.seats_taken > 0)
+        .values(seats_taken=Forum.seats_taken - 1).execution_options(synchronize_session=False)
+    )
+
+
+def _find(forum_id: int, participant_id: int) -> Registration | None:
+    return db.session.scalar(select(Registration).where(Registration.forum_id == forum_id,
+                                                        Registration.participant_id == participant_id))
+
+
+def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = True,
+             walk_in: bool = False) -> Outcome:
+    """Confirm a seat if one is free, else waitlist. Registering twice changes nothing."""
+    if forum.is_cancelled:
+        raise RegistrationError("forum_cancelled")
+    existing = _find(forum.id, participant.id)
+    if existing is not None and existing.status != "cancelled":
+        return Outcome(existing, created=False)
+    now = utcnow()
+    seated = _take_seat(forum.id)
+    if not seated and not accept_waitlist:
+        raise RegistrationError("forum_full")
+    registration = existing or Registration(forum_id=forum.id, participant_id=participant.id)
+    registration.status = "confirmed" if seated else "waitlisted"
+    registration.walk_in = walk_in
+    registration.confirmed_at = now if seated else None
+    registration.waitlisted_at = None if seated else now
+    registration.cancelled_at = None
+    registration.prereading_sent_at = None
+    registration.reminder_sent_at = None
+    try:
+        with db.session.begin_nested():
+            db.session.add(registration)
+            db.session.flush()
+    except IntegrityError:
+        # A double submit raced us and won: give back the seat and return its registration.
+        if seated:
+            _release_seat(forum.id)
+        winner = _find(forum.id, participant.id)
+        db.session.refresh(forum)
+        return Outcome(winner, created=False)
+    db.session.refresh(forum)
+    return Outcome(registration, created=True)
+
+
+def cancel(registration: Registration) -> Outcome:
+    """Cancel; a freed seat goes to the first person on the waitlist."""
+    if registration.status == "cancelled":
+        return Outcome(registration)
+    held_seat = registration.status in SEATED
+    registration.status = "cancelled"
+    registration.cancelled_at = utcnow()
+    registration.waitlisted_at = None
+    db.session.flush()
+    promoted = []
+    if held_seat:
+        _release_seat(registration.forum_id)
+        promoted = promote_waitlist(registration.forum)
+    db.session.refresh(registration.forum)
+    return Outcome(registration, promoted=promoted)
+
+
+def waitlist(forum: Forum) -> list[Registration]:
+    return list(db.session.scalars(
+        select(Registration).where(Registration.forum_id == forum.id, Registration.status == "waitlisted")
+        .order_by(Registration.waitlisted_at, Registration.id)
+    ))
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != "waitlisted":
+        return None
+    return [r.id for r in waitlist(registration.forum)].index(registration.id) + 1
+
+
+def promote_waitlist(forum: Forum) -> list[Registration]:
+    """Give free seats to waitlisted people in order; returns those promoted (to be told)."""
+    promoted = []
+    for candidate in waitlist(forum):
+        if not _take_seat(forum.id):
+            break
+        # Only one concurrent promotion may claim this person.
+        claimed = db.session.execute(
+            update(Registration).where(Registration.id == candidate.id, Registration.status == "waitlisted")
+            .values(status="confirmed", confirmed_at=utcnow(), waitlisted_at=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount == 1
+        if not claimed:
+            _release_seat(forum.id)
+            continue
+        db.session.refresh(candidate)
+        promoted.append(candidate)
+    db.session.refresh(forum)
+    return promoted
+
+
+def set_capacity(forum: Forum, capacity: int) -> list[Registration]:
+    """Change the number of seats; never below those already given. Returns people promoted."""
+    if capacity < 1:
+        raise RegistrationError("capacity_too_small", minimum=1)
+    changed = db.session.execute(
+        update(Forum).where(Forum.id == forum.id, Forum.seats_taken <= capacity)
+        .values(capacity=capacity).execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.refresh(forum)
+    if not changed:
+        raise RegistrationError("capacity_below_confirmed", confirmed=forum.seats_taken)
+    return promote_waitlist(forum)
+
+
+def switch(registration: Registration, target: Forum) -> Outcome:
+    """Move a registration to another forum of the same consultation (seat or waitlist there)."""
+    if target.id == registration.forum_id:
+        return Outcome(registration)
+    if target.consultation_id != registration.forum.consultation_id:
+        raise RegistrationError("other_consultation")
+    participant = registration.participant
+    outcome = register(target, participant)
+    freed = cancel(registration)
+    outcome.promoted = freed.promoted
+    return outcome
+
+
+def mark_attendance(registration: Registration, attended: bool) -> None:
+    if registration.status not in SEATED:
+        raise RegistrationError("not_seated")
+    registration.status = "attended" if attended else "no_show"
+    registration.attendance_marked_at = utcnow()
+    db.session.flush()
+
+
+def add_walk_in(forum: Forum, participant: Participant) -> Registration:
+    """Someone who came without a seat: recorded as attended, even beyond capacity."""
+    existing = _find(forum.id, participant.id)
+    if existing is not None and existing.status in SEATED:
+        mark_attendance(existing, True)
+        return existing
+    if existing is not None and existing.status == "waitlisted":
+        existing.status = "cancelled"
+        db.session.flush()
+    if not _take_seat(forum.id):
+        db.session.execute(update(Forum).where(Forum.id == forum.id)
+                           .values(capacity=Forum.capacity + 1, seats_taken=Forum.seats_taken + 1)
+                           .execution_options(synchronize_session=False))
+    registration = existing or Registration(forum_id=forum.id, participant_id=participant.id)
+    registration.status = "attended"
+    registration.walk_in = True
+    registration.confirmed_at = registration.attendance_marked_at = utcnow()
+    db.session.add(registration)
+    db.session.flush()
+    db.session.refresh(forum)
+    return registration

@@ -1,0 +1,1 @@
+"""Outgoing email: the outbox table and its delivery over SMTP."""

@@ -1,0 +1,1 @@
+"""Participants: identity by email, profile, and consent per purpose."""

@@ -1,0 +1,84 @@
+"""Find or create the one participant behind an email, and record their consents."""
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Consent, Consultation, Participant
+from ..models.base import utcnow
+
+# Provinces and territories of Canada; anyone else gives a country.
+REGIONS = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
+
+
+class InvalidEmail(ValueError):
+    pass
+
+
+def normalise_email(raw: str) -> str:
+    """Trimmed and lower-cased, so "Ana@Example.org " and "ana@example.org" are one person."""
+    try:
+        return validate_email((raw or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as error:
+        raise InvalidEmail(str(error)) from error
+
+
+@dataclass
+class Profile:
+    name: str = ""
+    organisation: str = ""
+    category_id: int | None = None
+    region: str = ""
+    preferred_language: str = "fr"
+
+
+def find_participant(consultation: Consultation, email: str) -> Participant | None:
+    try:
+        email = normalise_email(email)
+    except InvalidEmail:
+        return None
+    return db.session.scalar(select(Participant).where(Participant.consultation_id == consultation.id,
+                                                       Participant.email == email))
+
+
+def find_or_create_participant(consultation: Consultation, email: str, profile: Profile) -> Participant:
+    """The known participant with this email (profile refreshed), or a new one. Never two rows."""
+    email = normalise_email(email)
+    participant = find_participant(consultation, email)
+    if participant is None:
+        participant = Participant(consultation_id=consultation.id, email=email)
+        try:
+            with db.session.begin_nested():
+                db.session.add(participant)
+                _apply_profile(participant, profile)
+                db.session.flush()
+            return participant
+        except IntegrityError:
+            # The same person signed up from two tabs at once: use the row the other request made.
+            participant = find_participant(consultation, email)
+    _apply_profile(participant, profile)
+    return participant
+
+
+def _apply_profile(participant: Participant, profile: Profile) -> None:
+    for field in ("name", "organisation", "region", "preferred_language"):
+        value = getattr(profile, field)
+        if value:
+            setattr(participant, field, value.strip() if isinstance(value, str) else value)
+    if profile.category_id:
+        participant.category_id = profile.category_id
+
+
+def record_consents(participant: Participant, decisions: dict[str, bool], notice_version: str, source: str) -> None:
+    """Store each decision that differs from the current one, with the notice version and time."""
+    now = utcnow()
+    for purpose, granted in decisions.items():
+        if participant.consents and participant.current_consent(purpose) == granted and any(
+            consent.purpose == purpose for consent in participant.consents
+        ):
+            continue
+        participant.consents.append(Consent(purpose=purpose, granted=granted, notice_version=notice_version,
+                                            source=source, at=now))
+    db.session.flush()
