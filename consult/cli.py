@@ -1,6 +1,8 @@
 """`flask --app wsgi consult ...` commands. They call the same services as the views."""
 import json
+import signal
 import sys
+import threading
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
@@ -8,10 +10,14 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from sqlalchemy.exc import SQLAlchemyError
 
 from .auth.passwords import MIN_LENGTH
 from .auth.services import create_or_update_staff, generate_password
 from .extensions import db
+from .forums.demo import add_demo_forums
+from .forums.reminders import send_reminders
+from .mail.delivery import deliver_pending
 from .models import ROLES
 from .structure.exporter import export_json
 from .structure.importer import import_structure, load_file
@@ -111,7 +117,13 @@ def seed_demo(staff: bool, keep_dates: bool):
     document = demo_document(now)
     if keep_dates:
         document = json.loads(resources.files("consult.data").joinpath(DEMO_FILE).read_text("utf-8"))
-    _echo_report(_import_or_exit(document, DEMO_FILE))
+    report = _import_or_exit(document, DEMO_FILE)
+    _echo_report(report)
+    if not keep_dates:
+        created = add_demo_forums(report.consultation, now.astimezone(report.consultation.tz).date())
+        db.session.commit()
+        if created:
+            click.echo(_("Created %(count)s demo forums and interview slots.", count=created))
     if not staff:
         return
     lines = []
@@ -149,6 +161,87 @@ def create_staff(email: str, roles: tuple[str, ...], name: str, password: str | 
     db.session.commit()
     message = _("Created %(email)s with roles: %(roles)s") if created else _("Updated %(email)s, roles: %(roles)s")
     click.echo(message % {"email": user.email, "roles": ", ".join(sorted(user.roles))})
+
+
+def _echo_delivery(report) -> None:
+    click.echo(_("Mail: %(sent)s sent, %(retrying)s to retry, %(failed)s failed.",
+                 sent=report.sent, retrying=report.retrying, failed=report.failed))
+    if report.connection_error:
+        click.echo(_("SMTP server unreachable, messages kept for later: %(error)s", error=report.connection_error),
+                   err=True)
+
+
+def _deliver_until_stopped(interval: int, limit: int) -> None:
+    stop = threading.Event()
+    # systemd stops a service with SIGTERM: finish the message in hand, then leave.
+    previous = {signum: signal.signal(signum, lambda *_args: stop.set()) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while not stop.is_set():
+            report = _delivery_round(limit, stop)
+            # A full round means more may be waiting: go on at once.
+            if report is None or report.total < limit or report.connection_error:
+                stop.wait(interval)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _delivery_round(limit: int, stop: threading.Event):
+    try:
+        report = deliver_pending(limit, should_stop=stop.is_set)
+    except SQLAlchemyError as error:
+        # The database may be restarting: try again next round rather than exit.
+        db.session.rollback()
+        click.echo(_("Database unavailable: %(error)s", error=error), err=True)
+        return None
+    finally:
+        db.session.remove()  # hand the connection back between rounds
+    if report.total:
+        _echo_delivery(report)
+    return report
+
+
+@consult.command("deliver-mail")
+@click.option("--loop", "interval", type=click.IntRange(min=1), default=None, metavar="SECONDS",
+              help="Keep running, looking for due messages every SECONDS (for a systemd service).")
+@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Most messages sent per round.")
+def deliver_mail(interval: int | None, limit: int):
+    """Send the emails waiting in the outbox over SMTP, with retries."""
+    if interval is not None:
+        _deliver_until_stopped(interval, limit)
+        return
+    report = deliver_pending(limit)
+    _echo_delivery(report)
+    if report.connection_error:
+        sys.exit(1)
+
+
+def _moment(_ctx, _param, value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter(_("not an ISO 8601 date and time: %(value)s", value=value)) from error
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@consult.command("send-reminders")
+@click.option("--now", callback=_moment, metavar="ISO",
+              help="Act as if it were this moment (ISO 8601; UTC unless it has an offset).")
+def send_reminders_command(now: datetime | None):
+    """Queue the pre-reading (7 days before) and reminder (24 hours before) emails that are due."""
+    report = send_reminders(now)
+    db.session.commit()
+    labels = {"prereading": _("pre-reading"), "reminder": _("reminder")}
+    for item in report.queued:
+        registration = item.registration
+        line = _("%(kind)s: registration %(registration)s, forum %(forum)s",
+                 kind=labels[item.kind], registration=registration.id, forum=registration.forum_id)
+        click.echo(line if item.new else _("%(line)s (already queued)", line=line))
+    click.echo(_("Pre-reading emails queued: %(prereadings)s. Reminders queued: %(reminders)s.",
+                 prereadings=report.count("prereading"), reminders=report.count("reminder")))
 
 
 def init_app(app):

@@ -5,7 +5,7 @@ import secrets
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-DEFAULT_MAX_AGE = 60 * 24 * 3600  # a registration link stays useful until the forum is long past
+DEFAULT_MAX_AGE = 180 * 24 * 3600  # outlives a consultation: links in confirmation emails keep working
 
 
 class LinkError(Exception):

@@ -33,7 +33,8 @@ def text_blocks(text: str) -> list[tuple[str, object]]:
 def local_date(value: datetime | None, tz=None, fmt="long"):
     if value is None:
         return ""
-    return format_date(value.astimezone(tz) if tz else value, fmt)
+    # rebase=False: the value is already in the consultation's zone, not the site default.
+    return format_date(value.astimezone(tz) if tz else value, fmt, rebase=tz is None)
 
 
 def last_day(value: datetime | None, tz=None, fmt="long"):
@@ -46,7 +47,7 @@ def last_day(value: datetime | None, tz=None, fmt="long"):
 def local_datetime(value: datetime | None, tz=None, fmt="long"):
     if value is None:
         return ""
-    return format_datetime(value.astimezone(tz) if tz else value, fmt)
+    return format_datetime(value.astimezone(tz) if tz else value, fmt, rebase=tz is None)
 
 
 def init_app(app):
@@ -65,7 +66,8 @@ def init_app(app):
         return response
 
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(paragraphs=paragraphs, text_blocks=text_blocks, local_date=local_date, last_day=last_day, local_datetime=local_datetime)
+    app.jinja_env.filters.update(paragraphs=paragraphs, text_blocks=text_blocks, local_date=local_date,
+                                 last_day=last_day, local_datetime=local_datetime)
     app.jinja_env.globals.update(
         localized=localized,
         url_for_language=url_for_language,

@@ -38,7 +38,8 @@ def fill_english(po_path: Path) -> None:
 
 
 def main():
-    run("extract", "--ignore-dirs", ".* instance", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "--no-location", "--sort-output",
+    run("extract", "--ignore-dirs", ".* instance", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+        "--no-location", "--sort-output",
         "--project", "consult", "-w", "100", "-o", str(POT), ".")
     run("update", "-i", str(POT), "-d", "translations", "-w", "100")
     fill_english(ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po")

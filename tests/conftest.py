@@ -12,6 +12,7 @@ os.environ.setdefault("CONSULT_ENV", "testing")
 
 from consult import create_app  # noqa: E402
 from consult.extensions import db, limiter  # noqa: E402
+from tests.smtp_fixture import smtp_server  # noqa: E402,F401
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 

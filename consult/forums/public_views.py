@@ -1,2 +1,221 @@
-"""Public pages: upcoming forums, sign-up, and the personal manage page."""
-from . import bp  # noqa: F401
+"""Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
+from babel.dates import format_date, format_time, get_timezone_name
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from ..extensions import db, limiter
+from ..htmx import redirect_after_post, render_page_or_fragment
+from ..i18n import localized
+from ..participants import regions
+from ..participants.services import Profile
+from ..public.services import get_public_consultation
+from ..tokens import LinkError
+from . import bp, public_services, registration
+from .forms import CancelForm, SignupForm, SwitchForm
+from .ics import forum_invitation
+
+# Pages reached through a personal link: never cached, never indexed.
+PERSONAL_ENDPOINTS = {"forums.registered", "forums.manage", "forums.cancel", "forums.switch", "forums.ics"}
+# Registrations made from this browser, so a replayed sign-up finds its confirmation page again.
+SESSION_KEY = "forum_signups"
+SESSION_KEEP = 10
+
+
+def _signup_limit():
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+@bp.app_template_global()
+def forum_when(forum):
+    """"Thursday, June 10, 2027, 1:30 PM – 3:00 PM", in the consultation's time zone.
+
+    Babel directly, on datetimes already moved to that zone: flask_babel's formatters would
+    move them again to the site's default zone.
+    """
+    tz, locale = forum.consultation.tz, get_locale()
+    start, end = forum.starts_at.astimezone(tz), forum.ends_at.astimezone(tz)
+    if start.date() == end.date():
+        return _("%(day)s, %(start)s – %(end)s", day=format_date(start, "full", locale=locale),
+                 start=format_time(start, "short", locale=locale), end=format_time(end, "short", locale=locale))
+    return _("%(start_day)s, %(start)s – %(end_day)s, %(end)s",
+             start_day=format_date(start, "full", locale=locale), start=format_time(start, "short", locale=locale),
+             end_day=format_date(end, "full", locale=locale), end=format_time(end, "short", locale=locale))
+
+
+@bp.app_template_global()
+def forum_zone(forum):
+    """"Eastern Time": the consultation's zone, by its everyday name."""
+    return get_timezone_name(forum.consultation.tz, "long", locale=get_locale(), zone_variant="generic")
+
+
+def _remember_signup(item) -> None:
+    known = [registration_id for registration_id in session.get(SESSION_KEY, []) if registration_id != item.id]
+    session[SESSION_KEY] = [*known, item.id][-SESSION_KEEP:]
+
+
+def _signed_up_here(item) -> bool:
+    """A replayed or double-clicked sign-up from the browser that made the registration."""
+    return item.id in session.get(SESSION_KEY, [])
+
+
+def _title(forum) -> str:
+    return localized(forum, "title").text
+
+
+def _switch_choices(forums) -> list[tuple[str, str]]:
+    choices = []
+    for forum in forums:
+        label = _("%(title)s, %(when)s", title=_title(forum), when=forum_when(forum))
+        if forum.seats_left == 0:
+            label = _("%(session)s (full: waitlist)", session=label)
+        choices.append((str(forum.id), label))
+    return choices
+
+
+@bp.after_request
+def _personal_pages(response):
+    if request.endpoint in PERSONAL_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.errorhandler(LinkError)
+def _bad_link(error):
+    # Expired links were genuine; anything else (forged, revoked, unknown) gets one message.
+    status = 410 if error.reason == "expired" else 404
+    return render_template("forums/link_error.html", reason=error.reason), status
+
+
+@bp.errorhandler(public_services.ForumUnavailable)
+def _unavailable(error):
+    return render_template("forums/unavailable.html", forum=error.forum, reason=error.reason,
+                           consultation=error.forum.consultation), 410
+
+
+@bp.get("/consultations/<slug>/forums/")
+def index(slug):
+    consultation = get_public_consultation(slug)
+    return render_template("forums/index.html", consultation=consultation,
+                           groups=public_services.forums_by_track(consultation, g.now),
+                           signups_open=public_services.signups_open(consultation, g.now))
+
+
+@bp.route("/consultations/<slug>/forums/<int:forum_id>/signup", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def signup(slug, forum_id):
+    consultation = get_public_consultation(slug)
+    forum = public_services.forum_for_signup(consultation, forum_id, g.now)
+    form = SignupForm.for_forum(consultation, forum)
+    if form.validate_on_submit():
+        profile = Profile(name=form.name.data, organisation=form.organisation.data or "",
+                          category_id=form.category_id, region=form.region_code,
+                          preferred_language=form.preferred_language.data)
+        outcome = public_services.sign_up(consultation, forum, public_services.Signup(
+            email=form.email.data, profile=profile, consents=form.consents))
+        db.session.commit()
+        item = outcome.registration
+        if outcome.created:
+            _remember_signup(item)
+        elif not _signed_up_here(item):
+            # Someone typed an address already registered for this session: the link to manage that
+            # registration went to its owner by email and is not shown to whoever typed it.
+            return redirect_after_post(url_for("forums.already_registered", slug=slug, forum_id=forum.id))
+        token = public_services.registration_token(item)
+        return redirect_after_post(url_for("forums.registered", slug=slug, forum_id=forum.id, token=token))
+    status = 422 if form.is_submitted() else 200
+    return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=status,
+                                   consultation=consultation, forum=forum, form=form,
+                                   country_names=regions.country_names())
+
+
+@bp.get("/consultations/<slug>/forums/<int:forum_id>/already-registered")
+def already_registered(slug, forum_id):
+    consultation = get_public_consultation(slug)
+    forum = public_services.forum_for_signup(consultation, forum_id, g.now)
+    return render_template("forums/already_registered.html", consultation=consultation, forum=forum)
+
+
+@bp.get("/consultations/<slug>/forums/<int:forum_id>/registered/<token>")
+def registered(slug, forum_id, token):
+    item = public_services.registration_from_token(token)
+    if item.forum_id != forum_id or item.forum.consultation.slug != slug:
+        raise LinkError("invalid")
+    return render_template("forums/registered.html", registration=item, forum=item.forum,
+                           consultation=item.forum.consultation, token=token,
+                           position=registration.waitlist_position(item))
+
+
+@bp.get("/registrations/<token>/invitation.ics")
+def ics(token):
+    item = public_services.registration_from_token(token)
+    if item.status != "confirmed" or item.forum.is_cancelled:
+        abort(404)
+    body = forum_invitation(item.forum, item, item.participant.preferred_language)
+    response = make_response(body)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="forum-{item.forum_id}.ics"'
+    return response
+
+
+def _render_manage(item, token, switch_form=None, status=200):
+    options = public_services.switch_options(item, g.now)
+    can_change = public_services.can_change(item, g.now)
+    if switch_form is None:
+        switch_form = SwitchForm.for_options(_switch_choices(options))
+    return render_template("forums/manage.html", registration=item, forum=item.forum,
+                           consultation=item.forum.consultation, token=token, can_change=can_change,
+                           position=registration.waitlist_position(item), switch_form=switch_form,
+                           has_options=bool(options)), status
+
+
+@bp.get("/registrations/<token>")
+def manage(token):
+    item = public_services.registration_from_token(token)
+    return _render_manage(item, token)
+
+
+@bp.route("/registrations/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def cancel(token):
+    item = public_services.registration_from_token(token)
+    form = CancelForm()
+    if form.validate_on_submit():
+        if item.status == "cancelled" or public_services.can_change(item, g.now):
+            public_services.cancel(item)  # a second cancellation changes nothing and sends nothing
+            db.session.commit()
+            flash(_("Your registration is cancelled."), "success")
+        else:
+            flash(_("This registration can no longer be changed."), "error")
+        return redirect_after_post(url_for("forums.manage", token=token))
+    if not public_services.can_change(item, g.now):
+        return redirect(url_for("forums.manage", token=token))
+    return render_template("forums/cancel.html", registration=item, forum=item.forum,
+                           consultation=item.forum.consultation, token=token, form=form)
+
+
+@bp.post("/registrations/<token>/switch")
+@limiter.limit(_signup_limit, methods=["POST"])
+def switch(token):
+    item = public_services.registration_from_token(token)
+    if not public_services.can_change(item, g.now):
+        flash(_("This registration can no longer be changed."), "error")
+        return redirect_after_post(url_for("forums.manage", token=token))
+    options = public_services.switch_options(item, g.now)
+    form = SwitchForm.for_options(_switch_choices(options))
+    if not form.validate_on_submit():
+        return _render_manage(item, token, switch_form=form, status=422)
+    target = next(forum for forum in options if forum.id == form.target_id)
+    outcome = public_services.switch(item, target)
+    if outcome is None:
+        db.session.rollback()
+        flash(_("This registration can no longer be changed."), "error")
+        return redirect_after_post(url_for("forums.manage", token=token))
+    db.session.commit()
+    moved = outcome.registration
+    if moved.status == "confirmed":
+        flash(_("Done: you now have a seat at %(title)s.", title=_title(target)), "success")
+    else:
+        flash(_("Done: you are now on the waitlist of %(title)s.", title=_title(target)), "success")
+    return redirect_after_post(url_for("forums.manage", token=public_services.registration_token(moved)))

@@ -90,13 +90,20 @@ def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = 
 
 def cancel(registration: Registration) -> Outcome:
     """Cancel; a freed seat goes to the first person on the waitlist."""
-    if registration.status == "cancelled":
+    previous = registration.status
+    if previous == "cancelled":
         return Outcome(registration)
-    held_seat = registration.status in SEATED
-    registration.status = "cancelled"
-    registration.cancelled_at = utcnow()
-    registration.waitlisted_at = None
     db.session.flush()
+    # Conditional, so two simultaneous cancellations give the seat back only once.
+    claimed = db.session.execute(
+        update(Registration).where(Registration.id == registration.id, Registration.status == previous)
+        .values(status="cancelled", cancelled_at=utcnow(), waitlisted_at=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount == 1
+    db.session.refresh(registration)
+    if not claimed:
+        return Outcome(registration)
+    held_seat = previous in SEATED
     promoted = []
     if held_seat:
         _release_seat(registration.forum_id)

@@ -44,7 +44,11 @@ def find_participant(consultation: Consultation, email: str) -> Participant | No
 
 
 def find_or_create_participant(consultation: Consultation, email: str, profile: Profile) -> Participant:
-    """The known participant with this email (profile refreshed), or a new one. Never two rows."""
+    """The known participant with this email, or a new one. Never two rows.
+
+    Whoever types an email is not proven to own it, so a known participant's profile only
+    gets its blanks filled here; corrections go through their personal link.
+    """
     email = normalise_email(email)
     participant = find_participant(consultation, email)
     if participant is None:
@@ -58,17 +62,17 @@ def find_or_create_participant(consultation: Consultation, email: str, profile: 
         except IntegrityError:
             # The same person signed up from two tabs at once: use the row the other request made.
             participant = find_participant(consultation, email)
-    _apply_profile(participant, profile)
+    _apply_profile(participant, profile, only_blanks=True)
     return participant
 
 
-def _apply_profile(participant: Participant, profile: Profile) -> None:
-    for field in ("name", "organisation", "region", "preferred_language"):
+def _apply_profile(participant: Participant, profile: Profile, only_blanks: bool = False) -> None:
+    for field in ("name", "organisation", "region", "preferred_language", "category_id"):
         value = getattr(profile, field)
-        if value:
-            setattr(participant, field, value.strip() if isinstance(value, str) else value)
-    if profile.category_id:
-        participant.category_id = profile.category_id
+        if isinstance(value, str):
+            value = value.strip()
+        if value and not (only_blanks and getattr(participant, field)):
+            setattr(participant, field, value)
 
 
 def record_consents(participant: Participant, decisions: dict[str, bool], notice_version: str, source: str) -> None:

@@ -41,7 +41,7 @@ def load_file(path: str | Path) -> dict:
     try:
         raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise StructureError(str(path), [Problem("", _("cannot read the file: %(reason)s", reason=error))])
+        raise StructureError(str(path), [Problem("", _("cannot read the file: %(reason)s", reason=error))]) from error
     document = parse_json(raw, str(path))
     validate(document, str(path))
     return document

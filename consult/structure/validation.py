@@ -49,7 +49,7 @@ def parse_json(raw: str, source: str) -> dict:
         return json.loads(raw)
     except json.JSONDecodeError as error:
         where = _("line %(line)s, column %(column)s", line=error.lineno, column=error.colno)
-        raise StructureError(source, [Problem(where, _("not valid JSON: %(reason)s", reason=error.msg))])
+        raise StructureError(source, [Problem(where, _("not valid JSON: %(reason)s", reason=error.msg))]) from error
 
 
 def _missing_field(error) -> str:
@@ -181,7 +181,8 @@ class _Checker:
         elif parent_kind is not None and kind not in CHILD_KINDS[parent_kind]:
             self.add([*path, "kind"], _("a “%(kind)s” cannot be inside a “%(parent)s”", kind=kind, parent=parent_kind))
         if code in seen:
-            self.add([*path, "code"], _("the code “%(code)s” is already used at %(other)s", code=code, other=seen[code]))
+            self.add([*path, "code"],
+                     _("the code “%(code)s” is already used at %(other)s", code=code, other=seen[code]))
         else:
             seen[code] = location_of(path)
         self.text(topic.get("title"), [*path, "title"], required=True)

@@ -4,7 +4,7 @@ import json
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.models import Consultation, StaffUser, Topic
+from consult.models import Consultation, Forum, StaffUser, Topic
 from tests.conftest import minimal_document
 
 
@@ -57,12 +57,14 @@ def test_seed_demo_loads_the_policy_and_prints_staff_logins(app, runner):
     assert result.exit_code == 0, result.output
     for email in ("admin@example.org", "organizer@example.org", "analyst@example.org", "coordinator@example.org"):
         assert email in result.output
+    assert "Created 13 demo forums and interview slots." in result.output
     # Running it again changes nothing in the structure.
     again = runner.invoke(args=["consult", "seed-demo"])
     assert again.exit_code == 0
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Consultation)) == 1
         assert db.session.scalar(select(func.count()).select_from(Topic).where(Topic.kind == "orientation")) == 14
+        assert db.session.scalar(select(func.count()).select_from(Forum)) == 13
         consultation = db.session.scalar(select(Consultation))
         from datetime import datetime, timezone
 

@@ -48,8 +48,8 @@ def _catalog(lang):
 def _extracted_ids(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
-        [str(Path(sys.executable).with_name("pybabel")), "extract", "--ignore-dirs", ".* instance", "-F", "babel.cfg", "-k", "_l",
-         "-k", "lazy_gettext", "-o", str(pot), "."],
+        [str(Path(sys.executable).with_name("pybabel")), "extract", "--ignore-dirs", ".* instance",
+         "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True,
     )
     with pot.open("rb") as handle:

@@ -4,7 +4,8 @@ import pytest
 from consult.models import ROLES
 
 SLUG = "politique-premiere-ligne-2025"
-ARGUMENTS = {"slug": SLUG, "code": "3.1"}
+# Values for the URL variables of staff routes; the demo_forum fixture sets the real ids.
+ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1}
 
 
 def staff_routes(app):
@@ -22,6 +23,30 @@ def staff_routes(app):
     return routes
 
 
+@pytest.fixture
+def demo_forum(app, demo, monkeypatch):
+    """One forum of the demo consultation, with one note, for the routes that need them."""
+    from datetime import datetime, timedelta, timezone
+
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.models import Consultation, Forum, ForumNote
+
+    with app.app_context():
+        consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
+        forum = Forum(consultation_id=consultation.id, title_fr="Forum", title_en="Forum", capacity=10,
+                      starts_at=datetime.now(timezone.utc) + timedelta(days=20))
+        db.session.add(forum)
+        db.session.flush()
+        note = ForumNote(forum_id=forum.id, language="fr", body="Note")
+        db.session.add(note)
+        db.session.commit()
+        monkeypatch.setitem(ARGUMENTS, "forum_id", forum.id)
+        monkeypatch.setitem(ARGUMENTS, "note_id", note.id)
+    return demo
+
+
 def test_every_staff_route_declares_its_roles(app):
     routes = staff_routes(app)
     assert len(routes) >= 4
@@ -29,7 +54,7 @@ def test_every_staff_route_declares_its_roles(app):
     assert not undeclared, f"staff routes without a role check: {undeclared}"
 
 
-def test_anonymous_visitors_are_sent_to_sign_in(app, client, demo):
+def test_anonymous_visitors_are_sent_to_sign_in(app, client, demo_forum):
     for url, _roles in staff_routes(app):
         response = client.get(url)
         assert response.status_code == 302, url
@@ -37,7 +62,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, client, demo):
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_each_role_gets_exactly_its_pages(app, login, demo, role):
+def test_each_role_gets_exactly_its_pages(app, login, demo_forum, role):
     client = login([role])
     for url, roles in staff_routes(app):
         expected = 200 if not roles or role in roles else 403

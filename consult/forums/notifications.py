@@ -1,0 +1,223 @@
+"""The emails of the forum flows, queued in the outbox in each participant's own language.
+
+Every function renders templates/mail/<name>.txt under the participant's preferred language
+and queues one message with a dedupe key tied to the state it announces (the time the seat
+was confirmed, the time of the cancellation...): a replayed request queues nothing new, while
+a later, different event (cancelled, then registered again) is announced again.
+"""
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from flask import current_app, render_template
+from flask_babel import force_locale, format_date, format_time, ngettext
+from flask_babel import gettext as _
+
+from ..i18n import localized
+from ..mail.outbox import Attachment, queue_message
+from ..models import Forum, OutboxMessage, Registration
+from .ics import cancellation_attachment, invitation_attachment
+from .links import manage_url, other_sessions_url
+from .registration import waitlist_position
+
+__all__ = [
+    "PreReading",
+    "forum_cancelled",
+    "forum_prereading",
+    "forum_reminder",
+    "manage_url",
+    "registration_cancelled",
+    "registration_confirmed",
+    "registration_promoted",
+]
+
+# Statuses of the people to tell when a whole forum is cancelled.
+TOLD_OF_FORUM_CANCELLATION = ("confirmed", "waitlisted")
+
+
+@dataclass(frozen=True)
+class PreReading:
+    """What the pre-reading email carries: a link, an attached file, or both."""
+
+    url: str = ""
+    attachment: Attachment | None = None
+
+
+def registration_confirmed(registration: Registration) -> OutboxMessage | None:
+    """Right after sign-up: the seat (with meeting link and .ics) or the place on the waitlist."""
+    if registration.status == "waitlisted":
+        return _registration_waitlisted(registration)
+    if registration.status != "confirmed":
+        return None
+    forum, language = registration.forum, _language(registration)
+    with force_locale(language):
+        subject = _("Your seat is confirmed: %(title)s", title=_title(forum, language))
+        body = _render("registration_confirmed", registration, language)
+        attachments = [invitation_attachment(forum, registration, language)]
+    return _queue(registration, subject, body, language, attachments,
+                  key=f"confirmed-{_stamp(registration.confirmed_at)}")
+
+
+def registration_promoted(registration: Registration) -> OutboxMessage | None:
+    """A seat was freed and given to this person from the waitlist."""
+    if registration.status != "confirmed":
+        return None
+    forum, language = registration.forum, _language(registration)
+    with force_locale(language):
+        subject = _("A seat is now yours: %(title)s", title=_title(forum, language))
+        body = _render("registration_promoted", registration, language)
+        attachments = [invitation_attachment(forum, registration, language)]
+    return _queue(registration, subject, body, language, attachments,
+                  key=f"promoted-{_stamp(registration.confirmed_at)}")
+
+
+def registration_cancelled(registration: Registration, *, had_seat: bool | None = None) -> OutboxMessage | None:
+    """Confirms a cancellation; someone who had a seat also gets the calendar cancellation.
+
+    `had_seat` defaults to whether a seat was ever confirmed (cancel() keeps confirmed_at).
+    """
+    if registration.status != "cancelled":
+        return None
+    if had_seat is None:
+        had_seat = registration.confirmed_at is not None
+    forum, language = registration.forum, _language(registration)
+    with force_locale(language):
+        subject = _("Registration cancelled: %(title)s", title=_title(forum, language))
+        body = _render("registration_cancelled", registration, language, had_seat=had_seat)
+        attachments = [cancellation_attachment(forum, registration, language)] if had_seat else []
+    return _queue(registration, subject, body, language, attachments,
+                  key=f"cancelled-{_stamp(registration.cancelled_at)}")
+
+
+def forum_cancelled(forum: Forum, registrations: list[Registration], reason: str = "") -> list[OutboxMessage]:
+    """Tell everyone confirmed or waitlisted that the forum will not take place.
+
+    Pass the registrations as they stood before the cancellation (confirmed and waitlisted
+    ones are told, others skipped); those with a seat get the calendar cancellation.
+    """
+    queued = []
+    for registration in registrations:
+        if registration.status not in TOLD_OF_FORUM_CANCELLATION:
+            continue
+        language, had_seat = _language(registration), registration.status == "confirmed"
+        with force_locale(language):
+            subject = _("Cancelled: %(title)s", title=_title(forum, language))
+            body = _render("forum_cancelled", registration, language, reason=(reason or "").strip(),
+                           had_seat=had_seat)
+            attachments = [cancellation_attachment(forum, registration, language)] if had_seat else []
+        message = _queue(registration, subject, body, language, attachments, key=f"forum-cancelled-{forum.id}")
+        if message is not None:
+            queued.append(message)
+    return queued
+
+
+def forum_prereading(registration: Registration, material: PreReading) -> OutboxMessage | None:
+    """About a week before: what to read before the forum."""
+    forum, language = registration.forum, _language(registration)
+    with force_locale(language):
+        subject = _("To read before your session: %(title)s", title=_title(forum, language))
+        body = _render("forum_prereading", registration, language, material=material)
+    attachments = [material.attachment] if material.attachment else []
+    return _queue(registration, subject, body, language, attachments,
+                  key=f"prereading-{_stamp(registration.confirmed_at)}-{_stamp(forum.starts_at)}")
+
+
+def forum_reminder(registration: Registration) -> OutboxMessage | None:
+    """The day before: when, and how to join."""
+    forum, language = registration.forum, _language(registration)
+    with force_locale(language):
+        subject = _("Reminder: %(title)s", title=_title(forum, language))
+        body = _render("forum_reminder", registration, language)
+    return _queue(registration, subject, body, language, [],
+                  key=f"reminder-{_stamp(registration.confirmed_at)}-{_stamp(forum.starts_at)}")
+
+
+def forum_rescheduled(registration: Registration) -> OutboxMessage | None:
+    """The session moved: new time, and for those with a seat an updated calendar invitation."""
+    if registration.status not in ("confirmed", "waitlisted"):
+        return None
+    forum, language = registration.forum, _language(registration)
+    seated = registration.status == "confirmed"
+    with force_locale(language):
+        subject = _("New date and time: %(title)s", title=_title(forum, language))
+        body = _render("forum_rescheduled", registration, language)
+        attachments = [invitation_attachment(forum, registration, language)] if seated else []
+    return _queue(registration, subject, body, language, attachments,
+                  key=f"rescheduled-{_stamp(forum.starts_at)}-{forum.duration_minutes}")
+
+
+def _registration_waitlisted(registration: Registration) -> OutboxMessage | None:
+    forum, language = registration.forum, _language(registration)
+    with force_locale(language):
+        subject = _("You are on the waitlist: %(title)s", title=_title(forum, language))
+        body = _render("registration_waitlisted", registration, language,
+                       position=waitlist_position(registration))
+    return _queue(registration, subject, body, language, [],
+                  key=f"waitlisted-{_stamp(registration.waitlisted_at)}")
+
+
+def _queue(registration: Registration, subject: str, body: str, language: str, attachments: list[Attachment],
+           key: str) -> OutboxMessage | None:
+    return queue_message(registration.participant.email, subject, body, language=language,
+                         attachments=attachments, dedupe_key=f"registration-{registration.id}-{key}",
+                         object_type="registration", object_id=str(registration.id))
+
+
+def _render(name: str, registration: Registration, language: str, **extra) -> str:
+    """Render a plain-text email; blank lines left by optional parts are squeezed."""
+    text = render_template(f"mail/{name}.txt", **_context(registration, language), **extra)
+    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+
+
+def _context(registration: Registration, language: str) -> dict:
+    forum = registration.forum
+    seated = registration.holds_seat and not forum.is_cancelled
+    return {
+        "participant": registration.participant,
+        "seated": seated,
+        "forum": forum,
+        "title": _title(forum, language),
+        "description": localized(forum, "description", language).text,
+        "consultation_title": localized(forum.consultation, "title", language).text,
+        "when": _when(forum),
+        "duration": _duration(forum.duration_minutes),
+        # The meeting link goes only to people holding a seat (and on their manage page).
+        "meeting_link": forum.meeting_link if seated else "",
+        "recording_notice": _recording_notice(forum, language) if seated else "",
+        "manage_url": manage_url(registration),
+        "other_sessions_url": other_sessions_url(forum),
+        "site_name": current_app.config["SITE_NAME"],
+    }
+
+
+def _language(registration: Registration) -> str:
+    return registration.participant.preferred_language
+
+
+def _title(forum: Forum, language: str) -> str:
+    return localized(forum, "title", language).text
+
+
+def _when(forum: Forum) -> str:
+    """"Wednesday, June 10, 2026, 1:30 PM – 3:00 PM (Eastern Time)", in the consultation's zone."""
+    zone = forum.consultation.tz
+    start, end = forum.starts_at.astimezone(zone), forum.ends_at.astimezone(zone)
+    # rebase=False: the times are already in the consultation's zone, not the site default's.
+    return _("%(date)s, %(start)s – %(end)s (%(zone)s)", date=format_date(start, "full", rebase=False),
+             start=format_time(start, "short", rebase=False), end=format_time(end, "short", rebase=False),
+             zone=format_time(start, "vvvv", rebase=False))
+
+
+def _duration(minutes: int) -> str:
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
+
+
+def _recording_notice(forum: Forum, language: str) -> str:
+    if not forum.recorded:
+        return ""
+    return localized(forum, "recording_notice", language).text or _("This session will be recorded.")
+
+
+def _stamp(moment: datetime | None) -> str:
+    # Microseconds: "cancelled then registered again" within one second is still a new event.
+    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%S.%f") if moment else "none"

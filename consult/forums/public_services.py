@@ -1,0 +1,176 @@
+"""The work behind the public forum pages: what is offered, signing up, a personal link's actions.
+
+Services flush; the view commits once. Seats are only ever taken or given back through
+`registration` (the atomic, seat-safe rules); emails are queued through `notifications`.
+"""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+
+from .. import tokens
+from ..extensions import db
+from ..models import Consultation, Forum, Registration, Track
+from ..participants.services import Profile, find_or_create_participant, find_participant, record_consents
+from . import notifications, registration
+
+TOKEN_PURPOSE = "registration"
+CONSENT_SOURCE = "forum-signup"
+# Statuses a participant may still change from their personal page.
+ACTIVE = ("confirmed", "waitlisted")
+
+
+class ForumUnavailable(Exception):
+    """The session exists but cannot be signed up for; `reason` says why, for the page shown."""
+
+    def __init__(self, forum: Forum | None, reason: str):
+        self.forum = forum
+        self.reason = reason  # "cancelled", "past" or "closed"
+        super().__init__(reason)
+
+
+# -- what is offered ------------------------------------------------------------------------
+
+def signups_open(consultation: Consultation, now: datetime) -> bool:
+    """Open consultation, and its forums channel (when it has one) open today."""
+    if not consultation.is_open(now):
+        return False
+    channel = next((channel for channel in consultation.channels if channel.kind == "forums"), None)
+    return channel is None or channel.state(now) == "open"
+
+
+def upcoming_forums(consultation: Consultation, now: datetime) -> list[Forum]:
+    """Scheduled sessions not yet started, soonest first. Cancelled and past ones are not offered."""
+    return list(db.session.scalars(
+        select(Forum)
+        .where(Forum.consultation_id == consultation.id, Forum.status == "scheduled", Forum.starts_at > now)
+        .options(selectinload(Forum.topics), selectinload(Forum.track))
+        .order_by(Forum.starts_at, Forum.id)
+    ))
+
+
+@dataclass
+class TrackGroup:
+    track: Track | None  # None: sessions of no track, shown last under "Other sessions"
+    forums: list[Forum]
+
+
+def forums_by_track(consultation: Consultation, now: datetime) -> list[TrackGroup]:
+    forums = upcoming_forums(consultation, now)
+    groups = [TrackGroup(track, [forum for forum in forums if forum.track_id == track.id])
+              for track in consultation.tracks]
+    groups.append(TrackGroup(None, [forum for forum in forums if forum.track_id is None]))
+    return [group for group in groups if group.forums]
+
+
+def forum_for_signup(consultation: Consultation, forum_id: int, now: datetime) -> Forum:
+    forum = db.session.get(Forum, forum_id)
+    if forum is None or forum.consultation_id != consultation.id:
+        abort(404)
+    if forum.is_cancelled:
+        raise ForumUnavailable(forum, "cancelled")
+    if forum.starts_at <= now:
+        raise ForumUnavailable(forum, "past")
+    if not signups_open(consultation, now):
+        raise ForumUnavailable(forum, "closed")
+    return forum
+
+
+# -- signing up --------------------------------------------------------------------------------
+
+@dataclass
+class Signup:
+    email: str
+    profile: Profile
+    consents: dict[str, bool]
+
+
+def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> registration.Outcome:
+    """Match or create the participant, record their consents, take a seat or join the waitlist,
+    and queue the email. Signing up again for the same session changes nothing and sends nothing."""
+    known = find_participant(consultation, signup.email) is not None
+    participant = find_or_create_participant(consultation, signup.email, signup.profile)
+    # For someone already known, only consents given count: an unverified form must not
+    # withdraw a consent they gave earlier (that goes through their personal link).
+    decisions = {purpose: granted for purpose, granted in signup.consents.items() if granted or not known}
+    record_consents(participant, decisions, notice_version=consultation.privacy_notice_version,
+                    source=CONSENT_SOURCE)
+    outcome = registration.register(forum, participant)
+    if outcome.created:
+        notifications.registration_confirmed(outcome.registration)
+    return outcome
+
+
+# -- personal links ----------------------------------------------------------------------------
+
+def registration_token(item: Registration) -> str:
+    return tokens.make_token(TOKEN_PURPOSE, item.id, item.participant.link_version)
+
+
+def registration_from_token(token: str) -> Registration:
+    """The registration a personal link names, or LinkError ("expired" or "invalid").
+
+    A forged link, one revoked by a newer link_version and one naming a deleted registration
+    all fail the same way, so nobody learns which registrations exist.
+    """
+    registration_id, version = tokens.read_token(TOKEN_PURPOSE, token)
+    item = db.session.scalar(
+        select(Registration).where(Registration.id == registration_id)
+        .options(selectinload(Registration.participant), selectinload(Registration.forum))
+    )
+    if item is None or item.participant.link_version != version or not item.forum.consultation.is_public:
+        raise tokens.LinkError("invalid")
+    return item
+
+
+def can_change(item: Registration, now: datetime) -> bool:
+    """Cancel or switch: only while the session is ahead and the registration still active."""
+    return item.status in ACTIVE and not item.forum.is_cancelled and item.forum.starts_at > now
+
+
+def _lock(item: Registration) -> None:
+    """Hold the registration's row (PostgreSQL) or the write lock (SQLite), then re-read it.
+
+    Two cancellations of the same registration (a double click, two tabs) would otherwise
+    both see it active and both give its seat back. After this, the second one waits for
+    the first to commit and then sees it cancelled.
+    """
+    db.session.execute(update(Registration).where(Registration.id == item.id)
+                       .values(status=Registration.status).execution_options(synchronize_session=False))
+    db.session.refresh(item)
+
+
+def cancel(item: Registration) -> registration.Outcome:
+    """Cancel (harmless when already cancelled); whoever gets the freed seat is told."""
+    _lock(item)
+    if item.status not in ACTIVE:
+        return registration.Outcome(item)
+    outcome = registration.cancel(item)
+    notifications.registration_cancelled(item)
+    for promoted in outcome.promoted:
+        notifications.registration_promoted(promoted)
+    return outcome
+
+
+def switch_options(item: Registration, now: datetime) -> list[Forum]:
+    """The other upcoming sessions of the same consultation someone may move to."""
+    if not signups_open(item.forum.consultation, now):
+        return []
+    return [forum for forum in upcoming_forums(item.forum.consultation, now) if forum.id != item.forum_id]
+
+
+def switch(item: Registration, target: Forum) -> registration.Outcome | None:
+    """Move to another session; None when the registration was no longer active."""
+    _lock(item)
+    if item.status not in ACTIVE:
+        return None
+    outcome = registration.switch(item, target)
+    # The old session's invitation is withdrawn from their calendar too.
+    notifications.registration_cancelled(item)
+    if outcome.created:
+        notifications.registration_confirmed(outcome.registration)
+    for promoted in outcome.promoted:
+        notifications.registration_promoted(promoted)
+    return outcome

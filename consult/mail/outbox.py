@@ -1,0 +1,64 @@
+"""Queue an email as an outbox row; the delivery worker sends it later, outside any request."""
+import base64
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import OutboxMessage
+
+# (filename, mimetype, content): the mimetype may carry parameters ("text/calendar; method=REQUEST").
+Attachment = tuple[str, str, bytes]
+
+SUBJECT_MAX = 300  # the column's length
+
+
+def queue_message(to: str, subject: str, body_text: str, *, language: str, body_html: str = "",
+                  attachments: Iterable[Attachment] = (), dedupe_key: str | None = None,
+                  object_type: str = "", object_id: str = "") -> OutboxMessage | None:
+    """Add a message to the outbox (flushed; the caller commits).
+
+    With a dedupe_key already queued, nothing is added and None is returned: a replayed
+    request or a command run twice never sends the same email twice.
+    """
+    if dedupe_key and _already_queued(dedupe_key):
+        return None
+    message = OutboxMessage(
+        to_address=to,
+        subject=_one_line(subject)[:SUBJECT_MAX],
+        body_text=body_text,
+        body_html=body_html,
+        language=language,
+        attachments=[_encode(attachment) for attachment in attachments],
+        dedupe_key=dedupe_key,
+        object_type=object_type,
+        object_id=str(object_id),
+    )
+    try:
+        # The unique index is the real guard: two racing callers both pass the check above,
+        # one insert wins and the other's savepoint is rolled back without touching the rest.
+        with db.session.begin_nested():
+            db.session.add(message)
+    except IntegrityError:
+        return None
+    return message
+
+
+def decode_attachments(message: OutboxMessage) -> list[Attachment]:
+    return [(item["filename"], item["mimetype"], base64.b64decode(item["content_b64"]))
+            for item in message.attachments or []]
+
+
+def _already_queued(dedupe_key: str) -> bool:
+    return db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)) is not None
+
+
+def _encode(attachment: Attachment) -> dict:
+    filename, mimetype, content = attachment
+    return {"filename": filename, "mimetype": mimetype, "content_b64": base64.b64encode(content).decode("ascii")}
+
+
+def _one_line(text: str) -> str:
+    # A header cannot hold a line break; a title typed with one must not break the message.
+    return " ".join(text.split())
