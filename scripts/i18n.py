@@ -24,14 +24,12 @@ def run(*args):
 def fill_english(po_path: Path) -> None:
     with po_path.open("rb") as handle:
         catalog = read_po(handle, locale="en")
+    # The source strings are English: the English catalogue is the identity, always rewritten so
+    # that a guess left by fuzzy matching can never show one string in place of another.
     for message in catalog:
         if not message.id:
             continue
-        if message.pluralizable:
-            if not all(message.string):
-                message.string = (message.id[0], message.id[1])
-        elif not message.string:
-            message.string = message.id
+        message.string = (message.id[0], message.id[1]) if message.pluralizable else message.id
         message.flags.discard("fuzzy")
     with po_path.open("wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False, no_location=True)
@@ -41,7 +39,7 @@ def main():
     run("extract", "--ignore-dirs", ".* instance", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
         "--no-location", "--sort-output",
         "--project", "consult", "-w", "100", "-o", str(POT), ".")
-    run("update", "-i", str(POT), "-d", "translations", "-w", "100")
+    run("update", "-i", str(POT), "-d", "translations", "-w", "100", "--no-fuzzy-matching")
     fill_english(ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po")
     with (ROOT / "translations" / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         french = read_po(handle, locale="fr")

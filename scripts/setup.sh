@@ -30,5 +30,4 @@ if [ ! -e "$STAMP" ]; then
   "$VENV/pip" install --quiet --disable-pip-version-check -e "$ROOT${EXTRAS:+[$EXTRAS]}"
   touch "$STAMP"
 fi
-"$VENV/pybabel" compile --use-fuzzy -d "$ROOT/translations" -D messages >/dev/null 2>&1 \
-  || "$VENV/pybabel" compile -d "$ROOT/translations"
+"$VENV/pybabel" compile -d "$ROOT/translations" >/dev/null

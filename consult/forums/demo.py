@@ -1,4 +1,5 @@
-"""Forums and interview slots for the demo consultation, laid out as the 2025 consultation ran:
+"""Forums and interview slots for the demo consultation, laid out as the 2025 consultation ran
+them and placed in the three weeks after the demo is loaded:
 four 90-minute forums on the whole policy (Québec track), six 75-minute forums on one theme
 each (Canadian track), and one-hour interviews for experts who could not attend."""
 from datetime import datetime, time, timedelta
@@ -49,8 +50,9 @@ INTERVIEW_DESCRIPTION = {
 
 
 def _weekday_after(day, offset_days):
+    """A working day, so that the demo's sessions all fall within its forum sign-up period."""
     day = day + timedelta(days=offset_days)
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or (day.month, day.day) in {(12, 25), (12, 26), (1, 1)}:
         day += timedelta(days=1)
     return day
 
@@ -73,7 +75,7 @@ def add_demo_forums(consultation: Consultation, today) -> int:
         return {f"{prefix}_fr": pair["fr"], f"{prefix}_en": pair["en"]}
 
     for number in range(1, 5):
-        day = _weekday_after(today, 8 + 6 * number)
+        day = _weekday_after(today, 5 * number - 2)
         forums.append(Forum(
             consultation_id=consultation.id, track=tracks.get("qc"), kind="forum",
             starts_at=at(day, 12), duration_minutes=90, capacity=20, language="fr", recorded=True,
@@ -82,7 +84,7 @@ def add_demo_forums(consultation: Consultation, today) -> int:
             **text(QC_DESCRIPTION, "description"), **text(RECORDING, "recording_notice"),
         ))
     for number, (title, codes) in enumerate(CA_THEMES, start=1):
-        day = _weekday_after(today, 9 + 4 * number)
+        day = _weekday_after(today, 1 + 3 * number)
         forums.append(Forum(
             consultation_id=consultation.id, track=tracks.get("ca"), kind="forum",
             starts_at=at(day, 13), duration_minutes=75, capacity=15, language="en", recorded=True,
@@ -90,7 +92,7 @@ def add_demo_forums(consultation: Consultation, today) -> int:
             topics=[topics[code] for code in codes if code in topics], **text(title, "title"),
             **text(CA_DESCRIPTION, "description"), **text(RECORDING, "recording_notice"),
         ))
-    interview_day = _weekday_after(today, 20)
+    interview_day = _weekday_after(today, 9)
     for slot in range(3):
         forums.append(Forum(
             consultation_id=consultation.id, track=tracks.get("ca"), kind="interview",

@@ -1,4 +1,6 @@
 """Forms of the public forum pages: sign-up, cancellation, switching to another session."""
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
@@ -12,6 +14,14 @@ from ..participants.services import InvalidEmail, normalise_email
 OUTSIDE_CANADA = "outside"
 
 
+def single_line(value):
+    """Names go into emails: no line breaks or control characters that could forge a message."""
+    if not isinstance(value, str):
+        return value
+    return " ".join("".join(" " if unicodedata.category(char).startswith("C") else char
+                            for char in value).split())
+
+
 def _offered(field) -> set[str]:
     return {choice.value for choice in field.choices if choice.value}
 
@@ -19,7 +29,7 @@ def _offered(field) -> set[str]:
 class SignupForm(FlaskForm):
     name = StringField(
         _l("Name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
-        render_kw={"autocomplete": "name"})
+        filters=[single_line], render_kw={"autocomplete": "name"})
     email = EmailField(
         _l("Email address"),
         validators=[DataRequired(message=_l("Enter your email address.")),
@@ -28,7 +38,7 @@ class SignupForm(FlaskForm):
         render_kw={"autocomplete": "email", "spellcheck": "false"})
     organisation = StringField(
         _l("Organisation (optional)"), validators=[Optional(), Length(max=300)],
-        render_kw={"autocomplete": "organization"})
+        filters=[single_line], render_kw={"autocomplete": "organization"})
     category = SelectField(_l("Which group best describes you?"), validate_choice=False)
     region = SelectField(_l("Province or territory"), validate_choice=False,
                          render_kw={"autocomplete": "address-level1"})

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from ..i18n import localized
 from ..mail.outbox import Attachment, queue_message
 from ..models import Forum, OutboxMessage, Registration
+from ..models.base import utcnow
 from .ics import cancellation_attachment, invitation_attachment
 from .links import manage_url, other_sessions_url
 from .registration import waitlist_position
@@ -143,7 +144,7 @@ def forum_rescheduled(registration: Registration) -> OutboxMessage | None:
         body = _render("forum_rescheduled", registration, language)
         attachments = [invitation_attachment(forum, registration, language)] if seated else []
     return _queue(registration, subject, body, language, attachments,
-                  key=f"rescheduled-{_stamp(forum.starts_at)}-{forum.duration_minutes}")
+                  key=f"rescheduled-{_stamp(forum.starts_at)}-{_stamp(utcnow())}")
 
 
 def _registration_waitlisted(registration: Registration) -> OutboxMessage | None:

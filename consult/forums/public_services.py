@@ -87,7 +87,14 @@ class Signup:
     consents: dict[str, bool]
 
 
-def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> registration.Outcome:
+@dataclass
+class SignupResult:
+    outcome: registration.Outcome
+    # The email was already known: whoever typed it is not shown that person's link.
+    known: bool
+
+
+def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupResult:
     """Match or create the participant, record their consents, take a seat or join the waitlist,
     and queue the email. Signing up again for the same session changes nothing and sends nothing."""
     known = find_participant(consultation, signup.email) is not None
@@ -100,7 +107,7 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> registr
     outcome = registration.register(forum, participant)
     if outcome.created:
         notifications.registration_confirmed(outcome.registration)
-    return outcome
+    return SignupResult(outcome, known)
 
 
 # -- personal links ----------------------------------------------------------------------------
@@ -166,6 +173,8 @@ def switch(item: Registration, target: Forum) -> registration.Outcome | None:
     _lock(item)
     if item.status not in ACTIVE:
         return None
+    if target.recorded and not item.participant.current_consent("recording"):
+        raise registration.RegistrationError("recording_consent_needed")
     outcome = registration.switch(item, target)
     # The old session's invitation is withdrawn from their calendar too.
     notifications.registration_cancelled(item)

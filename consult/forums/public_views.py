@@ -3,6 +3,7 @@ from babel.dates import format_date, format_time, get_timezone_name
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
@@ -73,11 +74,24 @@ def _switch_choices(forums) -> list[tuple[str, str]]:
     return choices
 
 
+REFUSALS = {
+    "one_interview": _l("You already have an interview slot. Cancel it or move it from your personal link "
+                        "before booking another one."),
+    "already_registered_there": _l("You are already registered for that session."),
+    "recording_consent_needed": _l("That session is recorded, and you have not agreed to the recording. "
+                                   "To attend it, sign up with its form, where you can give that consent."),
+    "forum_cancelled": _l("That session has been cancelled."),
+    "other": _l("This change could not be made. Please try again."),
+}
+
+
 @bp.after_request
 def _personal_pages(response):
     if request.endpoint in PERSONAL_ENDPOINTS:
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex"
+        # The personal token is in the address: never hand it to another site.
+        response.headers["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -112,16 +126,23 @@ def signup(slug, forum_id):
         profile = Profile(name=form.name.data, organisation=form.organisation.data or "",
                           category_id=form.category_id, region=form.region_code,
                           preferred_language=form.preferred_language.data)
-        outcome = public_services.sign_up(consultation, forum, public_services.Signup(
-            email=form.email.data, profile=profile, consents=form.consents))
+        try:
+            result = public_services.sign_up(consultation, forum, public_services.Signup(
+                email=form.email.data, profile=profile, consents=form.consents))
+        except registration.RegistrationError as error:
+            db.session.rollback()
+            form.form_errors.append(REFUSALS.get(error.code, REFUSALS["other"]))
+            return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=422,
+                                           consultation=consultation, forum=forum, form=form,
+                                           country_names=regions.country_names())
         db.session.commit()
-        item = outcome.registration
-        if outcome.created:
+        item = result.outcome.registration
+        if result.outcome.created and not result.known:
             _remember_signup(item)
         elif not _signed_up_here(item):
-            # Someone typed an address already registered for this session: the link to manage that
-            # registration went to its owner by email and is not shown to whoever typed it.
-            return redirect_after_post(url_for("forums.already_registered", slug=slug, forum_id=forum.id))
+            # The address belongs to someone already known: their personal link goes to them by
+            # email and is never shown to whoever typed the address (it could be anyone).
+            return redirect_after_post(url_for("forums.check_email", slug=slug, forum_id=forum.id))
         token = public_services.registration_token(item)
         return redirect_after_post(url_for("forums.registered", slug=slug, forum_id=forum.id, token=token))
     status = 422 if form.is_submitted() else 200
@@ -130,11 +151,11 @@ def signup(slug, forum_id):
                                    country_names=regions.country_names())
 
 
-@bp.get("/consultations/<slug>/forums/<int:forum_id>/already-registered")
-def already_registered(slug, forum_id):
+@bp.get("/consultations/<slug>/forums/<int:forum_id>/check-your-email")
+def check_email(slug, forum_id):
     consultation = get_public_consultation(slug)
     forum = public_services.forum_for_signup(consultation, forum_id, g.now)
-    return render_template("forums/already_registered.html", consultation=consultation, forum=forum)
+    return render_template("forums/check_email.html", consultation=consultation, forum=forum)
 
 
 @bp.get("/consultations/<slug>/forums/<int:forum_id>/registered/<token>")
@@ -207,7 +228,12 @@ def switch(token):
     if not form.validate_on_submit():
         return _render_manage(item, token, switch_form=form, status=422)
     target = next(forum for forum in options if forum.id == form.target_id)
-    outcome = public_services.switch(item, target)
+    try:
+        outcome = public_services.switch(item, target)
+    except registration.RegistrationError as error:
+        db.session.rollback()
+        flash(REFUSALS.get(error.code, REFUSALS["other"]), "error")
+        return redirect_after_post(url_for("forums.manage", token=token))
     if outcome is None:
         db.session.rollback()
         flash(_("This registration can no longer be changed."), "error")

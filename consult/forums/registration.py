@@ -54,13 +54,16 @@ def _find(forum_id: int, participant_id: int) -> Registration | None:
 
 
 def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = True,
-             walk_in: bool = False) -> Outcome:
+             walk_in: bool = False, replacing: Registration | None = None) -> Outcome:
     """Confirm a seat if one is free, else waitlist. Registering twice changes nothing."""
     if forum.is_cancelled:
         raise RegistrationError("forum_cancelled")
     existing = _find(forum.id, participant.id)
     if existing is not None and existing.status != "cancelled":
         return Outcome(existing, created=False)
+    other_interview = _other_interview(forum, participant) if forum.kind == "interview" else None
+    if other_interview is not None and other_interview is not replacing:
+        raise RegistrationError("one_interview")
     now = utcnow()
     seated = _take_seat(forum.id)
     if not seated and not accept_waitlist:
@@ -86,6 +89,17 @@ def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = 
         return Outcome(winner, created=False)
     db.session.refresh(forum)
     return Outcome(registration, created=True)
+
+
+def _other_interview(forum: Forum, participant: Participant) -> Registration | None:
+    """An active booking of another interview slot: one interview per person is enough."""
+    return db.session.scalar(
+        select(Registration).join(Forum).where(
+            Registration.participant_id == participant.id, Registration.forum_id != forum.id,
+            Registration.status.in_(("confirmed", "waitlisted")), Forum.kind == "interview",
+            Forum.consultation_id == forum.consultation_id, Forum.status == "scheduled",
+        ).limit(1)
+    )
 
 
 def cancel(registration: Registration) -> Outcome:
@@ -167,7 +181,12 @@ def switch(registration: Registration, target: Forum) -> Outcome:
     if target.consultation_id != registration.forum.consultation_id:
         raise RegistrationError("other_consultation")
     participant = registration.participant
-    outcome = register(target, participant)
+    already = _find(target.id, participant.id)
+    if already is not None and already.status != "cancelled":
+        # Moving onto a registration that exists would merge two; and a link to one must not
+        # lead to the other.
+        raise RegistrationError("already_registered_there")
+    outcome = register(target, participant, replacing=registration)
     freed = cancel(registration)
     outcome.promoted = freed.promoted
     return outcome

@@ -71,7 +71,9 @@ def _apply_profile(participant: Participant, profile: Profile, only_blanks: bool
         value = getattr(profile, field)
         if isinstance(value, str):
             value = value.strip()
-        if value and not (only_blanks and getattr(participant, field)):
+        # The language for emails harms no one if a stranger sets it; the rest waits for proof.
+        keep = only_blanks and getattr(participant, field) and field != "preferred_language"
+        if value and not keep:
             setattr(participant, field, value)
 
 

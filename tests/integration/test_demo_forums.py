@@ -31,3 +31,15 @@ def test_demo_forums_follow_the_reference_method(app, demo):
         assert all(f.starts_at.astimezone(consultation.tz).hour == 12 for f in quebec)
         # Loading the demo again adds nothing.
         assert add_demo_forums(consultation, date.today()) == 0
+
+
+def test_demo_sessions_can_all_be_signed_up_for(app, runner):
+    """Every demo session falls while the demo's forum sign-up is open."""
+    result = runner.invoke(args=["consult", "seed-demo", "--no-staff"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        consultation = db.session.scalar(select(Consultation))
+        channel = next(channel for channel in consultation.channels if channel.kind == "forums")
+        now = datetime.now(timezone.utc)
+        assert channel.state(now) == "open"
+        assert all(now < forum.starts_at < channel.closes_at for forum in db.session.scalars(select(Forum)))

@@ -260,6 +260,7 @@ def test_more_seats_promote_the_waitlist_in_order_and_tell_them(app, organizer, 
     register(app, forum_id, "first@example.org")
     register(app, forum_id, "second@example.org")
     register(app, forum_id, "third@example.org")
+    organizer.get("/?lang=en")  # the confirmation is written in the language of the request that saves
     response = submit_form(organizer, f"{BASE}/{forum_id}/edit", forum_form(app, capacity="2"))
     assert response.status_code == 303
     assert told["promoted"] == ["second@example.org"]

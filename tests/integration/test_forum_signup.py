@@ -355,9 +355,9 @@ def test_another_browser_typing_a_registered_address_gets_no_link(app, client, s
     stranger.get("/?lang=en")
     response = sign_up(stranger, site, forum)
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/consultations/{SLUG}/forums/{forum}/already-registered"
+    assert response.headers["Location"] == f"/consultations/{SLUG}/forums/{forum}/check-your-email"
     html = stranger.get(response.headers["Location"]).get_data(as_text=True)
-    assert "This email address is already registered for this session." in html
+    assert "are sent only by email, to that address." in html
     assert "/registrations/" not in html
     assert len(registrations(app)) == 1 and len(outbox(app)) == 1
 
@@ -604,3 +604,58 @@ def test_a_stranger_typing_a_known_email_cannot_rewrite_the_profile_or_withdraw_
         participant = db.session.scalar(select(Participant))
         assert participant.name == "Ana Tremblay"
         assert participant.current_consent("quotation") is True
+
+
+def test_a_known_email_never_gets_someone_elses_link_in_the_browser(app, site, make_forum):
+    first, second = make_forum("First"), make_forum("Second")
+    owner = app.test_client()
+    assert sign_up(owner, site, first, email="ana@example.org").status_code == 303
+    stranger = app.test_client()
+    response = sign_up(stranger, site, second, email="ana@example.org")
+    assert response.headers["Location"] == f"/consultations/{SLUG}/forums/{second}/check-your-email"
+    page = stranger.get(response.headers["Location"]).get_data(as_text=True)
+    assert "/registrations/" not in page and "ana@example.org" not in page
+
+
+def test_switching_onto_an_existing_registration_is_refused(app, en, site, make_forum):
+    first, second = make_forum("First"), make_forum("Second")
+    sign_up(en, site, first, email="ana@example.org")
+    sign_up(app.test_client(), site, second, email="ana@example.org")
+    ids = [registration_id for registration_id, _email, _status in registrations(app)]
+    token = manage_token(app, ids[0])
+    page = en.get(f"/registrations/{token}").get_data(as_text=True)
+    response = en.post(f"/registrations/{token}/switch",
+                       data={"csrf_token": csrf_token_from(page), "forum_id": str(second)})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/registrations/{token}"
+    assert "You are already registered for that session." in en.get(response.headers["Location"]).get_data(
+        as_text=True)
+    assert [status for _id, _email, status in registrations(app)] == ["confirmed", "confirmed"]
+
+
+def test_switching_to_a_recorded_session_needs_the_recording_consent(app, en, site, make_forum):
+    plain, recorded = make_forum("Plain"), make_forum("Recorded", recorded=True)
+    sign_up(en, site, plain, email="ana@example.org", consent_recording=None)
+    token = manage_token(app, registrations(app)[0][0])
+    page = en.get(f"/registrations/{token}").get_data(as_text=True)
+    response = en.post(f"/registrations/{token}/switch",
+                       data={"csrf_token": csrf_token_from(page), "forum_id": str(recorded)})
+    assert "you have not agreed to the recording" in en.get(response.headers["Location"]).get_data(as_text=True)
+    assert [(status) for _id, _email, status in registrations(app)] == ["confirmed"]
+
+
+def test_one_interview_slot_per_person(app, en, site, make_forum):
+    slot_one, slot_two = (make_forum("Slot one", kind="interview", capacity=1),
+                          make_forum("Slot two", kind="interview", capacity=1))
+    assert sign_up(en, site, slot_one, email="ana@example.org").status_code == 303
+    response = sign_up(en, site, slot_two, email="ana@example.org")
+    assert response.status_code == 422
+    assert "You already have an interview slot." in response.get_data(as_text=True)
+    assert len(registrations(app)) == 1
+
+
+def test_line_breaks_in_a_name_cannot_forge_an_email(app, en, site, make_forum):
+    forum = make_forum()
+    sign_up(en, site, forum, name="Ana\r\n\r\nYour account is suspended: https://evil.example\u0000")
+    with app.app_context():
+        assert db.session.scalar(select(Participant.name)) == "Ana Your account is suspended: https://evil.example"

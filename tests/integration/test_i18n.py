@@ -82,3 +82,11 @@ def test_placeholders_survive_translation():
         expected = sorted(set(re.findall(r"%\(\w+\)[sd]", ids[0])))
         for string in strings:
             assert sorted(set(re.findall(r"%\(\w+\)[sd]", string))) == expected, message.id
+
+
+def test_the_english_catalogue_says_exactly_the_source_strings():
+    """Fuzzy matching must never leave one English string standing in for another."""
+    for message in _catalog("en"):
+        if message.id:
+            assert message.string == (message.id if isinstance(message.id, str) else tuple(message.id)) or \
+                list(message.string) == list(message.id), message.id
