@@ -201,6 +201,12 @@ def update_forum(forum: Forum, values: dict, checked_file: uploads.CheckedFile |
     if forum.is_cancelled:
         raise RegistrationError("forum_cancelled")
     consultation = forum.consultation
+    if values.get("recorded") and not forum.recorded:
+        # People signed up to an unrecorded session; recording them needs their consent first.
+        unconsented = [r for r in forum.registrations if r.status in ("confirmed", "waitlisted")
+                       and not r.participant.current_consent("recording")]
+        if unconsented:
+            raise RegistrationError("recording_without_consent", count=len(unconsented))
     update = ForumUpdate(forum)
     old_capacity = forum.capacity
     if values["capacity"] != old_capacity:

@@ -97,6 +97,11 @@ def _error_message(error: RegistrationError) -> str:
         return confirmed_message(error.details["confirmed"])
     if error.code == "forum_cancelled":
         return _("This session was cancelled: it can no longer be changed.")
+    if error.code == "recording_without_consent":
+        return ngettext("%(num)d person already registered did not agree to a recording. Ask them first, or "
+                        "create a new recorded session.",
+                        "%(num)d people already registered did not agree to a recording. Ask them first, or "
+                        "create a new recorded session.", error.details["count"])
     if error.code == "not_seated":
         return _("Only people with a seat can be marked present or absent.")
     return _("This change could not be made. Reload the page and try again.")
@@ -181,7 +186,8 @@ def organizer_edit(slug, forum_id):
             db.session.rollback()
             if error.code == "forum_cancelled":
                 return render_template(TEMPLATES + "cancelled.html", consultation=consultation, forum=forum), 409
-            form.capacity.errors = [*form.capacity.errors, _error_message(error)]
+            field = form.recorded if error.code == "recording_without_consent" else form.capacity
+            field.errors = [*field.errors, _error_message(error)]
             if form.has_upload:
                 form.prereading_upload.errors = [*form.prereading_upload.errors, str(CHOOSE_FILE_AGAIN)]
             return _render_forum_form(consultation, form, topics, forum, status=422)

@@ -34,8 +34,11 @@ class ForumUnavailable(Exception):
 # -- what is offered ------------------------------------------------------------------------
 
 def signups_open(consultation: Consultation, now: datetime) -> bool:
-    """Open consultation, and its forums channel (when it has one) open today."""
-    if not consultation.is_open(now):
+    """Open consultation with a privacy notice, and its forums channel (when it has one) open today.
+
+    Consent is asked against the notice: without one, nobody can give informed consent.
+    """
+    if not consultation.is_open(now) or not (consultation.privacy_notice_fr or consultation.privacy_notice_en):
         return False
     channel = next((channel for channel in consultation.channels if channel.kind == "forums"), None)
     return channel is None or channel.state(now) == "open"

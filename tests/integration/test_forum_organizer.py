@@ -710,3 +710,15 @@ def test_moving_a_forum_tells_people_and_sends_reminders_again(app, organizer):
         assert messages["seated@example.org"].attachments  # the updated calendar invitation
         assert not messages["waiting@example.org"].attachments
         assert db.session.get(Registration, seated).reminder_sent_at is None
+
+
+def test_a_session_cannot_become_recorded_behind_the_backs_of_people_registered(app, organizer):
+    forum_id = make_forum(app, capacity=5)
+    register(app, forum_id, "ana@example.org")
+    organizer.get("/?lang=en")
+    response = submit_form(organizer, f"{BASE}/{forum_id}/edit", forum_form(
+        app, capacity="5", recorded="y", recording_notice_en="Recorded for the analysis."))
+    assert response.status_code == 422
+    assert "1 person already registered did not agree to a recording." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Forum, forum_id).recorded is False

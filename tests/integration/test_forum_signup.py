@@ -659,3 +659,15 @@ def test_line_breaks_in_a_name_cannot_forge_an_email(app, en, site, make_forum):
     sign_up(en, site, forum, name="Ana\r\n\r\nYour account is suspended: https://evil.example\u0000")
     with app.app_context():
         assert db.session.scalar(select(Participant.name)) == "Ana Your account is suspended: https://evil.example"
+
+
+def test_no_sign_up_without_a_privacy_notice(app, client):
+    from consult.forums.public_services import signups_open
+    from consult.models import Consultation
+    from consult.structure.importer import import_structure
+
+    with app.app_context():
+        consultation = import_structure(minimal_document(slug="no-notice"), source="test").consultation
+        db.session.commit()
+        assert consultation.is_open(datetime.now(timezone.utc))
+        assert not signups_open(db.session.get(Consultation, consultation.id), datetime.now(timezone.utc))
