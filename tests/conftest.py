@@ -46,7 +46,7 @@ def app(tmp_path_factory):
     from flask_migrate import upgrade
 
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
     return app
 
 

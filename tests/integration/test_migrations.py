@@ -30,9 +30,9 @@ def test_downgrade_and_upgrade_again(app, tmp_path):
     other = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}",
                         "SECRET_KEY": "x", "TESTING": True})
     with other.app_context():
-        upgrade()
+        upgrade(revision="heads")
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
-        upgrade()
+        upgrade(revision="heads")
         assert "topic" in inspect(db.engine).get_table_names()
         db.engine.dispose()
