@@ -37,11 +37,15 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .forums import bp as forums_bp
     from .public import bp as public_bp
+    from .questionnaires import bp as questionnaires_bp
+    from .submissions import bp as submissions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(forums_bp)
+    app.register_blueprint(questionnaires_bp)
+    app.register_blueprint(submissions_bp)
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from .auth.passwords import MIN_LENGTH
@@ -19,6 +20,7 @@ from .forums.demo import add_demo_forums
 from .forums.reminders import send_reminders
 from .mail.delivery import deliver_pending
 from .models import ROLES
+from .questionnaires.builder import ensure_demo_questionnaire
 from .structure.exporter import export_json
 from .structure.importer import import_structure, load_file
 from .structure.validation import StructureError
@@ -124,6 +126,10 @@ def seed_demo(staff: bool, keep_dates: bool):
         db.session.commit()
         if created:
             click.echo(_("Created %(count)s demo forums and interview slots.", count=created))
+    questionnaire = ensure_demo_questionnaire(report.consultation, now)
+    db.session.commit()
+    click.echo(_("Demo questionnaire: %(count)s questions.",
+                 count=sum(len(page.questions) for page in questionnaire.pages)))
     if not staff:
         return
     lines = []
@@ -242,6 +248,59 @@ def send_reminders_command(now: datetime | None):
         click.echo(line if item.new else _("%(line)s (already queued)", line=line))
     click.echo(_("Pre-reading emails queued: %(prereadings)s. Reminders queued: %(reminders)s.",
                  prereadings=report.count("prereading"), reminders=report.count("reminder")))
+
+
+@consult.command("import-mail")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--consultation", "slug", metavar="SLUG",
+              help="The consultation the messages are submissions to (needed when there are several).")
+@click.option("--send-receipts", is_flag=True, help="Email each sender a receipt with the reference number.")
+def import_mail(directory: Path, slug: str | None, send_receipts: bool):
+    """Turn .eml files (a mailbox export) into written submissions; a message already imported is skipped."""
+    from .models import Consultation
+    from .submissions import intake
+
+    consultations = db.session.scalars(
+        select(Consultation).where(Consultation.slug == slug) if slug else select(Consultation)).all()
+    if len(consultations) != 1:
+        click.echo(_("No consultation “%(slug)s”.", slug=slug) if slug else
+                   _("Name the consultation with --consultation SLUG."), err=True)
+        sys.exit(2)
+    consultation = consultations[0]
+    counts = {"imported": 0, "duplicate": 0, "empty": 0, "failed": 0}
+    for path in intake.eml_files(directory):
+        name = str(path.relative_to(directory))
+        try:
+            result = intake.import_file(consultation, path, send_receipt=send_receipts)
+            db.session.commit()
+        except intake.BrokenMessage as error:
+            db.session.rollback()
+            counts["failed"] += 1
+            click.echo(_("FAILED %(file)s: %(reason)s; nothing was imported from it.", file=name,
+                         reason=error.reason), err=True)
+            continue
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            counts["failed"] += 1
+            click.echo(_("FAILED %(file)s: the database refused it (%(error)s); nothing was imported from it.",
+                         file=name, error=type(error).__name__), err=True)
+            continue
+        counts[result.outcome] += 1
+        if result.outcome == "imported":
+            click.echo(_("%(reference)s imported from %(file)s (%(sender)s, %(documents)d documents, %(links)d "
+                         "links)", reference=result.submission.reference, file=name, sender=result.sender,
+                         documents=len(result.submission.attachments), links=len(result.submission.links)))
+        elif result.outcome == "duplicate":
+            click.echo(_("Already imported: %(file)s (%(reference)s)", file=name,
+                         reference=result.submission.reference))
+        else:
+            click.echo(_("Skipped %(file)s: no text and no document in it.", file=name))
+        for line in result.refused:
+            click.echo(f"  {line}")
+    click.echo(_("Imported: %(imported)d. Already imported: %(duplicate)d. Empty: %(empty)d. Failed: %(failed)d.",
+                 **counts))
+    if counts["failed"]:
+        sys.exit(1)
 
 
 def init_app(app):

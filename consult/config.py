@@ -41,6 +41,18 @@ def _database_url(raw: str | None, instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'consult.db'}"
 
 
+DEFAULT_SUBMISSION_MAX_FILES = 5
+DEFAULT_SUBMISSION_MAX_FILE_BYTES = 20 * 1024 * 1024
+# Room for the texts and the multipart framing of a submission, beyond its files.
+SUBMISSION_FORM_MARGIN = 5 * 1024 * 1024
+
+
+def _submission_body_limit(environ) -> int:
+    files = int(environ.get("SUBMISSION_MAX_FILES", DEFAULT_SUBMISSION_MAX_FILES))
+    size = int(environ.get("SUBMISSION_MAX_FILE_BYTES", DEFAULT_SUBMISSION_MAX_FILE_BYTES))
+    return max(25 * 1024 * 1024, files * size + SUBMISSION_FORM_MARGIN)
+
+
 def load_config(instance_path: str, environ=os.environ) -> dict:
     env = environ.get("CONSULT_ENV", "production").strip().lower()
     if env not in ENVIRONMENTS:
@@ -78,7 +90,8 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "America/Montreal",
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
-        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", 25 * 1024 * 1024)),
+        # Large enough for a written submission with all its files (5 × 20 MB by default) and its texts.
+        "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", _submission_body_limit(environ))),
         "SITE_NAME": environ.get("SITE_NAME", "consult"),
         # Public address of the site, for links in emails sent outside a request (reminders).
         "BASE_URL": environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
@@ -96,6 +109,13 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "UPLOAD_FOLDER": environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "PREREADING_MAX_BYTES": int(environ.get("PREREADING_MAX_BYTES", 20 * 1024 * 1024)),
         "SIGNUP_RATE_LIMIT": environ.get("SIGNUP_RATE_LIMIT", "20 per minute;200 per hour"),
+        # Questionnaire pages: autosave posts every few seconds while someone types.
+        "QUESTIONNAIRE_SAVE_RATE_LIMIT": environ.get("QUESTIONNAIRE_SAVE_RATE_LIMIT", "120 per minute;3000 per hour"),
+        # Written submissions: files per submission, largest file, links, and POSTs allowed per address.
+        "SUBMISSION_MAX_FILES": int(environ.get("SUBMISSION_MAX_FILES", DEFAULT_SUBMISSION_MAX_FILES)),
+        "SUBMISSION_MAX_FILE_BYTES": int(environ.get("SUBMISSION_MAX_FILE_BYTES", DEFAULT_SUBMISSION_MAX_FILE_BYTES)),
+        "SUBMISSION_MAX_LINKS": int(environ.get("SUBMISSION_MAX_LINKS", 5)),
+        "SUBMISSION_RATE_LIMIT": environ.get("SUBMISSION_RATE_LIMIT", "10 per minute;60 per hour"),
         # How many reverse proxies sit in front; their X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", 0)),
     }

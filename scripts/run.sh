@@ -6,7 +6,7 @@ cd "$ROOT"
 source "$ROOT/scripts/setup.sh"
 export CONSULT_ENV="${CONSULT_ENV:-development}"
 FLASK=".venv/bin/flask --app wsgi"
-$FLASK db upgrade heads
+$FLASK db upgrade
 $FLASK consult seed-demo
 echo
 echo "Serving on http://127.0.0.1:${PORT:-5000}  (staff sign-in: http://127.0.0.1:${PORT:-5000}/staff/login)"

@@ -6,13 +6,14 @@ atomic updates. Every change made by staff is recorded as an AuditEvent.
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import abort
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import uploads
+from ..audit import record as audit
 from ..extensions import db
-from ..models import AuditEvent, Consultation, Forum, ForumNote, Participant, Registration, Topic
+from ..lookups import get_owned_or_404
+from ..models import Consultation, Forum, ForumNote, Participant, Registration, Topic
 from ..participants.services import Profile, find_or_create_participant
 from ..public.services import load_tree
 from . import notifications
@@ -25,33 +26,20 @@ TEXT_FIELDS = ("title_fr", "title_en", "description_fr", "description_en", "meet
                "recording_notice_fr", "recording_notice_en")
 
 
-def audit(actor_id: int | None, action: str, object_type: str, object_id, consultation_id: int | None,
-          **detail) -> None:
-    db.session.add(AuditEvent(actor_id=actor_id, action=action, object_type=object_type,
-                              object_id=str(object_id), consultation_id=consultation_id, detail=detail))
 
 
 # -- reading --------------------------------------------------------------------------------
 
 def get_forum(consultation: Consultation, forum_id: int) -> Forum:
-    forum = db.session.get(Forum, forum_id)
-    if forum is None or forum.consultation_id != consultation.id:
-        abort(404)
-    return forum
+    return get_owned_or_404(Forum, forum_id, consultation_id=consultation.id)
 
 
 def get_registration(forum: Forum, registration_id: int) -> Registration:
-    registration = db.session.get(Registration, registration_id)
-    if registration is None or registration.forum_id != forum.id:
-        abort(404)
-    return registration
+    return get_owned_or_404(Registration, registration_id, forum_id=forum.id)
 
 
 def get_note(forum: Forum, note_id: int) -> ForumNote:
-    note = db.session.get(ForumNote, note_id)
-    if note is None or note.forum_id != forum.id:
-        abort(404)
-    return note
+    return get_owned_or_404(ForumNote, note_id, forum_id=forum.id)
 
 
 def topic_options(consultation: Consultation) -> list[tuple[Topic, int]]:

@@ -4,7 +4,16 @@ from .consultation import Channel, Consultation
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
 from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
+from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .staff import ROLES, StaffRole, StaffUser
+from .submission import (
+    Excerpt,
+    Submission,
+    SubmissionAttachment,
+    SubmissionCounter,
+    SubmissionLink,
+    SubmissionText,
+)
 from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
@@ -18,6 +27,13 @@ __all__ = [
     "Participant",
     "ParticipantCategory",
     "Registration",
+    "Answer",
+    "AnswerVersion",
+    "Invitation",
+    "Question",
+    "Questionnaire",
+    "QuestionnairePage",
+    "Response",
     "forum_topic",
     "AuditEvent",
     "ChangeTarget",
@@ -29,4 +45,10 @@ __all__ = [
     "Theme",
     "Topic",
     "Track",
+    "Excerpt",
+    "Submission",
+    "SubmissionAttachment",
+    "SubmissionCounter",
+    "SubmissionLink",
+    "SubmissionText",
 ]

@@ -25,3 +25,36 @@ document.addEventListener("DOMContentLoaded", function () {
     summary.focus();
   }
 });
+
+// Questionnaire: a live "n / 5000 characters" under each long answer (the server renders it too,
+// and refuses longer answers whatever the browser does).
+function updateCharCount(field) {
+  var counter = document.querySelector('[data-char-count="' + field.id + '"]');
+  if (!counter) {
+    return;
+  }
+  var limit = parseInt(counter.getAttribute("data-limit"), 10);
+  // The server counts a line break as one character, as maxlength does.
+  var length = field.value.replace(/\r\n/g, "\n").length;
+  counter.textContent = counter.getAttribute("data-template").replace("{count}", String(length));
+  counter.classList.toggle("is-near", length > limit * 0.9);
+}
+
+document.addEventListener("input", function (event) {
+  if (event.target.matches && event.target.matches("textarea[maxlength]")) {
+    updateCharCount(event.target);
+  }
+});
+
+// An autosave the server could not answer (link expired, network down): say so where the
+// "Saved at" message appears, so that nobody believes a text was saved when it was not.
+document.addEventListener("htmx:responseError", showUnsaved);
+document.addEventListener("htmx:sendError", showUnsaved);
+
+function showUnsaved(event) {
+  var status = document.getElementById("save-status");
+  var form = event.target.closest ? event.target.closest("form[data-unsaved-message]") : null;
+  if (status && form) {
+    status.textContent = form.getAttribute("data-unsaved-message");
+  }
+}

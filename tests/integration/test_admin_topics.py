@@ -104,3 +104,19 @@ def test_admins_find_an_edit_link_for_every_topic(login, demo):
     client = login(["admin"])
     structure = client.get(f"/staff/consultations/{SLUG}/?lang=en").get_data(as_text=True)
     assert structure.count("/edit\">Edit") == 5 + 5 + 14  # sections (G, V, V.1-V.3), axes, orientations
+
+
+def test_the_structure_page_leads_each_role_to_its_work(login, demo):
+    base = f"/staff/consultations/{SLUG}"
+    expected = {
+        "organizer": [f"{base}/forums/", f"{base}/questionnaire/", f"{base}/submissions/"],
+        "analyst": [f"{base}/forums/", f"{base}/questionnaire/responses", f"{base}/submissions/"],
+        "coordinator": [f"{base}/questionnaire/responses", f"{base}/submissions/"],
+    }
+    for role, links in expected.items():
+        client = login([role])
+        html = client.get(f"{base}/?lang=en").get_data(as_text=True)
+        for link in links:
+            assert f'href="{link}"' in html, (role, link)
+            assert client.get(link).status_code == 200, (role, link)
+        client.post("/staff/logout", data={"csrf_token": csrf_token_from(html)})

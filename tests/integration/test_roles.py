@@ -5,7 +5,9 @@ from consult.models import ROLES
 
 SLUG = "politique-premiere-ligne-2025"
 # Values for the URL variables of staff routes; the demo_forum fixture sets the real ids.
-ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1}
+ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1,
+             "submission_id": 1, "attachment_id": 1, "excerpt_id": 1,
+             "question_id": 1, "response_id": 1}
 
 
 def staff_routes(app):
@@ -24,7 +26,62 @@ def staff_routes(app):
 
 
 @pytest.fixture
-def demo_forum(app, demo, monkeypatch):
+def demo_submission(app, demo, monkeypatch, tmp_path):
+    """One sent written submission with a document and an excerpt, for the submissions' staff routes."""
+    from sqlalchemy import select
+
+    from consult import uploads
+    from consult.extensions import db
+    from consult.models import Consultation, Excerpt, Participant, Submission, Topic
+    from consult.submissions import services as submissions
+
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    with app.app_context():
+        consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
+        participant = Participant(consultation_id=consultation.id, email="writer@example.org", name="Writer")
+        submission = Submission(consultation_id=consultation.id, participant=participant, general_text="Text")
+        db.session.add(submission)
+        db.session.flush()
+        attachment = submissions.add_attachment(
+            submission, uploads.check_document(b"%PDF-1.4\n%%EOF\n", "brief.pdf", 1000))
+        submissions.send_submission(submission, receipt=False)
+        topic = db.session.scalar(select(Topic).where(Topic.consultation_id == consultation.id, Topic.code == "4.2"))
+        excerpt = Excerpt(submission=submission, topic=topic, text="Excerpt")
+        db.session.add(excerpt)
+        db.session.commit()
+        monkeypatch.setitem(ARGUMENTS, "submission_id", submission.id)
+        monkeypatch.setitem(ARGUMENTS, "attachment_id", attachment.id)
+        monkeypatch.setitem(ARGUMENTS, "excerpt_id", excerpt.id)
+    return demo
+
+
+@pytest.fixture
+def demo_questionnaire(app, demo, monkeypatch):
+    """The demo questionnaire with one response, for the questionnaire's staff routes."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.models import Consultation, Participant
+    from consult.questionnaires import builder, services
+
+    with app.app_context():
+        consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
+        questionnaire = builder.ensure_demo_questionnaire(consultation, datetime.now(timezone.utc))
+        participant = Participant(consultation_id=consultation.id, email="answerer@example.org", name="Answerer")
+        db.session.add(participant)
+        db.session.flush()
+        response = services.get_or_create_response(questionnaire, participant)
+        response.started_at = datetime.now(timezone.utc)
+        db.session.commit()
+        monkeypatch.setitem(ARGUMENTS, "question_id", questionnaire.pages[0].questions[0].id)
+        monkeypatch.setitem(ARGUMENTS, "response_id", response.id)
+    return demo
+
+
+@pytest.fixture
+def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
     """One forum of the demo consultation, with one note, for the routes that need them."""
     from datetime import datetime, timedelta, timezone
 

@@ -1,0 +1,289 @@
+"""The organizers' work on a questionnaire: generate it from the policy tree, edit, reorder and add
+questions, set its dates and access. Every function flushes; the caller commits. Every change is
+recorded as an AuditEvent."""
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort
+from sqlalchemy import func, select
+
+from ..audit import record as audit
+from ..extensions import db
+from ..models import Answer, Channel, Consultation, Question, Questionnaire, QuestionnairePage, Topic
+from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
+from ..public.services import load_tree
+
+# Content, not interface: stored in both languages whatever the language of the page (like the
+# suggested interview titles), then edited by the organizer.
+DEFAULT_TITLES = {"fr": "Questionnaire de consultation en ligne", "en": "Online consultation questionnaire"}
+DEFAULT_INTROS = {
+    "fr": "Pour chaque orientation, dites-nous ce que vous appréciez, ce que vous n'appréciez pas, ce qui est "
+          "peu clair, ce qui devrait être ajusté et ce qui manque. Répondez seulement pour les orientations que "
+          "vous connaissez : vous pouvez passer les autres. Vos réponses sont enregistrées au fur et à mesure ; "
+          "vous pouvez revenir plus tard, depuis n'importe quel appareil.",
+    "en": "For each orientation, tell us what you like, what you dislike, what is unclear, what should be "
+          "adjusted and what is missing. Answer only for the orientations you know: you can skip the others. "
+          "Your answers are saved as you go; you can come back later, from any device.",
+}
+DEFAULT_PROMPT_LABELS = {
+    "liked": {"fr": "Ce que vous appréciez", "en": "What you like"},
+    "disliked": {"fr": "Ce que vous n'appréciez pas", "en": "What you dislike"},
+    "unclear": {"fr": "Ce qui est peu clair", "en": "What is unclear"},
+    "adjust": {"fr": "Ce qui devrait être ajusté", "en": "What should be adjusted"},
+    "missing": {"fr": "Ce qui manque", "en": "What is missing"},
+}
+AGREEMENT_LABEL = {"fr": "Dans l'ensemble, êtes-vous d'accord avec cette orientation ?",
+                   "en": "Overall, do you agree with this orientation?"}
+AGREEMENT_OPTIONS = [
+    {"value": "5", "label_fr": "Tout à fait d'accord", "label_en": "Strongly agree"},
+    {"value": "4", "label_fr": "Plutôt d'accord", "label_en": "Somewhat agree"},
+    {"value": "3", "label_fr": "Ni d'accord ni en désaccord", "label_en": "Neither agree nor disagree"},
+    {"value": "2", "label_fr": "Plutôt en désaccord", "label_en": "Somewhat disagree"},
+    {"value": "1", "label_fr": "Tout à fait en désaccord", "label_en": "Strongly disagree"},
+]
+# The default scale of a new Likert question; the organizer may change its labels.
+LIKERT_OPTIONS = AGREEMENT_OPTIONS
+GENERAL_PAGE_TITLE = {"fr": "Questions générales", "en": "General questions"}
+CHOICE_KINDS = ("single_choice", "multiple_choice")
+SCALE_KINDS = ("likert", "agreement")
+
+
+
+
+def _in_languages(texts: dict[str, str], consultation: Consultation) -> dict[str, str]:
+    """The text in each language the consultation is held in, empty in the others."""
+    offered = consultation.language_list or ["fr", "en"]
+    return {lang: (texts[lang] if lang in offered else "") for lang in ("fr", "en")}
+
+
+# -- the questionnaire itself ---------------------------------------------------------------
+
+def find_questionnaire(consultation: Consultation) -> Questionnaire | None:
+    return db.session.scalar(select(Questionnaire).where(Questionnaire.consultation_id == consultation.id))
+
+
+def get_or_create_questionnaire(consultation: Consultation, actor_id: int | None = None) -> Questionnaire:
+    """The consultation's questionnaire; a new one is a draft with the questionnaire channel's dates."""
+    questionnaire = find_questionnaire(consultation)
+    if questionnaire is not None:
+        return questionnaire
+    channel = db.session.scalar(select(Channel).where(Channel.consultation_id == consultation.id,
+                                                      Channel.kind == "questionnaire"))
+    title, intro = _in_languages(DEFAULT_TITLES, consultation), _in_languages(DEFAULT_INTROS, consultation)
+    questionnaire = Questionnaire(
+        consultation_id=consultation.id, title_fr=title["fr"], title_en=title["en"], intro_fr=intro["fr"],
+        intro_en=intro["en"], access="open", status="draft",
+        opens_at=channel.opens_at if channel else consultation.opens_at,
+        closes_at=channel.closes_at if channel else consultation.closes_at)
+    db.session.add(questionnaire)
+    db.session.flush()
+    audit(actor_id, "questionnaire.created", "questionnaire", questionnaire.id, consultation.id)
+    return questionnaire
+
+
+SETTINGS_FIELDS = ("title_fr", "title_en", "intro_fr", "intro_en", "access", "status", "opens_at", "closes_at")
+
+
+def update_settings(questionnaire: Questionnaire, values: dict, actor_id: int | None) -> list[str]:
+    changed = []
+    for name in SETTINGS_FIELDS:
+        if name in values and getattr(questionnaire, name) != values[name]:
+            setattr(questionnaire, name, values[name])
+            changed.append(name)
+    db.session.flush()
+    if changed:
+        audit(actor_id, "questionnaire.settings", "questionnaire", questionnaire.id, questionnaire.consultation_id,
+              fields=changed)
+    return changed
+
+
+# -- generating from the tree ---------------------------------------------------------------
+
+@dataclass
+class GenerateReport:
+    pages_created: int = 0
+    questions_created: int = 0
+
+
+def subjects_of(root: Topic) -> list[Topic]:
+    """What a page asks about: the orientations of an axis, the sub-sections of a section, or the
+    section itself when it has none."""
+    leaves: list[Topic] = []
+
+    def walk(node):
+        if not node.children:
+            leaves.append(node)
+        for child in node.children:
+            walk(child)
+
+    walk(root)
+    return leaves
+
+
+def default_prompt_labels(consultation: Consultation) -> dict[str, dict[str, str]]:
+    return {prompt: _in_languages(DEFAULT_PROMPT_LABELS[prompt], consultation) for prompt in PROMPTS}
+
+
+def generate(questionnaire: Questionnaire, labels: dict[str, dict[str, str]] | None = None,
+             agreement: bool = False, actor_id: int | None = None) -> GenerateReport:
+    """One page per root of the tree (section or axis); for each of its orientations the five prompts
+    as long-text questions, plus the agreement scale if asked. Running it again only adds what is
+    missing (a new orientation, the agreement scale): nothing is duplicated or overwritten."""
+    consultation = questionnaire.consultation
+    labels = labels or default_prompt_labels(consultation)
+    report = GenerateReport()
+    pages = {page.topic_id: page for page in questionnaire.pages if page.topic_id is not None}
+    existing = set(db.session.execute(
+        select(Question.topic_id, Question.prompt).join(QuestionnairePage)
+        .where(QuestionnairePage.questionnaire_id == questionnaire.id, Question.topic_id.is_not(None))
+    ).all())
+    next_page = max([page.position for page in questionnaire.pages] or [0]) + 1
+    agreement_label = _in_languages(AGREEMENT_LABEL, consultation)
+    for root in load_tree(consultation).roots:
+        page = pages.get(root.id)
+        if page is None:
+            page = QuestionnairePage(questionnaire=questionnaire, topic_id=root.id, position=next_page,
+                                     title_fr=root.title_fr, title_en=root.title_en)
+            db.session.add(page)
+            next_page += 1
+            report.pages_created += 1
+        position = max([question.position for question in page.questions] or [0]) + 1
+        for subject in subjects_of(root):
+            wanted = [(prompt, "long_text", labels[prompt], []) for prompt in PROMPTS]
+            if agreement:
+                wanted.append(("agreement", "agreement", agreement_label, [dict(o) for o in AGREEMENT_OPTIONS]))
+            for prompt, kind, label, options in wanted:
+                if (subject.id, prompt) in existing:
+                    continue
+                page.questions.append(Question(topic_id=subject.id, kind=kind, prompt=prompt,
+                                               label_fr=label.get("fr", ""), label_en=label.get("en", ""),
+                                               position=position, max_length=DEFAULT_MAX_LENGTH,
+                                               options=options, required=False))
+                existing.add((subject.id, prompt))
+                position += 1
+                report.questions_created += 1
+    db.session.flush()
+    audit(actor_id, "questionnaire.generated", "questionnaire", questionnaire.id, consultation.id,
+          pages=report.pages_created, questions=report.questions_created, agreement=agreement)
+    return report
+
+
+# -- questions and pages --------------------------------------------------------------------
+
+def get_question(questionnaire: Questionnaire, question_id: int) -> Question:
+    question = db.session.get(Question, question_id)
+    if question is None or question.page.questionnaire_id != questionnaire.id:
+        abort(404)
+    return question
+
+
+def get_page(questionnaire: Questionnaire, page_id: int) -> QuestionnairePage:
+    page = db.session.get(QuestionnairePage, page_id)
+    if page is None or page.questionnaire_id != questionnaire.id:
+        abort(404)
+    return page
+
+
+QUESTION_FIELDS = ("label_fr", "label_en", "help_fr", "help_en", "required", "max_length", "options")
+
+
+def update_question(question: Question, values: dict, actor_id: int | None) -> list[str]:
+    changed = []
+    for name in QUESTION_FIELDS:
+        if name in values and getattr(question, name) != values[name]:
+            setattr(question, name, values[name])
+            changed.append(name)
+    db.session.flush()
+    if changed:
+        audit(actor_id, "questionnaire.question_updated", "question", question.id,
+              question.page.questionnaire.consultation_id, fields=changed)
+    return changed
+
+
+def add_question(page: QuestionnairePage, values: dict, actor_id: int | None) -> Question:
+    position = max([question.position for question in page.questions] or [0]) + 1
+    question = Question(kind=values["kind"], prompt="", position=position, topic_id=None,
+                        **{name: values[name] for name in QUESTION_FIELDS if name in values})
+    if question.kind in SCALE_KINDS and not question.options:
+        question.options = [dict(option) for option in LIKERT_OPTIONS]
+    page.questions.append(question)
+    db.session.flush()
+    audit(actor_id, "questionnaire.question_added", "question", question.id, page.questionnaire.consultation_id,
+          kind=question.kind, page=page.id)
+    return question
+
+
+def add_page(questionnaire: Questionnaire, title_fr: str, title_en: str, actor_id: int | None) -> QuestionnairePage:
+    position = max([page.position for page in questionnaire.pages] or [0]) + 1
+    page = QuestionnairePage(questionnaire=questionnaire, topic_id=None, position=position,
+                             title_fr=title_fr, title_en=title_en)
+    db.session.add(page)
+    db.session.flush()
+    audit(actor_id, "questionnaire.page_added", "questionnaire_page", page.id, questionnaire.consultation_id)
+    return page
+
+
+def _swap(items: list, item, direction: str) -> bool:
+    """Exchange the positions of item and its neighbour; renumbers first so that ties cannot stick."""
+    for number, each in enumerate(items, start=1):
+        each.position = number
+    index = items.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= other < len(items):
+        return False
+    items[index].position, items[other].position = items[other].position, items[index].position
+    return True
+
+
+def move_question(question: Question, direction: str, actor_id: int | None) -> bool:
+    siblings = sorted(question.page.questions, key=lambda each: (each.position, each.id))
+    moved = _swap(siblings, question, direction)
+    db.session.flush()
+    if moved:
+        audit(actor_id, "questionnaire.question_moved", "question", question.id,
+              question.page.questionnaire.consultation_id, direction=direction)
+    return moved
+
+
+def move_page(page: QuestionnairePage, direction: str, actor_id: int | None) -> bool:
+    siblings = sorted(page.questionnaire.pages, key=lambda each: (each.position, each.id))
+    moved = _swap(siblings, page, direction)
+    db.session.flush()
+    if moved:
+        audit(actor_id, "questionnaire.page_moved", "questionnaire_page", page.id,
+              page.questionnaire.consultation_id, direction=direction)
+    return moved
+
+
+def answer_count(question: Question) -> int:
+    return db.session.scalar(select(func.count()).select_from(Answer).where(Answer.question_id == question.id))
+
+
+def delete_question(question: Question, actor_id: int | None) -> bool:
+    """Only a question nobody has answered yet: answers are never thrown away."""
+    if answer_count(question):
+        return False
+    consultation_id = question.page.questionnaire.consultation_id
+    audit(actor_id, "questionnaire.question_deleted", "question", question.id, consultation_id,
+          label_fr=question.label_fr, label_en=question.label_en)
+    question.page.questions.remove(question)
+    db.session.flush()
+    return True
+
+
+# -- the demo -------------------------------------------------------------------------------
+
+def ensure_demo_questionnaire(consultation: Consultation, now: datetime) -> Questionnaire:
+    """The demo's questionnaire: generated from the tree with the agreement scale, open access,
+    published, on the questionnaire channel's dates (open today)."""
+    questionnaire = get_or_create_questionnaire(consultation)
+    generate(questionnaire, agreement=True)
+    channel = db.session.scalar(select(Channel).where(Channel.consultation_id == consultation.id,
+                                                      Channel.kind == "questionnaire"))
+    values = {"access": "open", "status": "published",
+              "opens_at": channel.opens_at if channel else consultation.opens_at,
+              "closes_at": channel.closes_at if channel else consultation.closes_at}
+    if values["opens_at"] is None or values["opens_at"] > now:
+        values["opens_at"] = now
+    update_settings(questionnaire, values, None)
+    return questionnaire

@@ -1,0 +1,368 @@
+"""Public pages of the questionnaire: start (identify, or ask for one's link), and the pages behind
+each person's personal link: overview, profile (asked once), answering pages with autosave, review,
+submission and receipt."""
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+
+from ..extensions import db, limiter
+from ..forums.when import format_clock
+from ..htmx import redirect_after_post, render_page_or_fragment
+from ..participants import regions
+from ..participants.services import Profile
+from ..public.services import get_public_consultation
+from ..tokens import LinkError
+from . import bp, notifications, services
+from .forms import AnswerPageForm, LostLinkForm, ProfileForm, SendLinkForm, StartForm, SubmitForm, answer_error_message
+from .services import QuestionnaireUnavailable
+
+PERSONAL_ENDPOINTS = {"questionnaires.overview", "questionnaires.profile", "questionnaires.page",
+                      "questionnaires.autosave", "questionnaires.send_link", "questionnaires.review",
+                      "questionnaires.submit", "questionnaires.receipt"}
+# Responses started from this browser, so a replayed start form finds its link again.
+SESSION_KEY = "questionnaire_starts"
+SESSION_KEEP = 10
+UNAVAILABLE_STATUS = {"upcoming": 403, "closed": 410, "invitation": 403, "draft": 404}
+
+
+def _start_limit():
+    return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _save_limit():
+    return current_app.config["QUESTIONNAIRE_SAVE_RATE_LIMIT"]
+
+
+@bp.after_request
+def _personal_pages(response):
+    if request.endpoint in PERSONAL_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+        # The personal token is in the address: never hand it to another site.
+        response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@bp.errorhandler(LinkError)
+def _bad_link(error):
+    status = 410 if error.reason == "expired" else 404
+    return render_template("questionnaires/link_error.html", reason=error.reason), status
+
+
+@bp.errorhandler(QuestionnaireUnavailable)
+def _unavailable(error):
+    questionnaire = error.questionnaire
+    return render_template("questionnaires/unavailable.html", questionnaire=questionnaire,
+                           consultation=questionnaire.consultation, reason=error.reason,
+                           lost_form=LostLinkForm()), UNAVAILABLE_STATUS.get(error.reason, 403)
+
+
+def _remember(response) -> None:
+    known = [item for item in session.get(SESSION_KEY, []) if item != response.id]
+    session[SESSION_KEY] = [*known, response.id][-SESSION_KEEP:]
+
+
+def _started_here(response) -> bool:
+    return response.id in session.get(SESSION_KEY, [])
+
+
+# -- starting -------------------------------------------------------------------------------
+
+def _render_start(consultation, questionnaire, form, lost_form, status=200):
+    return render_page_or_fragment("questionnaires/start.html", "questionnaires/_start_form.html", status=status,
+                                   consultation=consultation, questionnaire=questionnaire, form=form,
+                                   lost_form=lost_form, state=questionnaire.state(g.now),
+                                   has_notice=services.has_privacy_notice(consultation),
+                                   country_names=regions.country_names())
+
+
+@bp.route("/consultations/<slug>/questionnaire/", methods=["GET", "POST"])
+@limiter.limit(_start_limit, methods=["POST"])
+def start(slug):
+    consultation = get_public_consultation(slug)
+    questionnaire = services.public_questionnaire(consultation)
+    form = StartForm.for_consultation(consultation)
+    can_start = (questionnaire.state(g.now) == "open" and questionnaire.access == "open"
+                 and services.has_privacy_notice(consultation))
+    if request.method == "POST" and not can_start:
+        services.require_open(questionnaire, g.now)
+        raise QuestionnaireUnavailable(questionnaire, "invitation" if questionnaire.access != "open" else "no_notice")
+    if form.validate_on_submit():
+        profile = Profile(name=form.name.data, organisation=form.organisation.data or "",
+                          category_id=form.category_id, region=form.region_code,
+                          preferred_language=form.preferred_language.data)
+        result = services.start(questionnaire, services.Start(email=form.email.data, profile=profile,
+                                                              consents=form.consents), g.now)
+        db.session.commit()
+        if result.known and not _started_here(result.response):
+            # Someone already known: their link goes to their address, never to whoever typed it.
+            return redirect_after_post(url_for("questionnaires.check_email", slug=slug))
+        _remember(result.response)
+        return redirect_after_post(url_for("questionnaires.overview", token=services.response_token(result.response)))
+    return _render_start(consultation, questionnaire, form, LostLinkForm(),
+                         status=422 if form.is_submitted() else 200)
+
+
+@bp.post("/consultations/<slug>/questionnaire/my-link")
+@limiter.limit(_start_limit)
+def lost_link(slug):
+    consultation = get_public_consultation(slug)
+    questionnaire = services.public_questionnaire(consultation)
+    lost_form = LostLinkForm()
+    if lost_form.validate_on_submit():
+        services.send_my_link(questionnaire, lost_form.email.data, g.now)
+        db.session.commit()
+        return redirect_after_post(url_for("questionnaires.check_email", slug=slug))
+    services.require_open(questionnaire, g.now)
+    if questionnaire.access != "open":
+        return render_template("questionnaires/unavailable.html", questionnaire=questionnaire,
+                               consultation=consultation, reason="invitation", lost_form=lost_form), 422
+    return _render_start(consultation, questionnaire, StartForm.for_consultation(consultation), lost_form,
+                         status=422)
+
+
+@bp.get("/consultations/<slug>/questionnaire/check-your-email")
+def check_email(slug):
+    consultation = get_public_consultation(slug)
+    questionnaire = services.public_questionnaire(consultation)
+    return render_template("questionnaires/check_email.html", consultation=consultation, questionnaire=questionnaire)
+
+
+# -- behind the personal link ---------------------------------------------------------------
+
+class _Context:
+    """What every personal page needs, loaded once from the token."""
+
+    def __init__(self, token: str):
+        self.token = token
+        self.response = services.response_from_token(token)
+        self.questionnaire = self.response.questionnaire
+        self.consultation = self.questionnaire.consultation
+        self.state = self.questionnaire.state(g.now)
+        if self.state in ("draft", "upcoming"):
+            raise QuestionnaireUnavailable(self.questionnaire, self.state)
+        self.readonly = self.state != "open"
+        self.pages = services.answer_pages(self.questionnaire)
+        self.answers = services.answers_of(self.response)
+
+    @property
+    def progress(self):
+        return services.progress(self.pages, self.answers)
+
+    def template_values(self, **extra) -> dict:
+        return {"token": self.token, "response": self.response, "questionnaire": self.questionnaire,
+                "consultation": self.consultation, "pages": self.pages, "answers": self.answers,
+                "readonly": self.readonly, "state": self.state, "progress": self.progress,
+                "changed": services.changed_since_submission(self.response), **extra}
+
+
+def _profile_first(context: _Context):
+    if not context.readonly and services.needs_profile(context.response.participant):
+        return redirect(url_for("questionnaires.profile", token=context.token))
+    return None
+
+
+@bp.get("/questionnaire/<token>/")
+def overview(token):
+    context = _Context(token)
+    detour = _profile_first(context)
+    if detour:
+        return detour
+    return render_template("questionnaires/overview.html", **context.template_values())
+
+
+@bp.route("/questionnaire/<token>/about-you", methods=["GET", "POST"])
+@limiter.limit(_start_limit, methods=["POST"])
+def profile(token):
+    context = _Context(token)
+    if context.readonly:
+        return redirect(url_for("questionnaires.overview", token=token))
+    participant = context.response.participant
+    form = ProfileForm.for_participant(context.consultation, participant)
+    if form.validate_on_submit():
+        services.complete_profile(context.response, Profile(
+            name=form.name.data, organisation=form.organisation.data or "", category_id=form.category_id,
+            region=form.region_code, preferred_language=form.preferred_language.data), form.consents)
+        db.session.commit()
+        return redirect_after_post(url_for("questionnaires.overview", token=token))
+    return render_page_or_fragment("questionnaires/profile.html", "questionnaires/_profile_form.html",
+                                   status=422 if form.is_submitted() else 200, form=form,
+                                   country_names=regions.country_names(),
+                                   has_notice=services.has_privacy_notice(context.consultation),
+                                   **context.template_values())
+
+
+def _page_or_404(context: _Context, number: int):
+    if not 1 <= number <= len(context.pages):
+        abort(404)
+    return context.pages[number - 1]
+
+
+def _render_page(context: _Context, number: int, form, values=None, errors=None, status=200, message=""):
+    page = _page_or_404(context, number)
+    return render_template("questionnaires/page.html", page=page, number=number, form=form,
+                           groups=services.groups_of(page), values=values or {}, errors=errors or {},
+                           message=message, **context.template_values()), status
+
+
+def _error_messages(questions, result) -> dict[int, str]:
+    by_id = {question.id: question for question in questions}
+    return {question_id: answer_error_message(by_id[question_id], error)
+            for question_id, error in result.errors.items()}
+
+
+def _next_location(context: _Context, number: int, go: str) -> str:
+    if go == "next" and number < len(context.pages):
+        return url_for("questionnaires.page", token=context.token, number=number + 1)
+    if go == "previous" and number > 1:
+        return url_for("questionnaires.page", token=context.token, number=number - 1)
+    if go in ("next", "review"):
+        return url_for("questionnaires.review", token=context.token)
+    if go == "contents":
+        return url_for("questionnaires.overview", token=context.token)
+    return url_for("questionnaires.page", token=context.token, number=number)
+
+
+@bp.route("/questionnaire/<token>/pages/<int:number>", methods=["GET", "POST"])
+@limiter.limit(_save_limit, methods=["POST"])
+def page(token, number):
+    context = _Context(token)
+    detour = _profile_first(context)
+    if detour:
+        return detour
+    questionnaire_page = _page_or_404(context, number)
+    form = AnswerPageForm()
+    if request.method == "GET":
+        return _render_page(context, number, form)
+    questions = services.ordered_questions(questionnaire_page)
+    typed = services.typed_values(questions, request.form)
+    if not form.validate_on_submit():
+        return _render_page(context, number, form, values=typed, status=422)
+    if context.readonly:
+        return _render_page(context, number, form, values=typed, status=409)
+    try:
+        result = services.save_answers(context.response, questions, request.form, g.now)
+    except QuestionnaireUnavailable:
+        db.session.rollback()
+        context.readonly = True
+        return _render_page(context, number, form, values=typed, status=409)
+    db.session.commit()
+    if result.errors:
+        context.answers = services.answers_of(context.response)
+        return _render_page(context, number, form, values=result.values,
+                            errors=_error_messages(questions, result), status=422)
+    go = request.form.get("go", "save")
+    if go == "save":
+        flash(_("Your answers are saved."), "success")
+    return redirect_after_post(_next_location(context, number, go))
+
+
+@bp.post("/questionnaire/<token>/pages/<int:number>/autosave")
+@limiter.limit(_save_limit)
+def autosave(token, number):
+    """The htmx autosave of a page: saves what this page changed, answers with the status message
+    (and the new digests of what was saved, swapped out of band into the page)."""
+    context = _Context(token)
+    questionnaire_page = _page_or_404(context, number)
+    questions = services.ordered_questions(questionnaire_page)
+    form = AnswerPageForm()
+    values = {"token": token, "number": number, "saved": [], "problems": []}
+    if not form.validate_on_submit():
+        values["message"] = _("Not saved: the page has expired. Use the Save button to save your answers.")
+        return render_template("questionnaires/_save_status.html", **values), 422
+    try:
+        result = services.save_answers(context.response, questions, request.form, g.now)
+    except QuestionnaireUnavailable:
+        db.session.rollback()
+        values["message"] = _("Not saved: the questionnaire is closed. Copy your text if you want to keep it.")
+        return render_template("questionnaires/_save_status.html", **values), 422
+    db.session.commit()
+    values["saved"] = [(question, services.fingerprint(result.values[question.id])) for question in result.saved]
+    if result.errors:
+        values["message"] = _("Some answers were not saved: see the messages next to them, or use the Save button.")
+        values["problems"] = [(question_id, message) for question_id, message
+                              in _error_messages(questions, result).items()]
+        return render_template("questionnaires/_save_status.html", **values), 422
+    values["message"] = _("Saved at %(time)s.", time=format_clock(g.now, context.consultation.tz))
+    return render_template("questionnaires/_save_status.html", **values)
+
+
+@bp.post("/questionnaire/<token>/send-link")
+@limiter.limit(_start_limit)
+def send_link(token):
+    context = _Context(token)
+    form = SendLinkForm()
+    back = request.form.get("back", "")
+    location = back if back.startswith(f"/questionnaire/{token}/") else url_for("questionnaires.overview",
+                                                                                 token=token)
+    if form.validate_on_submit():
+        notifications.continue_link(context.response, g.now)
+        db.session.commit()
+        flash(_("We have emailed a link to continue to %(email)s. It opens your answers on any device.",
+                email=context.response.participant.email), "success")
+    else:
+        flash(_("The page had expired. Please try again."), "error")
+    return redirect_after_post(location)
+
+
+def _render_review(context: _Context, submit_form, missing=None, status=200):
+    sections = services.answer_sections(context.pages, context.answers)
+    if missing is None:
+        missing = services.missing_required(context.pages, context.answers)
+    return render_template("questionnaires/review.html", sections=sections, missing=missing,
+                           submit_form=submit_form, **context.template_values()), status
+
+
+@bp.get("/questionnaire/<token>/review")
+def review(token):
+    context = _Context(token)
+    detour = _profile_first(context)
+    if detour:
+        return detour
+    return _render_review(context, SubmitForm(version=str(context.response.version)))
+
+
+@bp.post("/questionnaire/<token>/submit")
+@limiter.limit(_save_limit)
+def submit(token):
+    context = _Context(token)
+    form = SubmitForm()
+    if context.readonly:
+        raise QuestionnaireUnavailable(context.questionnaire, context.state)
+    if not form.validate_on_submit():
+        return _render_review(context, SubmitForm(version=str(context.response.version)), status=422)
+    outcome = services.submit(context.response, form.seen_version, g.now)
+    if outcome.missing:
+        db.session.rollback()
+        return _render_review(context, SubmitForm(version=str(context.response.version)), missing=outcome.missing,
+                              status=422)
+    db.session.commit()
+    return redirect_after_post(url_for("questionnaires.receipt", token=token))
+
+
+@bp.get("/questionnaire/<token>/receipt")
+def receipt(token):
+    context = _Context(token)
+    if context.response.status != "submitted":
+        return redirect(url_for("questionnaires.review", token=token))
+    return render_template("questionnaires/receipt.html", **context.template_values())
+
+
+
+# -- template helpers -----------------------------------------------------------------------
+
+@bp.app_template_global()
+def localized_option(option: dict) -> str:
+    return services.answer_text_of_option(option)
+
+
+@bp.app_template_global()
+def question_value(question, answers: dict, values: dict):
+    """What a field shows: what was just typed (after a problem), else what is saved."""
+    if question.id in values:
+        return values[question.id]
+    return services.stored_value(question, answers.get(question.id))
+
+
+@bp.app_template_global()
+def question_baseline(question, answers: dict) -> str:
+    return services.fingerprint(services.stored_value(question, answers.get(question.id)))

@@ -1,0 +1,311 @@
+"""Staff pages of the questionnaire: the builder, dates and access, invitations (roles organizer and
+admin), and the responses (also analysts and coordinators)."""
+from flask import abort, flash, g, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from ..admin.services import get_consultation
+from ..auth.roles import role_required
+from ..extensions import db
+from ..htmx import redirect_after_post, render_page_or_fragment
+from ..i18n import localized
+from ..participants import regions
+from . import bp, builder, services
+from .forms import (
+    ConfirmForm,
+    GenerateForm,
+    InviteForm,
+    MoveForm,
+    NewPageForm,
+    NewQuestionForm,
+    QuestionForm,
+    SettingsForm,
+    invitation_summary,
+    options_text,
+)
+
+ORGANIZERS = ("organizer", "admin")
+READERS = ("organizer", "analyst", "coordinator", "admin")
+BASE = "/staff/consultations/<slug>/questionnaire"
+TEMPLATES = "questionnaires/staff/"
+
+
+@bp.after_request
+def _no_store_for_staff(response):
+    if request.path.startswith("/staff/"):
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+@bp.app_template_global()
+def questionnaire_breadcrumbs(consultation, here=None) -> list[tuple[str, str | None]]:
+    items = [(_("Staff area"), url_for("admin.dashboard")),
+             (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug))]
+    if current_user.has_role(*ORGANIZERS):
+        items.append((_("Questionnaire"), url_for("questionnaires.builder", slug=consultation.slug)))
+    else:
+        items.append((_("Questionnaire responses"), url_for("questionnaires.responses", slug=consultation.slug)))
+    if here:
+        items.append((here, None))
+    return items
+
+
+@bp.app_template_global()
+def region_label(code: str) -> str:
+    return regions.region_name(code)
+
+
+def _questionnaire_or_404(consultation):
+    questionnaire = builder.find_questionnaire(consultation)
+    if questionnaire is None:
+        abort(404)
+    return questionnaire
+
+
+def _builder_url(consultation, **anchor):
+    return url_for("questionnaires.builder", slug=consultation.slug, **anchor)
+
+
+# -- the builder ----------------------------------------------------------------------------
+
+@bp.get(BASE + "/", endpoint="builder")
+@role_required(*ORGANIZERS)
+def builder_page(slug):
+    consultation = get_consultation(slug)
+    questionnaire = builder.find_questionnaire(consultation)
+    generate_form = GenerateForm.with_labels(builder.default_prompt_labels(consultation))
+    pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id)) if questionnaire else []
+    answered = services.answered_question_ids(questionnaire) if questionnaire else set()
+    return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
+                           pages=pages, generate_form=generate_form, move_form=MoveForm(), confirm_form=ConfirmForm(),
+                           page_form=NewPageForm(), answered=answered, now=g.now)
+
+
+
+@bp.post(BASE + "/generate")
+@role_required(*ORGANIZERS)
+def generate(slug):
+    consultation = get_consultation(slug)
+    form = GenerateForm.with_labels(builder.default_prompt_labels(consultation))
+    if not form.validate_on_submit():
+        questionnaire = builder.find_questionnaire(consultation)
+        pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id)) if questionnaire else []
+        answered = services.answered_question_ids(questionnaire) if questionnaire else set()
+        return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
+                               pages=pages, generate_form=form, move_form=MoveForm(), confirm_form=ConfirmForm(),
+                               page_form=NewPageForm(), answered=answered, now=g.now), 422
+    questionnaire = builder.get_or_create_questionnaire(consultation, current_user.id)
+    report = builder.generate(questionnaire, form.labels, bool(form.agreement.data), current_user.id)
+    db.session.commit()
+    if report.questions_created:
+        flash(ngettext("%(num)d question was added from the consultation's structure.",
+                       "%(num)d questions were added from the consultation's structure.",
+                       report.questions_created), "success")
+    else:
+        flash(_("Nothing to add: every orientation already has its questions."), "info")
+    return redirect_after_post(_builder_url(consultation))
+
+
+@bp.route(BASE + "/settings", methods=["GET", "POST"])
+@role_required(*ORGANIZERS)
+def settings(slug):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    data = SettingsForm.days_of(questionnaire, consultation.tz) if request.method == "GET" else {}
+    form = SettingsForm(consultation.tz, obj=questionnaire, **data)
+    if form.validate_on_submit():
+        changed = builder.update_settings(questionnaire, form.values, current_user.id)
+        db.session.commit()
+        flash(_("The questionnaire's settings were saved.") if changed else _("Nothing to save: nothing was changed."),
+              "success" if changed else "info")
+        return redirect_after_post(_builder_url(consultation))
+    return render_page_or_fragment(TEMPLATES + "settings.html", TEMPLATES + "_settings_form.html",
+                                   status=422 if form.is_submitted() else 200, consultation=consultation,
+                                   questionnaire=questionnaire, form=form)
+
+
+@bp.route(BASE + "/questions/<int:question_id>/edit", methods=["GET", "POST"])
+@role_required(*ORGANIZERS)
+def edit_question(slug, question_id):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    question = builder.get_question(questionnaire, question_id)
+    form = QuestionForm(question.kind, obj=question)
+    if request.method == "GET" and "options" in form:
+        form.options.data = options_text(question.options)
+    if form.validate_on_submit():
+        changed = builder.update_question(question, form.values, current_user.id)
+        db.session.commit()
+        flash(_("The question was saved.") if changed else _("Nothing to save: nothing was changed."),
+              "success" if changed else "info")
+        return redirect_after_post(_builder_url(consultation, _anchor=f"question-{question.id}"))
+    return render_page_or_fragment(TEMPLATES + "question.html", TEMPLATES + "_question_form.html",
+                                   status=422 if form.is_submitted() else 200, consultation=consultation,
+                                   questionnaire=questionnaire, question=question, form=form)
+
+
+@bp.route(BASE + "/questions/new", methods=["GET", "POST"])
+@role_required(*ORGANIZERS)
+def new_question(slug):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id))
+    form = NewQuestionForm.for_pages(pages)
+    if request.method == "GET":
+        wanted = request.args.get("page", type=int)
+        if wanted in {page.id for page in pages}:
+            form.page_id.data = wanted
+    if not pages:
+        flash(_("Add a page first."), "error")
+        return redirect_after_post(_builder_url(consultation))
+    if form.validate_on_submit():
+        page = builder.get_page(questionnaire, form.page_id.data)
+        question = builder.add_question(page, form.values, current_user.id)
+        db.session.commit()
+        flash(_("The question was added."), "success")
+        return redirect_after_post(_builder_url(consultation, _anchor=f"question-{question.id}"))
+    return render_page_or_fragment(TEMPLATES + "question.html", TEMPLATES + "_question_form.html",
+                                   status=422 if form.is_submitted() else 200, consultation=consultation,
+                                   questionnaire=questionnaire, question=None, form=form)
+
+
+@bp.post(BASE + "/questions/<int:question_id>/move")
+@role_required(*ORGANIZERS)
+def move_question(slug, question_id):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    question = builder.get_question(questionnaire, question_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        builder.move_question(question, form.direction.data, current_user.id)
+        db.session.commit()
+    return redirect_after_post(_builder_url(consultation, _anchor=f"question-{question.id}"))
+
+
+@bp.post(BASE + "/questions/<int:question_id>/delete")
+@role_required(*ORGANIZERS)
+def delete_question(slug, question_id):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    question = builder.get_question(questionnaire, question_id)
+    page_id = question.page_id
+    if ConfirmForm().validate_on_submit():
+        if builder.delete_question(question, current_user.id):
+            db.session.commit()
+            flash(_("The question was removed."), "success")
+        else:
+            flash(_("This question has answers: it cannot be removed. Edit it instead."), "error")
+    return redirect_after_post(_builder_url(consultation, _anchor=f"page-{page_id}"))
+
+
+@bp.post(BASE + "/pages/new")
+@role_required(*ORGANIZERS)
+def new_page(slug):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    form = NewPageForm()
+    if form.validate_on_submit():
+        page = builder.add_page(questionnaire, form.title_fr.data or "", form.title_en.data or "", current_user.id)
+        db.session.commit()
+        flash(_("The page was added. Add its questions now."), "success")
+        return redirect_after_post(url_for("questionnaires.new_question", slug=slug, page=page.id))
+    pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id))
+    return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
+                           pages=pages, generate_form=GenerateForm.with_labels(
+                               builder.default_prompt_labels(consultation)),
+                           move_form=MoveForm(), confirm_form=ConfirmForm(), page_form=form,
+                           answered=services.answered_question_ids(questionnaire), now=g.now), 422
+
+
+@bp.post(BASE + "/pages/<int:page_id>/move")
+@role_required(*ORGANIZERS)
+def move_page(slug, page_id):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    page = builder.get_page(questionnaire, page_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        builder.move_page(page, form.direction.data, current_user.id)
+        db.session.commit()
+    return redirect_after_post(_builder_url(consultation, _anchor=f"page-{page.id}"))
+
+
+# -- invitations ----------------------------------------------------------------------------
+
+def _render_invitations(consultation, questionnaire, form, status=200, invalid=()):
+    listing = services.list_invitations(questionnaire, request.args.get("page", 1, type=int))
+    return render_page_or_fragment(TEMPLATES + "invitations.html", TEMPLATES + "_invite_form.html", status=status,
+                                   consultation=consultation, questionnaire=questionnaire, form=form,
+                                   listing=listing, invalid=invalid, remind_form=ConfirmForm())
+
+
+@bp.route(BASE + "/invitations", methods=["GET", "POST"])
+@role_required(*ORGANIZERS)
+def invitations(slug):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    form = InviteForm(language=(consultation.language_list or ["fr"])[0])
+    if form.validate_on_submit():
+        listed = services.parse_email_list(form.text)
+        report = services.invite(questionnaire, listed.entries, form.language.data, current_user.id, g.now)
+        db.session.commit()
+        for category, message in invitation_summary(report, listed):
+            flash(message, category)
+        if listed.invalid:
+            # The valid addresses are invited; the lines to fix come back in the field.
+            form = InviteForm(formdata=None, language=form.language.data,
+                              emails="\n".join(line for _number, line in listed.invalid))
+            form.emails.errors = [ngettext("%(num)d line has no valid email address: correct it below and send again.",
+                                           "%(num)d lines have no valid email address: correct them below and send "
+                                           "again.", len(listed.invalid))]
+            return _render_invitations(consultation, questionnaire, form, status=422, invalid=listed.invalid)
+        return redirect_after_post(url_for("questionnaires.invitations", slug=slug))
+    return _render_invitations(consultation, questionnaire, form, status=422 if form.is_submitted() else 200)
+
+
+@bp.post(BASE + "/invitations/remind")
+@role_required(*ORGANIZERS)
+def remind(slug):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    if ConfirmForm().validate_on_submit():
+        count = services.remind(questionnaire, current_user.id, g.now)
+        db.session.commit()
+        if count:
+            flash(ngettext("%(num)d reminder was queued for sending.", "%(num)d reminders were queued for sending.",
+                           count), "success")
+        else:
+            flash(_("No reminder to send: everyone invited has submitted, or was already reminded today."), "info")
+    return redirect_after_post(url_for("questionnaires.invitations", slug=slug))
+
+
+# -- responses ------------------------------------------------------------------------------
+
+@bp.get(BASE + "/responses")
+@role_required(*READERS)
+def responses(slug):
+    consultation = get_consultation(slug)
+    questionnaire = builder.find_questionnaire(consultation)
+    if questionnaire is None:
+        return render_template(TEMPLATES + "no_questionnaire.html", consultation=consultation)
+    status = request.args.get("status") if request.args.get("status") in ("draft", "submitted") else None
+    listing = services.list_responses(questionnaire, request.args.get("page", 1, type=int), status)
+    return render_page_or_fragment(TEMPLATES + "responses.html", TEMPLATES + "_response_list.html",
+                                   consultation=consultation, questionnaire=questionnaire, listing=listing,
+                                   status=status, topic_counts=services.counts_by_topic(questionnaire))
+
+
+@bp.get(BASE + "/responses/<int:response_id>")
+@role_required(*READERS)
+def response_detail(slug, response_id):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    response = services.get_response(questionnaire, response_id)
+    pages = services.answer_pages(questionnaire)
+    answers = services.answers_of(response)
+    services.record_reading(response, current_user.id)
+    db.session.commit()
+    return render_template(TEMPLATES + "response.html", consultation=consultation, questionnaire=questionnaire,
+                           response=response, sections=services.answer_sections(pages, answers), answers=answers,
+                           changed=services.changed_since_submission(response))
