@@ -65,7 +65,8 @@ def mailbox(tmp_path):
 
 
 def run(runner, folder, *extra):
-    return runner.invoke(args=["consult", "import-mail", str(folder), "--consultation", "mini", *extra])
+    return runner.invoke(args=["consult", "import-mail", str(folder), "--consultation", "mini", *extra],
+                         env={"CONSULT_LANG": "en"})
 
 
 def test_a_mailbox_is_imported_once(app, runner, site, mailbox):
@@ -132,7 +133,7 @@ def test_the_consultation_must_be_named_when_there_are_several(app, runner, site
     with app.app_context():
         import_structure(open_document(slug="other"), source="test")
         db.session.commit()
-    result = runner.invoke(args=["consult", "import-mail", str(mailbox)])
+    result = runner.invoke(args=["consult", "import-mail", str(mailbox)], env={"CONSULT_LANG": "en"})
     assert result.exit_code == 2 and "--consultation SLUG" in result.output
     with app.app_context():
         assert db.session.scalar(select(Consultation).where(Consultation.slug == "other")) is not None

@@ -613,6 +613,7 @@ def test_invitations_report_bad_lines_queue_personal_links_and_never_twice(app, 
 
     set_questionnaire(app, site, access="invitation")
     client = login(["organizer"])
+    client.get("/?lang=en")
     response = invite(client, "bob@example.org, Bob Gagnon\nnot an email\nCarla@Example.org\nbob@example.org")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
