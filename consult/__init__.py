@@ -5,6 +5,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import database  # noqa: F401  (registers the SQLite connection settings)
 from .config import load_config
 from .paths import resource_dir
+from .requests import ConsultRequest
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -14,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(resource_dir("static")),
         instance_relative_config=True,
     )
+    app.request_class = ConsultRequest
     app.config.from_mapping(load_config(app.instance_path))
     if config:
         app.config.from_mapping(config)

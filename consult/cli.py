@@ -285,6 +285,13 @@ def import_mail(directory: Path, slug: str | None, send_receipts: bool):
             click.echo(_("FAILED %(file)s: the database refused it (%(error)s); nothing was imported from it.",
                          file=name, error=type(error).__name__), err=True)
             continue
+        except (ValueError, LookupError, UnicodeError) as error:
+            # Malformed headers the email package refuses (a line break in an address...).
+            db.session.rollback()
+            counts["failed"] += 1
+            click.echo(_("FAILED %(file)s: %(reason)s; nothing was imported from it.", file=name,
+                         reason=str(error)), err=True)
+            continue
         counts[result.outcome] += 1
         if result.outcome == "imported":
             click.echo(_("%(reference)s imported from %(file)s (%(sender)s, %(documents)d documents, %(links)d "

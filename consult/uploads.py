@@ -14,6 +14,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import puremagic
 from flask import current_app
@@ -106,12 +107,26 @@ def _office_type(data: bytes) -> str | None:
             if "[Content_Types].xml" in names and "word/document.xml" in names:
                 with archive.open("[Content_Types].xml") as handle:
                     content_types = handle.read(1_000_000)
-                # Only the plain document: a macro-enabled .docm declares another main type.
-                if DOCX_MAIN in content_types:
+                if _plain_word_document(content_types, names):
                     return DOCX
     except (zipfile.BadZipFile, KeyError, OSError, RuntimeError, NotImplementedError):
         return None
     return None
+
+
+def _plain_word_document(content_types: bytes, names: set[str]) -> bool:
+    """The main part is declared as a plain document (a macro-enabled .docm declares another type),
+    read from the XML itself rather than searched for, and no macros or programs ride along."""
+    try:
+        root = ElementTree.fromstring(content_types)
+    except ElementTree.ParseError:
+        return False
+    main = [element.get("ContentType", "") for element in root
+            if element.tag.endswith("Override") and element.get("PartName") == "/word/document.xml"]
+    if main != [DOCX_MAIN.decode()]:
+        return False
+    return not any(name.lower().endswith((".bin", ".exe", ".dll", ".js", ".vbs", ".bat", ".cmd", ".ps1"))
+                   for name in names)
 
 
 def _text(data: bytes) -> str | None:

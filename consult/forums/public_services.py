@@ -102,9 +102,10 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupR
     and queue the email. Signing up again for the same session changes nothing and sends nothing."""
     known = find_participant(consultation, signup.email) is not None
     participant = find_or_create_participant(consultation, signup.email, signup.profile)
-    # For someone already known, only consents given count: an unverified form must not
-    # withdraw a consent they gave earlier (that goes through their personal link).
-    decisions = {purpose: granted for purpose, granted in signup.consents.items() if granted or not known}
+    # For someone already known, an unverified form never changes a decision they made (giving or
+    # withdrawing); it only records purposes they have not decided on yet.
+    decided = {consent.purpose for consent in participant.consents} if known else set()
+    decisions = {purpose: granted for purpose, granted in signup.consents.items() if purpose not in decided}
     record_consents(participant, decisions, notice_version=consultation.privacy_notice_version,
                     source=CONSENT_SOURCE)
     outcome = registration.register(forum, participant)

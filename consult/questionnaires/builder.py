@@ -187,7 +187,40 @@ def get_page(questionnaire: Questionnaire, page_id: int) -> QuestionnairePage:
 QUESTION_FIELDS = ("label_fr", "label_en", "help_fr", "help_en", "required", "max_length", "options")
 
 
+def keep_option_values(new: list[dict], old: list[dict]) -> list[dict]:
+    """Stored answers hold option values: an edited option keeps its value, so relabelling or
+    reordering never changes what an existing answer means. Matched by label, then by position;
+    options that are really new get values never used before."""
+    unused = list(old)
+    kept: list[dict | None] = []
+    for option in new:
+        match = next((o for o in unused if o.get("label_fr") == option["label_fr"]
+                      or o.get("label_en") == option["label_en"]), None)
+        if match is not None:
+            unused.remove(match)
+        kept.append(match)
+    for index in range(len(new)):
+        if kept[index] is None and index < len(old) and old[index] in unused:
+            kept[index] = old[index]
+            unused.remove(old[index])
+    taken = [int(o["value"]) for o in old if str(o.get("value", "")).isdigit()]
+    next_value = max(taken or [0]) + 1
+    result = []
+    for option, match in zip(new, kept, strict=True):
+        if match is None:
+            value, next_value = str(next_value), next_value + 1
+        else:
+            value = match["value"]
+        result.append({**option, "value": value})
+    return result
+
+
 def update_question(question: Question, values: dict, actor_id: int | None) -> list[str]:
+    if "options" in values:
+        if question.kind in SCALE_KINDS and not values["options"]:
+            values = {**values, "options": [dict(option) for option in (question.options or LIKERT_OPTIONS)]}
+        else:
+            values = {**values, "options": keep_option_values(values["options"], question.options or [])}
     changed = []
     for name in QUESTION_FIELDS:
         if name in values and getattr(question, name) != values[name]:

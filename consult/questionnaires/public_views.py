@@ -93,10 +93,9 @@ def start(slug):
         result = services.start(questionnaire, services.Start(email=form.email.data, profile=profile,
                                                               consents=form.consents), g.now)
         db.session.commit()
-        if result.known and not _started_here(result.response):
-            # Someone already known: their link goes to their address, never to whoever typed it.
+        if not _started_here(result.response):
+            # The link goes to the address typed, never to the browser: same answer for everyone.
             return redirect_after_post(url_for("questionnaires.check_email", slug=slug))
-        _remember(result.response)
         return redirect_after_post(url_for("questionnaires.overview", token=services.response_token(result.response)))
     return _render_start(consultation, questionnaire, form, LostLinkForm(),
                          status=422 if form.is_submitted() else 200)
@@ -135,6 +134,8 @@ class _Context:
     def __init__(self, token: str):
         self.token = token
         self.response = services.response_from_token(token)
+        # Holding the link proves the address: this browser may come back through the start form.
+        _remember(self.response)
         self.questionnaire = self.response.questionnaire
         self.consultation = self.questionnaire.consultation
         self.state = self.questionnaire.state(g.now)
@@ -266,6 +267,10 @@ def autosave(token, number):
     questions = services.ordered_questions(questionnaire_page)
     form = AnswerPageForm()
     values = {"token": token, "number": number, "saved": [], "problems": []}
+    if not context.readonly and services.needs_profile(context.response.participant):
+        # Answers are only kept once the person has said who they are and agreed to the processing.
+        values["message"] = _("Not saved: first complete the “About you” page.")
+        return render_template("questionnaires/_save_status.html", **values), 409
     if not form.validate_on_submit():
         values["message"] = _("Not saved: the page has expired. Use the Save button to save your answers.")
         return render_template("questionnaires/_save_status.html", **values), 422
@@ -328,6 +333,9 @@ def submit(token):
     form = SubmitForm()
     if context.readonly:
         raise QuestionnaireUnavailable(context.questionnaire, context.state)
+    detour = _profile_first(context)
+    if detour:
+        return detour
     if not form.validate_on_submit():
         return _render_review(context, SubmitForm(version=str(context.response.version)), status=422)
     outcome = services.submit(context.response, form.seen_version, g.now)

@@ -120,20 +120,23 @@ def get_or_create_response(questionnaire: Questionnaire, participant: Participan
 
 def start(questionnaire: Questionnaire, item: Start, now: datetime) -> StartResult:
     """Open access: match or create the participant (a known profile only gets its blanks filled),
-    record the consents given, and make their draft. Someone known is emailed their link."""
+    record the consents given, make their draft, and email the personal link.
+
+    The link is never shown to whoever typed the address: that would let anyone who knows an
+    email address claim it first and later read what its owner writes."""
     require_open(questionnaire, now)
     if questionnaire.access != "open":
         raise QuestionnaireUnavailable(questionnaire, "invitation")
     consultation = questionnaire.consultation
     known = find_participant(consultation, item.email) is not None
     participant = find_or_create_participant(consultation, item.email, item.profile)
-    # An unverified form never withdraws a consent a known person gave.
-    decisions = {purpose: granted for purpose, granted in item.consents.items() if granted or not known}
+    # An unverified form never changes a decision a known person already made.
+    decided = {consent.purpose for consent in participant.consents} if known else set()
+    decisions = {purpose: granted for purpose, granted in item.consents.items() if purpose not in decided}
     record_consents(participant, decisions, notice_version=consultation.privacy_notice_version,
                     source=CONSENT_SOURCE)
     response = get_or_create_response(questionnaire, participant)
-    if known:
-        notifications.continue_link(response, now)
+    notifications.continue_link(response, now)
     return StartResult(response, known)
 
 

@@ -246,6 +246,12 @@ def invitations(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
     form = InviteForm(language=(consultation.language_list or ["fr"])[0])
+    if form.is_submitted() and questionnaire.state(g.now) in ("draft", "closed"):
+        # Links to a draft would not open, and a closed questionnaire takes no more answers.
+        form.validate()
+        form.form_errors.append(_("Invitations can be sent once the questionnaire is published, and until it "
+                                  "closes."))
+        return _render_invitations(consultation, questionnaire, form, status=422)
     if form.validate_on_submit():
         listed = services.parse_email_list(form.text)
         report = services.invite(questionnaire, listed.entries, form.language.data, current_user.id, g.now)
@@ -269,6 +275,9 @@ def invitations(slug):
 def remind(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
+    if questionnaire.state(g.now) in ("draft", "closed"):
+        flash(_("No reminder sent: the questionnaire is not taking answers."), "error")
+        return redirect_after_post(url_for("questionnaires.invitations", slug=slug))
     if ConfirmForm().validate_on_submit():
         count = services.remind(questionnaire, current_user.id, g.now)
         db.session.commit()

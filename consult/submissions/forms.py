@@ -259,6 +259,7 @@ def submission_form(consultation, topics, *, max_links: int, participant=None, *
     for number in range(max_links):
         fields[f"link_url_{number}"] = URLField(
             _l("Link %(number)d: web address", number=number + 1),
+            validators=[Length(max=2000, message=_l("A web address has at most 2,000 characters."))],
             render_kw={"spellcheck": "false", "inputmode": "url", "placeholder": "https://"})
         fields[f"link_title_{number}"] = StringField(
             _l("Link %(number)d: title (optional)", number=number + 1),

@@ -115,8 +115,9 @@ def start(consultation: Consultation, email: str, profile: Profile, consents: di
     check_content(content, for_sending=send)
     known = find_participant(consultation, email) is not None
     participant = find_or_create_participant(consultation, email, profile)
-    # An unverified form may give consents, never withdraw those a known person gave earlier.
-    decisions = {purpose: granted for purpose, granted in consents.items() if granted or not known}
+    # An unverified form never changes a decision a known person already made.
+    decided = {consent.purpose for consent in participant.consents} if known else set()
+    decisions = {purpose: granted for purpose, granted in consents.items() if purpose not in decided}
     record_consents(participant, decisions, notice_version=consultation.privacy_notice_version,
                     source=CONSENT_SOURCE)
     submission = Submission(consultation_id=consultation.id, participant=participant, status="draft",

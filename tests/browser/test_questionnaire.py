@@ -50,7 +50,7 @@ def answer_box(page, code):
     return orientation(page, code).get_by_label("What you like")
 
 
-def identify(page, live_server, email, check=None):
+def identify(page, live_server, email, app, smtp_server, check=None):
     page.goto(f"{live_server}/consultations/{SLUG}/?lang=en")
     expect(page.get_by_role("heading", level=1)).to_have_text(DEMO["title"]["en"])
     page.get_by_role("link", name="Answer the questionnaire").click()
@@ -74,6 +74,12 @@ def identify(page, live_server, email, check=None):
         check(page)
     page.get_by_label(re.compile(r"^I agree that my information and my answers are used")).check()
     page.get_by_role("button", name="Start the questionnaire").click()
+    # The personal link goes by email only, to whoever owns the address.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
+    if check:
+        check(page)
+    link, _body = fetch_link(app, smtp_server, email, "Your link to continue")
+    page.goto(link)
     expect(page).to_have_url(re.compile(r"/questionnaire/[\w.-]+/$"))
     expect(page.get_by_text("0 of 18 orientations answered")).to_be_visible()
     if check:
@@ -96,7 +102,7 @@ def fetch_link(app, smtp_server, email, subject_start):
 def test_three_orientations_over_two_sittings_with_autosave(page, browser, live_server, app, questionnaire,
                                                             smtp_server, assert_accessible):
     email = "ana.js@example.org"
-    identify(page, live_server, email, assert_accessible)
+    identify(page, live_server, email, app, smtp_server, assert_accessible)
     page.get_by_role("link", name="Start").click()
     expect(page.get_by_text("Page 1 of 7")).to_be_visible()
     assert_accessible(page)
@@ -160,7 +166,7 @@ def test_three_orientations_over_two_sittings_with_autosave(page, browser, live_
 def test_the_same_flow_without_javascript(page_without_js, browser, live_server, app, questionnaire, smtp_server):
     page = page_without_js
     email = "ana.nojs@example.org"
-    identify(page, live_server, email)
+    identify(page, live_server, email, app, smtp_server)
     page.get_by_role("link", name="Start").click()
     open_page_of(page, "1.1")
     answer_box(page, "1.1").fill(ANSWERS["1.1"])

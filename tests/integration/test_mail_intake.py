@@ -120,10 +120,13 @@ def test_a_message_without_sender_or_content(app, runner, site, tmp_path):
     (folder / "nobody.eml").write_bytes(b"Subject: hello\n\nno sender here\n")
     (folder / "empty.eml").write_bytes(email("someone@example.org", "", "", message_id="<c3@x>"))
     (folder / "zero.eml").write_bytes(b"")
+    (folder / "forged.eml").write_bytes(b"From: =?utf-8?q?Evil=0D=0ABcc=3A_x=40y?= <e@example.org>\n"
+                                        b"Subject: hi\nMessage-ID: <f@x>\n\nbody\n")
     result = run(runner, folder)
     assert result.exit_code == 1
     assert "FAILED nobody.eml: the file is not an email: it has no sender (From header)" in result.output
     assert "FAILED zero.eml: the file is empty" in result.output
+    assert "FAILED forged.eml" in result.output  # reported, and the run went on
     assert "Skipped empty.eml: no text and no document in it." in result.output
     with app.app_context():
         assert db.session.scalar(select(Submission)) is None

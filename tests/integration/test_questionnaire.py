@@ -111,9 +111,18 @@ def token_of(location):
 
 
 def started(client, site, **overrides):
+    """Start, then open the personal link from the email, as the person does."""
     response = start(client, site, **overrides)
     assert response.status_code == 303, response.get_data(as_text=True)
-    return token_of(response.headers["Location"])
+    assert response.headers["Location"] == f"/consultations/{SLUG}/questionnaire/check-your-email"
+    email = start_data(site, **overrides)["email"].strip().lower()
+    app = client.application
+    with app.app_context():
+        body = db.session.scalars(select(OutboxMessage.body_text).where(OutboxMessage.to_address == email)
+                                  .order_by(OutboxMessage.id.desc())).first()
+    token = token_of(body)
+    client.get(f"/questionnaire/{token}/")
+    return token
 
 
 def baselines(html):
@@ -315,11 +324,14 @@ def test_consultation_page_links_to_the_questionnaire(en, site):
     assert f'href="/consultations/{SLUG}/questionnaire/"' in html
 
 
-def test_a_newcomer_starts_and_lands_on_their_personal_page(app, en, site):
+def test_a_newcomer_gets_the_link_by_email_and_lands_on_their_personal_page(app, en, site):
     response = start(en, site)
     assert response.status_code == 303
-    location = response.headers["Location"]
-    assert re.match(r"^/questionnaire/[\w.-]+/$", location)
+    # Even for a new address the link is not shown: whoever typed it may not own it.
+    assert response.headers["Location"] == f"/consultations/{SLUG}/questionnaire/check-your-email"
+    [(to, subject, body)] = outbox(app)
+    assert to == "ana@example.org" and subject.startswith("Your link to continue")
+    location = re.search(r"http://[^/\s]+(/questionnaire/[\w.-]+/)", body).group(1)
     page = en.get(location)
     assert page.status_code == 200
     html = page.get_data(as_text=True)
@@ -330,7 +342,9 @@ def test_a_newcomer_starts_and_lands_on_their_personal_page(app, en, site):
         assert (participant.name, participant.region, participant.preferred_language) == ("Ana Tremblay", "QC", "en")
         assert participant.current_consent("processing") and not participant.current_consent("quotation")
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
-    assert outbox(app) == []
+    # Back through the start form from the same browser: straight to the answers this time.
+    again = start(en, site)
+    assert re.match(r"^/questionnaire/[\w.-]+/$", again.headers["Location"])
 
 
 def test_start_form_errors_keep_everything_typed(en, site):
@@ -477,7 +491,7 @@ def test_review_submit_receipt_and_a_double_submit_counts_once(app, en, site):
     receipt = en.get(f"/questionnaire/{token}/receipt").get_data(as_text=True)
     reference = f"Q{site.questionnaire_id}-{row.id:05d}-1"
     assert reference in receipt and "A copy of your answers is on its way to ana@example.org." in receipt
-    [(to, subject, body)] = outbox(app)
+    [(to, subject, body)] = [message for message in outbox(app) if message[1].startswith("Receipt")]
     assert to == "ana@example.org" and subject.startswith(f"Receipt {reference}")
     assert "Strong focus on access." in body and "Strongly agree" in body and "1.1 – Orientation one" in body
     with app.app_context():
@@ -496,7 +510,8 @@ def test_required_questions_must_be_answered_before_submitting(app, en, site):
                                                                "version": "0"})
     assert response.status_code == 422
     assert f"/questionnaire/{token}/pages/3#q-{required}" in response.get_data(as_text=True)
-    assert response_row(app).status == "draft" and outbox(app) == []
+    assert response_row(app).status == "draft"
+    assert not [subject for _to, subject, _body in outbox(app) if subject.startswith("Receipt")]
 
 
 def test_answers_can_change_after_submission_and_every_change_is_kept(app, en, site):
@@ -515,13 +530,14 @@ def test_answers_can_change_after_submission_and_every_change_is_kept(app, en, s
                                       .order_by(AnswerVersion.id)).all()
     assert versions == [("First version", 1), ("Second version", 1), ("Third version", 1)]
     assert response_row(app).version == 2
-    receipts = [subject for _to, subject, _body in outbox(app)]
+    receipts = [subject for _to, subject, _body in outbox(app) if subject.startswith("Receipt")]
     assert len(receipts) == 2 and receipts[1].startswith(f"Receipt Q{site.questionnaire_id}-")
     # Nothing changed since: no new version, no new email.
     review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)
     assert "have not changed since" in review
     en.post(f"/questionnaire/{token}/submit", data={"csrf_token": csrf_token_from(review), "version": "2"})
-    assert response_row(app).version == 2 and len(outbox(app)) == 2
+    assert response_row(app).version == 2
+    assert len([s for _to, s, _body in outbox(app) if s.startswith("Receipt")]) == 2
 
 
 # -- closed, not yet open, bad links --------------------------------------------------------
@@ -734,3 +750,35 @@ def test_seed_demo_creates_an_open_questionnaire_from_the_tree(app, runner):
     client = app.test_client()
     html = client.get("/consultations/politique-premiere-ligne-2025/?lang=en").get_data(as_text=True)
     assert 'href="/consultations/politique-premiere-ligne-2025/questionnaire/"' in html
+
+
+def test_no_invitation_for_a_draft_questionnaire_and_no_reminder_after_closing(app, login, site):
+    set_questionnaire(app, site, access="invitation", status="draft")
+    client = login(["organizer"])
+    client.get("/?lang=en")
+    response = invite(client, "bob@example.org")
+    assert response.status_code == 422
+    assert "Invitations can be sent once the questionnaire is published" in response.get_data(as_text=True)
+    assert outbox(app) == []
+
+
+def test_answers_wait_for_the_about_you_page(app, login, site):
+    """An invited person who skipped "About you" (no consent yet) cannot save or submit answers."""
+    set_questionnaire(app, site, access="invitation")
+    client = login(["organizer"])
+    invite(client, "bob@example.org")
+    [(_to, _subject, body)] = outbox(app)
+    token = token_of(body)
+    visitor = app.test_client()
+    visitor.get("/?lang=en")
+    overview = visitor.get(f"/questionnaire/{token}/")
+    assert overview.status_code == 302 and overview.headers["Location"].endswith("/about-you")
+    page = visitor.get(f"/questionnaire/{token}/pages/1", follow_redirects=True).get_data(as_text=True)
+    autosave = visitor.post(f"/questionnaire/{token}/pages/1/autosave",
+                            data={"csrf_token": csrf_token_from(page)}, headers={"HX-Request": "true"})
+    assert autosave.status_code == 409
+    submit = visitor.post(f"/questionnaire/{token}/submit", data={"csrf_token": csrf_token_from(page)})
+    assert submit.status_code == 302 and submit.headers["Location"].endswith("/about-you")
+    with app.app_context():
+        assert not db.session.scalar(select(func.count()).select_from(Response)
+                                     .where(Response.status == "submitted"))

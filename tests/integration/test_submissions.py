@@ -401,3 +401,21 @@ def test_forged_revoked_and_foreign_links_fail_alike(app, en, site):
         draft.participant.link_version += 1
         db.session.commit()
     assert en.get(link).status_code == 404
+
+
+def test_a_very_long_link_is_refused_next_to_its_field(app, en, site):
+    response = post(en, link_url_0="https://example.org/" + "a" * 2100)
+    assert response.status_code == 422
+    assert "A web address has at most 2,000 characters." in response.get_data(as_text=True)
+
+
+def test_a_stranger_cannot_change_the_consents_of_a_known_person(app, en, site):
+    from consult.models import Participant
+
+    assert post(en, email="ana@example.org", consent_quotation=None).status_code in (302, 303)
+    stranger = app.test_client()
+    stranger.get("/?lang=en")
+    post(stranger, email="ana@example.org", consent_quotation="y", consent_contact="y")
+    with app.app_context():
+        participant = db.session.scalar(select(Participant))
+        assert participant.current_consent("quotation") is False

@@ -58,3 +58,20 @@ def test_reading_an_answer_checks_length_and_choices():
     # Nothing ticked sends only the digest: the answer is an empty list, not "not sent".
     assert read_answer(many, MultiDict({"b-3": "x"})) == (True, [], None)
     assert read_answer(many, MultiDict([("q-3", "2"), ("q-3", "1")]))[1] == ["1", "2"]
+
+
+def test_editing_a_scale_keeps_what_stored_answers_mean():
+    from consult.questionnaires.builder import keep_option_values
+
+    old = [{"value": "5", "label_fr": "Tout à fait d'accord", "label_en": "Strongly agree"},
+           {"value": "1", "label_fr": "Tout à fait en désaccord", "label_en": "Strongly disagree"}]
+    # Same labels, renumbered by the form from 1: values come back as stored.
+    same = [{"value": "1", "label_fr": "Tout à fait d'accord", "label_en": "Strongly agree"},
+            {"value": "2", "label_fr": "Tout à fait en désaccord", "label_en": "Strongly disagree"}]
+    assert [o["value"] for o in keep_option_values(same, old)] == ["5", "1"]
+    # A relabelled first option keeps its value by position; a new one gets an unused value.
+    edited = [{"value": "1", "label_fr": "D'accord", "label_en": "Agree"}, same[1],
+              {"value": "3", "label_fr": "Sans opinion", "label_en": "No opinion"}]
+    assert [o["value"] for o in keep_option_values(edited, old)] == ["5", "1", "6"]
+    # Removing the first option does not shift the meaning of the second.
+    assert [o["value"] for o in keep_option_values([same[1]], old)] == ["1"]

@@ -19,9 +19,19 @@ def archive(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-DOCX = archive({"[Content_Types].xml": uploads.DOCX_MAIN, "word/document.xml": b"<w:document/>"})
-DOCM = archive({"[Content_Types].xml": b"application/vnd.ms-word.document.macroEnabled.main+xml",
-                "word/document.xml": b"<w:document/>"})
+def content_types(main: bytes, comment: bytes = b"") -> bytes:
+    return (b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            + comment + b'<Override PartName="/word/document.xml" ContentType="' + main + b'"/></Types>')
+
+
+MACRO_MAIN = b"application/vnd.ms-word.document.macroEnabled.main+xml"
+DOCX = archive({"[Content_Types].xml": content_types(uploads.DOCX_MAIN), "word/document.xml": b"<w:document/>"})
+DOCM = archive({"[Content_Types].xml": content_types(MACRO_MAIN), "word/document.xml": b"<w:document/>"})
+# A .docm that names the plain type in a comment, and a plain one carrying a program.
+DOCM_IN_DISGUISE = archive({"[Content_Types].xml": content_types(MACRO_MAIN, b"<!-- " + uploads.DOCX_MAIN + b" -->"),
+                            "word/document.xml": b"<w:document/>", "word/vbaProject.bin": b"\x00macro"})
+DOCX_WITH_PROGRAM = archive({"[Content_Types].xml": content_types(uploads.DOCX_MAIN),
+                             "word/document.xml": b"<w:document/>", "evil.exe": b"MZ"})
 ODT = archive({"mimetype": uploads.ODT.encode(), "content.xml": b"<office:document-content/>"})
 ODS = archive({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": b"<x/>"})
 
@@ -46,6 +56,8 @@ def test_accepted_documents(data, name, mimetype, shown):
     (EXE, "agenda.pdf", "type"),
     (EXE, "agenda", "type"),
     (DOCM, "agenda.docx", "type"),
+    (DOCM_IN_DISGUISE, "agenda.docx", "type"),
+    (DOCX_WITH_PROGRAM, "agenda.docx", "type"),
     (ODS, "agenda.odt", "type"),
     (archive({"a.txt": b"x"}), "agenda.docx", "type"),
     (b"text\x00with a NUL byte", "notes.txt", "type"),

@@ -1,0 +1,16 @@
+"""Form text reaches the views without NUL characters, which PostgreSQL cannot store."""
+
+
+def test_nul_characters_are_dropped_from_form_text(app):
+    with app.test_request_context("/", method="POST", data={"name": "Ana\x00 Tremblay", "other": ["a\x00", "b"]}):
+        from flask import request
+
+        assert request.form["name"] == "Ana Tremblay"
+        assert request.form.getlist("other") == ["a", "b"]
+
+
+def test_ordinary_forms_are_untouched(app):
+    with app.test_request_context("/", method="POST", data={"text": "Équité\n\nligne"}):
+        from flask import request
+
+        assert request.form["text"] == "Équité\n\nligne"
