@@ -12,8 +12,10 @@ def manage_url(registration: Registration) -> str:
     """The signed link with which a participant sees, switches or cancels their registration."""
     token = make_token("registration", registration.id, registration.participant.link_version)
     # The route is /registrations/<token>; built by hand should the view not be registered.
-    built_by_hand = f"{current_app.config['BASE_URL']}/registrations/{token}"
-    return external_url_if_routed(MANAGE_ENDPOINT, token=token) or built_by_hand
+    # ?lang= opens the page in the language the person chose for their emails.
+    lang = registration.participant.preferred_language
+    built_by_hand = f"{current_app.config['BASE_URL']}/registrations/{token}?lang={lang}"
+    return external_url_if_routed(MANAGE_ENDPOINT, token=token, lang=lang) or built_by_hand
 
 
 def other_sessions_url(forum: Forum) -> str:

@@ -25,7 +25,9 @@ def response_token(response: Response) -> str:
 
 def response_url(response: Response) -> str:
     """The personal link that opens (and resumes) this person's response, on any device."""
-    return external_url("questionnaires.overview", token=response_token(response))
+    # ?lang= opens the questionnaire in the language the person chose for their emails.
+    return external_url("questionnaires.overview", token=response_token(response),
+                        lang=response.participant.preferred_language)
 
 
 def invitation(item: Invitation, response: Response) -> OutboxMessage | None:

@@ -4,7 +4,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import AuditEvent, ChangeTarget, Channel, Consultation, ParticipantCategory, Theme, Topic, Track
@@ -74,6 +74,23 @@ class _Upserter:
                 row.position = len(rows)
                 rows.append(row)
         return rows
+
+
+# The topic's own parts, which go with it; anything else pointing at a topic is someone's work.
+TOPIC_PARTS = {"topic", "change_target", "theme"}
+
+
+def _rows_linked_to_topic(topic_id: int) -> int:
+    """How many rows outside the structure (answers, notes, excerpts...) point at this topic."""
+    total = 0
+    for table in db.metadata.sorted_tables:
+        if table.name in TOPIC_PARTS:
+            continue
+        for foreign_key in table.foreign_keys:
+            if foreign_key.column.table.name == "topic":
+                total += db.session.scalar(
+                    select(func.count()).select_from(table).where(foreign_key.parent == topic_id)) or 0
+    return total
 
 
 def import_structure(document: dict, *, source: str = "<document>", actor_label: str = "cli",
@@ -163,9 +180,13 @@ def import_structure(document: dict, *, source: str = "<document>", actor_label:
     absent = [topic for code, topic in existing_topics.items() if code not in seen_codes]
     # Deepest first, so a pruned parent never leaves an orphan behind.
     for topic in sorted(absent, key=lambda t: -len(t.ancestors())):
-        if prune:
+        linked = _rows_linked_to_topic(topic.id)
+        if prune and not linked:
             upsert.pruned.append(f"topic {topic.code}")
             db.session.delete(topic)
+        elif prune:
+            # What people wrote or said about it would go with it: never pruned.
+            upsert.report_absent.append(f"topic {topic.code} ({linked} linked records)")
         else:
             upsert.report_absent.append(f"topic {topic.code}")
     db.session.flush()

@@ -22,7 +22,7 @@ def receipt(submission: Submission) -> OutboxMessage | None:
 
 def draft_link(submission: Submission, token: str) -> OutboxMessage | None:
     language = submission.participant.preferred_language
-    url = external_url("submissions.draft", slug=submission.consultation.slug, token=token)
+    url = external_url("submissions.draft", slug=submission.consultation.slug, token=token, lang=language)
     with force_locale(language):
         subject = _("Your draft submission: %(title)s",
                     title=localized(submission.consultation, "title", language).text)

@@ -115,3 +115,25 @@ def test_a_closing_date_includes_that_whole_day(ctx):
     local_close = consultation.closes_at.astimezone(consultation.tz)
     assert (local_close.date().isoformat(), local_close.hour) == ("2025-06-14", 0)
     assert consultation.opens_at.astimezone(consultation.tz).isoformat() == "2025-05-06T00:00:00-04:00"
+
+
+def test_pruning_never_removes_a_topic_people_wrote_about(ctx):
+    from datetime import datetime, timedelta, timezone
+
+    from consult.models import Forum
+
+    import_structure(demo_file(), source="demo")
+    db.session.commit()
+    consultation = db.session.scalar(select(Consultation))
+    topic = db.session.scalar(select(Topic).where(Topic.code == "1.4"))
+    forum = Forum(consultation_id=consultation.id, title_fr="F",
+                  starts_at=datetime.now(timezone.utc) + timedelta(days=3))
+    forum.topics = [topic]
+    db.session.add(forum)
+    db.session.commit()
+    smaller = demo_file()
+    smaller["topics"][2]["children"].pop()  # orientation 1.4
+    report = import_structure(smaller, source="smaller", prune=True)
+    db.session.commit()
+    assert "topic 1.4 (1 linked records)" in report.kept_absent
+    assert db.session.scalar(select(Topic).where(Topic.code == "1.4")) is not None
