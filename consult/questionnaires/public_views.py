@@ -344,6 +344,11 @@ def submit(token):
         return _render_review(context, SubmitForm(version=str(context.response.version)), missing=outcome.missing,
                               status=422)
     db.session.commit()
+    if not outcome.submitted and services.changed_since_submission(context.response):
+        # The review page was out of date (answers changed in another window): show them again.
+        flash(_("Your answers changed since this review page was opened. Check them and send them again."),
+              "warning")
+        return redirect_after_post(url_for("questionnaires.review", token=token))
     return redirect_after_post(url_for("questionnaires.receipt", token=token))
 
 

@@ -376,6 +376,19 @@ def _write(response: Response, question: Question, value, now: datetime) -> bool
     return True
 
 
+def _keep_overwritten(response: Response, question: Question, baseline: str | None, now: datetime) -> None:
+    """The same question changed in two tabs: the text this page did not see is about to be replaced.
+    It is kept as a version, so that no text is ever lost (the newest write is the answer)."""
+    if baseline is None:
+        return
+    answer = _find_answer(response, question)
+    if answer is None or baseline == fingerprint(stored_value(question, answer)) or answer.is_empty:
+        return
+    if response.version < 1:  # after a submission every change is kept anyway
+        db.session.add(AnswerVersion(answer=answer, value=answer.value, choices=list(answer.choices or []),
+                                     saved_at=now, response_version=response.version))
+
+
 def _keep_version(response: Response, answer: Answer, now: datetime) -> None:
     if response.version >= 1:
         db.session.add(AnswerVersion(answer=answer, value=answer.value, choices=list(answer.choices or []),
@@ -399,6 +412,7 @@ def save_answers(response: Response, questions: list[Question], form, now: datet
         baseline = form.get(baseline_name(question))
         if baseline is not None and baseline == fingerprint(value):
             continue  # not changed in this page: another tab's newer text stays
+        _keep_overwritten(response, question, baseline, now)
         if _write(response, question, value, now):
             result.saved.append(question)
     if result.saved:

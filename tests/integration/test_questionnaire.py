@@ -419,9 +419,12 @@ def test_two_tabs_lose_no_text(app, en, site):
     post_page(en, token, 2, {missing: "Tab B text"}, autosave=True, base=shown)
     post_page(en, token, 2, {liked: "Tab A text"}, autosave=True, base=shown)
     assert answers_of(app) == {liked: "Tab A text", missing: "Tab B text"}
-    # The same question in both tabs: the last write wins.
+    # The same question in both tabs: the last write wins, and the text it replaced is kept.
     post_page(en, token, 2, {liked: "Tab B later"}, autosave=True, base=shown)
     assert answers_of(app)[liked] == "Tab B later"
+    with app.app_context():
+        kept = db.session.scalars(select(AnswerVersion.value).join(Answer).where(Answer.question_id == liked))
+        assert "Tab A text" in list(kept)
 
 
 def test_plain_save_buttons_save_and_move(app, en, site):
@@ -782,3 +785,18 @@ def test_answers_wait_for_the_about_you_page(app, login, site):
     with app.app_context():
         assert not db.session.scalar(select(func.count()).select_from(Response)
                                      .where(Response.status == "submitted"))
+
+
+def test_an_out_of_date_review_page_does_not_pretend_the_changes_were_sent(app, en, site):
+    token = started(en, site)
+    liked = question_id(app, "1.1", "liked")
+    post_page(en, token, 2, {liked: "First version"})
+    review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)
+    en.post(f"/questionnaire/{token}/submit", data={"csrf_token": csrf_token_from(review), "version": "0"})
+    post_page(en, token, 2, {liked: "Changed later"}, autosave=True)
+    # A review page opened before the first submission is sent again (version 0 is out of date).
+    stale = en.post(f"/questionnaire/{token}/submit", data={"csrf_token": csrf_token_from(review), "version": "0"})
+    assert stale.headers["Location"] == f"/questionnaire/{token}/review"
+    page = en.get(stale.headers["Location"]).get_data(as_text=True)
+    assert "Your answers changed since this review page was opened." in page
+    assert response_row(app).version == 1

@@ -154,7 +154,7 @@ def test_cut_edit_and_delete_an_excerpt(app, login, site):
         excerpt_id = excerpt.id
     assert response.headers["Location"].endswith(f"#excerpt-{excerpt_id}")
     html = client.get(f"{BASE}/{submission_id}?lang=en").get_data(as_text=True)
-    assert "Document: brief.pdf, p. 4" in html
+    assert "Document: brief.pdf</a>, p. 4" in html and "/attachments/" in html  # a way back to the document
     # A source from another submission is not offered.
     other = make_submission(app, site, email="bob@example.org", pdf=True)
     with app.app_context():
