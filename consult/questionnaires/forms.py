@@ -376,6 +376,11 @@ def invitation_summary(report, listed) -> list[tuple[str, str]]:
         messages.append(("info", ngettext("%(num)d person had already been invited: nothing was sent again.",
                                           "%(num)d people had already been invited: nothing was sent again.",
                                           report.already)))
+    if report.left_over:
+        messages.append(("warning", ngettext(
+            "%(num)d address was over the limit of one list and was not invited: send it in another list.",
+            "%(num)d addresses were over the limit of one list and were not invited: send them in another list.",
+            report.left_over)))
     if listed.repeated:
         messages.append(("info", ngettext("%(num)d address appeared more than once and was counted once.",
                                           "%(num)d addresses appeared more than once and were counted once.",

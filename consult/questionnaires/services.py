@@ -583,6 +583,8 @@ def _delimiter(text: str) -> str:
 class InviteReport:
     invited: int = 0
     already: int = 0
+    # Addresses beyond MAX_INVITATIONS in one go: not invited, and said so.
+    left_over: int = 0
 
 
 def invite(questionnaire: Questionnaire, entries: list[tuple[str, str]], language: str, actor_id: int | None,
@@ -591,6 +593,7 @@ def invite(questionnaire: Questionnaire, entries: list[tuple[str, str]], languag
     invitation email with their personal link, queued in the outbox. Inviting again sends nothing new."""
     report = InviteReport()
     consultation = questionnaire.consultation
+    report.left_over = max(len(entries) - MAX_INVITATIONS, 0)
     for email, name in entries[:MAX_INVITATIONS]:
         participant = find_participant(consultation, email)
         if participant is None:

@@ -75,3 +75,17 @@ def test_editing_a_scale_keeps_what_stored_answers_mean():
     assert [o["value"] for o in keep_option_values(edited, old)] == ["5", "1", "6"]
     # Removing the first option does not shift the meaning of the second.
     assert [o["value"] for o in keep_option_values([same[1]], old)] == ["1"]
+
+
+def test_addresses_over_the_limit_are_reported_not_dropped_silently(app):
+    from types import SimpleNamespace
+
+    from flask_babel import force_locale
+
+    from consult.questionnaires.forms import invitation_summary
+    from consult.questionnaires.services import InviteReport
+
+    with app.test_request_context(), force_locale("en"):
+        messages = invitation_summary(InviteReport(invited=2000, left_over=5), SimpleNamespace(repeated=0))
+    assert ("warning", "5 addresses were over the limit of one list and were not invited: send them in another "
+            "list.") in messages
