@@ -1,25 +1,17 @@
 """Forms of the public forum pages: sign-up, cancellation, switching to another session."""
-import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..participants import regions
+from ..participants.fields import email_field, name_field, organisation_field
 from ..participants.services import InvalidEmail, normalise_email
 
 OUTSIDE_CANADA = "outside"
-
-
-def single_line(value):
-    """Names go into emails: no line breaks or control characters that could forge a message."""
-    if not isinstance(value, str):
-        return value
-    return " ".join("".join(" " if unicodedata.category(char).startswith("C") else char
-                            for char in value).split())
 
 
 def _offered(field) -> set[str]:
@@ -27,18 +19,9 @@ def _offered(field) -> set[str]:
 
 
 class SignupForm(FlaskForm):
-    name = StringField(
-        _l("Name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
-        filters=[single_line], render_kw={"autocomplete": "name"})
-    email = EmailField(
-        _l("Email address"),
-        validators=[DataRequired(message=_l("Enter your email address.")),
-                    Length(max=254, message=_l("An email address has at most 254 characters."))],
-        description=_l("We send the confirmation and your personal link to manage your registration here."),
-        render_kw={"autocomplete": "email", "spellcheck": "false"})
-    organisation = StringField(
-        _l("Organisation (optional)"), validators=[Optional(), Length(max=300)],
-        filters=[single_line], render_kw={"autocomplete": "organization"})
+    name = name_field()
+    email = email_field(_l("We send the confirmation and your personal link to manage your registration here."))
+    organisation = organisation_field()
     category = SelectField(_l("Which group best describes you?"), validate_choice=False)
     region = SelectField(_l("Province or territory"), validate_choice=False,
                          render_kw={"autocomplete": "address-level1"})

@@ -20,12 +20,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forums.forms import SignupForm, single_line
+from ..forums.forms import SignupForm
 from ..forums.organizer_forms import DayField
 from ..forums.when import to_utc
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
 from ..participants import regions
+from ..participants.fields import single_line
 from ..participants.services import InvalidEmail, normalise_email
 
 MAX_LIST_BYTES = 1024 * 1024

@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 
 from .. import tokens
 from ..extensions import db
-from ..forums.forms import single_line
 from ..i18n import localized
 from ..models import (
     Answer,
@@ -33,6 +32,7 @@ from ..models import (
     Response,
     Topic,
 )
+from ..participants.fields import single_line
 from ..participants.services import (
     InvalidEmail,
     Profile,

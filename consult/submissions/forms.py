@@ -9,14 +9,14 @@ from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField, URLField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import uploads
-from ..forums.forms import single_line
 from ..forums.organizer_forms import topic_choices
 from ..i18n import LANGUAGE_NAMES, current_language, localized
+from ..participants.fields import email_field, name_field, organisation_field, single_line
 from ..participants.services import InvalidEmail, Profile, normalise_email
 from . import services
 
@@ -63,19 +63,9 @@ def web_address(value: str) -> str:
 class SubmissionForm(FlaskForm):
     """Use submission_form() to build one: the topic texts and link rows depend on the consultation."""
 
-    name = StringField(
-        _l("Name"), validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
-        filters=[single_line], render_kw={"autocomplete": "name"})
-    email = EmailField(
-        _l("Email address"),
-        validators=[DataRequired(message=_l("Enter your email address.")),
-                    Length(max=254, message=_l("An email address has at most 254 characters."))],
-        description=_l("We send the receipt of your submission here, or the link to your draft."),
-        render_kw={"autocomplete": "email", "spellcheck": "false"})
-    organisation = StringField(
-        _l("Organisation (optional)"), validators=[Optional(), Length(max=300)],
-        description=_l("If you write on behalf of an organisation."),
-        filters=[single_line], render_kw={"autocomplete": "organization"})
+    name = name_field()
+    email = email_field(_l("We send the receipt of your submission here, or the link to your draft."))
+    organisation = organisation_field(_l("If you write on behalf of an organisation."))
     category = SelectField(_l("Which group best describes you? (optional)"), validate_choice=False)
     language = RadioField(_l("Language of your submission"), validate_choice=False,
                           description=_l("We also write to you in this language."))
