@@ -69,17 +69,21 @@ def _builder_url(consultation, **anchor):
 
 # -- the builder ----------------------------------------------------------------------------
 
-@bp.get(BASE + "/", endpoint="builder")
-@role_required(*ORGANIZERS)
-def builder_page(slug):
-    consultation = get_consultation(slug)
-    questionnaire = builder.find_questionnaire(consultation)
-    generate_form = GenerateForm.with_labels(builder.default_prompt_labels(consultation))
+def _render_builder(consultation, questionnaire, *, generate_form=None, page_form=None, status=200):
+    """The builder page; a form that failed validation is passed in to be shown with its errors."""
+    generate_form = generate_form or GenerateForm.with_labels(builder.default_prompt_labels(consultation))
     pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id)) if questionnaire else []
     answered = services.answered_question_ids(questionnaire) if questionnaire else set()
     return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
                            pages=pages, generate_form=generate_form, move_form=MoveForm(), confirm_form=ConfirmForm(),
-                           page_form=NewPageForm(), answered=answered, now=g.now)
+                           page_form=page_form or NewPageForm(), answered=answered, now=g.now), status
+
+
+@bp.get(BASE + "/", endpoint="builder")
+@role_required(*ORGANIZERS)
+def builder_page(slug):
+    consultation = get_consultation(slug)
+    return _render_builder(consultation, builder.find_questionnaire(consultation))
 
 
 
@@ -89,12 +93,8 @@ def generate(slug):
     consultation = get_consultation(slug)
     form = GenerateForm.with_labels(builder.default_prompt_labels(consultation))
     if not form.validate_on_submit():
-        questionnaire = builder.find_questionnaire(consultation)
-        pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id)) if questionnaire else []
-        answered = services.answered_question_ids(questionnaire) if questionnaire else set()
-        return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
-                               pages=pages, generate_form=form, move_form=MoveForm(), confirm_form=ConfirmForm(),
-                               page_form=NewPageForm(), answered=answered, now=g.now), 422
+        return _render_builder(consultation, builder.find_questionnaire(consultation), generate_form=form,
+                               status=422)
     questionnaire = builder.get_or_create_questionnaire(consultation, current_user.id)
     report = builder.generate(questionnaire, form.labels, bool(form.agreement.data), current_user.id)
     db.session.commit()
@@ -210,12 +210,7 @@ def new_page(slug):
         db.session.commit()
         flash(_("The page was added. Add its questions now."), "success")
         return redirect_after_post(url_for("questionnaires.new_question", slug=slug, page=page.id))
-    pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id))
-    return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
-                           pages=pages, generate_form=GenerateForm.with_labels(
-                               builder.default_prompt_labels(consultation)),
-                           move_form=MoveForm(), confirm_form=ConfirmForm(), page_form=form,
-                           answered=services.answered_question_ids(questionnaire), now=g.now), 422
+    return _render_builder(consultation, questionnaire, page_form=form, status=422)
 
 
 @bp.post(BASE + "/pages/<int:page_id>/move")
