@@ -60,8 +60,8 @@ def init_app(app):
 
     @app.after_request
     def _no_store_for_staff(response):
-        # Staff pages show personal data: never keep them in a shared cache.
-        if request.blueprint in {"admin", "auth"}:
+        # Staff pages (every area's, all under /staff/) show personal data: never in a shared cache.
+        if request.path.startswith("/staff/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 

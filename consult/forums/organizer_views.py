@@ -47,14 +47,6 @@ FORUM = BASE + "/<int:forum_id>"
 TEMPLATES = "forums/organizer/"
 
 
-@bp.after_request
-def _no_store_for_staff(response):
-    # Rosters and notes hold personal data: never kept by a shared cache.
-    if request.path.startswith("/staff/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 @bp.app_template_global()
 def forum_span(forum) -> str:
     tz = forum.consultation.tz

@@ -31,13 +31,6 @@ BASE = "/staff/consultations/<slug>/questionnaire"
 TEMPLATES = "questionnaires/staff/"
 
 
-@bp.after_request
-def _no_store_for_staff(response):
-    if request.path.startswith("/staff/"):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
-
-
 @bp.app_template_global()
 def questionnaire_breadcrumbs(consultation, here=None) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard")),

@@ -31,8 +31,6 @@ def _personal_pages(response):
         response.headers["Cache-Control"] = "no-store"
         response.headers["X-Robots-Tag"] = "noindex"
         response.headers["Referrer-Policy"] = "no-referrer"
-    elif request.path.startswith("/staff/"):
-        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

@@ -125,6 +125,8 @@ def test_each_role_gets_exactly_its_pages(app, login, demo_forum, role):
         expected = 200 if not roles or role in roles else 403
         response = client.get(url, query_string={"lang": "en"})
         assert response.status_code == expected, (role, url, response.status_code)
+        if expected == 200:
+            assert response.headers["Cache-Control"] == "no-store", url  # personal data: no shared cache
         if expected == 403:
             assert "You do not have access to this page" in response.get_data(as_text=True)
 
