@@ -6,12 +6,12 @@ Services flush; the view commits once. Seats are only ever taken or given back t
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from .. import tokens
 from ..extensions import db
+from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, Registration, Track
 from ..participants.services import Profile, find_or_create_participant, find_participant, record_consents
 from . import notifications, registration
@@ -69,9 +69,7 @@ def forums_by_track(consultation: Consultation, now: datetime) -> list[TrackGrou
 
 
 def forum_for_signup(consultation: Consultation, forum_id: int, now: datetime) -> Forum:
-    forum = db.session.get(Forum, forum_id)
-    if forum is None or forum.consultation_id != consultation.id:
-        abort(404)
+    forum = get_owned_or_404(Forum, forum_id, consultation_id=consultation.id)
     if forum.is_cancelled:
         raise ForumUnavailable(forum, "cancelled")
     if forum.starts_at <= now:

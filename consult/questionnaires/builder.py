@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from ..audit import record as audit
 from ..extensions import db
+from ..lookups import get_owned_or_404
 from ..models import Answer, Channel, Consultation, Question, Questionnaire, QuestionnairePage, Topic
 from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
 from ..public.services import load_tree
@@ -178,10 +179,7 @@ def get_question(questionnaire: Questionnaire, question_id: int) -> Question:
 
 
 def get_page(questionnaire: Questionnaire, page_id: int) -> QuestionnairePage:
-    page = db.session.get(QuestionnairePage, page_id)
-    if page is None or page.questionnaire_id != questionnaire.id:
-        abort(404)
-    return page
+    return get_owned_or_404(QuestionnairePage, page_id, questionnaire_id=questionnaire.id)
 
 
 QUESTION_FIELDS = ("label_fr", "label_en", "help_fr", "help_en", "required", "max_length", "options")

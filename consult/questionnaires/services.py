@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from .. import tokens
 from ..extensions import db
 from ..i18n import localized
+from ..lookups import get_owned_or_404
 from ..models import (
     Answer,
     AnswerVersion,
@@ -772,10 +773,7 @@ def counts_by_topic(questionnaire: Questionnaire) -> list[TopicCount]:
 
 
 def get_response(questionnaire: Questionnaire, response_id: int) -> Response:
-    response = db.session.get(Response, response_id)
-    if response is None or response.questionnaire_id != questionnaire.id:
-        abort(404)
-    return response
+    return get_owned_or_404(Response, response_id, questionnaire_id=questionnaire.id)
 
 
 def answered_question_ids(questionnaire: Questionnaire) -> set[int]:

@@ -7,7 +7,7 @@ from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..public.services import get_public_consultation
 from ..tokens import LinkError
-from . import bp, notifications, services
+from . import bp, notifications, services, staff_services
 from .forms import megabytes, submission_form
 
 TEMPLATES = "submissions/"
@@ -155,5 +155,5 @@ def receipt(slug, submission_id):
     if submission_id not in session.get(SESSION_KEY, []):
         # Only the browser that sent it sees it here; the receipt email reaches the writer anywhere.
         return redirect(url_for("submissions.new", slug=slug))
-    submission = services.get_for_receipt(consultation, submission_id)
+    submission = staff_services.get_submission(consultation, submission_id)
     return render_template(TEMPLATES + "receipt.html", consultation=consultation, submission=submission)

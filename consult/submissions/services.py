@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import abort, current_app
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -261,13 +261,6 @@ def from_token(token: str, slug: str) -> Submission:
     if (submission is None or submission.participant.link_version != version
             or submission.consultation.slug != slug or not submission.consultation.is_public):
         raise tokens.LinkError("invalid")
-    return submission
-
-
-def get_for_receipt(consultation: Consultation, submission_id: int) -> Submission:
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.consultation_id != consultation.id or submission.is_draft:
-        abort(404)
     return submission
 
 

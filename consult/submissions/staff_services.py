@@ -6,7 +6,6 @@ recorded as an AuditEvent.
 import re
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -104,10 +103,8 @@ def list_submissions(consultation: Consultation, filters: Filters, page: int = 1
 
 
 def get_submission(consultation: Consultation, submission_id: int) -> Submission:
-    submission = db.session.get(Submission, submission_id)
-    if submission is None or submission.consultation_id != consultation.id or submission.is_draft:
-        abort(404)
-    return submission
+    """A sent (not draft) submission of this consultation, or 404."""
+    return get_owned_or_404(Submission, submission_id, consultation_id=consultation.id, is_draft=False)
 
 
 def get_attachment(submission: Submission, attachment_id: int) -> SubmissionAttachment:
