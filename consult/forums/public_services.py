@@ -13,7 +13,10 @@ from .. import tokens
 from ..extensions import db
 from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, Registration, Track
-from ..participants.services import Profile, find_or_create_participant, find_participant, record_consents
+from ..participants.services import (
+    Profile,
+    identify_from_form,
+)
 from . import notifications, registration
 
 TOKEN_PURPOSE = "registration"
@@ -98,14 +101,8 @@ class SignupResult:
 def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupResult:
     """Match or create the participant, record their consents, take a seat or join the waitlist,
     and queue the email. Signing up again for the same session changes nothing and sends nothing."""
-    known = find_participant(consultation, signup.email) is not None
-    participant = find_or_create_participant(consultation, signup.email, signup.profile)
-    # For someone already known, an unverified form never changes a decision they made (giving or
-    # withdrawing); it only records purposes they have not decided on yet.
-    decided = {consent.purpose for consent in participant.consents} if known else set()
-    decisions = {purpose: granted for purpose, granted in signup.consents.items() if purpose not in decided}
-    record_consents(participant, decisions, notice_version=consultation.privacy_notice_version,
-                    source=CONSENT_SOURCE)
+    participant, known = identify_from_form(consultation, signup.email, signup.profile, signup.consents,
+                                            CONSENT_SOURCE)
     outcome = registration.register(forum, participant)
     if outcome.created:
         notifications.registration_confirmed(outcome.registration)

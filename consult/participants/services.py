@@ -88,3 +88,19 @@ def record_consents(participant: Participant, decisions: dict[str, bool], notice
         participant.consents.append(Consent(purpose=purpose, granted=granted, notice_version=notice_version,
                                             source=source, at=now))
     db.session.flush()
+
+
+def identify_from_form(consultation: Consultation, email: str, profile: Profile, consents: dict[str, bool],
+                       source: str) -> tuple[Participant, bool]:
+    """(participant, known) for someone who typed their email into a public form.
+
+    Whoever typed the address is not proven to own it: for someone already known, the profile only
+    gets its blanks filled and no consent decision they made is changed (giving or withdrawing);
+    only purposes they never decided on are recorded.
+    """
+    known = find_participant(consultation, email) is not None
+    participant = find_or_create_participant(consultation, email, profile)
+    decided = {consent.purpose for consent in participant.consents} if known else set()
+    record_consents(participant, {purpose: granted for purpose, granted in consents.items() if purpose not in decided},
+                    notice_version=consultation.privacy_notice_version, source=source)
+    return participant, known

@@ -39,6 +39,7 @@ from ..participants.services import (
     Profile,
     find_or_create_participant,
     find_participant,
+    identify_from_form,
     normalise_email,
     record_consents,
 )
@@ -129,13 +130,7 @@ def start(questionnaire: Questionnaire, item: Start, now: datetime) -> StartResu
     if questionnaire.access != "open":
         raise QuestionnaireUnavailable(questionnaire, "invitation")
     consultation = questionnaire.consultation
-    known = find_participant(consultation, item.email) is not None
-    participant = find_or_create_participant(consultation, item.email, item.profile)
-    # An unverified form never changes a decision a known person already made.
-    decided = {consent.purpose for consent in participant.consents} if known else set()
-    decisions = {purpose: granted for purpose, granted in item.consents.items() if purpose not in decided}
-    record_consents(participant, decisions, notice_version=consultation.privacy_notice_version,
-                    source=CONSENT_SOURCE)
+    participant, known = identify_from_form(consultation, item.email, item.profile, item.consents, CONSENT_SOURCE)
     response = get_or_create_response(questionnaire, participant)
     notifications.continue_link(response, now)
     return StartResult(response, known)

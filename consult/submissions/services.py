@@ -25,7 +25,11 @@ from ..models import (
     Topic,
 )
 from ..models.base import utcnow
-from ..participants.services import Profile, find_or_create_participant, find_participant, record_consents
+from ..participants.services import (
+    Profile,
+    identify_from_form,
+    record_consents,
+)
 from . import notifications
 
 UPLOAD_KIND = "submissions"
@@ -113,13 +117,7 @@ def start(consultation: Consultation, email: str, profile: Profile, consents: di
     """A new submission from the public form: sent at once (with its receipt) or kept as a draft
     whose personal link goes by email to the address typed."""
     check_content(content, for_sending=send)
-    known = find_participant(consultation, email) is not None
-    participant = find_or_create_participant(consultation, email, profile)
-    # An unverified form never changes a decision a known person already made.
-    decided = {consent.purpose for consent in participant.consents} if known else set()
-    decisions = {purpose: granted for purpose, granted in consents.items() if purpose not in decided}
-    record_consents(participant, decisions, notice_version=consultation.privacy_notice_version,
-                    source=CONSENT_SOURCE)
+    participant, known = identify_from_form(consultation, email, profile, consents, CONSENT_SOURCE)
     submission = Submission(consultation_id=consultation.id, participant=participant, status="draft",
                             source=source, language=content.language)
     db.session.add(submission)
