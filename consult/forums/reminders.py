@@ -8,24 +8,23 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from .. import uploads
 from ..extensions import db
 from ..mail.outbox import Attachment
 from ..mail.urls import external_url, external_url_if_routed
 from ..models import Forum, Registration
 from ..models.base import utcnow
 from .notifications import PreReading, forum_prereading, forum_reminder
+from .organizer_services import UPLOAD_KIND
 
 PREREADING_LEAD = timedelta(days=7)
 REMINDER_LEAD = timedelta(hours=24)
 # Larger files are linked, not attached: base64 adds a third, and mail servers cap messages.
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
-# consult.uploads stores pre-readings in this subfolder of UPLOAD_FOLDER (organizer_services.UPLOAD_KIND).
-UPLOAD_KIND = "prereading"
 
 
 @dataclass
@@ -85,23 +84,13 @@ def prereading_material(forum: Forum) -> PreReading | None:
 
 def uploaded_prereading(forum: Forum) -> Attachment | None:
     """The uploaded pre-reading file as an attachment, if it exists and is small enough."""
-    path = _stored_file(forum.prereading_file)
+    path = uploads.path_of(forum.prereading_file, UPLOAD_KIND)
     if path is None or path.stat().st_size > ATTACHMENT_MAX_BYTES:
         return None
     shown_name = Path((forum.prereading_filename or path.name).replace("\\", "/")).name
     return shown_name, forum.prereading_mimetype or "application/octet-stream", path.read_bytes()
 
 
-def _stored_file(stored_name: str) -> Path | None:
-    """The uploaded file, never outside UPLOAD_FOLDER whatever the stored name holds."""
-    if not stored_name:
-        return None
-    folder = Path(current_app.config["UPLOAD_FOLDER"]).resolve()
-    for candidate in (folder / UPLOAD_KIND / stored_name, folder / stored_name):
-        path = candidate.resolve()
-        if path.is_relative_to(folder) and path.is_file():
-            return path
-    return None
 
 
 def _due(now: datetime, lead: timedelta, sent_column) -> list[Registration]:

@@ -112,11 +112,14 @@ def test_each_participant_in_their_own_language(ctx, smtp_server, base_url):
     assert "Thursday, June 10, 2027, 1:30\u202fPM" in text_of(english_reminder)
 
 
+STORED = "0123456789abcdef0123456789abcdef.pdf"  # a name consult.uploads.store makes
+
+
 def test_an_uploaded_file_is_attached(app, ctx, smtp_server, base_url, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
     (tmp_path / "prereading").mkdir()  # where consult.uploads stores pre-readings
-    (tmp_path / "prereading" / "a1b2c3.pdf").write_bytes(b"%PDF-1.7 pre-reading")
-    forum = make_forum(make_consultation(), prereading_kind="file", prereading_file="a1b2c3.pdf",
+    (tmp_path / "prereading" / STORED).write_bytes(b"%PDF-1.7 pre-reading")
+    forum = make_forum(make_consultation(), prereading_kind="file", prereading_file=STORED,
                        prereading_filename="Cahier du participant.pdf", prereading_mimetype="application/pdf")
     sign_up(forum, "ana@example.org", "en")
     db.session.commit()
@@ -131,10 +134,11 @@ def test_a_file_too_large_or_missing_is_linked_instead(app, ctx, smtp_server, ba
     uploads = tmp_path / "uploads"
     uploads.mkdir()
     monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(uploads))
-    with (uploads / "big.pdf").open("wb") as handle:
+    (uploads / "prereading").mkdir()
+    with (uploads / "prereading" / STORED).open("wb") as handle:
         handle.truncate(ATTACHMENT_MAX_BYTES + 1)
     consultation = make_consultation()
-    big = make_forum(consultation, prereading_kind="file", prereading_file="big.pdf")
+    big = make_forum(consultation, prereading_kind="file", prereading_file=STORED)
     missing = make_forum(consultation, prereading_kind="file", prereading_file="gone.pdf")
     outside = make_forum(consultation, prereading_kind="file", prereading_file="../secret.pdf")
     (tmp_path / "secret.pdf").write_bytes(b"not yours")  # exists, but outside UPLOAD_FOLDER
