@@ -1,22 +1,14 @@
 """Staff accounts: creation, authentication and password changes."""
 import secrets
 
-from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import ROLES, AuditEvent, StaffUser
 from ..models.base import utcnow
 from ..models.staff import new_session_token
+from ..participants.services import normalise_email  # staff and participants: one rule
 from .passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
-
-
-def normalise_email(email: str) -> str:
-    """Lower-cased, trimmed, and validated for syntax only (no DNS lookups)."""
-    try:
-        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
-    except EmailNotValidError as error:
-        raise ValueError(str(error)) from error
 
 
 def find_staff(email: str) -> StaffUser | None:

@@ -81,9 +81,8 @@ def record_consents(participant: Participant, decisions: dict[str, bool], notice
     """Store each decision that differs from the current one, with the notice version and time."""
     now = utcnow()
     for purpose, granted in decisions.items():
-        if participant.consents and participant.current_consent(purpose) == granted and any(
-            consent.purpose == purpose for consent in participant.consents
-        ):
+        decided = any(consent.purpose == purpose for consent in participant.consents)
+        if decided and participant.current_consent(purpose) == granted:
             continue
         participant.consents.append(Consent(purpose=purpose, granted=granted, notice_version=notice_version,
                                             source=source, at=now))

@@ -180,15 +180,16 @@ def import_structure(document: dict, *, source: str = "<document>", actor_label:
     absent = [topic for code, topic in existing_topics.items() if code not in seen_codes]
     # Deepest first, so a pruned parent never leaves an orphan behind.
     for topic in sorted(absent, key=lambda t: -len(t.ancestors())):
-        linked = _rows_linked_to_topic(topic.id)
-        if prune and not linked:
+        if not prune:
+            upsert.report_absent.append(f"topic {topic.code}")
+            continue
+        linked = _rows_linked_to_topic(topic.id)  # counted only when pruning could lose something
+        if not linked:
             upsert.pruned.append(f"topic {topic.code}")
             db.session.delete(topic)
-        elif prune:
+        else:
             # What people wrote or said about it would go with it: never pruned.
             upsert.report_absent.append(f"topic {topic.code} ({linked} linked records)")
-        else:
-            upsert.report_absent.append(f"topic {topic.code}")
     db.session.flush()
     db.session.add(AuditEvent(
         actor_label=actor_label, action="structure.import", object_type="consultation",
