@@ -17,6 +17,7 @@ from ..i18n import localized
 from ..mail.outbox import Attachment, queue_message
 from ..models import Forum, OutboxMessage, Registration
 from ..models.base import utcnow
+from ..models.forum import ACTIVE
 from .ics import cancellation_attachment, invitation_attachment
 from .links import manage_url, other_sessions_url
 from .registration import waitlist_position
@@ -33,7 +34,6 @@ __all__ = [
 ]
 
 # Statuses of the people to tell when a whole forum is cancelled.
-TOLD_OF_FORUM_CANCELLATION = ("confirmed", "waitlisted")
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def forum_cancelled(forum: Forum, registrations: list[Registration], reason: str
     """
     queued = []
     for registration in registrations:
-        if registration.status not in TOLD_OF_FORUM_CANCELLATION:
+        if registration.status not in ACTIVE:
             continue
         language, had_seat = _language(registration), registration.status == "confirmed"
         with force_locale(language):
@@ -135,7 +135,7 @@ def forum_reminder(registration: Registration) -> OutboxMessage | None:
 
 def forum_rescheduled(registration: Registration) -> OutboxMessage | None:
     """The session moved: new time, and for those with a seat an updated calendar invitation."""
-    if registration.status not in ("confirmed", "waitlisted"):
+    if registration.status not in ACTIVE:
         return None
     forum, language = registration.forum, _language(registration)
     seated = registration.status == "confirmed"

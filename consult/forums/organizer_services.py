@@ -14,6 +14,7 @@ from ..audit import record as audit
 from ..extensions import db
 from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, ForumNote, Participant, Registration, Topic
+from ..models.forum import ACTIVE
 from ..participants.services import Profile, find_or_create_participant
 from ..public.services import load_tree
 from . import notifications
@@ -191,7 +192,7 @@ def update_forum(forum: Forum, values: dict, checked_file: uploads.CheckedFile |
     consultation = forum.consultation
     if values.get("recorded") and not forum.recorded:
         # People signed up to an unrecorded session; recording them needs their consent first.
-        unconsented = [r for r in forum.registrations if r.status in ("confirmed", "waitlisted")
+        unconsented = [r for r in forum.registrations if r.status in ACTIVE
                        and not r.participant.current_consent("recording")]
         if unconsented:
             raise RegistrationError("recording_without_consent", count=len(unconsented))
@@ -223,7 +224,7 @@ def update_forum(forum: Forum, values: dict, checked_file: uploads.CheckedFile |
 def _tell_of_new_time(forum: Forum) -> None:
     """Everyone still expected hears of the new time; pre-reading and reminder go out again."""
     for registration in forum.registrations:
-        if registration.status in ("confirmed", "waitlisted"):
+        if registration.status in ACTIVE:
             registration.prereading_sent_at = None
             registration.reminder_sent_at = None
             notifications.forum_rescheduled(registration)
@@ -287,7 +288,7 @@ def cancel_forum(forum: Forum, reason: str, actor_id: int | None) -> list[Regist
     db.session.flush()
     told = list(db.session.scalars(
         select(Registration).where(Registration.forum_id == forum.id,
-                                   Registration.status.in_(("confirmed", "waitlisted")))
+                                   Registration.status.in_(ACTIVE))
         .options(selectinload(Registration.participant)).order_by(Registration.id)
     ))
     notifications.forum_cancelled(forum, told, reason)

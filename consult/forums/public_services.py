@@ -13,6 +13,7 @@ from .. import tokens
 from ..extensions import db
 from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, Registration, Track
+from ..models.forum import ACTIVE
 from ..participants.services import (
     Profile,
     identify_from_form,
@@ -22,7 +23,6 @@ from . import notifications, registration
 TOKEN_PURPOSE = "registration"
 CONSENT_SOURCE = "forum-signup"
 # Statuses a participant may still change from their personal page.
-ACTIVE = ("confirmed", "waitlisted")
 
 
 class ForumUnavailable(Exception):

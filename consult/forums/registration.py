@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..models import Forum, Participant, Registration
 from ..models.base import utcnow
-from ..models.forum import SEATED
+from ..models.forum import ACTIVE, SEATED
 
 
 class RegistrationError(Exception):
@@ -96,7 +96,7 @@ def _other_interview(forum: Forum, participant: Participant) -> Registration | N
     return db.session.scalar(
         select(Registration).join(Forum).where(
             Registration.participant_id == participant.id, Registration.forum_id != forum.id,
-            Registration.status.in_(("confirmed", "waitlisted")), Forum.kind == "interview",
+            Registration.status.in_(ACTIVE), Forum.kind == "interview",
             Forum.consultation_id == forum.consultation_id, Forum.status == "scheduled",
         ).limit(1)
     )

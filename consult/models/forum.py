@@ -13,6 +13,8 @@ PREREADING_KINDS = ("none", "synoptic", "dossier", "file")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled", "attended", "no_show")
 # Statuses that hold a seat.
 SEATED = ("confirmed", "attended", "no_show")
+# Statuses of someone still expected at a session that has not happened yet.
+ACTIVE = ("confirmed", "waitlisted")
 
 forum_topic = Table(
     "forum_topic",
