@@ -345,11 +345,11 @@ def _find_answer(response: Response, question: Question) -> Answer | None:
                                                   Answer.question_id == question.id))
 
 
-def _write(response: Response, question: Question, value, now: datetime) -> bool:
-    """Upsert one answer; True when it changed. After a submission, each change is kept as a version."""
+def _write(response: Response, question: Question, value, now: datetime, answer: Answer | None) -> bool:
+    """Upsert one answer (`answer` is its row, if any); True when it changed. After a submission, each
+    change is kept as a version."""
     text = "" if question.is_multiple else value
     choices = list(value) if question.is_multiple else []
-    answer = _find_answer(response, question)
     if answer is None:
         if not text.strip() and not choices:
             return False  # nothing to keep
@@ -372,12 +372,12 @@ def _write(response: Response, question: Question, value, now: datetime) -> bool
     return True
 
 
-def _keep_overwritten(response: Response, question: Question, baseline: str | None, now: datetime) -> None:
+def _keep_overwritten(response: Response, question: Question, answer: Answer | None, baseline: str | None,
+                      now: datetime) -> None:
     """The same question changed in two tabs: the text this page did not see is about to be replaced.
     It is kept as a version, so that no text is ever lost (the newest write is the answer)."""
     if baseline is None:
         return
-    answer = _find_answer(response, question)
     if answer is None or baseline == fingerprint(stored_value(question, answer)) or answer.is_empty:
         return
     if response.version < 1:  # after a submission every change is kept anyway
@@ -408,8 +408,9 @@ def save_answers(response: Response, questions: list[Question], form, now: datet
         baseline = form.get(baseline_name(question))
         if baseline is not None and baseline == fingerprint(value):
             continue  # not changed in this page: another tab's newer text stays
-        _keep_overwritten(response, question, baseline, now)
-        if _write(response, question, value, now):
+        answer = _find_answer(response, question)  # one lookup serves both steps
+        _keep_overwritten(response, question, answer, baseline, now)
+        if _write(response, question, value, now, answer):
             result.saved.append(question)
     if result.saved:
         response.updated_at = now
