@@ -9,7 +9,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..participants import regions
 from ..participants.fields import email_field, name_field, organisation_field
-from ..participants.services import InvalidEmail, normalise_email
+from ..participants.services import InvalidEmail, Profile, normalise_email
 
 OUTSIDE_CANADA = "outside"
 
@@ -108,6 +108,10 @@ class SignupForm(FlaskForm):
     @property
     def category_id(self) -> int | None:
         return int(self.category.data) if "category" in self and self.category.data else None
+
+    def profile(self) -> Profile:
+        return Profile(name=self.name.data, organisation=self.organisation.data or "", category_id=self.category_id,
+                       region=self.region_code, preferred_language=self.preferred_language.data)
 
     @property
     def consents(self) -> dict[str, bool]:

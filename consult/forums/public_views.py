@@ -9,7 +9,6 @@ from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
-from ..participants.services import Profile
 from ..public.services import get_public_consultation
 from ..tokens import LinkError
 from . import bp, public_services, registration
@@ -123,9 +122,7 @@ def signup(slug, forum_id):
     forum = public_services.forum_for_signup(consultation, forum_id, g.now)
     form = SignupForm.for_forum(consultation, forum)
     if form.validate_on_submit():
-        profile = Profile(name=form.name.data, organisation=form.organisation.data or "",
-                          category_id=form.category_id, region=form.region_code,
-                          preferred_language=form.preferred_language.data)
+        profile = form.profile()
         try:
             result = public_services.sign_up(consultation, forum, public_services.Signup(
                 email=form.email.data, profile=profile, consents=form.consents))

@@ -8,7 +8,6 @@ from ..extensions import db, limiter
 from ..forums.when import format_clock
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..participants import regions
-from ..participants.services import Profile
 from ..public.services import get_public_consultation
 from ..tokens import LinkError
 from . import bp, notifications, services
@@ -87,9 +86,7 @@ def start(slug):
         services.require_open(questionnaire, g.now)
         raise QuestionnaireUnavailable(questionnaire, "invitation" if questionnaire.access != "open" else "no_notice")
     if form.validate_on_submit():
-        profile = Profile(name=form.name.data, organisation=form.organisation.data or "",
-                          category_id=form.category_id, region=form.region_code,
-                          preferred_language=form.preferred_language.data)
+        profile = form.profile()
         result = services.start(questionnaire, services.Start(email=form.email.data, profile=profile,
                                                               consents=form.consents), g.now)
         db.session.commit()
@@ -180,9 +177,7 @@ def profile(token):
     participant = context.response.participant
     form = ProfileForm.for_participant(context.consultation, participant)
     if form.validate_on_submit():
-        services.complete_profile(context.response, Profile(
-            name=form.name.data, organisation=form.organisation.data or "", category_id=form.category_id,
-            region=form.region_code, preferred_language=form.preferred_language.data), form.consents)
+        services.complete_profile(context.response, form.profile(), form.consents)
         db.session.commit()
         return redirect_after_post(url_for("questionnaires.overview", token=token))
     return render_page_or_fragment("questionnaires/profile.html", "questionnaires/_profile_form.html",
