@@ -1,5 +1,5 @@
 """Security headers sent with every response."""
-from flask import current_app
+from flask import current_app, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -28,3 +28,17 @@ def add_security_headers(response):
     if current_app.config["SESSION_COOKIE_SECURE"]:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
+
+
+def personal_pages(endpoints):
+    """An after-request hook for pages reached through a personal link (its token in the address)."""
+
+    def hook(response):
+        if request.endpoint in endpoints:
+            response.headers["Cache-Control"] = "no-store"
+            response.headers["X-Robots-Tag"] = "noindex"
+            # The token is in the address: never hand it to another site.
+            response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return hook

@@ -1,6 +1,6 @@
 """Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
 from babel.dates import format_date, format_time, get_timezone_name
-from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -10,6 +10,7 @@ from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
 from ..public.services import get_public_consultation
+from ..security import personal_pages
 from ..tokens import LinkError
 from . import bp, public_services, registration
 from .forms import CancelForm, SignupForm, SwitchForm
@@ -84,14 +85,7 @@ REFUSALS = {
 }
 
 
-@bp.after_request
-def _personal_pages(response):
-    if request.endpoint in PERSONAL_ENDPOINTS:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-        # The personal token is in the address: never hand it to another site.
-        response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(personal_pages(PERSONAL_ENDPOINTS))
 
 
 @bp.errorhandler(LinkError)

@@ -9,6 +9,7 @@ from ..forums.when import format_clock
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..participants import regions
 from ..public.services import get_public_consultation
+from ..security import personal_pages
 from ..tokens import LinkError
 from . import bp, notifications, services
 from .forms import AnswerPageForm, LostLinkForm, ProfileForm, SendLinkForm, StartForm, SubmitForm, answer_error_message
@@ -31,14 +32,7 @@ def _save_limit():
     return current_app.config["QUESTIONNAIRE_SAVE_RATE_LIMIT"]
 
 
-@bp.after_request
-def _personal_pages(response):
-    if request.endpoint in PERSONAL_ENDPOINTS:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-        # The personal token is in the address: never hand it to another site.
-        response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(personal_pages(PERSONAL_ENDPOINTS))
 
 
 @bp.errorhandler(LinkError)

@@ -6,6 +6,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..public.services import get_public_consultation
+from ..security import personal_pages
 from ..tokens import LinkError
 from . import bp, notifications, services, staff_services
 from .forms import megabytes, submission_form
@@ -25,13 +26,7 @@ def _limit():
     return current_app.config["SUBMISSION_RATE_LIMIT"]
 
 
-@bp.after_request
-def _personal_pages(response):
-    if request.endpoint in PERSONAL_ENDPOINTS:
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["X-Robots-Tag"] = "noindex"
-        response.headers["Referrer-Policy"] = "no-referrer"
-    return response
+bp.after_request(personal_pages(PERSONAL_ENDPOINTS))
 
 
 @bp.errorhandler(LinkError)
