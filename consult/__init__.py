@@ -24,11 +24,12 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    from .database import include_object
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")), include_object=include_object)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
@@ -36,11 +37,16 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import cli, errors, web
     from .admin import bp as admin_bp
+    from .analysis import bp as analysis_bp
     from .auth import bp as auth_bp
+    from .exports import bp as exports_bp
     from .forums import bp as forums_bp
+    from .privacy import bp as privacy_bp
     from .public import bp as public_bp
     from .questionnaires import bp as questionnaires_bp
+    from .reports import bp as reports_bp
     from .submissions import bp as submissions_bp
+    from .suggestions import bp as suggestions_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
@@ -48,6 +54,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(forums_bp)
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(submissions_bp)
+    app.register_blueprint(analysis_bp)
+    app.register_blueprint(suggestions_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(privacy_bp)
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

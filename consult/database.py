@@ -19,3 +19,18 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
+
+
+# The full-text index of comments lives outside the models: an FTS5 table (and the tables FTS5
+# keeps for itself) on SQLite, an expression index on PostgreSQL. Migrations create them;
+# comparing models with the database ignores them.
+COMMENT_SEARCH_TABLE = "comment_search"
+COMMENT_SEARCH_INDEX = "ix_comment_search"
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    if type_ == "table" and reflected and compare_to is None and name and name.startswith(COMMENT_SEARCH_TABLE):
+        return False
+    if type_ == "index" and name == COMMENT_SEARCH_INDEX:
+        return False
+    return True

@@ -1,8 +1,10 @@
 """The domain model, one module per aggregate."""
+from .analysis import Code, CodeChange, Coding, Comment, CommentSuggestion, SecondCoding, TopicMemo
 from .audit import AuditEvent
 from .consultation import Channel, Consultation
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
 from .outbox import OutboxMessage
+from .privacy import PrivacyIncident
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .staff import ROLES, StaffRole, StaffUser
@@ -18,6 +20,14 @@ from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
 __all__ = [
+    "Code",
+    "CodeChange",
+    "Coding",
+    "Comment",
+    "CommentSuggestion",
+    "PrivacyIncident",
+    "SecondCoding",
+    "TopicMemo",
     "CONSENT_PURPOSES",
     "Consent",
     "FORUM_KINDS",

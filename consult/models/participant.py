@@ -1,4 +1,5 @@
 """People who take part. They never get a password: signed, expiring links identify them."""
+import secrets
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -8,6 +9,13 @@ from ..extensions import db
 from .base import UTCDateTime, utcnow
 
 CONSENT_PURPOSES = ("processing", "recording", "quotation", "contact")
+# No 0/O, 1/I/L: a pseudonym is read aloud and typed.
+PSEUDONYM_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_pseudonym() -> str:
+    """A stable, meaningless name for analysis and exports ("P-7K3QX"); unique per consultation."""
+    return "P-" + "".join(secrets.choice(PSEUDONYM_ALPHABET) for _ in range(5))
 
 
 class ParticipantCategory(db.Model):
@@ -29,6 +37,7 @@ class Participant(db.Model):
     __tablename__ = "participant"
     __table_args__ = (
         UniqueConstraint("consultation_id", "email"),
+        UniqueConstraint("consultation_id", "pseudonym"),
         CheckConstraint("preferred_language IN ('fr','en')", name="preferred_language"),
     )
 
@@ -44,6 +53,10 @@ class Participant(db.Model):
     preferred_language: Mapped[str] = mapped_column(String(2), default="fr")
     # Bumped to revoke every personal link sent so far.
     link_version: Mapped[int] = mapped_column(default=1)
+    pseudonym: Mapped[str] = mapped_column(String(12), default=new_pseudonym)
+    # Set when the person's identity was erased at their request or at the retention date; the row
+    # stays so that what may be kept anonymously keeps its category and province.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

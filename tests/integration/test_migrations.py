@@ -3,6 +3,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
+from consult.database import include_object
 from consult.extensions import db
 
 
@@ -10,7 +11,8 @@ def test_migrations_and_models_agree(app, ctx):
     # The session fixture built this database with `flask db upgrade` from an empty one.
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True,
-                                                               "render_as_batch": True})
+                                                               "render_as_batch": True,
+                                                               "include_object": include_object})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], differences
 
