@@ -4,8 +4,8 @@ from .audit import AuditEvent
 from .consultation import Channel, Consultation
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
 from .outbox import OutboxMessage
-from .privacy import PrivacyIncident
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
+from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .staff import ROLES, StaffRole, StaffUser
 from .submission import (
