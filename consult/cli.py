@@ -113,7 +113,9 @@ def demo_document(now: datetime) -> dict:
 @consult.command("seed-demo")
 @click.option("--staff/--no-staff", default=True, help="Also create the demo staff accounts (one per role).")
 @click.option("--keep-dates", is_flag=True, help="Keep the 2025 dates instead of opening the demo today.")
-def seed_demo(staff: bool, keep_dates: bool):
+@click.option("--with-activity", is_flag=True,
+              help="Also fill it with participation, comments, codes and memos shaped like the 2025 consultation.")
+def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
     """Load the demo consultation (2025 Québec primary-care policy) and demo staff accounts."""
     now = datetime.now(timezone.utc)
     document = demo_document(now)
@@ -130,16 +132,49 @@ def seed_demo(staff: bool, keep_dates: bool):
     db.session.commit()
     click.echo(_("Demo questionnaire: %(count)s questions.",
                  count=sum(len(page.questions) for page in questionnaire.pages)))
-    if not staff:
-        return
-    lines = []
-    for email, roles in DEMO_STAFF.items():
-        password = generate_password()
-        create_or_update_staff(email, roles, password, name=email.split("@")[0].capitalize(), actor_label="seed-demo")
-        lines.append(f"  {email:<26} {password:<22} {', '.join(roles)}")
+    if staff:
+        lines = []
+        for email, roles in DEMO_STAFF.items():
+            password = generate_password()
+            create_or_update_staff(email, roles, password, name=email.split("@")[0].capitalize(),
+                                   actor_label="seed-demo")
+            lines.append(f"  {email:<26} {password:<22} {', '.join(roles)}")
+        db.session.commit()
+        click.echo(_("Demo staff accounts (passwords are new each time the demo is loaded):"))
+        click.echo("\n".join(lines))
+    if with_activity:
+        _seed_demo_activity(report.consultation)
+
+
+def _seed_demo_activity(consultation) -> None:
+    # The analysis package registers commands on this module's group: imported here, not at the top.
+    from .reports import demo_activity
+
+    try:
+        made = demo_activity.seed_activity(consultation)
+    except demo_activity.ActivityRefused as refused:
+        db.session.rollback()
+        if refused.reason == "exists":
+            click.echo(_("The demo consultation already has participation (%(found)s): no activity was added.",
+                         found=", ".join(f"{name} {number}" for name, number in refused.details.items())))
+            return
+        click.echo(_("The demo activity needs the demo's tracks and sessions (%(reason)s): nothing was added.",
+                     reason=refused.reason), err=True)
+        sys.exit(1)
     db.session.commit()
-    click.echo(_("Demo staff accounts (passwords are new each time the demo is loaded):"))
-    click.echo("\n".join(lines))
+    click.echo(_("Demo activity: %(participants)s participants (%(took_part)s took part), %(registrations)s "
+                 "registrations, %(responses)s questionnaire responses, %(submissions)s written submissions, "
+                 "%(notes)s forum and interview notes, %(comments)s comments, %(codings)s codes applied, "
+                 "%(memos)s memos.", **{name: getattr(made, name) for name in (
+                     "participants", "took_part", "registrations", "responses", "submissions", "notes", "comments",
+                     "codings", "memos")}))
+    if made.moved_sessions:
+        click.echo(_("%(count)s sessions were moved into the past: they have been held.", count=made.moved_sessions))
+    # The held sessions are in the past: a second round in the coming weeks keeps sign-ups open to try.
+    upcoming = add_demo_forums(consultation, datetime.now(consultation.tz).date(), series=2)
+    db.session.commit()
+    if upcoming:
+        click.echo(_("Demo forums: %(count)s more sessions in the coming weeks.", count=upcoming))
 
 
 @consult.command("create-staff")

@@ -21,6 +21,18 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+@event.listens_for(Engine, "savepoint")
+def _sqlite_begin_before_savepoint(connection, _name):
+    # sqlite3 opens a transaction only before INSERT/UPDATE/DELETE. A SAVEPOINT issued first would
+    # open one itself, and releasing it would COMMIT: a request whose first write sits in a
+    # begin_nested() would be committed halfway. BEGIN first keeps the request one transaction;
+    # IMMEDIATE takes the write lock now, waiting (busy_timeout) instead of failing on a stale read.
+    dbapi_connection = connection.connection.dbapi_connection
+    if (_is_sqlite(dbapi_connection) and not dbapi_connection.in_transaction
+            and dbapi_connection.isolation_level is not None):  # None: autocommit, nothing to keep together
+        dbapi_connection.execute("BEGIN IMMEDIATE")
+
+
 # The full-text index of comments lives outside the models: an FTS5 table (and the tables FTS5
 # keeps for itself) on SQLite, an expression index on PostgreSQL. Migrations create them;
 # comparing models with the database ignores them.

@@ -7,7 +7,10 @@ source "$ROOT/scripts/setup.sh"
 export CONSULT_ENV="${CONSULT_ENV:-development}"
 FLASK=".venv/bin/flask --app wsgi"
 $FLASK db upgrade
-$FLASK consult seed-demo
+# The demo comes with the participation of a consultation under way: held forums, answers, written
+# submissions, comments already partly coded, and a second round of forums open for sign-up.
+$FLASK consult seed-demo --with-activity
+$FLASK consult suggest --consultation politique-premiere-ligne-2025
 echo
 echo "Serving on http://127.0.0.1:${PORT:-5000}  (staff sign-in: http://127.0.0.1:${PORT:-5000}/staff/login)"
 exec .venv/bin/gunicorn --workers 2 --threads 4 --bind "127.0.0.1:${PORT:-5000}" --access-logfile - wsgi:app

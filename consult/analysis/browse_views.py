@@ -1,1 +1,140 @@
-"""(being written)"""
+"""The reading side of the analysis workspace: the tree axis → orientation → theme with its counts,
+one node's comments, and every comment of a consultation; all searched, filtered, sorted and paged
+through the query string, for analysts, coordinators and administrators.
+
+With htmx the filter form swaps only the results (counts and list); without JavaScript it is a
+plain GET form. A filter value the consultation does not know answers 400 with the form refilled
+and the message next to the filter.
+"""
+from flask import make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..admin.services import get_consultation
+from ..auth.roles import role_required
+from ..extensions import db
+from ..htmx import is_htmx, render_page_or_fragment
+from ..i18n import localized
+from ..lookups import get_owned_or_404
+from ..models import Topic
+from . import bp, queries
+from .codebook import ensure_codebook
+from .forms import CHANNEL_LABELS, FilterForm
+from .navigation import analysis_breadcrumbs
+from .rows import row_states
+from .search import MAX_TERMS
+
+ROLES = ("analyst", "coordinator", "admin")
+BASE = "/staff/consultations/<slug>/analysis"
+TEMPLATES = "analysis/"
+
+
+def _page_number() -> tuple[int, str | None]:
+    raw = request.args.get("page", "").strip()
+    if not raw:
+        return 1, None
+    if raw.isdigit() and 0 < len(raw) <= 6 and int(raw) >= 1:
+        return int(raw), None
+    return 1, _("The page number must be a whole number, 1 or more.")
+
+
+def breadcrumbs(consultation, topic: Topic | None = None, here: str | None = None) -> list:
+    items = analysis_breadcrumbs(consultation)
+    if topic is not None:
+        for node in [*topic.ancestors(), topic]:
+            items.append((node_name(node), url_for("analysis.topic", slug=consultation.slug, topic_id=node.id)))
+    if here:
+        items.append((here, None))
+    return items
+
+
+def node_name(topic: Topic) -> str:
+    title = localized(topic, "title").text
+    if topic.kind == "axis":
+        return _("Axis %(code)s: %(title)s", code=topic.code, title=title)
+    if topic.kind == "orientation":
+        return _("Orientation %(code)s: %(title)s", code=topic.code, title=title)
+    return _("Section %(code)s: %(title)s", code=topic.code, title=title)
+
+
+def _page_url(form):
+    def page_url(number: int) -> str:
+        return url_for(request.endpoint, **request.view_args, **form.as_args(), page=number)
+
+    return page_url
+
+
+def _render(page: str, results: str, status: int = 200, **context):
+    form = context["form"]
+    context.update(results_template=results, channel_labels=CHANNEL_LABELS, node_name=node_name,
+                   page_url=_page_url(form), max_terms=MAX_TERMS)
+    if status == 400 and is_htmx():
+        # The refused value is in the form, outside the results: send the form too, in place of both.
+        response = make_response(render_template(TEMPLATES + "_browse.html", **context), status)
+        response.headers["HX-Retarget"] = "#analysis-browse"
+        response.headers["HX-Reswap"] = "outerHTML"
+        response.vary.add("HX-Request")
+    else:
+        response = render_page_or_fragment(TEMPLATES + page, TEMPLATES + results, status=status, **context)
+    if is_htmx():
+        # The address bar gets the filters that are set, not every empty field of the form.
+        response.headers["HX-Push-Url"] = url_for(request.endpoint, **request.view_args, **form.as_args())
+    return response
+
+
+@bp.get(BASE + "/")
+@role_required(*ROLES)
+def workspace(slug):
+    consultation = get_consultation(slug)
+    # Themes added to the structure since the last visit get their codes before anyone codes.
+    if ensure_codebook(consultation, current_user.id):
+        db.session.commit()
+    form = FilterForm(consultation, request.args)
+    context = dict(consultation=consultation, form=form, action=url_for("analysis.workspace", slug=slug),
+                   breadcrumbs=breadcrumbs(consultation)[:-1] + [(_("Analysis"), None)], page_error=None)
+    if not form.validate():
+        return _render("workspace.html", "_tree.html", status=400, tree=None, **context)
+    filters = form.filters()
+    tree = queries.count_tree(consultation, filters)
+    return _render("workspace.html", "_tree.html", tree=tree, filters=filters, **context)
+
+
+@bp.get(BASE + "/topics/<int:topic_id>")
+@role_required(*ROLES)
+def topic(slug, topic_id):
+    consultation = get_consultation(slug)
+    if ensure_codebook(consultation, current_user.id):
+        db.session.commit()
+    node_topic = get_owned_or_404(Topic, topic_id, consultation_id=consultation.id)
+    form = FilterForm(consultation, request.args)
+    page, page_error = _page_number()
+    context = dict(consultation=consultation, form=form, topic=node_topic, page_error=page_error,
+                   action=url_for("analysis.topic", slug=slug, topic_id=node_topic.id),
+                   breadcrumbs=breadcrumbs(consultation, node_topic))
+    if not form.validate() or page_error:
+        return _render("topic.html", "_results.html", status=400, tree=None, node=None, listing=None, **context)
+    filters = form.filters()
+    tree = queries.count_tree(consultation, filters, root=node_topic)
+    node = tree.roots[0]
+    listing = queries.list_comments(consultation, filters, node.counts.total,
+                                    topic_ids=[item.topic.id for item in node.walk()], page=page)
+    return _render("topic.html", "_results.html", tree=tree, node=node, listing=listing, filters=filters,
+                   rows=row_states(listing.comments, current_user), **context)
+
+
+@bp.get(BASE + "/comments")
+@role_required(*ROLES)
+def comments(slug):
+    consultation = get_consultation(slug)
+    form = FilterForm(consultation, request.args, with_topic=True)
+    page, page_error = _page_number()
+    context = dict(consultation=consultation, form=form, topic=None, page_error=page_error,
+                   action=url_for("analysis.comments", slug=slug),
+                   breadcrumbs=breadcrumbs(consultation, here=_("All comments")))
+    if not form.validate() or page_error:
+        return _render("topic.html", "_results.html", status=400, tree=None, node=None, listing=None, **context)
+    filters = form.filters()
+    tree = queries.count_tree(consultation, filters, with_themes=False)
+    listing = queries.list_comments(consultation, filters, tree.total.total, page=page)
+    return _render("topic.html", "_results.html", tree=tree, node=None, listing=listing, filters=filters,
+                   rows=row_states(listing.comments, current_user), **context)

@@ -1,28 +1,342 @@
-"""What one comment row of the workspace shows, computed for a whole page of comments at once."""
+"""What one comment row of the workspace shows, computed for a whole page of comments at once.
+
+`row_states(comments, viewer)` answers in a fixed number of queries whatever the number of comments
+(the comments' codes, the codebook, the tree, participants, tracks and origins, each fetched once),
+and the row template reads only what it computed, so that rendering a page adds none.
+"""
 from dataclasses import dataclass, field
 
+from flask import has_request_context, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
-from ..models import Code, Coding, Comment
+from ..models import (
+    Answer,
+    Code,
+    Coding,
+    Comment,
+    Consultation,
+    Excerpt,
+    Forum,
+    ForumNote,
+    Participant,
+    ParticipantCategory,
+    SecondCoding,
+    Theme,
+    Topic,
+    Track,
+)
+from ..questionnaires.forms import PROMPT_NAMES
+from .codebook import tree_order
+
+# Who codes, moves, hides and flags comments; assigning samples to a second coder is narrower.
+CODERS = ("analyst", "coordinator", "admin")
+ASSIGNERS = ("coordinator", "admin")
+# Who may open forum notes (the notes page of the forums area).
+NOTE_READERS = ("organizer", "analyst", "admin")
+
+CHANNEL_NAMES = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
+                 "forum": _l("Forum"), "interview": _l("Interview")}
+STANCE_NAMES = {"": _l("No stance"), "support": _l("In favour"), "oppose": _l("Against"), "mixed": _l("Mixed"),
+                "neutral": _l("Neutral")}
+VISIBILITY_NAMES = {"visible": _l("Visible"), "hidden": _l("Hidden"), "flagged": _l("Flagged")}
+
+
+@dataclass
+class TopicOption:
+    topic: Topic
+    depth: int
+    selectable: bool  # axes only group their orientations
+
+
+@dataclass
+class Palette:
+    """What every row of one consultation shares: the codes that can be applied and the topics a
+    comment can move to."""
+
+    consultation: Consultation
+    codes: list[Code]  # active codes, in codebook order
+    theme_codes: dict[int, list[Code]]  # active theme codes per topic id
+    topics: dict[int, Topic]
+    topic_options: list[TopicOption]
+    can_code: bool
+    code_topics: dict[int, Topic] = field(default_factory=dict)  # theme code id → its theme's topic
+
+    def general_codes(self) -> list[Code]:
+        """Offered on every comment: the modification codes, the added codes and any code with a shortcut."""
+        return [code for code in self.codes if code.kind != "theme" or code.shortcut]
+
+
+@dataclass
+class Origin:
+    label: str
+    url: str | None
 
 
 @dataclass
 class RowState:
     comment: Comment
-    codes: list[Code] = field(default_factory=list)  # the comment's (non-blind) codes
+    codes: list[Code] = field(default_factory=list)  # the comment's main (non-blind) codes
+    palette: Palette | None = None
+    topic: Topic | None = None
+    participant: Participant | None = None
+    category: ParticipantCategory | None = None
+    track: Track | None = None
+    origin: Origin | None = None
+    # The list URL the row's forms return to without JavaScript (with its filters).
+    back: str = ""
+    # Set by the coding views when they answer with the row.
+    message: str = ""
+    message_kind: str = "success"
+    errors: dict = field(default_factory=dict)
+    typed: dict = field(default_factory=dict)
+    open_actions: bool = False
+
+    @property
+    def can_code(self) -> bool:
+        return bool(self.palette and self.palette.can_code)
+
+    @property
+    def code_ids(self) -> set[int]:
+        return {code.id for code in self.codes}
+
+    @property
+    def buttons(self) -> list[tuple[Code, bool]]:
+        """(code, applied) for the toggle buttons: the general codes, the themes of the comment's topic,
+        and any other code in use that the comment has."""
+        if self.palette is None:
+            return []
+        offered = self.palette.general_codes() + self.palette.theme_codes.get(self.comment.topic_id, [])
+        offered_ids = {code.id for code in offered}
+        offered += [code for code in self.codes if code.is_active and code.id not in offered_ids]
+        applied = self.code_ids
+        return [(code, code.id in applied) for code in offered]
+
+    @property
+    def other_codes(self) -> list[Code]:
+        """The codes in use without a button on this row, for the "other code" list."""
+        if self.palette is None:
+            return []
+        shown = {code.id for code, _applied in self.buttons}
+        return [code for code in self.palette.codes if code.id not in shown]
+
+    @property
+    def other_code_groups(self) -> list[tuple[Topic | None, list[Code]]]:
+        """The other codes grouped by the topic of their theme (None: codes of no topic)."""
+        groups: dict[int | None, list[Code]] = {}
+        topics = self.palette.code_topics if self.palette else {}
+        for code in self.other_codes:
+            topic = topics.get(code.id)
+            groups.setdefault(topic.id if topic else None, []).append(code)
+        return [(topics[codes[0].id] if topic_id is not None else None, codes) for topic_id, codes in groups.items()]
+
+    @property
+    def retired_codes(self) -> list[Code]:
+        return [code for code in self.codes if not code.is_active]
+
+    @property
+    def channel_name(self) -> str:
+        return CHANNEL_NAMES.get(self.comment.channel, self.comment.channel)
+
+    @property
+    def stance_name(self) -> str:
+        return STANCE_NAMES.get(self.comment.stance, self.comment.stance)
+
+    @property
+    def stance_choices(self) -> list[tuple[str, str]]:
+        return [(value, STANCE_NAMES[value]) for value in ("support", "oppose", "mixed", "neutral", "")]
+
+    @property
+    def prompt_name(self) -> str:
+        return PROMPT_NAMES.get(self.comment.prompt, "") if self.comment.prompt else ""
+
+    @property
+    def pseudonym(self) -> str:
+        return self.participant.pseudonym if self.participant is not None else ""
+
+
+def list_url() -> str:
+    """The page being shown, with its query string: where the row's forms come back to."""
+    if not has_request_context() or request.method != "GET":
+        return ""
+    return request.full_path.rstrip("?")
+
+
+def palettes(consultation_ids: set[int], viewer) -> dict[int, Palette]:
+    """The shared part of the rows, per consultation: three queries for each (usually one)."""
+    can_code = bool(viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.has_role(*CODERS))
+    result = {}
+    for consultation_id in consultation_ids:
+        consultation = db.session.get(Consultation, consultation_id)
+        rows = db.session.execute(
+            select(Code, Theme.topic_id).outerjoin(Theme, Theme.id == Code.theme_id)
+            .where(Code.consultation_id == consultation_id, Code.status == "active")
+            .order_by(Code.position, Code.id)).all()
+        theme_codes: dict[int, list[Code]] = {}
+        for code, topic_id in rows:
+            if code.kind == "theme" and topic_id is not None:
+                theme_codes.setdefault(topic_id, []).append(code)
+        topics = {topic.id: topic for topic in db.session.scalars(
+            select(Topic).where(Topic.consultation_id == consultation_id))}
+        code_topics = {code.id: topics[topic_id] for code, topic_id in rows if topic_id in topics}
+        result[consultation_id] = Palette(consultation, [code for code, _topic in rows], theme_codes, topics,
+                                          topic_options(topics), can_code, code_topics)
+    return result
+
+
+def topic_options(topics: dict[int, Topic]) -> list[TopicOption]:
+    """The tree in reading order; a comment can be placed on a section or an orientation."""
+    order = tree_order(topics.values())
+    options = []
+    for topic_id in sorted(order, key=order.get):
+        topic = topics[topic_id]
+        depth, parent = 0, topic.parent_id
+        while parent is not None:
+            depth, parent = depth + 1, topics[parent].parent_id
+        options.append(TopicOption(topic, depth, topic.kind != "axis"))
+    return options
 
 
 def row_states(comments: list[Comment], viewer) -> dict[int, RowState]:
-    """{comment id: RowState} for the comments of one page, in two queries whatever their number."""
-    states = {comment.id: RowState(comment) for comment in comments}
+    """{comment id: RowState} for the comments of one page, in a fixed number of queries whatever
+    their number."""
+    states = {comment.id: RowState(comment, back=list_url()) for comment in comments}
     if not states:
         return states
-    rows = db.session.execute(
+    for comment_id, code in db.session.execute(
         select(Coding.comment_id, Code).join(Code, Code.id == Coding.code_id)
         .where(Coding.comment_id.in_(states), Coding.blind.is_(False))
         .order_by(Code.position, Code.id)
-    ).all()
-    for comment_id, code in rows:
+    ).all():
         states[comment_id].codes.append(code)
+    shared = palettes({comment.consultation_id for comment in comments}, viewer)
+    for state in states.values():
+        state.palette = shared[state.comment.consultation_id]
+    _attach_context(list(states.values()), viewer)
+    return states
+
+
+def _attach_context(states: list, viewer) -> None:
+    """Topic, participant, category, track and origin of each row (after the palette), one query per
+    kind of record."""
+    comments = [state.comment for state in states]
+    participant_ids = {comment.participant_id for comment in comments if comment.participant_id}
+    participants = {person.id: person for person in db.session.scalars(
+        select(Participant).options(joinedload(Participant.category)).where(Participant.id.in_(participant_ids))
+    )} if participant_ids else {}
+    track_ids = {comment.track_id for comment in comments if comment.track_id}
+    tracks = {track.id: track for track in db.session.scalars(select(Track).where(Track.id.in_(track_ids)))} \
+        if track_ids else {}
+    origins = _origins(comments, viewer)
+    for state in states:
+        comment = state.comment
+        state.topic = state.palette.topics.get(comment.topic_id)
+        state.participant = participants.get(comment.participant_id)
+        state.category = state.participant.category if state.participant is not None else None
+        state.track = tracks.get(comment.track_id)
+        state.origin = origins.get(comment.id)
+
+
+def _origins(comments: list[Comment], viewer) -> dict[int, Origin]:
+    """Where each comment was said, with a link to it when the viewer may open that page."""
+    slugs = {}
+    for consultation_id in {comment.consultation_id for comment in comments}:
+        slugs[consultation_id] = db.session.get(Consultation, consultation_id).slug
+    answers = {answer_id: response_id for answer_id, response_id in db.session.execute(
+        select(Answer.id, Answer.response_id).where(
+            Answer.id.in_([comment.answer_id for comment in comments if comment.answer_id])))} \
+        if any(comment.answer_id for comment in comments) else {}
+    excerpts = {excerpt_id: submission_id for excerpt_id, submission_id in db.session.execute(
+        select(Excerpt.id, Excerpt.submission_id).where(
+            Excerpt.id.in_([comment.excerpt_id for comment in comments if comment.excerpt_id])))} \
+        if any(comment.excerpt_id for comment in comments) else {}
+    notes = {note_id: forum for note_id, forum in db.session.execute(
+        select(ForumNote.id, Forum).join(Forum, Forum.id == ForumNote.forum_id).where(
+            ForumNote.id.in_([comment.note_id for comment in comments if comment.note_id])))} \
+        if any(comment.note_id for comment in comments) else {}
+    reads_notes = bool(viewer is not None and getattr(viewer, "is_authenticated", False)
+                       and viewer.has_role(*NOTE_READERS))
+    origins = {}
+    for comment in comments:
+        slug = slugs[comment.consultation_id]
+        if comment.answer_id in answers:
+            origins[comment.id] = Origin(str(_l("Questionnaire response")), url_for(
+                "questionnaires.response_detail", slug=slug, response_id=answers[comment.answer_id]))
+        elif comment.excerpt_id in excerpts:
+            origins[comment.id] = Origin(str(_l("Excerpt of a written submission")), url_for(
+                "submissions.staff_show", slug=slug, submission_id=excerpts[comment.excerpt_id],
+                _anchor=f"excerpt-{comment.excerpt_id}"))
+        elif comment.note_id in notes:
+            forum = notes[comment.note_id]
+            label = str(_l("Notes of %(forum)s", forum=_forum_title(forum)))
+            origins[comment.id] = Origin(label, url_for(
+                "forums.organizer_notes", slug=slug, forum_id=forum.id, _anchor=f"note-{comment.note_id}")
+                if reads_notes else None)
+        else:
+            origins[comment.id] = Origin(str(_l("Origin no longer kept")), None)
+    return origins
+
+
+def _forum_title(forum: Forum) -> str:
+    from ..i18n import localized
+
+    return localized(forum, "title").text or str(_l("a forum"))
+
+
+# -- the second coder's rows ----------------------------------------------------------------------
+
+@dataclass
+class BlindRowState(RowState):
+    """A comment of a second coder's sample: their own blind codes, never the main ones."""
+
+    assignment: SecondCoding | None = None
+    blind_codes: list[Code] = field(default_factory=list)
+
+    @property
+    def code_ids(self) -> set[int]:
+        return {code.id for code in self.blind_codes}
+
+    @property
+    def shown(self) -> str:
+        """The blind codes as this page shows them; a toggle sent from an older page is refused."""
+        return ",".join(str(code_id) for code_id in sorted(self.code_ids))
+
+    @property
+    def buttons(self) -> list[tuple[Code, bool]]:
+        if self.palette is None:
+            return []
+        offered = self.palette.general_codes() + self.palette.theme_codes.get(self.comment.topic_id, [])
+        offered_ids = {code.id for code in offered}
+        offered += [code for code in self.blind_codes if code.is_active and code.id not in offered_ids]
+        applied = self.code_ids
+        return [(code, code.id in applied) for code in offered]
+
+    @property
+    def retired_codes(self) -> list[Code]:
+        return [code for code in self.blind_codes if not code.is_active]
+
+
+def blind_row_states(assignments: list[SecondCoding], viewer) -> dict[int, BlindRowState]:
+    """{assignment id: BlindRowState} in a fixed number of queries; the main codes are not read."""
+    comments = {comment.id: comment for comment in db.session.scalars(
+        select(Comment).where(Comment.id.in_([assignment.comment_id for assignment in assignments])))} \
+        if assignments else {}
+    states = {assignment.id: BlindRowState(comments[assignment.comment_id], assignment=assignment,
+                                           back=list_url())
+              for assignment in assignments}
+    if not states:
+        return states
+    by_comment = {state.comment.id: state for state in states.values()}
+    for comment_id, code in db.session.execute(
+        select(Coding.comment_id, Code).join(Code, Code.id == Coding.code_id)
+        .where(Coding.comment_id.in_(by_comment), Coding.blind.is_(True))
+        .order_by(Code.position, Code.id)
+    ).all():
+        by_comment[comment_id].blind_codes.append(code)
+    shared = palettes({state.comment.consultation_id for state in states.values()}, viewer)
+    for state in states.values():
+        state.palette = shared[state.comment.consultation_id]
+    _attach_context(list(states.values()), viewer)
     return states

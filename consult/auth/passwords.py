@@ -1,10 +1,17 @@
 """Argon2 password hashing for staff accounts."""
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 _hasher = PasswordHasher()
-# Verified against when the email is unknown, so both failures cost the same time.
-_DUMMY_HASH = _hasher.hash("not a real password, only here to spend the same time")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so both failures cost the same time. Made on the
+    first sign-in rather than at import: hashing takes 64 MiB that every process would keep."""
+    return _hasher.hash("not a real password, only here to spend the same time")
 
 MIN_LENGTH = 12
 
@@ -15,7 +22,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password) and password_hash is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

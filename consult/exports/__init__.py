@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("exports", __name__)
 
-from . import views  # noqa: E402,F401
+from . import commands, views  # noqa: E402,F401

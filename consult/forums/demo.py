@@ -57,10 +57,17 @@ def _weekday_after(day, offset_days):
     return day
 
 
-def add_demo_forums(consultation: Consultation, today) -> int:
-    """Create the demo sessions unless the consultation already has forums; returns how many."""
-    if db.session.scalar(select(func.count(Forum.id)).where(Forum.consultation_id == consultation.id)):
+def add_demo_forums(consultation: Consultation, today, series: int = 1) -> int:
+    """Create the demo sessions unless the consultation already has forums; returns how many.
+
+    `series` 2 adds a second round of the same sessions after the first was held (the demo with
+    activity), numbered on from the first, unless sessions are still to come."""
+    existing = select(func.count(Forum.id)).where(Forum.consultation_id == consultation.id)
+    if series > 1:
+        existing = existing.where(Forum.starts_at >= datetime.combine(today, time(0), tzinfo=consultation.tz))
+    if db.session.scalar(existing):
         return 0
+    first = 4 * (series - 1)
     tz = consultation.tz
     tracks = {track.code: track for track in consultation.tracks}
     topics = {topic.code: topic for topic in db.session.scalars(
@@ -74,8 +81,8 @@ def add_demo_forums(consultation: Consultation, today) -> int:
     def text(pair, prefix):
         return {f"{prefix}_fr": pair["fr"], f"{prefix}_en": pair["en"]}
 
-    for number in range(1, 5):
-        day = _weekday_after(today, 5 * number - 2)
+    for number in range(first + 1, first + 5):
+        day = _weekday_after(today, 5 * (number - first) - 2)
         forums.append(Forum(
             consultation_id=consultation.id, track=tracks.get("qc"), kind="forum",
             starts_at=at(day, 12), duration_minutes=90, capacity=20, language="fr", recorded=True,
@@ -88,7 +95,7 @@ def add_demo_forums(consultation: Consultation, today) -> int:
         forums.append(Forum(
             consultation_id=consultation.id, track=tracks.get("ca"), kind="forum",
             starts_at=at(day, 13), duration_minutes=75, capacity=15, language="en", recorded=True,
-            meeting_link=f"https://meet.example.org/consult-ca-{number}", prereading_kind="dossier",
+            meeting_link=f"https://meet.example.org/consult-ca-{number + 6 * (series - 1)}", prereading_kind="dossier",
             topics=[topics[code] for code in codes if code in topics], **text(title, "title"),
             **text(CA_DESCRIPTION, "description"), **text(RECORDING, "recording_notice"),
         ))
@@ -97,7 +104,8 @@ def add_demo_forums(consultation: Consultation, today) -> int:
         forums.append(Forum(
             consultation_id=consultation.id, track=tracks.get("ca"), kind="interview",
             starts_at=at(interview_day, 10 + slot * 2), duration_minutes=60, capacity=1, language="bilingual",
-            meeting_link=f"https://meet.example.org/consult-interview-{slot + 1}", prereading_kind="synoptic",
+            meeting_link=f"https://meet.example.org/consult-interview-{slot + 1 + 3 * (series - 1)}",
+            prereading_kind="synoptic",
             topics=list(axes), **text(INTERVIEW, "title"), **text(INTERVIEW_DESCRIPTION, "description"),
         ))
     db.session.add_all(forums)

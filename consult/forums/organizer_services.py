@@ -391,10 +391,14 @@ def create_note(forum: Forum, values: dict, actor_id: int | None) -> ForumNote:
     audit(actor_id, "forum_note.create", "forum_note", note.id, forum.consultation_id, forum_id=forum.id,
           topic_id=note.topic_id)
     db.session.flush()
+    # Analysis: the note becomes a comment (imported here: analysis imports this package).
+    from ..analysis.derivation import sync_note
+    sync_note(note)
     return note
 
 
 def update_note(note: ForumNote, values: dict, actor_id: int | None) -> bool:
+    previous_topic_id = note.topic_id  # analysis: its comment follows unless an analyst moved it
     changes = {}
     new = {"topic_id": _note_topic(note.forum, values.get("topic_id")), "language": values["language"],
            "body": values["body"].strip()}
@@ -406,6 +410,9 @@ def update_note(note: ForumNote, values: dict, actor_id: int | None) -> bool:
         audit(actor_id, "forum_note.edit", "forum_note", note.id, note.forum.consultation_id,
               forum_id=note.forum_id, changes=changes)
     db.session.flush()
+    # Analysis: the note's comment follows the change.
+    from ..analysis.derivation import sync_note
+    sync_note(note, previous_topic_id)
     return bool(changes)
 
 

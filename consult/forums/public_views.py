@@ -50,14 +50,14 @@ def forum_zone(forum):
     return get_timezone_name(forum.consultation.tz, "long", locale=get_locale(), zone_variant="generic")
 
 
-def _remember_signup(item) -> None:
-    known = [registration_id for registration_id in session.get(SESSION_KEY, []) if registration_id != item.id]
-    session[SESSION_KEY] = [*known, item.id][-SESSION_KEEP:]
+def _remember_signup(item_id: int) -> None:
+    known = [registration_id for registration_id in session.get(SESSION_KEY, []) if registration_id != item_id]
+    session[SESSION_KEY] = [*known, item_id][-SESSION_KEEP:]
 
 
-def _signed_up_here(item) -> bool:
+def _signed_up_here(item_id: int) -> bool:
     """A replayed or double-clicked sign-up from the browser that made the registration."""
-    return item.id in session.get(SESSION_KEY, [])
+    return item_id in session.get(SESSION_KEY, [])
 
 
 def _title(forum) -> str:
@@ -126,16 +126,18 @@ def signup(slug, forum_id):
             return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=422,
                                            consultation=consultation, forum=forum, form=form,
                                            country_names=regions.country_names())
-        db.session.commit()
         item = result.outcome.registration
+        # Read before the commit, which expires every row: nothing is loaded again afterwards.
+        item_id, forum_id = item.id, forum.id
+        token = public_services.registration_token(item)
+        db.session.commit()
         if result.outcome.created and not result.known:
-            _remember_signup(item)
-        elif not _signed_up_here(item):
+            _remember_signup(item_id)
+        elif not _signed_up_here(item_id):
             # The address belongs to someone already known: their personal link goes to them by
             # email and is never shown to whoever typed the address (it could be anyone).
-            return redirect_after_post(url_for("forums.check_email", slug=slug, forum_id=forum.id))
-        token = public_services.registration_token(item)
-        return redirect_after_post(url_for("forums.registered", slug=slug, forum_id=forum.id, token=token))
+            return redirect_after_post(url_for("forums.check_email", slug=slug, forum_id=forum_id))
+        return redirect_after_post(url_for("forums.registered", slug=slug, forum_id=forum_id, token=token))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=status,
                                    consultation=consultation, forum=forum, form=form,

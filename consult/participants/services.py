@@ -52,6 +52,19 @@ def find_or_create_participant(consultation: Consultation, email: str, profile: 
     email = normalise_email(email)
     participant = find_participant(consultation, email)
     if participant is None:
+        return _create_participant(consultation, email, profile)
+    _apply_profile(participant, profile, only_blanks=True)
+    return participant
+
+
+# New rows draw a random pseudonym: at a hundred thousand participants one draw in three hundred is
+# already taken, and is drawn again.
+PSEUDONYM_DRAWS = 5
+
+
+def _create_participant(consultation: Consultation, email: str, profile: Profile) -> Participant:
+    """A new participant for a normalised email not found a moment ago."""
+    for draw in range(PSEUDONYM_DRAWS):
         participant = Participant(consultation_id=consultation.id, email=email)
         try:
             with db.session.begin_nested():
@@ -61,9 +74,12 @@ def find_or_create_participant(consultation: Consultation, email: str, profile: 
             return participant
         except IntegrityError:
             # The same person signed up from two tabs at once: use the row the other request made.
-            participant = find_participant(consultation, email)
-    _apply_profile(participant, profile, only_blanks=True)
-    return participant
+            existing = find_participant(consultation, email)
+            if existing is not None:
+                _apply_profile(existing, profile, only_blanks=True)
+                return existing
+            if draw + 1 == PSEUDONYM_DRAWS:
+                raise
 
 
 def _apply_profile(participant: Participant, profile: Profile, only_blanks: bool = False) -> None:
@@ -97,8 +113,12 @@ def identify_from_form(consultation: Consultation, email: str, profile: Profile,
     gets its blanks filled and no consent decision they made is changed (giving or withdrawing);
     only purposes they never decided on are recorded.
     """
-    known = find_participant(consultation, email) is not None
-    participant = find_or_create_participant(consultation, email, profile)
+    participant = find_participant(consultation, email)
+    known = participant is not None
+    if known:
+        _apply_profile(participant, profile, only_blanks=True)
+    else:
+        participant = _create_participant(consultation, normalise_email(email), profile)
     decided = {consent.purpose for consent in participant.consents} if known else set()
     record_consents(participant, {purpose: granted for purpose, granted in consents.items() if purpose not in decided},
                     notice_version=consultation.privacy_notice_version, source=source)

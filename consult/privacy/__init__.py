@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("privacy", __name__)
 
-from . import views  # noqa: E402,F401
+from . import commands, staff_views, views  # noqa: E402,F401

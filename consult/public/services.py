@@ -76,14 +76,32 @@ def load_tree(consultation: Consultation) -> Tree:
         .options(selectinload(Topic.themes), selectinload(Topic.change_targets), selectinload(Topic.children))
         .order_by(Topic.position)
     ).all()
-    roots = [topic for topic in topics if topic.parent_id is None]
+    return _tree(topics)
+
+
+def load_outline(consultation: Consultation) -> Tree:
+    """The tree's topics alone, in one query: what a single topic's page needs to place itself and
+    link to its neighbours. The page's own themes, change targets and children load on access (three
+    small queries), instead of every topic's: the whole tree's ran to six times as many rows to load."""
+    topics = db.session.scalars(
+        select(Topic).where(Topic.consultation_id == consultation.id).order_by(Topic.position, Topic.id)
+    ).all()
+    return _tree(topics)
+
+
+def _tree(topics: list[Topic]) -> Tree:
+    """Reading order from parent ids (not from `children`, which may not be loaded)."""
+    children: dict[int | None, list[Topic]] = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
     order: list[Topic] = []
 
     def walk(nodes):
         for node in nodes:
             order.append(node)
-            walk(node.children)
+            walk(children.get(node.id, []))
 
+    roots = children.get(None, [])
     walk(roots)
     return Tree(roots=roots, by_code={topic.code: topic for topic in topics}, reading_order=order)
 

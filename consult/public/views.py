@@ -30,7 +30,7 @@ def proposal(slug):
 @bp.get("/consultations/<slug>/proposal/<code>")
 def topic(slug, code):
     item = services.get_public_consultation(slug)
-    tree = services.load_tree(item)
+    tree = services.load_outline(item)
     node = tree.by_code.get(code)
     if node is None:
         abort(404)

@@ -1,6 +1,8 @@
 """Public pages of the questionnaire: start (identify, or ask for one's link), and the pages behind
 each person's personal link: overview, profile (asked once), answering pages with autosave, review,
 submission and receipt."""
+from functools import cached_property
+
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
@@ -120,7 +122,8 @@ def check_email(slug):
 # -- behind the personal link ---------------------------------------------------------------
 
 class _Context:
-    """What every personal page needs, loaded once from the token."""
+    """What every personal page needs, loaded once from the token (the pages and answers when first
+    used: the autosave needs neither)."""
 
     def __init__(self, token: str):
         self.token = token
@@ -133,8 +136,14 @@ class _Context:
         if self.state in ("draft", "upcoming"):
             raise QuestionnaireUnavailable(self.questionnaire, self.state)
         self.readonly = self.state != "open"
-        self.pages = services.answer_pages(self.questionnaire)
-        self.answers = services.answers_of(self.response)
+
+    @cached_property
+    def pages(self):
+        return services.answer_pages(self.questionnaire)
+
+    @cached_property
+    def answers(self):
+        return services.answers_of(self.response)
 
     @property
     def progress(self):
@@ -252,8 +261,9 @@ def autosave(token, number):
     """The htmx autosave of a page: saves what this page changed, answers with the status message
     (and the new digests of what was saved, swapped out of band into the page)."""
     context = _Context(token)
-    questionnaire_page = _page_or_404(context, number)
-    questions = services.ordered_questions(questionnaire_page)
+    questions = services.page_questions(context.questionnaire, number)
+    if questions is None:
+        abort(404)
     form = AnswerPageForm()
     values = {"token": token, "number": number, "saved": [], "problems": []}
     if not context.readonly and services.needs_profile(context.response.participant):
@@ -269,14 +279,16 @@ def autosave(token, number):
         db.session.rollback()
         values["message"] = _("Not saved: the questionnaire is closed. Copy your text if you want to keep it.")
         return render_template("questionnaires/_save_status.html", **values), 422
+    # Read before the commit, which expires every row: nothing is loaded again afterwards.
+    values["saved"] = [(question.id, services.fingerprint(result.values[question.id])) for question in result.saved]
+    problems = _error_messages(questions, result) if result.errors else {}
+    saved_at = format_clock(g.now, context.consultation.tz)
     db.session.commit()
-    values["saved"] = [(question, services.fingerprint(result.values[question.id])) for question in result.saved]
     if result.errors:
         values["message"] = _("Some answers were not saved: see the messages next to them, or use the Save button.")
-        values["problems"] = [(question_id, message) for question_id, message
-                              in _error_messages(questions, result).items()]
+        values["problems"] = list(problems.items())
         return render_template("questionnaires/_save_status.html", **values), 422
-    values["message"] = _("Saved at %(time)s.", time=format_clock(g.now, context.consultation.tz))
+    values["message"] = _("Saved at %(time)s.", time=saved_at)
     return render_template("questionnaires/_save_status.html", **values)
 
 

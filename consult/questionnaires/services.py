@@ -197,6 +197,21 @@ def answer_pages(questionnaire: Questionnaire) -> list[QuestionnairePage]:
     return [page for page in pages if page.questions]
 
 
+def page_questions(questionnaire: Questionnaire, number: int) -> list[Question] | None:
+    """The questions of the `number`-th page of answer_pages, in order, without loading the other
+    pages' questions (what an autosave needs); None when there is no such page."""
+    if number < 1:
+        return None
+    holding = select(Question.id).where(Question.page_id == QuestionnairePage.id).exists()
+    page_id = db.session.scalar(
+        select(QuestionnairePage.id).where(QuestionnairePage.questionnaire_id == questionnaire.id, holding)
+        .order_by(QuestionnairePage.position, QuestionnairePage.id).offset(number - 1).limit(1))
+    if page_id is None:
+        return None
+    return list(db.session.scalars(select(Question).where(Question.page_id == page_id)
+                                   .order_by(Question.position, Question.id)))
+
+
 def ordered_questions(page: QuestionnairePage) -> list[Question]:
     return sorted(page.questions, key=lambda question: (question.position, question.id))
 
@@ -437,6 +452,17 @@ class SubmitOutcome:
     missing: list[tuple[int, Question]] = field(default_factory=list)
 
 
+def _latest_versions(answers) -> dict[int, AnswerVersion]:
+    """{answer id: its latest version}, in one query whatever the number of answers."""
+    ids = [answer.id for answer in answers]
+    if not ids:
+        return {}
+    latest = (select(func.max(AnswerVersion.id)).where(AnswerVersion.answer_id.in_(ids))
+              .group_by(AnswerVersion.answer_id))
+    return {version.answer_id: version for version in db.session.scalars(
+        select(AnswerVersion).where(AnswerVersion.id.in_(latest)))}
+
+
 def submit(response: Response, seen_version: int, now: datetime) -> SubmitOutcome:
     """Submit (or submit again after changes): a new version, a receipt email with a copy of the answers.
     The update is conditional on the version the review page showed, so a double submit counts once."""
@@ -457,12 +483,16 @@ def submit(response: Response, seen_version: int, now: datetime) -> SubmitOutcom
     db.session.refresh(response)
     if not claimed:
         return SubmitOutcome(False)
+    latest_versions = _latest_versions(answers.values())
     for answer in answers.values():
-        latest = answer.versions[-1] if answer.versions else None
+        latest = latest_versions.get(answer.id)
         if latest is None or latest.value != answer.value or list(latest.choices or []) != list(answer.choices or []):
-            db.session.add(AnswerVersion(answer=answer, value=answer.value, choices=list(answer.choices or []),
+            db.session.add(AnswerVersion(answer_id=answer.id, value=answer.value, choices=list(answer.choices or []),
                                          saved_at=now, response_version=response.version))
     db.session.flush()
+    # Analysis: the submitted long answers become comments (imported here: analysis imports this package).
+    from ..analysis.derivation import sync_response
+    sync_response(response)
     notifications.receipt(response, answer_sections(pages, answers, response.participant.preferred_language))
     return SubmitOutcome(True)
 

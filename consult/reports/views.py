@@ -1,1 +1,119 @@
-"""(being written)"""
+"""Staff pages of the reports: the "what we heard" draft (page and Word document) and the participation
+dashboard (page and CSV). Coordinators, analysts and administrators read the draft; organizers may
+also read the participation figures."""
+from flask import Response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..admin.services import get_consultation
+from ..auth.roles import role_required
+from ..csv_safe import csv_lines
+from ..extensions import db
+from ..i18n import current_language, localized
+from ..models.base import utcnow
+from . import bp, services
+from .charts import Bar, bar_chart
+from .docx_report import build_docx
+from .participation import TOTAL, channel_label, participation
+from .participation import csv_rows as participation_rows
+from .report_draft import GROUPS, build, group_title, report_language
+
+REPORT_READERS = ("coordinator", "analyst", "admin")
+PARTICIPATION_READERS = ("coordinator", "analyst", "admin", "organizer")
+BASE = "/staff/consultations/<slug>/reports"
+CHART_ROWS = 15
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@bp.app_template_global()
+def report_breadcrumbs(consultation, here) -> list[tuple[str, str | None]]:
+    return [(_("Staff area"), url_for("admin.dashboard")),
+            (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
+            (here, None)]
+
+
+def _language_or_redirect(consultation, endpoint: str):
+    """(lang, None), or (None, a redirect) when the language asked for is not one the consultation is held in."""
+    asked = request.args.get("lang") or current_language()
+    lang = report_language(consultation, asked)
+    if lang != asked or lang != current_language():
+        return None, redirect(url_for(endpoint, slug=consultation.slug, lang=lang))
+    return lang, None
+
+
+@bp.get(BASE + "/draft")
+@role_required(*REPORT_READERS)
+def draft(slug):
+    consultation = get_consultation(slug)
+    lang, response = _language_or_redirect(consultation, "reports.draft")
+    if response is not None:
+        return response
+    return render_template("reports/draft.html", consultation=consultation, draft=build(consultation, lang),
+                           groups=[(group, group_title(group)) for group in GROUPS], now=utcnow(),
+                           channel_label=channel_label)
+
+
+@bp.get(BASE + "/draft.docx")
+@role_required(*REPORT_READERS)
+def draft_docx(slug):
+    consultation = get_consultation(slug)
+    lang, response = _language_or_redirect(consultation, "reports.draft_docx")
+    if response is not None:
+        return response
+    now = utcnow()
+    content = build_docx(build(consultation, lang), now.astimezone(consultation.tz))
+    services.record_report_download(consultation, current_user.id, lang, "docx")
+    db.session.commit()
+    response = Response(content, mimetype=DOCX)
+    name = services.download_name(consultation, "what-we-heard", lang, "docx")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _charts(figures):
+    charts = {"channel": bar_chart("chart-channel", _("Participants by channel"),
+                                   [Bar(count.label, count.total) for count in figures.by_channel])}
+    charts["track"] = bar_chart("chart-track", _("Participants by track"),
+                                [Bar(summary.label, summary.participants) for summary in figures.tracks
+                                 if summary.key != TOTAL])
+    for breakdown in figures.breakdowns:
+        rows, title = breakdown.rows, breakdown.title
+        if len(rows) > CHART_ROWS:
+            # The table below lists every one; the chart keeps the largest.
+            rows = sorted(rows, key=lambda row: -row.total)[:CHART_ROWS]
+            title = _("%(title)s: the %(count)s largest", title=title, count=CHART_ROWS)
+        charts[breakdown.key] = bar_chart(f"chart-{breakdown.key}", title, [Bar(row.label, row.total) for row in rows])
+    charts["fill"] = bar_chart("chart-fill", _("Fill rate by session (%)"),
+                               [Bar(row.label, row.fill_rate or 0, _percent(row.fill_rate))
+                                for row in figures.sessions], maximum=100)
+    charts["completion"] = bar_chart("chart-completion", _("Questionnaire completion by orientation (%)"),
+                                     [Bar(f"{item.code} {item.title.text}", item.share or 0, _percent(item.share))
+                                      for item in figures.completion], maximum=100)
+    return charts
+
+
+def _percent(value) -> str:
+    return "—" if value is None else _("%(value)s %%", value=f"{value:.0f}")
+
+
+@bp.get(BASE + "/participation", endpoint="participation")
+@role_required(*PARTICIPATION_READERS)
+def participation_page(slug):
+    consultation = get_consultation(slug)
+    figures = participation(consultation)
+    return render_template("reports/participation.html", consultation=consultation, figures=figures,
+                           charts=_charts(figures), percent=_percent, TOTAL=TOTAL)
+
+
+@bp.get(BASE + "/participation.csv")
+@role_required(*PARTICIPATION_READERS)
+def participation_csv(slug):
+    consultation = get_consultation(slug)
+    rows = participation_rows(participation(consultation), consultation.tz)
+    services.record_participation_export(consultation, current_user.id, len(rows))
+    db.session.commit()
+    response = Response(csv_lines([_("Section"), _("Label"), _("Value")], rows), mimetype="text/csv")
+    name = services.download_name(consultation, "participation", "", "csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.mimetype_params["charset"] = "utf-8"
+    return response

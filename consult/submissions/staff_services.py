@@ -162,10 +162,14 @@ def create_excerpt(submission: Submission, values: dict, actor_id: int | None) -
     db.session.flush()
     audit(actor_id, "excerpt.created", "excerpt", excerpt.id, submission.consultation_id,
           submission=submission.reference, topic_id=excerpt.topic_id)
+    # Analysis: the excerpt becomes a comment (imported here: analysis imports this package).
+    from ..analysis.derivation import sync_excerpt
+    sync_excerpt(excerpt)
     return excerpt
 
 
 def update_excerpt(excerpt: Excerpt, values: dict, actor_id: int | None) -> bool:
+    previous_topic_id = excerpt.topic_id  # analysis: its comment follows unless an analyst moved it
     changes = {}
     for name, value in _checked(excerpt.submission, values).items():
         if getattr(excerpt, name) != value:
@@ -175,6 +179,9 @@ def update_excerpt(excerpt: Excerpt, values: dict, actor_id: int | None) -> bool
         audit(actor_id, "excerpt.updated", "excerpt", excerpt.id, excerpt.submission.consultation_id,
               submission=excerpt.submission.reference, changed=sorted(changes))
     db.session.flush()
+    # Analysis: the excerpt's comment follows the change.
+    from ..analysis.derivation import sync_excerpt
+    sync_excerpt(excerpt, previous_topic_id)
     return bool(changes)
 
 

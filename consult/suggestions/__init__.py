@@ -1,6 +1,6 @@
-"""Orientation and theme suggestions for comments, computed offline from the consultation's own words."""
+"""Orientation suggestions for comments, computed offline from the consultation's own words."""
 from flask import Blueprint
 
 bp = Blueprint("suggestions", __name__)
 
-from . import views  # noqa: E402,F401
+from . import commands, views  # noqa: E402,F401

@@ -1,1 +1,206 @@
-"""(being written)"""
+"""The review of orientation suggestions, for analysts, coordinators and administrators.
+
+The queue lists the comments whose suggestions wait for a person, most confident first (or least),
+twenty a page. Each comment is accepted with a click or a key (1, 2, 3), placed elsewhere from a
+list, or set aside. With htmx an action replaces the comment by a short confirmation (200), or by the
+comment as it is now with the reason it was refused (409 out of date, 400 not this consultation's,
+422 nothing chosen); without JavaScript it redirects back to the queue, or shows the comment alone
+in a page with the same statuses.
+"""
+from flask import abort, flash, make_response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..admin.services import get_consultation
+from ..analysis.navigation import analysis_breadcrumbs, safe_back
+from ..auth.roles import role_required
+from ..extensions import db
+from ..htmx import is_htmx, redirect_after_post
+from ..i18n import localized
+from . import bp, service
+from .forms import AcceptForm, ComputeForm, DismissForm, SuggestForm
+
+ROLES = ("analyst", "coordinator", "admin")
+BASE = "/staff/consultations/<slug>/analysis/suggestions"
+ONE = BASE + "/<int:comment_id>"
+TEMPLATES = "suggestions/"
+CHANNEL_NAMES = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
+                 "forum": _l("Forum"), "interview": _l("Interview")}
+
+
+def _breadcrumbs(consultation, here: str | None = None) -> list[tuple[str, str | None]]:
+    if not here:
+        return analysis_breadcrumbs(consultation, (_("Suggestions"), None))
+    return analysis_breadcrumbs(consultation, (_("Suggestions"), url_for("suggestions.queue", slug=consultation.slug)),
+                                (here, None))
+
+
+def _back(target: str | None, consultation) -> str:
+    return safe_back(target, consultation, "suggestions.queue")
+
+
+def _context(consultation, **extra) -> dict:
+    return {"consultation": consultation, "topics": service.placeable_topics(consultation),
+            "channel_names": CHANNEL_NAMES, **extra}
+
+
+def _page_number() -> int:
+    raw = request.args.get("page", "1")
+    return int(raw) if raw.isdigit() and len(raw) <= 6 else 1
+
+
+@bp.get(BASE)
+@role_required(*ROLES)
+def queue(slug):
+    consultation = get_consultation(slug)
+    sort = request.args.get("sort", "confident")
+    if sort not in service.SORTS:
+        sort = "confident"
+    listing = service.queue(consultation, sort, _page_number())
+    back = url_for("suggestions.queue", slug=slug, sort=listing.sort, page=listing.page)
+    return render_template(TEMPLATES + "queue.html", **_context(
+        consultation, listing=listing, back=back, compute_form=ComputeForm(),
+        breadcrumbs=_breadcrumbs(consultation)))
+
+
+@bp.post(BASE + "/compute")
+@role_required(*ROLES)
+def compute(slug):
+    consultation = get_consultation(slug)
+    form = ComputeForm()
+    if not form.validate_on_submit():
+        abort(400)
+    computed = service.compute(consultation, everything=form.everything.data, actor_id=current_user.id)
+    db.session.commit()
+    if not computed.has_orientations:
+        flash(_("This consultation has no orientation: there is nothing to suggest."), "warning")
+    elif computed.count:
+        flash(_("Suggestions were computed for %(count)d comments.", count=computed.count), "success")
+    else:
+        flash(_("Every comment not yet placed already has suggestions."), "info")
+    return redirect_after_post(url_for("suggestions.queue", slug=slug))
+
+
+def _comment_or_404(consultation, comment_id):
+    comment = service.get_comment(consultation, comment_id)
+    if comment is None:
+        abort(404)
+    return comment
+
+
+def _render_comment(consultation, comment, back: str, status: int = 200, message: str = "", kind: str = "",
+                    form=None):
+    """The comment with its suggestions: the item alone for htmx, or a page of its own."""
+    db.session.expire(comment)
+    comment = _comment_or_404(consultation, comment.id)
+    context = _context(consultation, comment=comment, back=back, message=message, message_kind=kind, form=form,
+                       similar=service.similar_comments(consultation, [comment]), standalone=not is_htmx(),
+                       breadcrumbs=_breadcrumbs(consultation, _("Comment %(number)d", number=comment.id)))
+    template = TEMPLATES + ("_item.html" if is_htmx() else "comment.html")
+    response = make_response(render_template(template, **context), status)
+    response.vary.add("HX-Request")
+    return response
+
+
+@bp.get(ONE)
+@role_required(*ROLES)
+def comment(slug, comment_id):
+    consultation = get_consultation(slug)
+    found = _comment_or_404(consultation, comment_id)
+    return _render_comment(consultation, found, _back(request.args.get("next"), consultation))
+
+
+@bp.post(ONE + "/suggest")
+@role_required(*ROLES)
+def suggest(slug, comment_id):
+    consultation = get_consultation(slug)
+    found = _comment_or_404(consultation, comment_id)
+    form = SuggestForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done = service.suggest_one(found, current_user.id)
+    db.session.commit()
+    if done:
+        flash(_("Suggestions were computed for comment %(number)d.", number=comment_id), "success")
+    else:
+        flash(_("This consultation has no orientation: there is nothing to suggest."), "warning")
+    return redirect_after_post(url_for("suggestions.comment", slug=slug, comment_id=comment_id,
+                                       next=_back(form.next.data, consultation)))
+
+
+def _done(consultation, comment, back: str, message: str):
+    if is_htmx():
+        response = make_response(render_template(TEMPLATES + "_done.html", comment=comment, message=message), 200)
+        response.vary.add("HX-Request")
+        return response
+    flash(message, "success")
+    return redirect_after_post(back)
+
+
+def _refused(consultation, comment, back: str, status: int, message: str, form=None):
+    db.session.rollback()
+    return _render_comment(consultation, comment, back, status, message, "error", form)
+
+
+def _incomplete(consultation, comment, back: str):
+    return _refused(consultation, comment, back, 400, _("The form was incomplete: reload the page and try again."))
+
+
+def _stale(consultation, comment, back: str):
+    return _refused(consultation, comment, back, 409, _(
+        "Someone else changed this comment after your page was shown: nothing was applied. Here it is as it "
+        "is now; choose again if it still needs placing."))
+
+
+def _comment_action(slug, comment_id, form_class):
+    """The consultation, the comment (404 if not this consultation's), the form and where to come back to."""
+    consultation = get_consultation(slug)
+    found = _comment_or_404(consultation, comment_id)
+    form = form_class()
+    return consultation, found, form, _back(form.next.data, consultation)
+
+
+def _placed_message(comment_id: int, accepted) -> str:
+    place = accepted.topic.code
+    if accepted.code is not None:
+        return _("Comment %(number)d is placed on %(place)s and coded “%(code)s”.", number=comment_id, place=place,
+                 code=localized(accepted.code, "label").text or accepted.code.key)
+    if accepted.theme is not None:
+        return _("Comment %(number)d is placed on %(place)s; the theme's code is retired, so no theme was coded.",
+                 number=comment_id, place=place)
+    return _("Comment %(number)d is placed on %(place)s.", number=comment_id, place=place)
+
+
+@bp.post(ONE + "/accept")
+@role_required(*ROLES)
+def accept(slug, comment_id):
+    consultation, found, form, back = _comment_action(slug, comment_id, AcceptForm)
+    if not form.validate_on_submit():
+        if form.revision.errors or form.csrf_token.errors:
+            return _incomplete(consultation, found, back)
+        return _refused(consultation, found, back, 422, _("Choose where the comment goes."), form)
+    try:
+        accepted = service.accept(found, form.topic_id.data, form.theme_id.data, form.revision.data,
+                                  current_user.id)
+    except service.StaleRevision:
+        return _stale(consultation, found, back)
+    except service.InvalidChoice as error:
+        return _refused(consultation, found, back, 400, str(error))
+    db.session.commit()
+    return _done(consultation, found, back, _placed_message(comment_id, accepted))
+
+
+@bp.post(ONE + "/dismiss")
+@role_required(*ROLES)
+def dismiss(slug, comment_id):
+    consultation, found, form, back = _comment_action(slug, comment_id, DismissForm)
+    if not form.validate_on_submit():
+        return _incomplete(consultation, found, back)
+    try:
+        service.dismiss(found, form.revision.data, current_user.id)
+    except service.StaleRevision:
+        return _stale(consultation, found, back)
+    db.session.commit()
+    return _done(consultation, found, back, _(
+        "The suggestions for comment %(number)d are set aside; it stays to be placed.", number=comment_id))

@@ -79,9 +79,14 @@ def test_placeholders_survive_translation():
             continue
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        expected = sorted(set(re.findall(r"%\(\w+\)[sd]", ids[0])))
-        for string in filter(None, strings):  # untranslated ones fail the completeness test
-            assert sorted(set(re.findall(r"%\(\w+\)[sd]", string))) == expected, message.id
+        def placeholders(text):
+            return set(re.findall(r"%\(\w+\)[sd]", text))
+
+        # A singular may leave out the count ("your submission"); each form uses what its source does.
+        for index, string in enumerate(strings):
+            if string:  # untranslated ones fail the completeness test
+                source = ids[min(index, len(ids) - 1)]
+                assert placeholders(string) == placeholders(source), message.id
 
 
 def test_the_english_catalogue_says_exactly_the_source_strings():

@@ -89,7 +89,7 @@ def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
     from sqlalchemy import select
 
     from consult.extensions import db
-    from consult.models import Consultation, Forum, ForumNote
+    from consult.models import Comment, Consultation, Forum, ForumNote, PrivacyIncident
 
     with app.app_context():
         consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
@@ -99,9 +99,15 @@ def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
         db.session.flush()
         note = ForumNote(forum_id=forum.id, language="fr", body="Note")
         db.session.add(note)
+        incident = PrivacyIncident(consultation_id=consultation.id, description="Incident")
+        db.session.add(incident)
+        comment = Comment(consultation_id=consultation.id, channel="forum", text="Note")
+        db.session.add(comment)
         db.session.commit()
+        monkeypatch.setitem(ARGUMENTS, "comment_id", comment.id)
         monkeypatch.setitem(ARGUMENTS, "forum_id", forum.id)
         monkeypatch.setitem(ARGUMENTS, "note_id", note.id)
+        monkeypatch.setitem(ARGUMENTS, "incident_id", incident.id)
     return demo
 
 

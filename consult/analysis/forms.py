@@ -1,0 +1,182 @@
+"""The workspace's filter form: read from the query string (GET, no CSRF: it changes nothing), so a
+filtered view is a URL that can be shared. A value the consultation does not know is an error
+shown next to its filter, never ignored."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import SearchField, SelectField
+from wtforms.validators import ValidationError
+
+from ..extensions import db
+from ..i18n import localized
+from ..models import Code, Participant, ParticipantCategory, StaffRole, StaffUser, Theme, Topic, Track
+from ..models.analysis import COMMENT_CHANNELS
+from ..participants.regions import find_country, province_choices, region_name
+from ..participants.services import REGIONS
+from .queries import Filters
+from .search import parse
+
+CHANNEL_LABELS = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
+                  "forum": _l("Forum"), "interview": _l("Interview")}
+CODER_ROLES = ("analyst", "coordinator", "admin")
+MAX_QUERY_LENGTH = 2000
+
+
+class CheckedSelect(SelectField):
+    """A select whose unknown values get a message that names the filter, not WTForms' generic one."""
+
+    def __init__(self, label=None, validators=None, invalid=None, **kwargs):
+        super().__init__(label, validators, validate_choice=False, **kwargs)
+        self.id = f"filter-{self.name}"
+        self.invalid = invalid
+        self.extra_values: set[str] = set()  # also valid, though not offered (a country nobody is from now)
+
+    def _values(self) -> set[str]:
+        values = set(self.extra_values)
+        choices = self.choices or []
+        groups = choices.values() if isinstance(choices, dict) else [choices]
+        for group in groups:
+            values.update(str(choice[0]) for choice in group)
+        return values
+
+    def pre_validate(self, form):
+        if (self.data or "") not in self._values():
+            raise ValidationError(self.invalid)
+
+
+def _optional_id(value: str) -> int | None:
+    return int(value) if value else None
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), id="filter-q", description=_l(
+        'Words find every form that starts with them; "quoted words" find that phrase; -word leaves out '
+        "comments with that word; OR between two words finds either."))
+    channel = CheckedSelect(_l("Channel"), default="", invalid=_l("Choose a channel from the list."))
+    track = CheckedSelect(_l("Track"), default="", invalid=_l("This consultation has no such track."))
+    category = CheckedSelect(_l("Participant category"), default="",
+                             invalid=_l("This consultation has no such participant category."))
+    province = CheckedSelect(_l("Province or country"), default="",
+                             invalid=_l("Choose a province, a territory or a country from the list."))
+    language = CheckedSelect(_l("Language"), default="", invalid=_l("Choose French or English."))
+    code = CheckedSelect(_l("Code"), default="", invalid=_l("This consultation's codebook has no such code."))
+    theme = CheckedSelect(_l("Theme"), default="", invalid=_l("This consultation has no such theme."))
+    coded = CheckedSelect(_l("Coding"), default="", invalid=_l("Choose coded or not coded yet."))
+    visibility = CheckedSelect(_l("Visibility"), default="visible",
+                               invalid=_l("Choose visible, flagged, hidden or all."))
+    review = CheckedSelect(_l("Text changed since coding"), default="", invalid=_l("Choose from the list."))
+    coder = CheckedSelect(_l("Coded by"), default="", invalid=_l("No analyst has this identifier."))
+    suggestion = CheckedSelect(_l("Orientation suggestions"), default="", invalid=_l("Choose from the list."))
+    topic = CheckedSelect(_l("Topic"), default="", invalid=_l("Choose all topics or no topic yet."))
+    sort = CheckedSelect(_l("Sort by"), default="newest", invalid=_l("Choose an order from the list."))
+
+    def __init__(self, consultation, args, with_topic: bool = False):
+        super().__init__(formdata=args)
+        self.consultation = consultation
+        self.with_topic = with_topic
+        if not with_topic:
+            del self.topic
+        self._choices()
+
+    def _choices(self):
+        consultation = self.consultation
+        every = ("", _l("All"))
+        self.channel.choices = [every] + [(name, CHANNEL_LABELS[name]) for name in COMMENT_CHANNELS]
+        tracks = db.session.scalars(select(Track).where(Track.consultation_id == consultation.id)
+                                    .order_by(Track.position, Track.id)).all()
+        self.track.choices = [every] + [(track.code, localized(track, "name").text) for track in tracks]
+        self._tracks = {track.code: track.id for track in tracks}
+        categories = db.session.scalars(select(ParticipantCategory)
+                                        .where(ParticipantCategory.consultation_id == consultation.id)
+                                        .order_by(ParticipantCategory.position, ParticipantCategory.id)).all()
+        self.category.choices = [every] + [(item.code, localized(item, "name").text) for item in categories]
+        self._categories = {item.code: item.id for item in categories}
+        countries = sorted((code for code in db.session.scalars(
+            select(Participant.region).where(Participant.consultation_id == consultation.id).distinct())
+            if code and code not in REGIONS), key=region_name)
+        self.province.choices = {"": [every], _l("Provinces and territories"): province_choices()}
+        if countries:
+            self.province.choices[_l("Outside Canada")] = [(code, region_name(code)) for code in countries]
+        asked = self.province.data or ""
+        if asked and find_country(asked) == asked:
+            self.province.extra_values.add(asked)
+        self.language.choices = [every, ("fr", _l("French")), ("en", _l("English"))]
+        codes = db.session.scalars(select(Code).where(Code.consultation_id == consultation.id)
+                                   .order_by(Code.position, Code.id)).all()
+        groups = {"modification": _l("Modification codes"), "theme": _l("Theme codes"), "other": _l("Other codes")}
+        self.code.choices = {"": [every]}
+        for kind, title in groups.items():
+            options = [(str(code.id), self._code_label(code)) for code in codes if code.kind == kind]
+            if options:
+                self.code.choices[title] = options
+        themes = db.session.execute(
+            select(Theme, Topic).join(Topic, Theme.topic_id == Topic.id)
+            .where(Topic.consultation_id == consultation.id).order_by(Topic.position, Topic.id, Theme.position)).all()
+        self.theme.choices = {"": [every]}
+        for theme, topic in themes:
+            title = f"{topic.code} · {localized(topic, 'title').text}"
+            self.theme.choices.setdefault(title, []).append((str(theme.id), localized(theme, "name").text))
+        self.coded.choices = [every, ("yes", _l("Coded")), ("no", _l("Not coded yet"))]
+        self.visibility.choices = [("visible", _l("Visible and flagged")), ("flagged", _l("Flagged only")),
+                                   ("hidden", _l("Hidden only")), ("all", _l("All, hidden included"))]
+        self.review.choices = [every, ("yes", _l("Changed, to look at again"))]
+        coders = db.session.scalars(
+            select(StaffUser).join(StaffRole, StaffRole.user_id == StaffUser.id)
+            .where(StaffRole.role.in_(CODER_ROLES)).distinct().order_by(StaffUser.name, StaffUser.email)).all()
+        self.coder.choices = [("", _l("Anyone"))] + [(str(user.id), user.name or user.email) for user in coders]
+        # Someone who coded and no longer holds a role still has their codings.
+        asked = self.coder.data or ""
+        if asked.isdigit() and asked not in {str(user.id) for user in coders}:
+            former = db.session.get(StaffUser, int(asked)) if len(asked) < 10 else None
+            if former is not None:
+                self.coder.choices.append((asked, former.name or former.email))
+        self.suggestion.choices = [every, ("pending", _l("Suggested, not reviewed yet"))]
+        if self.with_topic:
+            self.topic.choices = [("", _l("All topics")), ("none", _l("No topic yet"))]
+        self.sort.choices = [("newest", _l("Newest first")), ("oldest", _l("Oldest first")),
+                             ("relevance", _l("Relevance (when searching)")),
+                             ("confidence", _l("Suggestion confidence"))]
+
+    @staticmethod
+    def _code_label(code: Code) -> str:
+        label = localized(code, "label").text or code.key
+        if code.status == "retired":
+            return f"{label} ({_l('retired')})"
+        return label
+
+    def validate_q(self, field):
+        if len(field.data or "") > MAX_QUERY_LENGTH:
+            raise ValidationError(_l("Search for at most %(num)d characters.", num=MAX_QUERY_LENGTH))
+
+    def validate_sort(self, field):
+        if field.data == "relevance" and not (self.q.data or "").strip():
+            raise ValidationError(_l("Sorting by relevance needs words in the search box."))
+
+    def filters(self) -> Filters:
+        """The filters, once the form is valid."""
+        return Filters(
+            channel=self.channel.data or "", track_id=self._tracks.get(self.track.data),
+            category_id=self._categories.get(self.category.data), province=self.province.data or "",
+            language=self.language.data or "", code_id=_optional_id(self.code.data),
+            theme_id=_optional_id(self.theme.data), coded=self.coded.data or "",
+            visibility=self.visibility.data or "visible", needs_review=self.review.data == "yes",
+            coder_id=_optional_id(self.coder.data), suggestion_pending=self.suggestion.data == "pending",
+            no_topic=self.with_topic and self.topic.data == "none", search=parse(self.q.data),
+            sort=self.sort.data or "newest")
+
+    def as_args(self) -> dict:
+        """The query string of the current filters (defaults left out), for links that keep them."""
+        args = {}
+        for field in self:
+            value = (field.data or "").strip() if field.name == "q" else (field.data or "")
+            if value and value != field.default:
+                args[field.name] = value
+        return args
+
+    @property
+    def active(self) -> bool:
+        """Some filter narrows the view (sorting aside)."""
+        return any(name != "sort" for name in self.as_args())

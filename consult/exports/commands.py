@@ -1,0 +1,59 @@
+"""`flask --app wsgi consult export-comments`: the same exports as the page, written to a file (or
+standard output), audited with no staff account as the actor."""
+import sys
+from pathlib import Path
+
+import click
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..cli import consult
+from ..extensions import db
+from ..i18n import LANGUAGES, current_language
+from ..models import Consultation
+from . import services, writers
+
+
+@consult.command("export-comments")
+@click.option("--consultation", "slug", required=True, metavar="SLUG", help="The consultation's slug.")
+@click.option("--format", "fmt", type=click.Choice(services.FORMATS), default="csv", show_default=True)
+@click.option("--axis", metavar="CODE", help="Only this axis (its code, such as 4); the whole consultation if omitted.")
+@click.option("--delimiter", type=click.Choice(tuple(services.DELIMITERS)),
+              help="CSV only; semicolon when the command speaks French (CONSULT_LANG), comma otherwise.")
+@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the column names and labels.")
+@click.option("--hidden", "include_hidden", is_flag=True, help="Include the comments analysts have hidden.")
+@click.option("--identified", is_flag=True, help="Add names, email addresses and organisations (needs --reason).")
+@click.option("--reason", default="", help="Why an identified export is needed; kept in the audit log.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; standard output when omitted (not for XLSX).")
+def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None, lang: str | None,
+                    include_hidden: bool, identified: bool, reason: str, output: Path | None):
+    """Export a consultation's comments (pseudonymous unless --identified) as CSV, XLSX or JSON."""
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if consultation is None:
+        click.echo(_("No consultation has the slug “%(slug)s”.", slug=slug), err=True)
+        sys.exit(2)
+    if identified and not reason.strip():
+        click.echo(_("An identified export needs --reason: it is kept in the audit log."), err=True)
+        sys.exit(2)
+    if output is None and fmt == "xlsx":
+        click.echo(_("An XLSX file needs -o FILE."), err=True)
+        sys.exit(2)
+    try:
+        options = services.make_options(consultation, fmt, axis=axis, delimiter=delimiter, lang=lang,
+                                        include_hidden=include_hidden, identified=identified, reason=reason,
+                                        interface_lang=current_language())
+    except services.ExportError as error:
+        click.echo(error.message, err=True)
+        sys.exit(2)
+    reader = services.RowReader(options)
+    services.record_export(options, reader.count, actor_label="cli")
+    db.session.commit()
+    if output is None:
+        rows = writers.write(options, sys.stdout.buffer, reader)
+        sys.stdout.flush()
+    else:
+        with output.open("wb") as out:
+            rows = writers.write(options, out, reader)
+    if output is not None:
+        click.echo(_("%(count)d comments written to %(path)s", count=rows, path=output), err=True)

@@ -1,0 +1,527 @@
+"""Exports of the analysed comments: what is asked (ExportOptions), the groups and their counts, and
+the rows, read in batches from one joined query per topic so that memory stays bounded whatever
+the number of comments.
+
+Rows are ordered as the policy is: axis by axis, in each the comments on the axis itself then each
+orientation in turn, each topic's comments by date. Comments without a topic or on a section form
+the "General / no orientation" group, last, in a whole-consultation export. A per-topic query
+follows the index on (consultation, topic, date, id): no sort of the whole table is ever needed.
+"""
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import String, bindparam, cast, func, select, type_coerce
+
+from ..audit import record
+from ..extensions import db
+from ..i18n import LANGUAGES, localized
+from ..models import (
+    Answer,
+    Code,
+    Coding,
+    Comment,
+    Consultation,
+    Excerpt,
+    Forum,
+    ForumNote,
+    Participant,
+    ParticipantCategory,
+    Response,
+    Submission,
+    Topic,
+    Track,
+)
+from .labels import Labels, labels_for
+from .prefetch import ahead
+
+FORMATS = ("csv", "xlsx", "json")
+DELIMITERS = {"comma": ",", "semicolon": ";"}
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json; charset=utf-8",
+}
+# Rows fetched at a time; the codings of a batch come in one more query. Below SQLite's 32,766
+# bound parameters, and large enough that the per-batch query costs nothing.
+BATCH_SIZE = 2000
+GENERAL = ""
+
+
+class ExportError(Exception):
+    """A parameter the export cannot honour; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+@dataclass
+class ExportOptions:
+    """What one export holds: made by make_options, which checks every value."""
+
+    consultation: Consultation
+    fmt: str = "csv"
+    axis: Topic | None = None  # None: the whole consultation
+    delimiter: str = "comma"
+    lang: str = "fr"
+    include_hidden: bool = False
+    identified: bool = False
+    reason: str = ""
+
+    @property
+    def filters(self) -> dict:
+        """What the audit log and the file's index record about this export."""
+        detail = {"format": self.fmt, "axis": self.axis.code if self.axis else None, "language": self.lang,
+                  "include_hidden": self.include_hidden, "identified": self.identified}
+        if self.fmt == "csv":
+            detail["delimiter"] = self.delimiter
+        return detail
+
+
+def export_languages(consultation: Consultation) -> list[str]:
+    """A consultation held in one language exports in that language only."""
+    offered = [lang for lang in consultation.language_list if lang in LANGUAGES]
+    return offered or list(LANGUAGES)
+
+
+def default_delimiter(interface_lang: str) -> str:
+    """French-locale spreadsheets split CSV on semicolons (the comma is their decimal mark)."""
+    return "semicolon" if interface_lang == "fr" else "comma"
+
+
+def find_axis(consultation: Consultation, code: str) -> Topic | None:
+    return db.session.scalar(select(Topic).where(Topic.consultation_id == consultation.id, Topic.kind == "axis",
+                                                 Topic.code == code))
+
+
+def make_options(consultation: Consultation, fmt: str, *, axis: str | None = None, delimiter: str | None = None,
+                 lang: str | None = None, include_hidden: bool = False, identified: bool = False, reason: str = "",
+                 interface_lang: str = "fr") -> ExportOptions:
+    """Check what was asked (from a URL, a form or the command line) and resolve it; ExportError if
+    a value is unknown. A language the consultation is not held in falls back to the one it is."""
+    if fmt not in FORMATS:
+        raise ExportError(_("Unknown export format “%(format)s”: choose CSV, XLSX or JSON.", format=fmt), 404)
+    axis_topic = None
+    if axis:
+        axis_topic = find_axis(consultation, axis)
+        if axis_topic is None:
+            raise ExportError(_("This consultation has no axis “%(code)s”.", code=axis), 404)
+    if delimiter and delimiter not in DELIMITERS:
+        raise ExportError(_("Unknown delimiter “%(delimiter)s”: choose comma or semicolon.", delimiter=delimiter))
+    if lang and lang not in LANGUAGES:
+        raise ExportError(_("Unknown language “%(lang)s”: choose French or English.", lang=lang))
+    languages = export_languages(consultation)
+    chosen = lang if lang in languages else (interface_lang if interface_lang in languages else languages[0])
+    return ExportOptions(consultation=consultation, fmt=fmt, axis=axis_topic,
+                         delimiter=delimiter or default_delimiter(interface_lang), lang=chosen,
+                         include_hidden=include_hidden, identified=identified, reason=reason.strip())
+
+
+# -- groups -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicRef:
+    """What an export needs of a topic, read once: rows stream after the request's transaction
+    ended, so they never go back to ORM objects."""
+
+    id: int
+    code: str
+    kind: str
+    title: str  # in the export's language
+
+
+@dataclass
+class Group:
+    """An axis (its comments and its orientations'), or the general group (no topic, or a section)."""
+
+    key: str  # the axis code, or GENERAL
+    title: str
+    topics: list[TopicRef | None]  # queried in this order; None stands for "no topic"
+    count: int = 0
+    hidden: int = 0
+
+
+def _tree(consultation: Consultation) -> list[Topic]:
+    return list(db.session.scalars(select(Topic).where(Topic.consultation_id == consultation.id)
+                                   .order_by(Topic.position, Topic.id)))
+
+
+def groups_of(consultation: Consultation, lang: str, labels: Labels | None = None,
+              axis: Topic | None = None) -> list[Group]:
+    """The export's groups in order: each axis, then the general group (whole consultation only)."""
+    topics = _tree(consultation)
+    children: dict[int | None, list[Topic]] = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
+
+    def ref(topic: Topic) -> TopicRef:
+        return TopicRef(topic.id, topic.code, topic.kind, localized(topic, "title", lang).text)
+
+    groups = []
+    for root in children.get(None, []):
+        if root.kind == "axis" and (axis is None or root.id == axis.id):
+            groups.append(Group(key=root.code, title=localized(root, "title", lang).text,
+                                topics=[ref(root), *(ref(child) for child in children.get(root.id, []))]))
+    if axis is None:
+        sections: list[TopicRef | None] = [None]
+
+        def walk(parent_id):
+            for topic in children.get(parent_id, []):
+                if topic.kind == "section":
+                    sections.append(ref(topic))
+                    walk(topic.id)
+
+        walk(None)
+        labels = labels or labels_for(lang)
+        groups.append(Group(key=GENERAL, title=labels.general, topics=sections))
+    _count(consultation, groups)
+    return groups
+
+
+def _count(consultation: Consultation, groups: list[Group]) -> None:
+    """Fill each group's counts (shown, hidden) with one grouped query."""
+    where = {}
+    for group in groups:
+        for topic in group.topics:
+            where[topic.id if topic is not None else None] = group
+    for topic_id, visibility, number in db.session.execute(
+        select(Comment.topic_id, Comment.visibility, func.count()).where(Comment.consultation_id == consultation.id)
+        .group_by(Comment.topic_id, Comment.visibility)
+    ):
+        group = where.get(topic_id)
+        if group is None:
+            continue
+        if visibility == "hidden":
+            group.hidden += number
+        else:
+            group.count += number
+
+
+def row_count(groups: list[Group], include_hidden: bool) -> int:
+    return sum(group.count + (group.hidden if include_hidden else 0) for group in groups)
+
+
+# -- rows -------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class ExportRow:
+    """One comment as the XLSX and JSON writers take it; labels are in the export's language."""
+
+    id: int
+    themes: list  # [(code, label)]
+    codes: list  # [(key, label, kind)]: the modification codes and the analysts' own
+    channel: str
+    track_code: str
+    track_name: str
+    pseudonym: str
+    name: str  # name, email and organisation: only in an identified export
+    email: str
+    organisation: str
+    category_code: str
+    category_name: str
+    region_code: str
+    region: str
+    language: str
+    prompt: str
+    text: str
+    source: str
+    date: datetime  # in the consultation's time zone
+    stance: str
+    visibility: str
+
+
+# Positions in a row of _statement; the CSV writer reads them without building ExportRows.
+(ID, CHANNEL, TRACK_ID, FORUM_ID, LANGUAGE, PROMPT, TEXT, SOURCE_DATE, STANCE, VISIBILITY, PSEUDONYM,
+ CATEGORY_ID, REGION, QUESTIONNAIRE_ID, RESPONSE_ID, RESPONSE_VERSION, SUBMISSION_NUMBER, LOCATOR,
+ NAME, EMAIL, ORGANISATION) = range(21)
+
+
+@dataclass
+class ExportBatch:
+    """Fetched rows of one group and one topic (the axis itself, an orientation, a section, or
+    none), as the database gave them, with the ids of the codes applied to each comment."""
+
+    group: Group
+    topic_code: str = ""
+    topic_title: str = ""
+    topic_kind: str = ""
+    raw: list = field(default_factory=list)  # rows of _statement, read with ID, TEXT...
+    applied: dict[int, str] = field(default_factory=dict)  # comment id → "3,17": the ids of its codes
+
+
+@dataclass(frozen=True)
+class AppliedCodes:
+    """The codes applied to a comment, split as the exports show them."""
+
+    themes: list  # [(code, label)]
+    others: list  # [(key, label, kind)]
+    theme_codes: str  # joined with "; "
+    theme_labels: str
+    other_labels: str
+
+
+def _code_table(consultation: Consultation, lang: str) -> dict[int, tuple[str, str, str, int]]:
+    """{code id: (kind, code, label, position)}; a merged code counts as the code it was merged into."""
+    codes = {code.id: code for code in db.session.scalars(select(Code).where(Code.consultation_id == consultation.id))}
+    table = {}
+    for code_id, code in codes.items():
+        final, seen = code, set()
+        while final.status == "merged" and final.merged_into_id in codes and final.id not in seen:
+            seen.add(final.id)
+            final = codes[final.merged_into_id]
+        label = localized(final, "label", lang).text
+        if final.kind == "theme" and final.theme is not None:
+            table[code_id] = ("theme", final.theme.code, label or localized(final.theme, "name", lang).text,
+                              final.position)
+        else:
+            table[code_id] = (final.kind, final.key, label or final.key, final.position)
+    return table
+
+
+def _statement(consultation_id: int, topic: TopicRef | None, include_hidden: bool, identified: bool):
+    """The comments of one topic (None: without a topic), in date order, with everything a row
+    shows; it follows the index on (consultation, topic, date, id)."""
+    # The date as the driver gives it (text on SQLite): RowReader.local_minute converts an hour of
+    # comments at once instead of parsing every row's date.
+    stored_date = type_coerce(Comment.source_date, String())
+    columns = [Comment.id, Comment.channel, Comment.track_id, func.coalesce(Comment.forum_id, ForumNote.forum_id),
+               Comment.language, Comment.prompt, Comment.text, stored_date, Comment.stance, Comment.visibility,
+               Participant.pseudonym, Participant.category_id, Participant.region,
+               Response.questionnaire_id, Response.id, Response.version, Submission.number, Excerpt.locator]
+    if identified:  # a pseudonymous export never reads who the participants are
+        columns += (Participant.name, Participant.email, Participant.organisation)
+    statement = (
+        select(*columns)
+        .select_from(Comment)
+        .outerjoin(Participant, Participant.id == Comment.participant_id)
+        .outerjoin(Answer, Answer.id == Comment.answer_id)
+        .outerjoin(Response, Response.id == Answer.response_id)
+        .outerjoin(Excerpt, Excerpt.id == Comment.excerpt_id)
+        .outerjoin(Submission, Submission.id == Excerpt.submission_id)
+        .outerjoin(ForumNote, ForumNote.id == Comment.note_id)
+        .where(Comment.consultation_id == consultation_id,
+               Comment.topic_id == topic.id if topic is not None else Comment.topic_id.is_(None))
+        .order_by(Comment.source_date, Comment.id)
+    )
+    if not include_hidden:
+        statement = statement.where(Comment.visibility != "hidden")
+    return statement
+
+
+# The codes of one batch of comments: one query per batch, never one per comment.
+# The codes of one batch of comments, one row per coded comment with its code ids joined ("3,17"):
+# one query per batch, never one per comment.
+_CODINGS = (select(Coding.comment_id, func.aggregate_strings(cast(Coding.code_id, String), ","))
+            .where(Coding.comment_id.in_(bindparam("ids", expanding=True)), Coding.blind.is_(False))
+            .group_by(Coding.comment_id))
+# The same straight on the driver's cursor where the SQL is known: a batch's two thousand ids go
+# to the driver as they are, without SQLAlchemy binding them one by one.
+_CODINGS_SQL = {
+    "sqlite": "SELECT comment_id, group_concat(code_id) FROM coding WHERE NOT blind AND comment_id IN ({}) "
+              "GROUP BY comment_id",
+    "postgresql": "SELECT comment_id, string_agg(CAST(code_id AS TEXT), ',') FROM coding WHERE NOT blind "
+                  "AND comment_id IN ({}) GROUP BY comment_id",
+}
+_PLACEHOLDERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
+
+
+class RowReader:
+    """Reads the rows of one export. Lookup tables of the consultation (topics, tracks, categories,
+    forums, codes: small) are loaded once; comments and participants stream through the query.
+
+    Rows stay as the database gives them (no ORM objects, no per-row type conversion): an export
+    of a million comments spends its time in the database and in the file format."""
+
+    def __init__(self, options: ExportOptions, labels: Labels | None = None):
+        self.options = options
+        consultation = options.consultation
+        lang = options.lang
+        self.labels = labels or labels_for(lang)
+        # Plain values of the consultation and the scope, for the writers' headings.
+        self.consultation_id = consultation.id
+        self.slug = consultation.slug
+        self.title = localized(consultation, "title", lang).text
+        self.languages = consultation.language_list
+        self.timezone = consultation.timezone
+        self.tz = consultation.tz
+        self.axis = None if options.axis is None else TopicRef(
+            options.axis.id, options.axis.code, options.axis.kind, localized(options.axis, "title", lang).text)
+        self.groups = groups_of(consultation, lang, self.labels, options.axis)
+        self.codes = _code_table(consultation, lang)
+        self.tracks = {track.id: (track.code, localized(track, "name", lang).text)
+                       for track in db.session.scalars(select(Track).where(Track.consultation_id == consultation.id))}
+        self.categories = {
+            category.id: (category.code, localized(category, "name", lang).text)
+            for category in db.session.scalars(select(ParticipantCategory).where(
+                ParticipantCategory.consultation_id == consultation.id))}
+        self.forums = {}
+        for forum in db.session.scalars(select(Forum).where(Forum.consultation_id == consultation.id)):
+            title = localized(forum, "title", lang).text
+            day = forum.starts_at.astimezone(self.tz).strftime("%Y-%m-%d")
+            self.forums[forum.id] = f"{title}, {day}" if title else day
+        # Region names need the translation catalogue, so they are all looked up now.
+        self.regions: dict[str | None, str] = {None: "", "": ""}
+        for (region,) in db.session.execute(select(Participant.region).distinct().where(
+                Participant.consultation_id == consultation.id)):
+            if region:
+                self.regions[region] = self.labels.region(region)
+        self._applied: dict[str, AppliedCodes] = {}
+        # "2025-03-10 15" (UTC, as SQLite stores it) → "2025-03-10 11" (local), or "" where the
+        # zone is not a whole number of hours from UTC.
+        self.hours: dict[str, str] = {}
+        self.engine = db.engine
+        self.prefetch = True
+        self.rows_read = 0
+
+    @property
+    def count(self) -> int:
+        """The rows the export will hold, as counted when it started."""
+        return row_count(self.groups, self.options.include_hidden)
+
+    def batches(self) -> Iterator[ExportBatch]:
+        """Every group in order, as batches of at most BATCH_SIZE rows of one topic; a group starts
+        with an empty batch, so that writers give a group without comments its sheet all the same.
+
+        The batches are read a little ahead, in a thread (prefetch.ahead), through a connection of
+        the reader's own: they need neither the request nor the application context, so a download
+        streams after its request has ended and nothing of the request is kept alive by it. Rows
+        committed before the export started are what it sees."""
+        return ahead(self._read) if self.prefetch else self._read()
+
+    def _read(self) -> Iterator[ExportBatch]:
+        options = self.options
+        with self.engine.connect() as connection:
+            for group in self.groups:
+                yield ExportBatch(group)
+                for topic in group.topics:
+                    if topic is None or topic.kind == "axis":
+                        topic_code = topic_title = topic_kind = ""
+                    else:
+                        topic_code, topic_kind, topic_title = topic.code, topic.kind, topic.title
+                    statement = _statement(self.consultation_id, topic, options.include_hidden, options.identified)
+                    result = connection.execute(statement.execution_options(yield_per=BATCH_SIZE))
+                    for raw in result.partitions():
+                        self.rows_read += len(raw)
+                        yield ExportBatch(group, topic_code, topic_title, topic_kind, raw,
+                                          self._codings(connection, raw))
+
+    @staticmethod
+    def _codings(connection, raw) -> dict[int, str]:
+        """{comment id: ids of its codes, joined}, for the coded comments of a batch."""
+        ids = [row[ID] for row in raw]
+        sql = _CODINGS_SQL.get(connection.dialect.name)
+        mark = _PLACEHOLDERS.get(connection.dialect.paramstyle)
+        if sql is None or mark is None:
+            return dict(connection.execute(_CODINGS, {"ids": ids}).all())
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql.format(",".join([mark] * len(ids))), ids)
+            return dict(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def applied_codes(self, code_ids: str) -> AppliedCodes:
+        """The themes and other codes of a set of code ids ("3,17"), in codebook order; worked out
+        once per distinct set, and comments share far fewer sets than there are comments."""
+        split = self._applied.get(code_ids)
+        if split is None:
+            known = (self.codes.get(int(code_id)) for code_id in code_ids.split(","))
+            entries = sorted({entry for entry in known if entry is not None},
+                             key=lambda entry: (entry[3], entry[1]))
+            themes = [(code, label) for kind, code, label, _position in entries if kind == "theme"]
+            others = [(code, label, kind) for kind, code, label, _position in entries if kind != "theme"]
+            split = self._applied[code_ids] = AppliedCodes(
+                themes, others, "; ".join(code for code, _label in themes),
+                "; ".join(label for _code, label in themes), "; ".join(label for _code, label, _kind in others))
+        return split
+
+    def source(self, row: tuple) -> str:
+        """Where the comment was said: a response, a submission's excerpt, a forum."""
+        if row[RESPONSE_ID] is not None:  # as Response.reference
+            return f"Q{row[QUESTIONNAIRE_ID]}-{row[RESPONSE_ID]:05d}-{row[RESPONSE_VERSION]}"
+        if row[SUBMISSION_NUMBER] is not None:  # as Submission.reference
+            reference = f"S-{row[SUBMISSION_NUMBER]:04d}"
+            return f"{reference}, {row[LOCATOR]}" if row[LOCATOR] else reference
+        if row[FORUM_ID] is not None:
+            return self.forums.get(row[FORUM_ID], "")
+        return ""
+
+    def local_date(self, value) -> datetime:
+        """A stored moment in the consultation's time zone."""
+        if isinstance(value, str):  # SQLite returns UTC as text when the column type is bypassed
+            value = datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(self.tz)
+
+    def local_minute(self, value) -> str:
+        """"2025-03-10 11:00": the local time as the CSV writes it. SQLite's text is converted
+        once per hour it falls in, not once per row, when the zone is a whole number of hours
+        away from UTC that hour (Newfoundland is not: its rows are converted one by one)."""
+        if isinstance(value, str) and len(value) >= 16:
+            key = value[:13]
+            hour = self.hours.get(key)
+            if hour is None:
+                local = self.local_date(key + ":00:00")
+                hour = self.hours[key] = local.isoformat(" ")[:13] if local.minute == 0 else ""
+            if hour:
+                return hour + value[13:16]
+        return self.local_date(value).isoformat(" ", "minutes")[:16]
+
+    def rows(self, batch: ExportBatch) -> list[ExportRow]:
+        """The batch's rows with every label resolved."""
+        tracks, categories, regions = self.tracks, self.categories, self.regions
+        identified = self.options.identified
+        no_pair = ("", "")
+        empty = AppliedCodes([], [], "", "", "")
+        rows = []
+        for row in batch.raw:
+            code_ids = batch.applied.get(row[ID])
+            codes = self.applied_codes(code_ids) if code_ids else empty
+            track_code, track_name = tracks.get(row[TRACK_ID], no_pair)
+            category_code, category_name = categories.get(row[CATEGORY_ID], no_pair)
+            region = row[REGION] or ""
+            rows.append(ExportRow(
+                row[ID], codes.themes, codes.others, row[CHANNEL], track_code, track_name, row[PSEUDONYM] or "",
+                (row[NAME] or "") if identified else "", (row[EMAIL] or "") if identified else "",
+                (row[ORGANISATION] or "") if identified else "", category_code, category_name, region,
+                regions.get(region, region), row[LANGUAGE], row[PROMPT] or "", row[TEXT] or "", self.source(row),
+                self.local_date(row[SOURCE_DATE]), row[STANCE] or "", row[VISIBILITY]))
+        return rows
+
+
+# -- naming and audit -------------------------------------------------------------------------
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def file_name(options: ExportOptions, today: datetime | None = None) -> str:
+    """consultation-slug_axe-4_2026-11-23.xlsx: what the file says it holds, in the export's language."""
+    today = (today or datetime.now(timezone.utc)).astimezone(options.consultation.tz)
+    parts = [options.consultation.slug]
+    if options.axis is not None:
+        parts.append(("axe-" if options.lang == "fr" else "axis-") + options.axis.code)
+    if options.identified:
+        parts.append("nominatif" if options.lang == "fr" else "identified")
+    parts.append(today.strftime("%Y-%m-%d"))
+    return _UNSAFE.sub("-", "_".join(parts)) + "." + options.fmt
+
+
+def record_export(options: ExportOptions, rows: int | None, actor_id: int | None = None,
+                  actor_label: str = "") -> None:
+    """Every export is in the audit log; an identified one also says why it was made."""
+    detail = options.filters
+    if rows is not None:
+        detail["rows"] = rows
+    if options.identified:
+        detail["reason"] = options.reason
+    event = record(actor_id, "comments.export_identified" if options.identified else "comments.export",
+                   "consultation", options.consultation.id, options.consultation.id, **detail)
+    event.actor_label = actor_label
+    db.session.flush()

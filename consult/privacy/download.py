@@ -1,0 +1,127 @@
+"""The download of everything held about a participant: a zip of data.json and their documents.
+
+data.json is meant to be read by people and programs alike (portability): plain keys in English,
+dates in ISO 8601 (UTC), labels in the language the download was asked in.
+"""
+import json
+import zipfile
+from datetime import datetime
+
+from ..i18n import current_language, localized
+from ..participants.regions import region_name
+from ..questionnaires.services import answer_text
+from .services import Holdings, attachment_path, ordered_answers
+
+FORMAT = "consult-my-data/1"
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _text(obj, name: str) -> str:
+    return localized(obj, name).text if obj is not None else ""
+
+
+def document_name(attachment) -> str:
+    """Where a document sits in the archive: its id keeps two files of the same name apart."""
+    return f"documents/{attachment.id}-{attachment.filename}"
+
+
+def data_document(held: Holdings, now: datetime) -> dict:
+    participant = held.participant
+    return {
+        "format": FORMAT,
+        "generated_at": _when(now),
+        "language": current_language(),
+        "consultation": {"slug": held.consultation.slug, "title": _text(held.consultation, "title")},
+        "profile": {
+            "email": participant.email,
+            "name": participant.name,
+            "organisation": participant.organisation,
+            "category": _text(participant.category, "name") if participant.category else "",
+            "province_or_country": region_name(participant.region) if participant.region else "",
+            "region_code": participant.region,
+            "preferred_language": participant.preferred_language,
+            "pseudonym": participant.pseudonym,
+            "created_at": _when(participant.created_at),
+            "updated_at": _when(participant.updated_at),
+        },
+        "consents": [
+            {"purpose": consent.purpose, "granted": consent.granted, "at": _when(consent.at),
+             "notice_version": consent.notice_version, "where": consent.source}
+            for consent in participant.consents
+        ],
+        "registrations": [
+            {"session": _text(item.forum, "title"), "kind": item.forum.kind, "starts_at": _when(item.forum.starts_at),
+             "status": item.status, "registered_at": _when(item.created_at),
+             "confirmed_at": _when(item.confirmed_at), "cancelled_at": _when(item.cancelled_at),
+             "walk_in": item.walk_in}
+            for item in held.registrations
+        ],
+        "questionnaire_invitations": [
+            {"questionnaire": _text(item.questionnaire, "title"), "created_at": _when(item.created_at),
+             "sent_at": _when(item.sent_at), "reminders": item.reminders}
+            for item in held.invitations
+        ],
+        "questionnaire_responses": [_response(response) for response in held.responses],
+        "written_submissions": [_submission(submission) for submission in held.submissions],
+        "comments_in_analysis": [
+            {"channel": comment.channel, "topic": comment.topic.code if comment.topic else "",
+             "prompt": comment.prompt, "language": comment.language, "text": comment.text,
+             "said_at": _when(comment.source_date)}
+            for comment in held.comments
+        ],
+        "emails": [
+            {"subject": message.subject, "status": message.status, "queued_at": _when(message.created_at),
+             "sent_at": _when(message.sent_at), "body": message.body_text}
+            for message in held.emails
+        ],
+    }
+
+
+def _response(response) -> dict:
+    answers = ordered_answers(response)
+    return {
+        "questionnaire": _text(response.questionnaire, "title"),
+        "status": response.status,
+        "reference": response.reference if response.version else "",
+        "started_at": _when(response.started_at),
+        "submitted_at": _when(response.submitted_at),
+        "answers": [
+            {"question": _text(answer.question, "label"),
+             "topic": answer.question.topic.code if answer.question.topic else "",
+             "answer": answer_text(answer.question, answer), "saved_at": _when(answer.updated_at),
+             "earlier_versions": [{"value": version.value, "choices": list(version.choices or []),
+                                   "saved_at": _when(version.saved_at)} for version in answer.versions]}
+            for answer in answers
+        ],
+    }
+
+
+def _submission(submission) -> dict:
+    return {
+        "reference": submission.reference,
+        "status": submission.status,
+        "received_through": submission.source,
+        "language": submission.language,
+        "created_at": _when(submission.created_at),
+        "submitted_at": _when(submission.submitted_at),
+        "text": submission.general_text,
+        "texts_by_topic": [{"topic": item.topic.code if item.topic else "", "text": item.text}
+                           for item in submission.texts],
+        "links": [{"url": link.url, "title": link.title} for link in submission.links],
+        "documents": [{"name": item.filename, "type": item.mimetype, "size": item.size, "sha256": item.sha256,
+                       "file": document_name(item)} for item in submission.attachments],
+    }
+
+
+def write_archive(held: Holdings, target, now: datetime) -> None:
+    """Write the zip into a binary file object: data.json, then each document still on disk."""
+    document = data_document(held, now)
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(document, ensure_ascii=False, indent=2))
+        for attachment in held.attachments:
+            path = attachment_path(attachment)
+            if path is not None:
+                archive.write(path, document_name(attachment))

@@ -1,0 +1,123 @@
+"""The report draft as a Word document (python-docx), built from the same ReportDraft as the page:
+a title, a heading per topic, the memo, a table of comments by channel, the quotes, and the two
+tables of proposed modifications, whose header rows repeat on every page."""
+import io
+from datetime import datetime
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from flask_babel import format_date, ngettext
+from flask_babel import gettext as _
+
+from ..web import text_blocks
+from .participation import channel_label
+from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, quoted
+
+MAX_HEADING_LEVEL = 3
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()
+    marker = OxmlElement("w:tblHeader")
+    marker.set(qn("w:val"), "true")
+    properties.append(marker)
+
+
+def _set_language(document, lang: str) -> None:
+    """Spelling and hyphenation in the report's language."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
+    if run_properties is None:
+        return
+    language = run_properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        run_properties.append(language)
+    language.set(qn("w:val"), "fr-CA" if lang == "fr" else "en-CA")
+
+
+def _table(document, header: list[str], rows: list[list[str]]):
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    _repeat_header(table.rows[0])
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = text
+    return table
+
+
+def _memo(document, section: TopicSection) -> None:
+    if section.memo is None:
+        document.add_paragraph(_("The analysts have not written a memo for this topic yet.")).runs[0].italic = True
+        return
+    for kind, content in text_blocks(section.memo.text):
+        if kind == "ul":
+            for item in content:
+                document.add_paragraph(item, style="List Bullet")
+        else:
+            document.add_paragraph(content)
+    if section.memo.fallback:
+        note = _("Available in French only") if section.memo.lang == "fr" else _("Available in English only")
+        document.add_paragraph(note).runs[0].italic = True
+
+
+def _section(document, section: TopicSection, lang: str) -> None:
+    level = min(section.depth + 1, MAX_HEADING_LEVEL)
+    sub = min(level + 1, MAX_HEADING_LEVEL + 1)
+    document.add_heading(section.heading, level=level)
+    document.add_heading(_("What we heard"), level=sub)
+    _memo(document, section)
+
+    document.add_heading(_("Comments by channel"), level=sub)
+    counts = [[channel_label(channel), str(number)] for channel, number in section.counts]
+    counts.append([_("Total"), str(section.total)])
+    _table(document, [_("Channel"), _("Comments")], counts)
+
+    document.add_heading(_("Quotes"), level=sub)
+    if not section.quotes:
+        document.add_paragraph(_("No quote: no comment on this topic may be quoted.")).runs[0].italic = True
+    for quote in section.quotes:
+        document.add_paragraph(quoted(quote.text, lang), style="Quote")
+        credit = document.add_paragraph(f"— {quote.attribution}")
+        credit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    document.add_heading(_("Proposed modifications"), level=sub)
+    for group in GROUPS:
+        rows = section.rows(group)
+        caption = document.add_paragraph()
+        caption.add_run(group_title(group)).bold = True
+        if not rows:
+            document.add_paragraph(_("No comment coded for this table yet.")).runs[0].italic = True
+            continue
+        _table(document, [_("Comment"), _("Code"), _("Channel"), _("Attribution")],
+               [[row.text or _("(Not shown: no consent to be quoted. Paraphrase it from the analysis workspace.)"),
+                 ", ".join(row.codes), channel_label(row.channel), row.attribution] for row in rows])
+
+
+def build_docx(draft: ReportDraft, now: datetime) -> bytes:
+    document = Document()
+    _set_language(document, draft.lang)
+    document.styles["Normal"].font.size = Pt(10.5)
+    document.core_properties.title = _("What we heard: %(title)s", title=draft.title.text)
+    document.core_properties.language = draft.lang
+    document.add_heading(draft.title.text, level=0)
+    document.add_paragraph(_("What we heard: report draft of %(date)s", date=format_date(now, "long")),
+                           style="Subtitle")
+    document.add_paragraph(_("Quotes and comment texts appear only for participants who agree to be quoted; "
+                             "attribution is anonymous (category and province)."))
+    if draft.unplaced:
+        document.add_paragraph(ngettext("%(num)d comment not yet placed on a topic is not in this draft.",
+                                        "%(num)d comments not yet placed on a topic are not in this draft.",
+                                        draft.unplaced))
+    for section in draft.sections:
+        _section(document, section, draft.lang)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

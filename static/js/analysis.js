@@ -1,0 +1,70 @@
+// Coding comments from the keyboard, and keeping the place after each change. Every action is a
+// plain form that works without this file; htmx posts it and swaps the comment's row.
+//
+// J / K (or Tab) go from comment to comment; a code's key applies or removes it on the comment that
+// has the focus; ? opens the help. Keys are ignored while typing in a field or with Ctrl, Alt or Meta.
+// Needs keyboard-list.js, loaded before it.
+(function () {
+  "use strict";
+
+  var ROW = ".comment[data-comment-id]";
+
+  // What had the focus in the row, to put it back on the same control of the row that replaces it.
+  function describeFocus(row) {
+    var active = document.activeElement;
+    if (!active || !row.contains(active) || active === row) {
+      return null;
+    }
+    if (active.id) {
+      return "#" + CSS.escape(active.id);
+    }
+    if (active.name && active.form) {
+      return 'form[action="' + active.form.getAttribute("action") + '"] [name="' + active.name + '"]' +
+        (active.value ? '[value="' + CSS.escape(active.value) + '"]' : "");
+    }
+    return null;
+  }
+
+  var list = window.keyboardList({
+    item: ROW,
+    liveRegion: "analysis-live",
+    describeFocus: describeFocus,
+    onKey: function (key, row, event) {
+      var button = row.querySelector('.code-form button[data-shortcut="' + key + '"]');
+      if (button) {
+        event.preventDefault();
+        if (!row.classList.contains("is-busy")) {
+          button.click();
+        }
+      } else if (document.querySelector('button[data-shortcut="' + key + '"]')) {
+        event.preventDefault();
+        list.announce(row.getAttribute("data-no-shortcut"));
+      }
+    },
+    onSwap: function (row, pending) {
+      // Put the focus back only if it was lost with the old row: never take it from where the person went since.
+      var active = document.activeElement;
+      if (pending.hadFocus && (!active || active === document.body || !document.body.contains(active))) {
+        var control = pending.selector ? row.querySelector(pending.selector) : null;
+        var invalid = row.querySelector("[aria-invalid='true']");
+        (invalid || control || row).focus();
+      }
+      var message = row.querySelector("[data-row-message]");
+      if (message) {
+        list.announce(message.textContent.trim());
+      }
+    },
+  });
+
+  function failed(event) {
+    var row = event.target.closest ? event.target.closest(ROW) : null;
+    if (row) {
+      row.classList.remove("is-busy");
+      list.forget();
+      list.announce(row.getAttribute("data-failed"));
+    }
+  }
+
+  document.addEventListener("htmx:responseError", failed);
+  document.addEventListener("htmx:sendError", failed);
+})();
