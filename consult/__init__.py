@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .analysis import bp as analysis_bp
     from .auth import bp as auth_bp
     from .exports import bp as exports_bp
+    from .form_fields import IdConverter
     from .forums import bp as forums_bp
     from .privacy import bp as privacy_bp
     from .public import bp as public_bp
@@ -48,6 +49,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .submissions import bp as submissions_bp
     from .suggestions import bp as suggestions_bp
 
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)

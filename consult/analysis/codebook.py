@@ -207,6 +207,14 @@ def add_code(consultation: Consultation, values: dict, actor_id: int | None) -> 
     problem = shortcut_problem(consultation, shortcut)
     if problem:
         raise CodebookError(str(problem))
+    for language in ("fr", "en"):
+        label = (values.get(f"label_{language}") or "").strip()
+        label_column = getattr(Code, f"label_{language}")
+        if label and db.session.scalar(select(Code.key).where(
+                Code.consultation_id == consultation.id, Code.status == "active",
+                func.lower(label_column) == label.lower())):
+            # Most often the same form sent twice; two codes with one name could not be told apart.
+            raise CodebookError(str(_l("A code named “%(label)s” already exists.", label=label)))
     keys = set(db.session.scalars(select(Code.key).where(Code.consultation_id == consultation.id)))
     label = values.get("label_fr") or values.get("label_en") or ""
     position = (db.session.scalar(select(func.max(Code.position)).where(Code.consultation_id == consultation.id))

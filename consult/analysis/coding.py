@@ -66,6 +66,12 @@ def main_code_ids(comment: Comment) -> set[int]:
 def toggle_code(comment: Comment, code_id: int | None, shown_revision: int | None, actor_id: int | None
                 ) -> tuple[Code, bool]:
     """Apply the code if the comment lacks it, remove it otherwise. Returns (code, applied)."""
+    if actor_id is not None and db.session.scalar(select(SecondCoding.id).where(
+            SecondCoding.comment_id == comment.id, SecondCoding.coder_id == actor_id,
+            SecondCoding.settled_at.is_(None))):
+        # Their main codes would be compared with their own blind ones: the agreement would mean nothing.
+        raise InvalidChoice(str(_l("You code this comment blind in your second-coding sample: its main codes "
+                                   "are left to the other coders until the sample is settled.")))
     present = main_code_ids(comment)
     code = usable_code(comment.consultation_id, code_id, present)
     claim(comment, shown_revision)
@@ -119,6 +125,9 @@ def set_visibility(comment: Comment, visibility: str, reason: str, shown_revisio
     reason = (reason or "").strip()
     if visibility == "hidden" and not reason:
         raise InvalidChoice(str(_l("Say why the comment is hidden.")))
+    if visibility == "flagged" and comment.is_hidden:
+        # Flagging would quietly bring a hidden comment back into the analysis and the exports.
+        raise InvalidChoice(str(_l("A hidden comment cannot be flagged: make it visible again first.")))
     claim(comment, shown_revision)
     previous = comment.visibility
     comment.visibility = visibility

@@ -7,6 +7,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, SelectField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..form_fields import LARGEST_ID, IdField
 from ..models.analysis import STANCES
 from .second_coding import MAX_SAMPLE
 
@@ -22,16 +23,16 @@ class RowForm(FlaskForm):
     """What every row action sends: the comment's revision as the page showed it, and the list to go
     back to without JavaScript."""
 
-    revision = IntegerField(validators=[InputRequired()])
+    revision = IdField(validators=[InputRequired()])
     next = HiddenField()
 
 
 class ToggleCodeForm(RowForm):
-    code_id = IntegerField(validators=[Optional()])
+    code_id = IdField(validators=[Optional()])
 
 
 class MoveForm(RowForm):
-    topic_id = IntegerField(_l("Orientation"), validators=[Optional()])
+    topic_id = IdField(_l("Orientation"), validators=[Optional()])
 
 
 class StanceForm(RowForm):
@@ -49,7 +50,7 @@ class FlagForm(RowForm):
 
 
 class BlindToggleForm(FlaskForm):
-    code_id = IntegerField(validators=[Optional()])
+    code_id = IdField(validators=[Optional()])
     # The blind codes the page showed, "3,7": a toggle sent from an older page is refused.
     shown = HiddenField()
     next = HiddenField()
@@ -105,9 +106,10 @@ class MemoForm(FlaskForm):
 
     def shown_revision(self) -> int:
         try:
-            return int(self.revision.data or 0)
+            shown = int(self.revision.data or 0)
         except ValueError:
             return -1
+        return shown if 0 <= shown <= LARGEST_ID else -1
 
 
 # -- two coders ----------------------------------------------------------------------------------

@@ -111,7 +111,9 @@ def _row_action(slug, comment_id, form_class, apply, missing_reason=None, open_o
         if missing_reason is None or set(form.errors) - {"reason"}:
             return _refused(consultation, comment, back, _("The form was incomplete: reload the page and try again."))
         action, message = missing_reason
-        return _refused(consultation, comment, back, message(comment), status=422, open_actions=True,
+        # Left out, the reason gets the action's own message; typed but refused (too long), the field's.
+        headline = form.reason.errors[0] if (form.reason.data or "").strip() else message(comment)
+        return _refused(consultation, comment, back, headline, status=422, open_actions=True,
                         errors={action: form.reason.errors[0]}, typed={action: form.reason.data or ""})
     try:
         message = apply(comment, form)

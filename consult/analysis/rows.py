@@ -93,10 +93,12 @@ class RowState:
     errors: dict = field(default_factory=dict)
     typed: dict = field(default_factory=dict)
     open_actions: bool = False
+    # The viewer codes this comment blind in a sample not yet settled: its main codes stay hidden.
+    blind_sample: bool = False
 
     @property
     def can_code(self) -> bool:
-        return bool(self.palette and self.palette.can_code)
+        return bool(self.palette and self.palette.can_code) and not self.blind_sample
 
     @property
     def code_ids(self) -> set[int]:
@@ -211,6 +213,11 @@ def row_states(comments: list[Comment], viewer) -> dict[int, RowState]:
         .order_by(Code.position, Code.id)
     ).all():
         states[comment_id].codes.append(code)
+    viewer_id = getattr(viewer, "id", None)
+    for comment_id in db.session.scalars(select(SecondCoding.comment_id).where(
+            SecondCoding.comment_id.in_(states), SecondCoding.coder_id == viewer_id,
+            SecondCoding.settled_at.is_(None))) if viewer_id is not None else ():
+        states[comment_id].blind_sample, states[comment_id].codes = True, []
     shared = palettes({comment.consultation_id for comment in comments}, viewer)
     for state in states.values():
         state.palette = shared[state.comment.consultation_id]

@@ -8,10 +8,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..participants import regions
-from ..participants.fields import email_field, name_field, organisation_field
+from ..participants.fields import OUTSIDE_CANADA, email_field, name_field, organisation_field
 from ..participants.services import InvalidEmail, Profile, normalise_email
-
-OUTSIDE_CANADA = "outside"
 
 
 def _offered(field) -> set[str]:

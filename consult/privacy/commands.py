@@ -18,8 +18,8 @@ def _labels() -> dict[str, str]:
     return {
         "participants": _("participants erased"),
         "registrations_cancelled": _("future registrations cancelled"),
-        "responses_deleted": _("questionnaire responses deleted"),
-        "submissions_deleted": _("written submissions deleted"),
+        "responses_emptied": _("questionnaire responses emptied of their answers"),
+        "submissions_emptied": _("written submissions emptied of their texts, documents and links"),
         "files_deleted": _("documents deleted"),
         "comments_kept_anonymously": _("comments kept anonymously"),
         "comments_deleted": _("comments deleted"),

@@ -1,16 +1,16 @@
 """Forms of the "my data" pages, the privacy notice and the incident register."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forums.forms import OUTSIDE_CANADA, SignupForm
+from ..forums.forms import SignupForm
 from ..forums.organizer_forms import DayField, WholeNumberField
-from ..i18n import current_language, localized
+from ..i18n import localized
 from ..models import Consultation
 from ..participants import regions
-from ..participants.services import InvalidEmail, normalise_email
+from ..participants.fields import OUTSIDE_CANADA, email_field, profile_answers, valid_email
 
 NOTICE_MAX = 50_000
 INCIDENT_TEXT_MAX = 20_000
@@ -18,18 +18,8 @@ TOO_LONG = _l("This text is too long: at most %(max)d characters.")
 
 
 class RequestLinkForm(FlaskForm):
-    email = EmailField(
-        _l("Email address"),
-        validators=[DataRequired(message=_l("Enter your email address.")),
-                    Length(max=254, message=_l("An email address has at most 254 characters."))],
-        description=_l("The address you used to take part in this consultation."),
-        render_kw={"autocomplete": "email", "spellcheck": "false"})
-
-    def validate_email(self, field):
-        try:
-            normalise_email(field.data)
-        except InvalidEmail as error:
-            raise ValidationError(_l("Enter a valid email address, such as name@example.org.")) from error
+    email = email_field(_l("The address you used to take part in this consultation."))
+    validate_email = valid_email
 
 
 class ProfileForm(SignupForm):
@@ -43,15 +33,7 @@ class ProfileForm(SignupForm):
 
     @classmethod
     def for_participant(cls, consultation: Consultation, participant):
-        data = {"name": participant.name, "organisation": participant.organisation,
-                "preferred_language": participant.preferred_language or current_language()}
-        if participant.category_id:
-            data["category"] = str(participant.category_id)
-        if participant.region in dict(regions.province_choices()):
-            data["region"] = participant.region
-        elif participant.region:
-            data["region"], data["country"] = OUTSIDE_CANADA, regions.region_name(participant.region)
-        form = cls(data=data)
+        form = cls(data=profile_answers(participant))
         categories = [category for category in consultation.categories
                       if category.active or category.id == participant.category_id]
         form.category.choices = [SelectChoice("", _l("Not given"))] + [

@@ -222,8 +222,8 @@ class Erasure:
 
     participants: int = 0
     registrations_cancelled: int = 0
-    responses_deleted: int = 0
-    submissions_deleted: int = 0
+    responses_emptied: int = 0
+    submissions_emptied: int = 0
     files_deleted: int = 0
     comments_kept_anonymously: int = 0
     comments_deleted: int = 0
@@ -243,8 +243,9 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
     """Erase a person's personal data and keep only what may be kept anonymously (docs/privacy.md).
 
     - their future registrations are cancelled through the seat rules, so seats go to the waitlist;
-    - questionnaire responses, invitations, submissions (texts, links, excerpts) and the emails
-      addressed to them are deleted, and their documents removed from disk once this commits;
+    - questionnaire answers, invitations, the contents of submissions (texts, documents, links,
+      excerpts) and the emails addressed to them are deleted, documents removed from disk once this
+      commits; the emptied response and submission rows stay for the anonymous participation figures;
     - the comments analysis derived from what they said are kept, detached from them, when their
       consent to processing allowed analysis, and deleted otherwise (so are the notes of an
       interview they alone attended);
@@ -280,16 +281,21 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
         done.interview_notes_deleted = len(interview_notes)
     db.session.flush()
 
+    # The response and submission rows stay, emptied, so that the anonymous figures of who took part
+    # in which channel (the participation dashboard) do not change.
     for response in db.session.scalars(select(Response).where(Response.participant_id == participant.id)):
-        db.session.delete(response)
-        done.responses_deleted += 1
+        db.session.execute(delete(Answer).where(Answer.response_id == response.id))
+        done.responses_emptied += 1
     db.session.execute(delete(Invitation).where(Invitation.participant_id == participant.id))
     for submission in db.session.scalars(select(Submission).where(Submission.participant_id == participant.id)):
         for attachment in submission.attachments:
             uploads.delete_after_commit(attachment.stored_name, SUBMISSION_FILES)
             done.files_deleted += 1
-        db.session.delete(submission)
-        done.submissions_deleted += 1
+        for children in (submission.excerpts, submission.texts, submission.attachments, submission.links):
+            children.clear()
+        submission.general_text = submission.intake_note = ""
+        submission.message_id = None
+        done.submissions_emptied += 1
     if emails:
         db.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(emails)))
     done.emails_deleted = len(emails)

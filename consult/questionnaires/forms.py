@@ -26,8 +26,7 @@ from ..forums.when import to_utc
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
 from ..participants import regions
-from ..participants.fields import single_line
-from ..participants.services import InvalidEmail, normalise_email
+from ..participants.fields import email_field, profile_answers, single_line, valid_email
 
 MAX_LIST_BYTES = 1024 * 1024
 OPTION_SEPARATOR = "|"
@@ -37,12 +36,7 @@ class StartForm(SignupForm):
     """Name, email, the profile questions (asked once) and consent; the forum form without what only
     sessions need (recording, future contact)."""
 
-    email = EmailField(
-        _l("Email address"),
-        validators=[DataRequired(message=_l("Enter your email address.")),
-                    Length(max=254, message=_l("An email address has at most 254 characters."))],
-        description=_l("Your personal link to continue and the copy of your answers are sent here."),
-        render_kw={"autocomplete": "email", "spellcheck": "false"})
+    email = email_field(_l("Your personal link to continue and the copy of your answers are sent here."))
     consent_processing = BooleanField(
         _l("I agree that my information and my answers are used for this consultation and to describe, "
            "anonymously, who took part (required)"),
@@ -78,27 +72,14 @@ class ProfileForm(StartForm):
 
     @classmethod
     def for_participant(cls, consultation, participant):
-        data = {"name": participant.name, "organisation": participant.organisation,
-                "preferred_language": participant.preferred_language or current_language()}
-        if participant.category_id:
-            data["category"] = str(participant.category_id)
-        if participant.region in dict(regions.province_choices()):
-            data["region"] = participant.region
-        elif participant.region:
-            data["region"], data["country"] = "outside", regions.region_name(participant.region)
-        return cls.for_consultation(consultation, data=data)
+        return cls.for_consultation(consultation, data=profile_answers(participant))
 
 
 class LostLinkForm(FlaskForm):
     email = EmailField(
         _l("Email address"), validators=[DataRequired(message=_l("Enter your email address.")), Length(max=254)],
         render_kw={"autocomplete": "email", "spellcheck": "false"})
-
-    def validate_email(self, field):
-        try:
-            normalise_email(field.data)
-        except InvalidEmail as error:
-            raise ValidationError(_l("Enter a valid email address, such as name@example.org.")) from error
+    validate_email = valid_email
 
 
 class AnswerPageForm(FlaskForm):

@@ -12,6 +12,7 @@ from docx.shared import Pt
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
+from ..requests import without_control_characters
 from ..web import text_blocks
 from .participation import channel_label
 from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, quoted
@@ -49,7 +50,7 @@ def _table(document, header: list[str], rows: list[list[str]]):
     for values in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
-            cell.text = text
+            cell.text = without_control_characters(text)
     return table
 
 
@@ -60,9 +61,9 @@ def _memo(document, section: TopicSection) -> None:
     for kind, content in text_blocks(section.memo.text):
         if kind == "ul":
             for item in content:
-                document.add_paragraph(item, style="List Bullet")
+                document.add_paragraph(without_control_characters(item), style="List Bullet")
         else:
-            document.add_paragraph(content)
+            document.add_paragraph(without_control_characters(content))
     if section.memo.fallback:
         note = _("Available in French only") if section.memo.lang == "fr" else _("Available in English only")
         document.add_paragraph(note).runs[0].italic = True
@@ -71,7 +72,7 @@ def _memo(document, section: TopicSection) -> None:
 def _section(document, section: TopicSection, lang: str) -> None:
     level = min(section.depth + 1, MAX_HEADING_LEVEL)
     sub = min(level + 1, MAX_HEADING_LEVEL + 1)
-    document.add_heading(section.heading, level=level)
+    document.add_heading(without_control_characters(section.heading), level=level)
     document.add_heading(_("What we heard"), level=sub)
     _memo(document, section)
 
@@ -84,7 +85,7 @@ def _section(document, section: TopicSection, lang: str) -> None:
     if not section.quotes:
         document.add_paragraph(_("No quote: no comment on this topic may be quoted.")).runs[0].italic = True
     for quote in section.quotes:
-        document.add_paragraph(quoted(quote.text, lang), style="Quote")
+        document.add_paragraph(without_control_characters(quoted(quote.text, lang)), style="Quote")
         credit = document.add_paragraph(f"— {quote.attribution}")
         credit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
@@ -107,7 +108,7 @@ def build_docx(draft: ReportDraft, now: datetime) -> bytes:
     document.styles["Normal"].font.size = Pt(10.5)
     document.core_properties.title = _("What we heard: %(title)s", title=draft.title.text)
     document.core_properties.language = draft.lang
-    document.add_heading(draft.title.text, level=0)
+    document.add_heading(without_control_characters(draft.title.text), level=0)
     document.add_paragraph(_("What we heard: report draft of %(date)s", date=format_date(now, "long")),
                            style="Subtitle")
     document.add_paragraph(_("Quotes and comment texts appear only for participants who agree to be quoted; "

@@ -69,7 +69,8 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
         click.echo(str(error), err=True)
         sys.exit(1)
     report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool)
-    languages = ", ".join(f"{code} {count}" for code, count in sorted(report.languages.items()))
+    languages = ", ".join(f"{code} {count}" if code != "?" else _("%(count)d without a language", count=count)
+                          for code, count in sorted(report.languages.items()))
     click.echo(_("%(passages)d passages (%(languages)s) on %(orientations)d orientations, %(themed)d with a theme; "
                  "examples drawn %(draws)d times (seed %(seed)d).", passages=report.passages,
                  languages=languages, orientations=report.orientations, themed=report.with_theme,

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from flask_babel import gettext as _
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..analysis.text import search_form
@@ -43,27 +44,34 @@ def read_labelled(path: Path, docs: Sequence[OrientationDoc]) -> list[Passage]:
     """The passages of a labelled file, their codes turned into the structure's keys."""
     orientations = {doc.code: doc for doc in docs}
     passages = []
-    with open(path, encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except ValueError as error:
-                raise LabelledFileError(f"{path}:{number}: {error}") from error
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
-                raise LabelledFileError(f"{path}:{number}: a line needs a non-empty \"text\"")
-            doc = orientations.get(str(row.get("orientation", "")))
-            if doc is None:
-                raise LabelledFileError(f"{path}:{number}: unknown orientation {row.get('orientation')!r}")
-            theme = None
-            if row.get("theme"):
-                theme = next((item.key for item in doc.themes if item.code == row["theme"]), None)
-                if theme is None:
-                    raise LabelledFileError(f"{path}:{number}: {row['theme']!r} is not a theme of {doc.code}")
-            passages.append(Passage(row["text"], doc.key, theme, str(row.get("language", ""))))
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError as error:
+        raise LabelledFileError(_("%(path)s: not UTF-8 text (byte %(position)d).", path=path,
+                                  position=error.start)) from error
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+        except ValueError as error:
+            raise LabelledFileError(_("%(where)s: not a JSON object (%(error)s).", where=where, error=error)) from error
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
+            raise LabelledFileError(_("%(where)s: each line needs a non-empty “text”.", where=where))
+        doc = orientations.get(str(row.get("orientation", "")))
+        if doc is None:
+            raise LabelledFileError(_("%(where)s: unknown orientation “%(code)s”.", where=where,
+                                      code=row.get("orientation", "")))
+        theme = None
+        if row.get("theme"):
+            theme = next((item.key for item in doc.themes if item.code == row["theme"]), None)
+            if theme is None:
+                raise LabelledFileError(_("%(where)s: “%(theme)s” is not a theme of %(code)s.", where=where,
+                                          theme=row["theme"], code=doc.code))
+        passages.append(Passage(row["text"], doc.key, theme, str(row.get("language", ""))))
     if not passages:
-        raise LabelledFileError(f"{path}: no passage")
+        raise LabelledFileError(_("%(path)s: no passage.", path=path))
     return passages
 
 
@@ -200,7 +208,7 @@ def evaluate(docs: Sequence[OrientationDoc], passages: list[Passage], shots: Seq
         for k in shots:
             rng = random.Random(seed)
             rows = []
-            for _ in range(draws):
+            for _draw_number in range(draws):
                 examples, rest = _draw(passages, k, rng, pool)
                 rows.append(_score(build(examples), rest))
             figures = _average(rows)

@@ -2,23 +2,25 @@
 these classes parse and check what they send."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField
+from wtforms import BooleanField, HiddenField
 from wtforms.validators import InputRequired, Optional
+
+from ..form_fields import IdField
 
 
 class ItemForm(FlaskForm):
     """What every action on a comment sends: its revision as the page showed it, and where to go back."""
 
-    revision = IntegerField(validators=[InputRequired()])
+    revision = IdField(validators=[InputRequired()])
     next = HiddenField()
 
 
 class AcceptForm(ItemForm):
     """A suggestion accepted (its orientation and theme), or another place picked from the list."""
 
-    topic_id = IntegerField(_l("Another place"),
+    topic_id = IdField(_l("Another place"),
                             validators=[InputRequired(message=_l("Choose where the comment goes."))])
-    theme_id = IntegerField(validators=[Optional()])
+    theme_id = IdField(validators=[Optional()])
 
 
 class DismissForm(ItemForm):

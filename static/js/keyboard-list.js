@@ -126,12 +126,19 @@
     });
 
     // A choice refused (400), out of date (409) or incomplete (422) still replaces the item: it shows
-    // the comment as it is now and says why.
+    // the comment as it is now and says why. An answer that is not the item (an error page: the
+    // session ended, the form expired) is never put in its place: the item stays, and the failure is said.
     document.addEventListener("htmx:beforeSwap", function (event) {
       var status = event.detail.xhr.status;
-      if ((status === 400 || status === 409 || status === 422) && itemOf(event.detail.target)) {
-        event.detail.shouldSwap = true;
-        event.detail.isError = false;
+      var item = itemOf(event.detail.target);
+      if ((status === 400 || status === 409 || status === 422) && item) {
+        if (item.id && event.detail.xhr.responseText.indexOf('id="' + item.id + '"') !== -1) {
+          event.detail.shouldSwap = true;
+          event.detail.isError = false;
+        } else {
+          event.detail.shouldSwap = false;
+          announce(item.getAttribute("data-failed") || "");
+        }
       }
     });
 

@@ -3,7 +3,7 @@ the codebook page; topic memos; a second coder's blind sample and the agreement 
 import re
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from consult.analysis import codebook
 from consult.extensions import db
@@ -271,6 +271,27 @@ def test_codebook_page_lists_codes_with_counts_and_adds_a_code(app, login, site)
         added = db.session.scalar(select(Code).where(Code.key == "COUTS"))
         assert (added.label_en, added.shortcut, added.kind) == ("Costs", "c", "other")
     assert "analysis.code_created" in audit_actions(app)
+    # The same form sent again makes no second "Coûts".
+    response = client.post(f"{BASE}/codebook?lang=en", data={"csrf_token": token(client), "label_fr": "coûts",
+                                                             "label_en": "", "shortcut": ""})
+    assert response.status_code == 422 and "A code named “coûts” already exists." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Code.id)).where(Code.label_fr.ilike("co%ts"))) == 1
+
+
+def test_a_hidden_comment_cannot_be_flagged_back_into_view(app, login, site):
+    client = login(["analyst"])
+    assert post_row(client, app, site["ca"], "hide", {"reason": "Hors sujet"}).status_code == 200
+    assert 'action="' + f"{BASE}/comments/{site['ca']}/flag" not in post_row(
+        client, app, site["ca"], "stance", {"stance": "mixed"}).get_data(as_text=True)
+    assert post_row(client, app, site["ca"], "flag", {"reason": ""}).status_code == 400
+    assert comment(app, site["ca"]).visibility == "hidden"
+
+
+def test_a_too_long_reason_says_so(app, login, site):
+    response = post_row(login(["analyst"]), app, site["ca"], "hide", {"reason": "x" * 1200})
+    assert response.status_code == 422
+    assert "was not hidden: say why" not in response.get_data(as_text=True)
 
 
 def test_code_page_renames_merges_and_retires_with_history(app, login, site):
@@ -477,3 +498,18 @@ def test_an_analyst_codes_but_does_not_assign_samples(app, login, site):
     assert client.get(f"{BASE}/codebook").status_code == 200
     assert client.get(f"{BASE}/second-coding").status_code == 200
     assert client.get(f"{BASE}/agreement").status_code == 403
+
+
+def test_the_second_coder_cannot_see_or_apply_main_codes_of_their_sample_in_the_workspace(app, site, two_coders):
+    """Otherwise the agreement would compare their blind codes with their own main ones."""
+    second = two_coders["second"]
+    page = second.get(f"{BASE}/topics/{site['topic']}?lang=en").get_data(as_text=True)
+    assert page.count("In your second-coding sample") == 3
+    csrf = csrf_token_from(page)
+    data = {"csrf_token": csrf, "code_id": site["MODIFIER"], "revision": comment(app, site["ca"]).revision}
+    response = second.post(f"{BASE}/comments/{site['ca']}/codes", headers=HTMX, data=data)
+    assert response.status_code == 400
+    with app.app_context():
+        codes = set(db.session.scalars(select(Coding.code_id).where(Coding.comment_id == site["ca"],
+                                                                    Coding.blind.is_(False))))
+    assert codes == {site["PRECISER"]}

@@ -233,3 +233,22 @@ def test_the_page_prints_without_navigation_and_an_axis_per_page(report, login, 
     assert ".site-header" in printing and ".breadcrumb" in printing
     assert 'class="report-topic report-axis report-root"' in page
     assert all(secret not in page for secret in TEXTS[1:3])
+
+
+def test_control_characters_pasted_into_a_comment_do_not_break_the_word_document(app, report, login):
+    """Word processors paste vertical tabs and form feeds; XML cannot hold them."""
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        ana = db.session.get(Participant, report["ana"])
+        pasted = make_comment(consultation, "Pasted from slides:\x0bteams\x0cfirst.", topic="1.2", participant=ana,
+                              language="en")
+        code = db.session.scalar(select(Code).where(Code.consultation_id == consultation.id, Code.key == "MODIFIER"))
+        db.session.add(Coding(comment=pasted, code=code))
+        db.session.add(TopicMemo(topic=topic_of(consultation, "1.2"), body_en="Memo\x0b with a vertical tab."))
+        db.session.commit()
+    response = login(["coordinator"]).get(DOCX, query_string={"lang": "en"})
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.data))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "Pasted from slides: teams first." in cells
+    assert "Memo with a vertical tab." in [paragraph.text for paragraph in document.paragraphs]

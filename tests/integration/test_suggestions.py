@@ -120,7 +120,8 @@ def test_accepting_moves_the_comment_codes_its_theme_and_is_audited(app, login, 
     assert response.headers["Location"].startswith(QUEUE)
     page = client.get(response.headers["Location"] + "&lang=en" if "?" in response.headers["Location"]
                       else QUEUE + "?lang=en")
-    assert f"Comment {comments['fee']} is placed on 4.2 and coded" in page.text
+    # The message is in the language of the form that was sent (French).
+    assert f"Le commentaire {comments['fee']} est rattaché à 4.2" in page.text
     assert f'id="suggestion-{comments["fee"]}"' not in page.text  # out of the queue
 
     with app.app_context():

@@ -14,3 +14,10 @@ def test_ordinary_forms_are_untouched(app):
         from flask import request
 
         assert request.form["text"] == "Équité\n\nligne"
+
+
+def test_other_control_characters_are_dropped_but_tabs_and_line_breaks_stay(app):
+    with app.test_request_context("/", method="POST", data={"text": "Word\x0bslide\x0c\x1b end\tcol\r\nline"}):
+        from flask import request
+
+        assert request.form["text"] == "Wordslide end\tcol\r\nline"

@@ -65,11 +65,14 @@ def test_a_wrong_line_is_named_and_nothing_is_measured(runner, demo, english, tm
                     + json.dumps({"text": "Another.", "orientation": "9.9"}) + "\n", encoding="utf-8")
     result = runner.invoke(args=["consult", "evaluate-suggestions", str(path), "--consultation", SLUG])
     assert result.exit_code == 1
-    assert "bad.jsonl:2: unknown orientation '9.9'" in result.output
+    assert "bad.jsonl:2: unknown orientation “9.9”." in result.output
     path.write_text(json.dumps({"text": "Un texte.", "orientation": "1.1", "theme": "4.2.T1"}) + "\n",
                     encoding="utf-8")
     result = runner.invoke(args=["consult", "evaluate-suggestions", str(path), "--consultation", SLUG])
-    assert result.exit_code == 1 and "'4.2.T1' is not a theme of 1.1" in result.output
+    assert result.exit_code == 1 and "“4.2.T1” is not a theme of 1.1." in result.output
+    path.write_bytes(b"\xff\xfe{}\n")
+    result = runner.invoke(args=["consult", "evaluate-suggestions", str(path), "--consultation", SLUG])
+    assert result.exit_code == 1 and "bad.jsonl: not UTF-8 text (byte 0)." in result.output
     result = runner.invoke(args=["consult", "evaluate-suggestions", str(LABELLED), "--consultation", "nope"])
     assert result.exit_code == 1
 
