@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.i18n import LOCALE_COOKIE
 from consult.models import AuditEvent
 from tests.conftest import csrf_token_from
 from tests.factories import consultation_of, make_comment, make_participant
@@ -163,8 +164,8 @@ def test_json_download_streams_the_documented_document(login, comments):
 ])
 def test_bad_parameters_get_a_clear_error_on_the_page(app, login, comments, url, query, status, message):
     client = login(["coordinator"])
-    response = client.get(DOWNLOAD + url, query_string={**query, "hl": "x"},
-                          headers={"Cookie": "lang=en"})
+    client.set_cookie(LOCALE_COOKIE, "en")  # the interface in English; `lang=` only picks the file's language
+    response = client.get(DOWNLOAD + url, query_string={**query, "hl": "x"})
     assert response.status_code == status
     html = response.get_data(as_text=True)
     assert "This export cannot be made" in html and message in html

@@ -130,7 +130,7 @@ def test_rename_and_retire_keep_the_history(consultation):
 
 def test_shortcuts_are_unique_among_codes_in_use(consultation):
     codebook.ensure_codebook(consultation)
-    with pytest.raises(codebook.CodebookError, match="already"):
+    with pytest.raises(codebook.CodebookError, match="PRECISER"):  # "already the shortcut of the code PRECISER"
         codebook.add_code(consultation, {"label_fr": "Coût", "shortcut": "1"}, None)
     with pytest.raises(codebook.CodebookError):
         codebook.add_code(consultation, {"label_fr": "Coût", "shortcut": "j"}, None)
