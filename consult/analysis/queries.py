@@ -176,23 +176,6 @@ def modification_codes(consultation: Consultation) -> list[Code]:
                            Code.status != "merged").order_by(Code.position, Code.id)))
 
 
-def _plain_rows(statement) -> list[tuple]:
-    """The rows of `statement` as plain tuples from the DBAPI cursor. For the tens of thousands of
-    codings a whole consultation's counts read, building SQLAlchemy rows costs more than the query;
-    the statement's parameters are plain numbers, strings and booleans (no type conversion needed)."""
-    connection = db.session.connection()
-    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    params = compiled.construct_params()
-    if compiled.positional:
-        params = tuple(params[name] for name in compiled.positiontup)
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(str(compiled), params)
-        return cursor.fetchall()
-    finally:
-        cursor.close()
-
-
 def _count(where: list, modification_ids: set[int], theme_of_code: dict[int, int]):
     """({topic id: Counts}, {(topic id, theme id): Counts}) for the comments matching `where`: the
     comments per topic and channel grouped by the database, then the main codings of those comments
@@ -207,8 +190,9 @@ def _count(where: list, modification_ids: set[int], theme_of_code: dict[int, int
         counts.channels[channel] = number
     if not by_topic or not (modification_ids or theme_of_code):
         return by_topic, {}
-    rows = _plain_rows(select(Comment.id, Comment.topic_id, Comment.channel, Coding.code_id)
-                       .join(Coding, and_(Coding.comment_id == Comment.id, Coding.blind.is_(False))).where(*where))
+    rows = db.session.execute(select(Comment.id, Comment.topic_id, Comment.channel, Coding.code_id)
+                              .join(Coding, and_(Coding.comment_id == Comment.id, Coding.blind.is_(False)))
+                              .where(*where)).all()
     # Counter and comprehensions keep the loops over tens of thousands of codings in C.
     for (topic_id, code_id), number in Counter(
             (topic_id, code_id) for _, topic_id, _, code_id in rows if code_id in modification_ids).items():

@@ -35,6 +35,8 @@ class Comment(db.Model):
         Index("ix_comment_consultation_topic", "consultation_id", "topic_id", "source_date", "id"),
         Index("ix_comment_consultation_date", "consultation_id", "source_date", "id"),
         Index("ix_comment_consultation_channel", "consultation_id", "channel"),
+        # Counts by topic and channel of the visible comments, read from the index alone.
+        Index("ix_comment_topic_counts", "consultation_id", "topic_id", "visibility", "channel"),
         Index("ix_comment_participant", "participant_id"),
     )
 
