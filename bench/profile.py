@@ -12,6 +12,7 @@ import pstats
 import secrets
 import sys
 import time
+from contextlib import contextmanager
 
 from sqlalchemy import event
 
@@ -22,10 +23,52 @@ from .scenarios import BY_KEY, Context
 from .server import Database, Gunicorn, bench_app, migrate_and_prepare, server_environment, workdir
 
 
-def _replay(client, request: load.Request, headers: dict[str, str]):
+def replay(client, request: load.Request, headers: dict[str, str]):
     # Plain http, as the load is sent (the test client would follow PREFERRED_URL_SCHEME, https).
     return client.open(request.path, method=request.method, data=request.form, headers=headers,
                        base_url="http://localhost")
+
+
+@contextmanager
+def replayable(scenarios, count: int, responses: int, comments: int):
+    """A database with `responses` and `comments`, and for each scenario `count` + 10 of its requests
+    prepared against a server as for the load (real forms, tokens, cookies), to replay in this process:
+    yields (client, {key: (prepared, requests, headers)}); None for a path not in the application."""
+    with workdir() as work:
+        database = Database(None, work)
+        secret = secrets.token_hex(32)
+        app = bench_app(database.url, secret, str(work))
+        with app.app_context():
+            demo = migrate_and_prepare(app)
+            datagen.populate(demo, responses, comments)
+            drafts = datagen.drafts(demo, count + 50)
+            db.session.remove()
+        context = Context(app, demo, base="", work=work, autosave_drafts=drafts[:max(1, count // 10)],
+                          submit_drafts=drafts)
+        prepared_by_key = {}
+        with Gunicorn("wsgi:app", server_environment(database.url, secret, str(work)), work / "app.log",
+                      "/healthz") as server:
+            context.base = server.base
+            for scenario in scenarios:
+                prepared_by_key[scenario.key] = scenario.prepare(context, count + 10)
+        client = app.test_client()
+        replays = {}
+        for scenario in scenarios:
+            prepared = prepared_by_key[scenario.key]
+            if prepared is None:
+                replays[scenario.key] = None
+                continue
+            requests = prepared.requests
+            if not scenario.once:
+                requests = requests * ((count + 10) // len(requests) + 1)
+            headers = dict(prepared.headers)
+            # The test client sends the cookies of its own jar, never a Cookie header given to it.
+            for pair in headers.pop("Cookie", "").split("; "):
+                if "=" in pair:
+                    name, value = pair.split("=", 1)
+                    client.set_cookie(name, value)
+            replays[scenario.key] = (requests[:count + 10], headers)
+        yield app, client, replays
 
 
 def main(argv=None) -> int:
@@ -41,52 +84,26 @@ def main(argv=None) -> int:
                         help="a call tree from pyinstrument (pip install '.[bench]') instead of cProfile's table")
     args = parser.parse_args(argv)
     scenario = BY_KEY[args.path]
-    with workdir() as work:
-        database = Database(None, work)
-        secret = secrets.token_hex(32)
-        app = bench_app(database.url, secret, str(work))
-        with app.app_context():
-            demo = migrate_and_prepare(app)
-            datagen.populate(demo, args.responses, args.comments)
-            drafts = datagen.drafts(demo, args.requests + 50)
-            db.session.remove()
-        context = Context(app, demo, base="", work=work, autosave_drafts=drafts[:max(1, args.requests // 10)],
-                          submit_drafts=drafts)
-        # The requests are prepared as for the load (real forms, tokens, cookies) against a server...
-        with Gunicorn("wsgi:app", server_environment(database.url, secret, str(work)), work / "app.log",
-                      "/healthz") as server:
-            context.base = server.base
-            prepared = scenario.prepare(context, args.requests + 10)
-        if prepared is None:
+    with replayable([scenario], args.requests, args.responses, args.comments) as (app, client, replays):
+        if replays[scenario.key] is None:
             print(f"{scenario.label}: not in the application yet", file=sys.stderr)
             return 1
-        # ... then replayed here, where the profiler sees them.
-        requests = prepared.requests
-        if not scenario.once:
-            requests = requests * (args.requests // len(requests) + 1)
-        requests = requests[:args.requests + 10]
-        client = app.test_client()
-        headers = dict(prepared.headers)
-        # The test client sends the cookies of its own jar, never a Cookie header given to it.
-        for pair in headers.pop("Cookie", "").split("; "):
-            if "=" in pair:
-                name, value = pair.split("=", 1)
-                client.set_cookie(name, value)
+        requests, headers = replays[scenario.key]
         for request in requests[:10]:
-            _replay(client, request, headers)
+            replay(client, request, headers)
         statements: list[str] = []
         with app.app_context():
             engine = db.engine
         listener = lambda _c, _cursor, statement, *_rest: statements.append(statement)  # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
-        answer = _replay(client, requests[10], headers)
+        answer = replay(client, requests[10], headers)
         event.remove(engine, "before_cursor_execute", listener)
         measured = requests[11:]
         profiler = _profiler(args.pyinstrument)
         started = time.perf_counter()
         profiler.start()
         for request in measured:
-            _replay(client, request, headers)
+            replay(client, request, headers)
         profiler.stop()
         elapsed = time.perf_counter() - started
     print(f"{scenario.label}: status {answer.status_code}, {len(statements)} SQL statements:")
