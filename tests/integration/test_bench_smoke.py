@@ -60,3 +60,13 @@ def test_small_benchmark_measures_every_path_and_writes_its_table(bench_environm
     for label in ("CSV export, whole consultation", "export-comments command"):
         assert exports[label]["rows"] == dump["rows"], label
         assert exports[label]["peak_rss_mb"] > 0, label
+
+
+def test_the_one_at_a_time_latency_of_the_analysis_runs(tmp_path):
+    environment = {**os.environ, "CONSULT_LANG": "en"}
+    run = subprocess.run([sys.executable, "-m", "bench.latency", "--comments", "300", "--responses", "20",
+                          "--requests", "3", "--no-write"], cwd=ROOT, env=environment, capture_output=True,
+                         text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "| Analysis: orientation view | 3 |" in run.stdout and "| Analysis: search | 3 |" in run.stdout
+    assert "| 200 |" in run.stdout
