@@ -168,3 +168,19 @@ def minimal_document(**overrides) -> dict:
 def tmp_dir():
     with tempfile.TemporaryDirectory() as name:
         yield Path(name)
+
+
+@pytest.fixture
+def uploads_dir(app, monkeypatch, tmp_path):
+    """Uploaded documents go to a folder of the test's own."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
+def world(app, demo, uploads_dir):
+    """The demo consultation with something in every kind of record (tests/privacy_data.py)."""
+    from tests.privacy_data import everything_of
+
+    with app.test_request_context():
+        return everything_of(demo)

@@ -4,25 +4,12 @@ The routes are read from the URL map, so a route added anywhere is checked witho
 file. Each is posted to with real ids (the request would act if it passed), signed in with every
 role and anonymously, without a token, with a forged one, and with a genuine token of another
 session (in the form and in htmx's header); the database and the uploaded files must not change."""
-import pytest
 
 from consult.models import ROLES
 from tests.conftest import STAFF_PASSWORD, csrf_token_from, submit_form
-from tests.privacy_data import database_snapshot, everything_of, files_under, routes_with_urls
+from tests.privacy_data import database_snapshot, files_under, routes_with_urls
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-
-
-@pytest.fixture
-def uploads_dir(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
-def world(app, demo, uploads_dir):
-    with app.test_request_context():
-        return everything_of(demo)
 
 
 def changing_routes(app, values: dict, tokens: dict) -> list[tuple[str, str, str]]:

@@ -12,7 +12,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select, text
 
 from consult.extensions import db
@@ -26,12 +25,6 @@ from tests.smtp_fixture import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "politique-premiere-ligne-2025"
-
-
-@pytest.fixture
-def uploads_dir(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
 
 
 # -- the mail server ------------------------------------------------------------------------------

@@ -34,12 +34,6 @@ SLUG = "politique-premiere-ligne-2025"
 
 
 @pytest.fixture
-def uploads_dir(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
 def taking(app, demo, uploads_dir):
     with app.app_context():
         return alice_takes_part(demo)

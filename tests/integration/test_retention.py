@@ -16,12 +16,6 @@ EN = {"CONSULT_LANG": "en"}
 
 
 @pytest.fixture
-def uploads_dir(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
 def past_retention(app, demo, uploads_dir):
     """The demo consultation, its retention date passed, with Alice and Bob; and another consultation,
     still within its retention period, with Carol."""

@@ -13,23 +13,11 @@ from itsdangerous.timed import TimestampSigner
 from consult import tokens
 from consult.models import ROLES
 from tests.conftest import STAFF_PASSWORD, csrf_token_from, submit_form
-from tests.privacy_data import ALICE, database_snapshot, everything_of, routes_with_urls
+from tests.privacy_data import ALICE, database_snapshot, routes_with_urls
 
 SLUG = "politique-premiere-ligne-2025"
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 PURPOSES = ("registration", "questionnaire", "submission", "my-data")
-
-
-@pytest.fixture
-def uploads_dir(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
-def world(app, demo, uploads_dir):
-    with app.test_request_context():
-        return everything_of(demo)
 
 
 def signed_in(app, make_staff, roles, email):

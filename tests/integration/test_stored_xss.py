@@ -47,12 +47,6 @@ LIVE = [
 
 
 @pytest.fixture
-def uploads_dir(app, monkeypatch, tmp_path):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
 def poisoned(app, demo, uploads_dir):
     """Alice's participation with a payload in every free-text field, staff-entered ones included."""
     with app.test_request_context():
