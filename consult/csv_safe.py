@@ -23,10 +23,10 @@ def safe_cell(value) -> str:
     return text
 
 
-def csv_lines(header: Iterable, rows: Iterable[Iterable]) -> Iterator[str]:
+def csv_lines(header: Iterable, rows: Iterable[Iterable], delimiter: str = ",") -> Iterator[str]:
     """The BOM, then one encoded line at a time, so a long export can be streamed."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", delimiter=delimiter)
 
     def line(values) -> str:
         writer.writerow([safe_cell(value) for value in values])

@@ -11,6 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -296,7 +297,8 @@ def participation(consultation: Consultation) -> Participation:
 
 
 def _percent(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    # In the interface's number format: "85,0" for a French spreadsheet, "85.0" for an English one.
+    return "" if value is None else format_decimal(round(value, 1), format="0.0")
 
 
 def csv_rows(figures: Participation, tz=None) -> list[tuple[str, str, object]]:

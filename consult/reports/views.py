@@ -112,7 +112,10 @@ def participation_csv(slug):
     rows = participation_rows(participation(consultation), consultation.tz)
     services.record_participation_export(consultation, current_user.id, len(rows))
     db.session.commit()
-    response = Response(csv_lines([_("Section"), _("Label"), _("Value")], rows), mimetype="text/csv")
+    # French-locale spreadsheets split on semicolons (the comma is their decimal mark), as the comment exports do.
+    delimiter = ";" if current_language() == "fr" else ","
+    response = Response(csv_lines([_("Section"), _("Label"), _("Value")], rows, delimiter=delimiter),
+                        mimetype="text/csv")
     name = services.download_name(consultation, "participation", "", "csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.mimetype_params["charset"] = "utf-8"

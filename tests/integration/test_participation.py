@@ -86,9 +86,15 @@ def test_the_dashboard_reports_the_reference_figures_after_seeding_the_demo(app,
     assert figures[("Organisations by track", "Québec track")] == "24"
     assert figures[("By category — Québec track", "Doctoral students")] == "3"
     assert figures[("Questionnaire", "Submitted responses")] == "2"
+    assert any(re.fullmatch(r"\d+\.\d", value) for value in figures.values())  # rates: 85.0
     with app.app_context():
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report.participation_export"))
         assert event is not None and event.detail["rows"] == len(rows) - 1
+    # In French, what a French-locale spreadsheet expects: semicolons, and decimal commas.
+    text = client.get(CSV, query_string={"lang": "fr"}).get_data(as_text=True)
+    french = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    assert french[0] == ["Section", "Libellé", "Valeur"] and all(len(row) == 3 for row in french)
+    assert any(re.fullmatch(r"\d+,\d", row[2]) for row in french)
 
 
 def _scenario(app):
