@@ -179,8 +179,11 @@ class Scorer:
             suggestion.theme_score = float(shares[best])
 
     def _weighty_words(self, vector, position: int, shown: dict, limit: int = 5) -> list[str]:
-        """The comment's words that weighed most towards the orientation, as the comment writes them."""
-        weights = vector.data * self.model["coef"][position, vector.indices]
+        """The comment's words that weighed most towards the orientation, as the comment writes them.
+        A word counts by how much more it speaks for this orientation than for the average one, so that
+        phrases common to every orientation ("one of the strengths of the proposal") are never shown."""
+        coef = self.model["coef"][:, vector.indices]
+        weights = vector.data * (coef[position] - coef.mean(axis=0))
         chosen = []
         for index in np.argsort(-weights):
             if weights[index] <= 0 or len(chosen) >= limit:
