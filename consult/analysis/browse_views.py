@@ -82,13 +82,17 @@ def _render(page: str, results: str, status: int = 200, **context):
     return response
 
 
+def _with_codebook(consultation):
+    """Themes added to the structure since the last visit get their codes before anyone codes."""
+    if ensure_codebook(consultation, current_user.id):
+        db.session.commit()
+    return consultation
+
+
 @bp.get(BASE + "/")
 @role_required(*ROLES)
 def workspace(slug):
-    consultation = get_consultation(slug)
-    # Themes added to the structure since the last visit get their codes before anyone codes.
-    if ensure_codebook(consultation, current_user.id):
-        db.session.commit()
+    consultation = _with_codebook(get_consultation(slug))
     form = FilterForm(consultation, request.args)
     context = dict(consultation=consultation, form=form, action=url_for("analysis.workspace", slug=slug),
                    breadcrumbs=breadcrumbs(consultation)[:-1] + [(_("Analysis"), None)], page_error=None)
@@ -102,9 +106,7 @@ def workspace(slug):
 @bp.get(BASE + "/topics/<int:topic_id>")
 @role_required(*ROLES)
 def topic(slug, topic_id):
-    consultation = get_consultation(slug)
-    if ensure_codebook(consultation, current_user.id):
-        db.session.commit()
+    consultation = _with_codebook(get_consultation(slug))
     node_topic = get_owned_or_404(Topic, topic_id, consultation_id=consultation.id)
     form = FilterForm(consultation, request.args)
     page, page_error = _page_number()

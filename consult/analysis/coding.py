@@ -63,13 +63,20 @@ def main_code_ids(comment: Comment) -> set[int]:
                                                                Coding.blind.is_(False))))
 
 
+def in_blind_sample(coder_id: int | None, comment_ids) -> set[int]:
+    """Those of the comments that this person codes blind in a sample not yet settled: their main codes
+    are neither shown to nor applied by them, or the agreement would compare them with themselves."""
+    if coder_id is None:
+        return set()
+    return set(db.session.scalars(select(SecondCoding.comment_id).where(
+        SecondCoding.comment_id.in_(comment_ids), SecondCoding.coder_id == coder_id,
+        SecondCoding.settled_at.is_(None))))
+
+
 def toggle_code(comment: Comment, code_id: int | None, shown_revision: int | None, actor_id: int | None
                 ) -> tuple[Code, bool]:
     """Apply the code if the comment lacks it, remove it otherwise. Returns (code, applied)."""
-    if actor_id is not None and db.session.scalar(select(SecondCoding.id).where(
-            SecondCoding.comment_id == comment.id, SecondCoding.coder_id == actor_id,
-            SecondCoding.settled_at.is_(None))):
-        # Their main codes would be compared with their own blind ones: the agreement would mean nothing.
+    if in_blind_sample(actor_id, [comment.id]):
         raise InvalidChoice(str(_l("You code this comment blind in your second-coding sample: its main codes "
                                    "are left to the other coders until the sample is settled.")))
     present = main_code_ids(comment)

@@ -30,6 +30,7 @@ from ..models import (
 )
 from ..questionnaires.forms import PROMPT_NAMES
 from .codebook import tree_order
+from .coding import in_blind_sample
 
 # Who codes, moves, hides and flags comments; assigning samples to a second coder is narrower.
 CODERS = ("analyst", "coordinator", "admin")
@@ -213,10 +214,7 @@ def row_states(comments: list[Comment], viewer) -> dict[int, RowState]:
         .order_by(Code.position, Code.id)
     ).all():
         states[comment_id].codes.append(code)
-    viewer_id = getattr(viewer, "id", None)
-    for comment_id in db.session.scalars(select(SecondCoding.comment_id).where(
-            SecondCoding.comment_id.in_(states), SecondCoding.coder_id == viewer_id,
-            SecondCoding.settled_at.is_(None))) if viewer_id is not None else ():
+    for comment_id in in_blind_sample(getattr(viewer, "id", None), list(states)):
         states[comment_id].blind_sample, states[comment_id].codes = True, []
     shared = palettes({comment.consultation_id for comment in comments}, viewer)
     for state in states.values():
