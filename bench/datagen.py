@@ -19,6 +19,7 @@ from importlib import resources
 
 from sqlalchemy import func, insert, select, text, update
 
+from consult import change_stamps
 from consult.analysis.text import search_form
 from consult.extensions import db
 from consult.models import (
@@ -402,6 +403,8 @@ def populate(demo: Demo, responses: int, comments: int, registrations: int = 0, 
         people = generator.participants(capacity - taken + 20)
         report.registrations += generator.registrations(people, demo.waitlist_forum_id, seated=capacity - taken)
         report.participants += len(people)
+    # Rows went in by bulk inserts, which the session does not follow: the caches' stamps change here.
+    change_stamps.replace(db.session.connection(), *change_stamps.SCOPES)
     db.session.commit()
     _after_bulk_load()
     report.seconds = time.perf_counter() - started

@@ -20,6 +20,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
+    from . import change_stamps, page_cache  # noqa: F401  (change_stamps: registers its session events)
+
+    page_cache.init_app(app)
     if app.config["TRUSTED_PROXIES"]:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from . import change_stamps
 from .auth.passwords import MIN_LENGTH
 from .auth.services import create_or_update_staff, generate_password
 from .extensions import db
@@ -283,6 +284,14 @@ def send_reminders_command(now: datetime | None):
         click.echo(line if item.new else _("%(line)s (already queued)", line=line))
     click.echo(_("Pre-reading emails queued: %(prereadings)s. Reminders queued: %(reminders)s.",
                  prereadings=report.count("prereading"), reminders=report.count("reminder")))
+
+
+@consult.command("touch-caches")
+def touch_caches():
+    """Make every worker drop the pages and counts it keeps (after data was changed by hand in SQL)."""
+    change_stamps.replace(db.session.connection(), *change_stamps.SCOPES)
+    db.session.commit()
+    click.echo(_("Kept pages and counts will be made again on their next request."))
 
 
 @consult.command("import-mail")

@@ -21,14 +21,21 @@ def select_locale() -> str:
         # Command-line output follows the operator's environment, French by default.
         system = (os.environ.get("CONSULT_LANG") or os.environ.get("LANG") or "")[:2]
         return system if system in LANGUAGES else DEFAULT_LANGUAGE
-    asked = request.args.get("lang")
+    language = language_asked_by(request)
+    if request.args.get("lang") == language:
+        g.locale_from_query = language
+    return language
+
+
+def language_asked_by(visitor_request) -> str:
+    """The interface language of a request: ?lang=, then the remembered choice, then the browser's."""
+    asked = visitor_request.args.get("lang")
     if asked in LANGUAGES:
-        g.locale_from_query = asked
         return asked
-    remembered = request.cookies.get(LOCALE_COOKIE)
+    remembered = visitor_request.cookies.get(LOCALE_COOKIE)
     if remembered in LANGUAGES:
         return remembered
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    return visitor_request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def current_language() -> str:
@@ -37,7 +44,9 @@ def current_language() -> str:
 
 
 def remember_locale(response):
-    """Keep the language picked with ?lang= for the next visits."""
+    """Keep the language picked with ?lang= for the next visits. Pages are in the language the
+    browser asks for unless one was picked: a shared cache must tell them apart."""
+    response.vary.update(("Accept-Language", "Cookie"))
     chosen = g.get("locale_from_query")
     if chosen and request.cookies.get(LOCALE_COOKIE) != chosen:
         response.set_cookie(

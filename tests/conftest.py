@@ -10,7 +10,8 @@ from sqlalchemy import text
 
 os.environ.setdefault("CONSULT_ENV", "testing")
 
-from consult import create_app  # noqa: E402
+from consult import create_app, page_cache  # noqa: E402
+from consult.analysis.queries import forget_counts  # noqa: E402
 from consult.extensions import db, limiter  # noqa: E402
 from tests.smtp_fixture import smtp_server  # noqa: E402,F401
 
@@ -67,6 +68,8 @@ def clean_database(app):
                 for name in _table_names():
                     connection.execute(text(f"DELETE FROM {name}"))
         limiter.reset()
+        page_cache.forget(app)
+        forget_counts(app)
 
 
 @pytest.fixture

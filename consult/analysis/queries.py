@@ -2,16 +2,22 @@
 the tree (axis → orientation → theme, sections, and comments with no topic yet) and the sorted,
 paged listing of one node or of everything.
 
-Counts are two queries whatever the size of the tree; a page of the listing is one query
+Counts are two queries whatever the size of the tree, and are kept per worker for the next look
+at the same view until a comment, a coding, a code or the tree changes (the "analysis" change
+stamp), so paging, coming back to a node or opening a comment costs no counting. A page of the listing is one query
 for its ids (which the indexes on (consultation, topic, date) and (consultation, date) answer) and
 one for the comments (their rows, analysis.rows, fetch what they show for the whole page at once).
 """
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+from cachetools import LRUCache
+from flask import current_app
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
+from .. import change_stamps
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, Participant, Theme, Topic
 from . import search
@@ -219,6 +225,39 @@ def _count(where: list, modification_ids: set[int], theme_of_code: dict[int, int
     return by_topic, by_theme
 
 
+def _kept(key: tuple, count):
+    """count(), or what it gave for the same key under the current analysis stamp. The results
+    are shared between requests: nothing may change them once made."""
+    session = db.session()
+    if not change_stamps.settled(session):
+        return count()
+    stamp = change_stamps.read(session.connection(), change_stamps.ANALYSIS)
+    if stamp is None:
+        return count()
+    cache, lock = current_app.extensions.get("count_cache") or _new_count_cache()
+    with lock:
+        kept = cache.get(key)
+    if kept is not None and kept[0] == stamp:
+        return kept[1]
+    result = count()
+    with lock:
+        cache[key] = (stamp, result)
+    return result
+
+
+def forget_counts(app) -> None:
+    """Drops every kept count (after the database was emptied behind the application's back)."""
+    kept = app.extensions.get("count_cache")
+    if kept is not None:
+        with kept[1]:
+            kept[0].clear()
+
+
+def _new_count_cache():
+    made = (LRUCache(maxsize=max(current_app.config.get("COUNT_CACHE_ENTRIES", 256), 1)), threading.Lock())
+    return current_app.extensions.setdefault("count_cache", made)
+
+
 def count_tree(consultation: Consultation, filters: Filters, root: Topic | None = None,
                with_themes: bool = True) -> Tree:
     """The tree (or the part under `root`) with the counts of the comments matching the filters."""
@@ -240,7 +279,8 @@ def count_tree(consultation: Consultation, filters: Filters, root: Topic | None 
         theme_of_code = dict(db.session.execute(
             select(Code.id, Code.theme_id).where(Code.consultation_id == consultation.id, Code.kind == "theme",
                                                  Code.theme_id.is_not(None))).all())
-    by_topic, by_theme = _count(where, {code.id for code in codes}, theme_of_code)
+    key = (consultation.id, repr(filters), root.id if root is not None else None, with_themes)
+    by_topic, by_theme = _kept(key, lambda: _count(where, {code.id for code in codes}, theme_of_code))
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)

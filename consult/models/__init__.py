@@ -1,6 +1,7 @@
 """The domain model, one module per aggregate."""
 from .analysis import Code, CodeChange, Coding, Comment, CommentSuggestion, SecondCoding, TopicMemo
 from .audit import AuditEvent
+from .change_stamp import ChangeStamp
 from .consultation import Channel, Consultation
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
 from .outbox import OutboxMessage
@@ -46,6 +47,7 @@ __all__ = [
     "Response",
     "forum_topic",
     "AuditEvent",
+    "ChangeStamp",
     "ChangeTarget",
     "Channel",
     "Consultation",

@@ -2,17 +2,23 @@ from flask import abort, current_app, g, jsonify, render_template
 from sqlalchemy import text
 
 from ..extensions import db
+from ..page_cache import cacheable, keep_until, next_moment
 from . import bp, services
 
 
 @bp.get("/")
 def home():
-    return render_template("public/home.html", listing=services.list_consultations(g.now))
+    listing = services.list_consultations(g.now)
+    keep_until(next_moment(g.now, [moment for item in listing.open + listing.upcoming
+                                   for moment in (item.opens_at, item.closes_at)]))
+    return render_template("public/home.html", listing=listing)
 
 
 @bp.get("/consultations/<slug>/")
 def consultation(slug):
     item = services.get_public_consultation(slug)
+    keep_until(next_moment(g.now, [item.opens_at, item.closes_at]
+                           + [moment for channel in item.channels for moment in (channel.opens_at, channel.closes_at)]))
     channels = [
         (channel, channel.state(g.now), services.channel_view(channel.kind, current_app.view_functions))
         for channel in item.channels
@@ -22,12 +28,14 @@ def consultation(slug):
 
 
 @bp.get("/consultations/<slug>/proposal/")
+@cacheable
 def proposal(slug):
     item = services.get_public_consultation(slug)
     return render_template("public/proposal.html", consultation=item, tree=services.load_tree(item))
 
 
 @bp.get("/consultations/<slug>/proposal/<code>")
+@cacheable
 def topic(slug, code):
     item = services.get_public_consultation(slug)
     tree = services.load_outline(item)
@@ -40,6 +48,7 @@ def topic(slug, code):
 
 
 @bp.get("/consultations/<slug>/synoptic")
+@cacheable
 def synoptic(slug):
     item = services.get_public_consultation(slug)
     return render_template("public/synoptic.html", consultation=item, tree=services.load_tree(item))

@@ -68,5 +68,7 @@ def test_the_one_at_a_time_latency_of_the_analysis_runs(tmp_path):
                           "--requests", "3", "--no-write"], cwd=ROOT, env=environment, capture_output=True,
                          text=True, timeout=300)
     assert run.returncode == 0, run.stderr[-3000:]
-    assert "| Analysis: orientation view | 3 |" in run.stdout and "| Analysis: search | 3 |" in run.stdout
+    for path in ("Analysis: orientation view", "Analysis: search"):
+        for mode in ("counts made afresh", "counts kept from the previous view"):
+            assert f"| {path}, {mode} | 3 |" in run.stdout
     assert "| 200 |" in run.stdout
