@@ -2,11 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import bindparam, select
 from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
+from ..models import ParticipantCategory
 from ..participants import regions
 from ..participants.fields import OUTSIDE_CANADA, email_field, name_field, organisation_field
 from ..participants.services import InvalidEmail, Profile, normalise_email
@@ -14,6 +17,20 @@ from ..participants.services import InvalidEmail, Profile, normalise_email
 
 def _offered(field) -> set[str]:
     return {choice.value for choice in field.choices if choice.value}
+
+
+# Only what the choices show: every sign-up builds them, and full rows cost more to load than to use.
+_ACTIVE_CATEGORIES = (select(ParticipantCategory.id, ParticipantCategory.name_fr, ParticipantCategory.name_en)
+                      .where(ParticipantCategory.consultation_id == bindparam("consultation_id"),
+                             ParticipantCategory.active.is_(True))
+                      .order_by(ParticipantCategory.position, ParticipantCategory.id))
+
+
+def _active_categories(consultation) -> list:
+    """The consultation's active categories (rows or loaded objects, with id and name_fr/name_en), in order."""
+    if "categories" in consultation.__dict__:
+        return [category for category in consultation.categories if category.active]
+    return db.session.execute(_ACTIVE_CATEGORIES, {"consultation_id": consultation.id}).all()
 
 
 class SignupForm(FlaskForm):
@@ -51,7 +68,7 @@ class SignupForm(FlaskForm):
     @classmethod
     def for_forum(cls, consultation, forum):
         form = cls(preferred_language=current_language())
-        categories = [category for category in consultation.categories if category.active]
+        categories = _active_categories(consultation)
         form.category.choices = [SelectChoice("", _l("Choose…"))] + [
             SelectChoice(str(category.id), localized(category, "name").text) for category in categories]
         if not categories:

@@ -8,9 +8,10 @@ a later, different event (cancelled, then registered again) is announced again.
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from flask import current_app, render_template
-from flask_babel import force_locale, format_date, format_time, ngettext
+from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
 from ..i18n import localized
@@ -44,19 +45,22 @@ class PreReading:
     attachment: Attachment | None = None
 
 
-def registration_confirmed(registration: Registration) -> OutboxMessage | None:
-    """Right after sign-up: the seat (with meeting link and .ics) or the place on the waitlist."""
+def registration_confirmed(registration: Registration, *, just_made: bool = False) -> OutboxMessage | None:
+    """Right after sign-up: the seat (with meeting link and .ics) or the place on the waitlist.
+
+    `just_made`: the seat or place was given in this transaction, so nothing was queued for it yet."""
     if registration.status == "waitlisted":
-        return _registration_waitlisted(registration)
+        return _registration_waitlisted(registration, just_made)
     if registration.status != "confirmed":
         return None
     forum, language = registration.forum, _language(registration)
+    link = manage_url(registration)  # one personal link for the email and its invitation
     with force_locale(language):
         subject = _("Your seat is confirmed: %(title)s", title=_title(forum, language))
-        body = _render("registration_confirmed", registration, language)
-        attachments = [invitation_attachment(forum, registration, language)]
+        body = _render("registration_confirmed", registration, language, manage_link=link)
+        attachments = [invitation_attachment(forum, registration, language, manage_link=link)]
     return _queue(registration, subject, body, language, attachments,
-                  key=f"confirmed-{_stamp(registration.confirmed_at)}")
+                  key=f"confirmed-{_stamp(registration.confirmed_at)}", new=just_made)
 
 
 def registration_promoted(registration: Registration) -> OutboxMessage | None:
@@ -147,30 +151,32 @@ def forum_rescheduled(registration: Registration) -> OutboxMessage | None:
                   key=f"rescheduled-{_stamp(forum.starts_at)}-{_stamp(utcnow())}")
 
 
-def _registration_waitlisted(registration: Registration) -> OutboxMessage | None:
+def _registration_waitlisted(registration: Registration, just_made: bool) -> OutboxMessage | None:
     forum, language = registration.forum, _language(registration)
     with force_locale(language):
         subject = _("You are on the waitlist: %(title)s", title=_title(forum, language))
         body = _render("registration_waitlisted", registration, language,
                        position=waitlist_position(registration))
     return _queue(registration, subject, body, language, [],
-                  key=f"waitlisted-{_stamp(registration.waitlisted_at)}")
+                  key=f"waitlisted-{_stamp(registration.waitlisted_at)}", new=just_made)
 
 
 def _queue(registration: Registration, subject: str, body: str, language: str, attachments: list[Attachment],
-           key: str) -> OutboxMessage | None:
+           key: str, new: bool = False) -> OutboxMessage | None:
+    """`new`: the key's moment was stamped in this very transaction, so no message can carry it yet."""
     return queue_message(registration.participant.email, subject, body, language=language,
                          attachments=attachments, dedupe_key=f"registration-{registration.id}-{key}",
-                         object_type="registration", object_id=str(registration.id))
+                         object_type="registration", object_id=str(registration.id), new_key=new)
 
 
-def _render(name: str, registration: Registration, language: str, **extra) -> str:
+def _render(name: str, registration: Registration, language: str, *, manage_link: str | None = None,
+            **extra) -> str:
     """Render a plain-text email; blank lines left by optional parts are squeezed."""
-    text = render_template(f"mail/{name}.txt", **_context(registration, language), **extra)
+    text = render_template(f"mail/{name}.txt", **_context(registration, language, manage_link), **extra)
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
 
 
-def _context(registration: Registration, language: str) -> dict:
+def _context(registration: Registration, language: str, manage_link: str | None = None) -> dict:
     forum = registration.forum
     seated = registration.holds_seat and not forum.is_cancelled
     return {
@@ -185,7 +191,7 @@ def _context(registration: Registration, language: str) -> dict:
         # The meeting link goes only to people holding a seat (and on their manage page).
         "meeting_link": forum.meeting_link if seated else "",
         "recording_notice": _recording_notice(forum, language) if seated else "",
-        "manage_url": manage_url(registration),
+        "manage_url": manage_link or manage_url(registration),
         "other_sessions_url": other_sessions_url(forum),
         "site_name": current_app.config["SITE_NAME"],
     }
@@ -201,8 +207,13 @@ def _title(forum: Forum, language: str) -> str:
 
 def _when(forum: Forum) -> str:
     """"Wednesday, June 10, 2026, 1:30 PM – 3:00 PM (Eastern Time)", in the consultation's zone."""
-    zone = forum.consultation.tz
-    start, end = forum.starts_at.astimezone(zone), forum.ends_at.astimezone(zone)
+    return _when_in(forum.starts_at, forum.ends_at, forum.consultation.tz, str(get_locale()))
+
+
+@lru_cache(maxsize=256)
+def _when_in(starts_at: datetime, ends_at: datetime, zone, _locale: str) -> str:
+    # Every registrant of a session gets the same words: written once per session, time and language.
+    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
     # rebase=False: the times are already in the consultation's zone, not the site default's.
     return _("%(date)s, %(start)s – %(end)s (%(zone)s)", date=format_date(start, "full", rebase=False),
              start=format_time(start, "short", rebase=False), end=format_time(end, "short", rebase=False),

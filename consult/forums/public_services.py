@@ -6,18 +6,15 @@ Services flush; the view commits once. Seats are only ever taken or given back t
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from flask import abort
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from .. import tokens
 from ..extensions import db
-from ..lookups import get_owned_or_404
-from ..models import Consultation, Forum, Registration, Track
+from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
-from ..participants.services import (
-    Profile,
-    identify_from_form,
-)
+from ..participants.services import Profile, identify
 from . import notifications, registration
 
 TOKEN_PURPOSE = "registration"
@@ -41,9 +38,13 @@ def signups_open(consultation: Consultation, now: datetime) -> bool:
 
     Consent is asked against the notice: without one, nobody can give informed consent.
     """
+    channel = next((channel for channel in consultation.channels if channel.kind == "forums"), None)
+    return _signups_open_with(consultation, channel, now)
+
+
+def _signups_open_with(consultation: Consultation, channel: Channel | None, now: datetime) -> bool:
     if not consultation.is_open(now) or not (consultation.privacy_notice_fr or consultation.privacy_notice_en):
         return False
-    channel = next((channel for channel in consultation.channels if channel.kind == "forums"), None)
     return channel is None or channel.state(now) == "open"
 
 
@@ -71,13 +72,26 @@ def forums_by_track(consultation: Consultation, now: datetime) -> list[TrackGrou
     return [group for group in groups if group.forums]
 
 
+# The session with its consultation's forums channel (the first, as consultation.channels orders them):
+# one query for what every sign-up checks first.
+_FORUM_WITH_CHANNEL = (
+    select(Forum, Channel)
+    .outerjoin(Channel, and_(Channel.consultation_id == Forum.consultation_id, Channel.kind == "forums"))
+    .where(Forum.id == bindparam("forum_id"), Forum.consultation_id == bindparam("consultation_id"))
+    .order_by(Channel.position, Channel.id).limit(1)
+)
+
+
 def forum_for_signup(consultation: Consultation, forum_id: int, now: datetime) -> Forum:
-    forum = get_owned_or_404(Forum, forum_id, consultation_id=consultation.id)
+    row = db.session.execute(_FORUM_WITH_CHANNEL, {"forum_id": forum_id, "consultation_id": consultation.id}).first()
+    if row is None:
+        abort(404)
+    forum, channel = row
     if forum.is_cancelled:
         raise ForumUnavailable(forum, "cancelled")
     if forum.starts_at <= now:
         raise ForumUnavailable(forum, "past")
-    if not signups_open(consultation, now):
+    if not _signups_open_with(consultation, channel, now):
         raise ForumUnavailable(forum, "closed")
     return forum
 
@@ -101,18 +115,21 @@ class SignupResult:
 def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupResult:
     """Match or create the participant, record their consents, take a seat or join the waitlist,
     and queue the email. Signing up again for the same session changes nothing and sends nothing."""
-    participant, known = identify_from_form(consultation, signup.email, signup.profile, signup.consents,
-                                            CONSENT_SOURCE)
-    outcome = registration.register(forum, participant)
+    identified = identify(consultation, signup.email, signup.profile, signup.consents, CONSENT_SOURCE)
+    outcome = registration.register(forum, identified.participant, new_participant=identified.created)
     if outcome.created:
-        notifications.registration_confirmed(outcome.registration)
-    return SignupResult(outcome, known)
+        notifications.registration_confirmed(outcome.registration, just_made=True)
+    return SignupResult(outcome, identified.known)
 
 
 # -- personal links ----------------------------------------------------------------------------
 
 def registration_token(item: Registration) -> str:
-    return tokens.make_token(TOKEN_PURPOSE, item.id, item.participant.link_version)
+    return registration_token_for(item.id, item.participant.link_version)
+
+
+def registration_token_for(registration_id: int, link_version: int) -> str:
+    return tokens.make_token(TOKEN_PURPOSE, registration_id, link_version)
 
 
 def registration_from_token(token: str) -> Registration:

@@ -127,9 +127,9 @@ def signup(slug, forum_id):
                                            consultation=consultation, forum=forum, form=form,
                                            country_names=regions.country_names())
         item = result.outcome.registration
-        # Read before the commit, which expires every row: nothing is loaded again afterwards.
-        item_id, forum_id = item.id, forum.id
-        token = public_services.registration_token(item)
+        # Read before the commit, which expires every row: nothing is loaded again afterwards. The
+        # link is signed after it: on SQLite every other sign-up waits for this commit.
+        item_id, forum_id, link_version = item.id, forum.id, item.participant.link_version
         db.session.commit()
         if result.outcome.created and not result.known:
             _remember_signup(item_id)
@@ -137,6 +137,7 @@ def signup(slug, forum_id):
             # The address belongs to someone already known: their personal link goes to them by
             # email and is never shown to whoever typed the address (it could be anyone).
             return redirect_after_post(url_for("forums.check_email", slug=slug, forum_id=forum_id))
+        token = public_services.registration_token_for(item_id, link_version)
         return redirect_after_post(url_for("forums.registered", slug=slug, forum_id=forum_id, token=token))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=status,

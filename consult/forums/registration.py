@@ -6,7 +6,7 @@ on SQLite (one writer at a time) and on PostgreSQL (row lock, condition re-check
 """
 from dataclasses import dataclass, field
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -31,14 +31,17 @@ class Outcome:
     promoted: list[Registration] = field(default_factory=list)
 
 
+# The statements of every sign-up, built once (building and keying them costs more than running them).
+_TAKE_SEAT = (update(Forum)
+              .where(Forum.id == bindparam("forum_id"), Forum.status == "scheduled", Forum.seats_taken < Forum.capacity)
+              .values(seats_taken=Forum.seats_taken + 1)
+              .execution_options(synchronize_session=False))
+_REGISTRATION_OF = select(Registration).where(Registration.forum_id == bindparam("forum_id"),
+                                              Registration.participant_id == bindparam("participant_id"))
+
+
 def _take_seat(forum_id: int) -> bool:
-    result = db.session.execute(
-        update(Forum)
-        .where(Forum.id == forum_id, Forum.status == "scheduled", Forum.seats_taken < Forum.capacity)
-        .values(seats_taken=Forum.seats_taken + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
+    return db.session.execute(_TAKE_SEAT, {"forum_id": forum_id}).rowcount == 1
 
 
 def _release_seat(forum_id: int) -> None:
@@ -49,19 +52,22 @@ def _release_seat(forum_id: int) -> None:
 
 
 def _find(forum_id: int, participant_id: int) -> Registration | None:
-    return db.session.scalar(select(Registration).where(Registration.forum_id == forum_id,
-                                                        Registration.participant_id == participant_id))
+    return db.session.scalar(_REGISTRATION_OF, {"forum_id": forum_id, "participant_id": participant_id})
 
 
 def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = True,
-             walk_in: bool = False, replacing: Registration | None = None) -> Outcome:
-    """Confirm a seat if one is free, else waitlist. Registering twice changes nothing."""
+             walk_in: bool = False, replacing: Registration | None = None, new_participant: bool = False) -> Outcome:
+    """Confirm a seat if one is free, else waitlist. Registering twice changes nothing.
+
+    `new_participant`: the participant's row was made in this transaction, so no registration of
+    theirs can exist yet (none is looked for)."""
     if forum.is_cancelled:
         raise RegistrationError("forum_cancelled")
-    existing = _find(forum.id, participant.id)
+    existing = None if new_participant else _find(forum.id, participant.id)
     if existing is not None and existing.status != "cancelled":
         return Outcome(existing, created=False)
-    other_interview = _other_interview(forum, participant) if forum.kind == "interview" else None
+    looks_for_interview = forum.kind == "interview" and not new_participant
+    other_interview = _other_interview(forum, participant) if looks_for_interview else None
     if other_interview is not None and other_interview is not replacing:
         raise RegistrationError("one_interview")
     now = utcnow()
@@ -85,10 +91,15 @@ def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = 
         if seated:
             _release_seat(forum.id)
         winner = _find(forum.id, participant.id)
-        db.session.refresh(forum)
+        _seats_changed(forum)
         return Outcome(winner, created=False)
-    db.session.refresh(forum)
+    _seats_changed(forum)
     return Outcome(registration, created=True)
+
+
+def _seats_changed(forum: Forum) -> None:
+    """The seat count moved in the database only: read it again when next used (most sign-ups never do)."""
+    db.session.expire(forum, ["seats_taken", "updated_at"])
 
 
 def _other_interview(forum: Forum, participant: Participant) -> Registration | None:
@@ -134,9 +145,16 @@ def waitlist(forum: Forum) -> list[Registration]:
 
 
 def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in line, in the order of `waitlist` (every waitlisted registration has its
+    waitlisted_at: `register` sets both together). Counted, as a waitlist can be long."""
     if registration.status != "waitlisted":
         return None
-    return [r.id for r in waitlist(registration.forum)].index(registration.id) + 1
+    mine = registration.waitlisted_at
+    ahead = db.session.scalar(select(func.count(Registration.id)).where(
+        Registration.forum_id == registration.forum_id, Registration.status == "waitlisted",
+        or_(Registration.waitlisted_at < mine,
+            and_(Registration.waitlisted_at == mine, Registration.id < registration.id))))
+    return ahead + 1
 
 
 def promote_waitlist(forum: Forum) -> list[Registration]:

@@ -16,13 +16,15 @@ SUBJECT_MAX = 300  # the column's length
 
 def queue_message(to: str, subject: str, body_text: str, *, language: str, body_html: str = "",
                   attachments: Iterable[Attachment] = (), dedupe_key: str | None = None,
-                  object_type: str = "", object_id: str = "") -> OutboxMessage | None:
-    """Add a message to the outbox (flushed; the caller commits).
+                  object_type: str = "", object_id: str = "", new_key: bool = False) -> OutboxMessage | None:
+    """Add a message to the outbox (the caller commits).
 
     With a dedupe_key already queued, nothing is added and None is returned: a replayed
-    request or a command run twice never sends the same email twice.
+    request or a command run twice never sends the same email twice. `new_key` says the key
+    names an event this transaction has just made (it holds a moment stamped now): there is
+    nothing to look for, and no concurrent request can queue the same key.
     """
-    if dedupe_key and _already_queued(dedupe_key):
+    if dedupe_key and not new_key and _already_queued(dedupe_key):
         return None
     message = OutboxMessage(
         to_address=to,
@@ -35,6 +37,9 @@ def queue_message(to: str, subject: str, body_text: str, *, language: str, body_
         object_type=object_type,
         object_id=str(object_id),
     )
+    if new_key:
+        db.session.add(message)
+        return message
     try:
         # The unique index is the real guard: two racing callers both pass the check above,
         # one insert wins and the other's savepoint is rolled back without touching the rest.

@@ -98,7 +98,13 @@ def find_country(text: str) -> str | None:
 
 def province_choices() -> list[tuple[str, str]]:
     """(code, name) of the provinces and territories, sorted by their name in the current language."""
-    return sorted(((code, str(PROVINCE_NAMES[code])) for code in REGIONS), key=lambda item: _fold(item[1]))
+    return list(_province_choices(current_language()))
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _province_choices(_language: str) -> tuple[tuple[str, str], ...]:
+    # Translated while `_language` is the current one: the key the list is kept under.
+    return tuple(sorted(((code, str(PROVINCE_NAMES[code])) for code in REGIONS), key=lambda item: _fold(item[1])))
 
 
 def region_name(code: str) -> str:

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -39,8 +39,16 @@ def find_participant(consultation: Consultation, email: str) -> Participant | No
         email = normalise_email(email)
     except InvalidEmail:
         return None
-    return db.session.scalar(select(Participant).where(Participant.consultation_id == consultation.id,
-                                                       Participant.email == email))
+    return _participant_with(consultation, email)
+
+
+# Built once: every sign-up and questionnaire start looks the email up.
+_PARTICIPANT_WITH_EMAIL = select(Participant).where(Participant.consultation_id == bindparam("consultation_id"),
+                                                    Participant.email == bindparam("email"))
+
+
+def _participant_with(consultation: Consultation, normalised_email: str) -> Participant | None:
+    return db.session.scalar(_PARTICIPANT_WITH_EMAIL, {"consultation_id": consultation.id, "email": normalised_email})
 
 
 def find_or_create_participant(consultation: Consultation, email: str, profile: Profile) -> Participant:
@@ -50,9 +58,9 @@ def find_or_create_participant(consultation: Consultation, email: str, profile: 
     gets its blanks filled here; corrections go through their personal link.
     """
     email = normalise_email(email)
-    participant = find_participant(consultation, email)
+    participant = _participant_with(consultation, email)
     if participant is None:
-        return _create_participant(consultation, email, profile)
+        return _create_participant(consultation, email, profile)[0]
     _apply_profile(participant, profile, only_blanks=True)
     return participant
 
@@ -62,8 +70,9 @@ def find_or_create_participant(consultation: Consultation, email: str, profile: 
 PSEUDONYM_DRAWS = 5
 
 
-def _create_participant(consultation: Consultation, email: str, profile: Profile) -> Participant:
-    """A new participant for a normalised email not found a moment ago."""
+def _create_participant(consultation: Consultation, email: str, profile: Profile) -> tuple[Participant, bool]:
+    """(participant, created) for a normalised email not found a moment ago: created is False when
+    another request made the row in the meantime."""
     for draw in range(PSEUDONYM_DRAWS):
         participant = Participant(consultation_id=consultation.id, email=email)
         try:
@@ -71,13 +80,13 @@ def _create_participant(consultation: Consultation, email: str, profile: Profile
                 db.session.add(participant)
                 _apply_profile(participant, profile)
                 db.session.flush()
-            return participant
+            return participant, True
         except IntegrityError:
             # The same person signed up from two tabs at once: use the row the other request made.
-            existing = find_participant(consultation, email)
+            existing = _participant_with(consultation, email)
             if existing is not None:
                 _apply_profile(existing, profile, only_blanks=True)
-                return existing
+                return existing, False
             if draw + 1 == PSEUDONYM_DRAWS:
                 raise
 
@@ -93,33 +102,56 @@ def _apply_profile(participant: Participant, profile: Profile, only_blanks: bool
             setattr(participant, field, value)
 
 
-def record_consents(participant: Participant, decisions: dict[str, bool], notice_version: str, source: str) -> None:
-    """Store each decision that differs from the current one, with the notice version and time."""
+def record_consents(participant: Participant, decisions: dict[str, bool], notice_version: str, source: str, *,
+                    first: bool = False) -> None:
+    """Store each decision that differs from the current one, with the notice version and time.
+
+    `first`: the participant has just been created and has no decision yet (nothing to read). The
+    rows go in with one statement; a consents list already loaded is read again when next used.
+    """
+    db.session.flush()  # the participant's row (and id) exists before its consents
+    current = {} if first else {consent.purpose: consent.granted for consent in participant.consents}
     now = utcnow()
-    for purpose, granted in decisions.items():
-        decided = any(consent.purpose == purpose for consent in participant.consents)
-        if decided and participant.current_consent(purpose) == granted:
-            continue
-        participant.consents.append(Consent(purpose=purpose, granted=granted, notice_version=notice_version,
-                                            source=source, at=now))
-    db.session.flush()
+    rows = [{"participant_id": participant.id, "purpose": purpose, "granted": granted,
+             "notice_version": notice_version, "source": source, "at": now}
+            for purpose, granted in decisions.items() if purpose not in current or current[purpose] != granted]
+    if not rows:
+        return
+    db.session.execute(insert(Consent), rows)
+    if "consents" in participant.__dict__:
+        db.session.expire(participant, ["consents"])
+
+
+@dataclass
+class Identified:
+    participant: Participant
+    known: bool  # the email was already a participant's
+    created: bool  # the row was made by this transaction: nothing can refer to it yet
 
 
 def identify_from_form(consultation: Consultation, email: str, profile: Profile, consents: dict[str, bool],
                        source: str) -> tuple[Participant, bool]:
-    """(participant, known) for someone who typed their email into a public form.
+    """(participant, known) for someone who typed their email into a public form: see `identify`."""
+    identified = identify(consultation, email, profile, consents, source)
+    return identified.participant, identified.known
+
+
+def identify(consultation: Consultation, email: str, profile: Profile, consents: dict[str, bool],
+             source: str) -> Identified:
+    """The participant behind an email typed into a public form, found or created.
 
     Whoever typed the address is not proven to own it: for someone already known, the profile only
     gets its blanks filled and no consent decision they made is changed (giving or withdrawing);
     only purposes they never decided on are recorded.
     """
-    participant = find_participant(consultation, email)
-    known = participant is not None
+    email = normalise_email(email)
+    participant = _participant_with(consultation, email)
+    known, created = participant is not None, False
     if known:
         _apply_profile(participant, profile, only_blanks=True)
     else:
-        participant = _create_participant(consultation, normalise_email(email), profile)
+        participant, created = _create_participant(consultation, email, profile)
     decided = {consent.purpose for consent in participant.consents} if known else set()
     record_consents(participant, {purpose: granted for purpose, granted in consents.items() if purpose not in decided},
-                    notice_version=consultation.privacy_notice_version, source=source)
-    return participant, known
+                    notice_version=consultation.privacy_notice_version, source=source, first=created)
+    return Identified(participant, known, created)

@@ -282,8 +282,9 @@ def autosave(token, number):
     # Read before the commit, which expires every row: nothing is loaded again afterwards.
     values["saved"] = [(question.id, services.fingerprint(result.values[question.id])) for question in result.saved]
     problems = _error_messages(questions, result) if result.errors else {}
-    saved_at = format_clock(g.now, context.consultation.tz)
+    zone = context.consultation.tz
     db.session.commit()
+    saved_at = format_clock(g.now, zone)  # after the commit: on SQLite other saves wait for it
     if result.errors:
         values["message"] = _("Some answers were not saved: see the messages next to them, or use the Save button.")
         values["problems"] = list(problems.items())

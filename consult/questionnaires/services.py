@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import tokens
 from ..extensions import db
@@ -24,6 +24,7 @@ from ..lookups import get_owned_or_404
 from ..models import (
     Answer,
     AnswerVersion,
+    Consent,
     Consultation,
     Invitation,
     Participant,
@@ -148,11 +149,28 @@ def send_my_link(questionnaire: Questionnaire, email: str, now: datetime) -> Non
     notifications.continue_link(response, now)
 
 
+# Statements of every autosave, built once: building and keying them again each time costs more than
+# running them. One query: every page behind the link needs the person, the questionnaire and its consultation.
+_RESPONSE_BY_ID = (select(Response).where(Response.id == bindparam("response_id"))
+                   .options(joinedload(Response.participant),
+                            joinedload(Response.questionnaire).joinedload(Questionnaire.consultation)))
+_PROCESSING_DECISION = (select(Consent.granted)
+                        .where(Consent.participant_id == bindparam("participant_id"), Consent.purpose == "processing")
+                        .order_by(Consent.at.desc(), Consent.id.desc()).limit(1))
+_NTH_PAGE_ID = (select(QuestionnairePage.id)
+                .where(QuestionnairePage.questionnaire_id == bindparam("questionnaire_id"),
+                       select(Question.id).where(Question.page_id == QuestionnairePage.id).exists())
+                .order_by(QuestionnairePage.position, QuestionnairePage.id)
+                .offset(bindparam("pages_before")).limit(1).scalar_subquery())
+_PAGE_QUESTIONS = select(Question).where(Question.page_id == _NTH_PAGE_ID).order_by(Question.position, Question.id)
+_ANSWER = select(Answer).where(Answer.response_id == bindparam("response_id"),
+                               Answer.question_id == bindparam("question_id"))
+
+
 def response_from_token(token: str) -> Response:
     """The response a personal link names, or LinkError ("expired" or "invalid")."""
     response_id, version = tokens.read_token(TOKEN_PURPOSE, token)
-    response = db.session.scalar(select(Response).where(Response.id == response_id)
-                                 .options(selectinload(Response.participant), selectinload(Response.questionnaire)))
+    response = db.session.scalar(_RESPONSE_BY_ID, {"response_id": response_id})
     if response is None or response.participant.link_version != version:
         raise tokens.LinkError("invalid")
     questionnaire = response.questionnaire
@@ -163,7 +181,15 @@ def response_from_token(token: str) -> Response:
 
 def needs_profile(participant: Participant) -> bool:
     """Profile questions are asked once: someone invited by email alone answers them first."""
-    return not (participant.name and participant.region and participant.current_consent("processing"))
+    return not (participant.name and participant.region and _agreed_to_processing(participant))
+
+
+def _agreed_to_processing(participant: Participant) -> bool:
+    """The latest processing decision (current_consent's), read alone when the history is not loaded:
+    every autosave asks."""
+    if "consents" in participant.__dict__:
+        return participant.current_consent("processing")
+    return bool(db.session.scalar(_PROCESSING_DECISION, {"participant_id": participant.id}))
 
 
 def complete_profile(response: Response, profile: Profile, consents: dict[str, bool]) -> None:
@@ -202,14 +228,10 @@ def page_questions(questionnaire: Questionnaire, number: int) -> list[Question] 
     pages' questions (what an autosave needs); None when there is no such page."""
     if number < 1:
         return None
-    holding = select(Question.id).where(Question.page_id == QuestionnairePage.id).exists()
-    page_id = db.session.scalar(
-        select(QuestionnairePage.id).where(QuestionnairePage.questionnaire_id == questionnaire.id, holding)
-        .order_by(QuestionnairePage.position, QuestionnairePage.id).offset(number - 1).limit(1))
-    if page_id is None:
-        return None
-    return list(db.session.scalars(select(Question).where(Question.page_id == page_id)
-                                   .order_by(Question.position, Question.id)))
+    # A page is only counted when it holds questions: no question means no such page.
+    questions = list(db.session.scalars(_PAGE_QUESTIONS, {"questionnaire_id": questionnaire.id,
+                                                          "pages_before": number - 1}))
+    return questions or None
 
 
 def ordered_questions(page: QuestionnairePage) -> list[Question]:
@@ -356,8 +378,7 @@ def typed_values(questions: list[Question], form) -> dict[int, object]:
 
 
 def _find_answer(response: Response, question: Question) -> Answer | None:
-    return db.session.scalar(select(Answer).where(Answer.response_id == response.id,
-                                                  Answer.question_id == question.id))
+    return db.session.scalar(_ANSWER, {"response_id": response.id, "question_id": question.id})
 
 
 def _write(response: Response, question: Question, value, now: datetime, answer: Answer | None) -> bool:

@@ -1,0 +1,85 @@
+"""Signing up for a forum and the questionnaire's autosave run on every keystroke pause and every
+sign-up: they keep to a few SQL statements, and what they skip changes nothing anyone sees."""
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.models import Consent, OutboxMessage, Participant, Registration
+from tests.conftest import csrf_token_from
+from tests.integration.test_forum_signup import (  # noqa: F401
+    en,
+    form_data,
+    make_forum,
+    manage_token,
+    plain,
+    sign_up,
+    signup_url,
+    site,
+)
+from tests.integration.test_query_counts import _draft, bench_demo, counted, read_form  # noqa: F401
+
+SIGN_UP_STATEMENTS = 13  # consultation, forum, categories, participant (4), consents, seat, registration (3), email
+AUTOSAVE_STATEMENTS = 8  # response with its person and questionnaire, questions, consent, answer (4), response
+
+
+def _post_counted(app, client, consultation, forum_id, **overrides):
+    """The SQL statements of one sign-up POST (the form's page is fetched outside the count)."""
+    page = client.get(signup_url(forum_id))
+    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **form_data(consultation, **overrides)}
+    with counted(app) as statements:
+        response = client.post(signup_url(forum_id), data=payload)
+    assert response.status_code == 303
+    return statements
+
+
+def test_a_new_person_signing_up_costs_few_statements(app, en, site, make_forum):  # noqa: F811
+    seat = make_forum(capacity=5)
+    full = make_forum("Full forum", capacity=1)
+    assert sign_up(en, site, full, email="first@example.org", preferred_language="en").status_code == 303
+
+    seated = _post_counted(app, en, site, seat, email="ana@example.org", preferred_language="en")
+    waiting = _post_counted(app, en, site, full, email="bob@example.org", preferred_language="en")
+
+    assert len(seated) <= SIGN_UP_STATEMENTS, "\n".join(seated)
+    # The waitlist place is counted, not read whole.
+    assert len(waiting) <= SIGN_UP_STATEMENTS + 1, "\n".join(waiting)
+    assert sum(statement.startswith("INSERT INTO consent") for statement in seated) == 1
+    assert not any("FROM outbox_message" in statement for statement in seated + waiting)
+    with app.app_context():
+        ana = db.session.scalar(select(Participant).where(Participant.email == "ana@example.org"))
+        assert {(c.purpose, c.granted) for c in db.session.scalars(select(Consent).where(
+            Consent.participant_id == ana.id))} == {("processing", True), ("quotation", False), ("contact", True)}
+        subjects = [m.subject for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+        assert subjects == ["Your seat is confirmed: Full forum", "Your seat is confirmed: Forum on access",
+                            "You are on the waitlist: Full forum"]
+
+
+def test_each_person_on_the_waitlist_sees_their_own_place(app, en, site, make_forum):  # noqa: F811
+    forum = make_forum(capacity=1)
+    for email in ("seat@example.org", "bob@example.org", "chloe@example.org", "dan@example.org"):
+        assert sign_up(en, site, forum, email=email, preferred_language="en").status_code == 303
+    with app.app_context():
+        bodies = [m.body_text for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+        ids = {r.participant.email: r.id for r in db.session.scalars(select(Registration))}
+    for place, body in enumerate(bodies[1:], start=1):
+        assert f"Your place on the waitlist: {place}." in body
+
+    dan = manage_token(app, ids["dan@example.org"])
+    assert "On the waitlist, number 3" in plain(en.get(f"/registrations/{dan}").get_data(as_text=True))
+    bob = manage_token(app, ids["bob@example.org"])
+    page = en.get(f"/registrations/{bob}/cancel").get_data(as_text=True)
+    assert en.post(f"/registrations/{bob}/cancel", data={"csrf_token": csrf_token_from(page)}).status_code in (302, 303)
+    assert "On the waitlist, number 2" in plain(en.get(f"/registrations/{dan}").get_data(as_text=True))
+
+
+def test_an_autosave_costs_few_statements_and_saves_the_text(app, client, bench_demo):  # noqa: F811
+    page = next(question[3] for question in bench_demo.text_questions if question[4])
+    url = f"/questionnaire/{_draft(app, bench_demo, 0)}/pages/{page}"
+    form = read_form(client.get(url).get_data(as_text=True))
+    field = next(name for name in form.fields if name.startswith("q-") and f"b-{name[2:]}" in form.fields)
+    with counted(app) as statements:
+        response = client.post(url + "/autosave", data={**form.fields, field: "Plus de lits en région."},
+                               headers={"HX-Request": "true", "X-CSRFToken": form.csrf_token})
+    assert response.status_code == 200 and "Enregistré à" in response.get_data(as_text=True)
+    assert len(statements) <= AUTOSAVE_STATEMENTS, "\n".join(statements)
+    again = read_form(client.get(url).get_data(as_text=True))
+    assert again.fields[field] == "Plus de lits en région."
