@@ -9,18 +9,25 @@ the caches depend on.
 """
 import secrets
 
-from sqlalchemy import event, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.orm import Session
 
+from .extensions import db
 from .models import (
+    Answer,
     ChangeTarget,
     Channel,
     Code,
     Coding,
     Comment,
     Consultation,
+    Excerpt,
+    ForumNote,
     Participant,
     ParticipantCategory,
+    Response,
+    Submission,
+    SubmissionText,
     Theme,
     Topic,
     Track,
@@ -35,9 +42,13 @@ _TOUCHES = {
     CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track),
     ANALYSIS: (Comment, Coding, Code, Topic, Theme, Track, ParticipantCategory),
 }
-# Classes whose new rows change nothing cached: a participant counts through their comments, which
-# change the stamp when they are added; editing a participant's region or category does.
-_TOUCHES_WHEN_CHANGED = {ANALYSIS: (Participant,)}
+# Classes whose rows matter only through some columns: a participant counts through their
+# comments (which replace the stamp when added) and through the category and province filters.
+_TOUCHES_THROUGH = {ANALYSIS: {Participant: ("category_id", "region")}}
+# Classes whose deletion the database carries on to comments (ON DELETE CASCADE), out of the
+# session's sight; their other changes reach comments through the ORM.
+_TOUCHES_WHEN_DELETED = {ANALYSIS: (Consultation, Participant, Response, Answer, Submission, SubmissionText,
+                                    Excerpt, ForumNote)}
 
 _PENDING = "change_stamps.pending"
 _UPSERT = text("INSERT INTO change_stamp (scope, stamp) VALUES (:scope, :stamp) "
@@ -64,10 +75,32 @@ def new_stamp() -> int:
     return secrets.randbelow(2**62) + 1
 
 
-def scopes_of(cls, changed: bool = True) -> set[str]:
-    scopes = {scope for scope, classes in _TOUCHES.items() if issubclass(cls, classes)}
-    if changed:
-        scopes |= {scope for scope, classes in _TOUCHES_WHEN_CHANGED.items() if issubclass(cls, classes)}
+def scopes_of(cls) -> set[str]:
+    """The scopes any new, changed or deleted row of `cls` changes."""
+    return {scope for scope, classes in _TOUCHES.items() if issubclass(cls, classes)}
+
+
+def _deleted_scopes(cls) -> set[str]:
+    return scopes_of(cls) | {scope for scope, classes in _TOUCHES_WHEN_DELETED.items() if issubclass(cls, classes)}
+
+
+def _changed_scopes(instance) -> set[str]:
+    scopes = scopes_of(type(instance))
+    state = inspect(instance)
+    for scope, columns_of in _TOUCHES_THROUGH.items():
+        columns = columns_of.get(type(instance), ())
+        if any(state.attrs[column].history.has_changes() for column in columns):
+            scopes.add(scope)
+    return scopes
+
+
+def _table_scopes(table_name: str) -> set[str]:
+    """For statements on a table rather than a class (`Model.__table__.delete()`): every scope a
+    class on that table belongs to, deletions included."""
+    scopes: set[str] = set()
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table_name:
+            scopes |= _deleted_scopes(mapper.class_)
     return scopes
 
 
@@ -78,22 +111,27 @@ def _note(session: Session, scopes: set[str]) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _after_flush(session, _context):
+    # The pre-flush new, dirty and deleted rows, and their attributes' history, are still there.
     scopes: set[str] = set()
     for instance in session.new:
-        scopes |= scopes_of(type(instance), changed=False)
-    for instance in session.deleted:
         scopes |= scopes_of(type(instance))
+    for instance in session.deleted:
+        scopes |= _deleted_scopes(type(instance))
     for instance in session.dirty:
-        kinds = scopes_of(type(instance)) - scopes
-        if kinds and session.is_modified(instance, include_collections=False):
-            scopes |= kinds
+        if session.is_modified(instance, include_collections=False):
+            scopes |= _changed_scopes(instance)
     _note(session, scopes)
 
 
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state):
-    if (state.is_update or state.is_delete or state.is_insert) and state.bind_mapper is not None:
-        _note(state.session, scopes_of(state.bind_mapper.class_))
+    if not (state.is_update or state.is_delete or state.is_insert):
+        return
+    if state.bind_mapper is not None:
+        _note(state.session, _deleted_scopes(state.bind_mapper.class_))
+    else:
+        table = getattr(state.statement, "table", None)
+        _note(state.session, _table_scopes(getattr(table, "name", "")))
 
 
 @event.listens_for(Session, "before_commit")
@@ -124,4 +162,7 @@ def _announce(session):
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session):
-    session.info.pop(_PENDING, None)
+    # A savepoint rolled back: what was noted before it still commits (noting a little too much
+    # only replaces a stamp for nothing).
+    if not session.in_nested_transaction():
+        session.info.pop(_PENDING, None)

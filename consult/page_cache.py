@@ -67,7 +67,7 @@ class PageCache:
     def __init__(self, wsgi_app, app, max_bytes: int):
         self.wsgi_app = wsgi_app
         self.app = app
-        self.pages = LRUCache(maxsize=max_bytes, getsizeof=lambda page: len(page.body) + 1024)
+        self.pages = LRUCache(maxsize=max_bytes, getsizeof=lambda page: self._size(page.body))
         self.lock = threading.Lock()
         self.private_cookies = {app.config["SESSION_COOKIE_NAME"], app.config.get("REMEMBER_COOKIE_NAME",
                                                                                    "remember_token")}
@@ -99,6 +99,8 @@ class PageCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
+        if self._size(content) > self.pages.maxsize:
+            return [content]
         with self.lock:
             self.pages[key] = Page(stamp, answer["status"], list(answer["headers"]), content,
                                    expires=None if mark is True else mark)
@@ -110,8 +112,16 @@ class PageCache:
         visitor = Request(environ)
         if self.private_cookies & visitor.cookies.keys():
             return None
+        # Pages are kept per address: arguments other than the language would let anyone fill the
+        # cache with copies of one page and push the others out.
+        if any(name != "lang" for name in visitor.args):
+            return None
         return (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""),
                 environ.get("PATH_INFO"), environ.get("QUERY_STRING", ""), language_asked_by(visitor))
+
+    @staticmethod
+    def _size(body: bytes) -> int:
+        return len(body) + 1024  # the headers and the key, roughly
 
     @staticmethod
     def _shareable(answer: dict) -> bool:

@@ -225,13 +225,19 @@ def _count(where: list, modification_ids: set[int], theme_of_code: dict[int, int
     return by_topic, by_theme
 
 
-def _kept(key: tuple, count):
-    """count(), or what it gave for the same key under the current analysis stamp. The results
-    are shared between requests: nothing may change them once made."""
+def _stamp() -> int | None:
+    """The analysis stamp, read before anything a count is made of (the codes, the tree): counts
+    made from what changed after it are kept under it, and dropped as soon as it is replaced.
+    None when the session holds changes not committed yet: what it counts must not be kept."""
     session = db.session()
     if not change_stamps.settled(session):
-        return count()
-    stamp = change_stamps.read(session.connection(), change_stamps.ANALYSIS)
+        return None
+    return change_stamps.read(session.connection(), change_stamps.ANALYSIS)
+
+
+def _kept(key: tuple, count, stamp: int | None):
+    """count(), or what it gave for the same key under `stamp`. The results are shared between
+    requests: nothing may change them once made."""
     if stamp is None:
         return count()
     cache, lock = current_app.extensions.get("count_cache") or _new_count_cache()
@@ -261,6 +267,7 @@ def _new_count_cache():
 def count_tree(consultation: Consultation, filters: Filters, root: Topic | None = None,
                with_themes: bool = True) -> Tree:
     """The tree (or the part under `root`) with the counts of the comments matching the filters."""
+    stamp = _stamp()
     topics = topics_of(consultation)
     codes = modification_codes(consultation)
     scope = None
@@ -280,7 +287,7 @@ def count_tree(consultation: Consultation, filters: Filters, root: Topic | None 
             select(Code.id, Code.theme_id).where(Code.consultation_id == consultation.id, Code.kind == "theme",
                                                  Code.theme_id.is_not(None))).all())
     key = (consultation.id, repr(filters), root.id if root is not None else None, with_themes)
-    by_topic, by_theme = _kept(key, lambda: _count(where, {code.id for code in codes}, theme_of_code))
+    by_topic, by_theme = _kept(key, lambda: _count(where, {code.id for code in codes}, theme_of_code), stamp)
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)

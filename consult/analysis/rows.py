@@ -64,6 +64,14 @@ class Palette:
     topic_options: list[TopicOption]
     can_code: bool
     code_topics: dict[int, Topic] = field(default_factory=dict)  # theme code id → its theme's topic
+    _made: dict = field(default_factory=dict, repr=False)
+
+    def once(self, key, make, *args):
+        """make(*args), made once per page for `key`: the lists of orientations and of other codes
+        are the same on most rows of a page, and were most of the time spent rendering it."""
+        if key not in self._made:
+            self._made[key] = make(*args)
+        return self._made[key]
 
     def general_codes(self) -> list[Code]:
         """Offered on every comment: the modification codes, the added codes and any code with a shortcut."""

@@ -67,7 +67,8 @@ def test_each_language_has_its_own_page(app, client, demo):
 
 def test_an_edit_shows_to_visitors_at_once(app, login, demo):
     visitor = app.test_client()
-    assert _title(app) in visitor.get(PAGE + "?lang=en", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert _title(app) in visitor.get(PAGE, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert len(app.extensions["page_cache"].pages) == 1
     admin = login(["admin"])
     response = submit_form(admin, EDIT, {
         "title_fr": "Rapprocher les décisions des communautés", "title_en": "Bring decisions closer to communities",
@@ -90,11 +91,30 @@ def test_an_edit_made_by_another_process_shows_within_a_second(app, client, demo
     assert "Renamed elsewhere" in client.get(PAGE, headers={"Accept-Language": "en"}).get_data(as_text=True)
 
 
-def test_signed_in_staff_and_visitors_with_messages_get_their_own_page(app, client, login, demo):
-    anonymous = client.get(PAGE + "?lang=en").get_data(as_text=True)
+def test_signed_in_staff_get_their_own_page(app, client, login, demo):
+    anonymous = client.get(PAGE, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Sign out" not in anonymous
+    assert len(app.extensions["page_cache"].pages) == 1
     staff = login(["admin"])  # the same test client, now with a session
-    assert "Sign out" in staff.get(PAGE + "?lang=en").get_data(as_text=True)
+    assert "Sign out" in staff.get(PAGE, headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+def test_addresses_with_other_arguments_are_not_kept(app, demo):
+    visitor = app.test_client()
+    for number in range(3):
+        assert visitor.get(f"{PAGE}?utm_source=mail{number}").status_code == 200
+    assert len(app.extensions["page_cache"].pages) == 0
+
+
+def test_a_page_larger_than_the_whole_cache_is_served_and_not_kept(app, demo):
+    cache = app.extensions["page_cache"]
+    small = page_cache.PageCache(cache.wsgi_app, app, max_bytes=2048)
+    from werkzeug.test import Client
+
+    visitor = Client(small)
+    answer = visitor.get(PAGE, headers={"Accept-Language": "en"})
+    assert answer.status_code == 200 and "Change targets" in answer.get_data(as_text=True)
+    assert len(small.pages) == 0
 
 
 def test_a_page_setting_a_cookie_or_failing_is_not_kept(app, demo):
@@ -200,3 +220,89 @@ def test_touch_caches_makes_every_worker_render_again_after_a_change_made_in_sql
     assert result.exit_code == 0, result.output
     time.sleep(page_cache.STAMP_SECONDS + 0.05)
     assert "Changed by hand" in client.get(PAGE, headers={"Accept-Language": "en"}).get_data(as_text=True)
+
+
+
+def _province_view(app):
+    with app.app_context():
+        topic_id = topic_of(consultation_of(SLUG), "1.1").id
+    return f"/staff/consultations/{SLUG}/analysis/topics/{topic_id}?lang=en&province=ON"
+
+
+def test_a_participant_moving_province_moves_their_comments_in_the_counts(app, login, demo):
+    from tests.factories import make_participant
+
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        person = make_participant(consultation, "ana@example.org", region="QC")
+        make_comment(consultation, "Commentaire d'Ana", topic="1.1", participant=person)
+        db.session.commit()
+        person_id = person.id
+    client = login(["analyst"])
+    assert "1 comment matches" not in client.get(_province_view(app)).get_data(as_text=True)
+    with app.app_context():
+        from consult.models import Participant
+
+        db.session.get(Participant, person_id).region = "ON"
+        db.session.commit()
+    assert "1 comment matches" in client.get(_province_view(app)).get_data(as_text=True)
+
+
+def test_deleting_a_forum_note_removes_its_comment_from_the_counts(app, login, demo):
+    """The database deletes the note's comment (ON DELETE CASCADE), out of the session's sight."""
+    from datetime import datetime, timedelta, timezone
+
+    from consult.analysis.derivation import sync_note
+    from consult.models import Forum, ForumNote
+
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        forum = Forum(consultation_id=consultation.id, title_fr="Forum", title_en="Forum", capacity=20,
+                      starts_at=datetime.now(timezone.utc) - timedelta(days=1))
+        db.session.add(forum)
+        db.session.flush()
+        note = ForumNote(forum_id=forum.id, language="fr", body="Une note du forum",
+                         topic_id=topic_of(consultation, "1.1").id)
+        db.session.add(note)
+        db.session.flush()
+        sync_note(note)
+        db.session.commit()
+        note_id = note.id
+    client = login(["analyst"])
+    view = _orientation_view(app, client)
+    assert "1 comment." in client.get(view).get_data(as_text=True)
+    with app.app_context():
+        db.session.delete(db.session.get(ForumNote, note_id))
+        db.session.commit()
+    assert "1 comment." not in client.get(view).get_data(as_text=True)
+
+
+def test_a_savepoint_rolled_back_keeps_the_changes_noted_before_it(app, demo):
+    from sqlalchemy.exc import IntegrityError
+
+    from consult.models import Track
+
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        before = change_stamps.read(db.session.connection(), change_stamps.ANALYSIS)
+        db.session.rollback()
+        make_comment(consultation, "Ajouté avant le point de sauvegarde", topic="1.1")
+        try:
+            with db.session.begin_nested():
+                db.session.add(Track(consultation_id=consultation.id, code="qc"))  # already exists
+                db.session.flush()
+        except IntegrityError:
+            pass
+        db.session.commit()
+        assert change_stamps.read(db.session.connection(), change_stamps.ANALYSIS) != before
+
+
+def test_a_statement_on_a_table_replaces_the_stamp_of_its_class(app, demo):
+    from consult.models import Coding
+
+    with app.app_context():
+        before = change_stamps.read(db.session.connection(), change_stamps.ANALYSIS)
+        db.session.rollback()
+        db.session.execute(Coding.__table__.delete().where(Coding.__table__.c.id < 0))
+        db.session.commit()
+        assert change_stamps.read(db.session.connection(), change_stamps.ANALYSIS) != before
