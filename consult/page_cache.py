@@ -4,7 +4,7 @@ email costs one rendering per page and language instead of one per visit.
 Only pages whose view is marked `cacheable` (or calls `keep_until` with the moment its page
 changes by itself, such as a consultation's opening), asked with GET by someone without a session (no
 sign-in, no form started, no message waiting) and answered 200 without setting a cookie, are kept:
-such a page is the same for every visitor asking the same address in the same language. Each worker
+such a page is the same for every visitor asking the same path in the same language. Each worker
 keeps its own, bounded in bytes, with the "content" change stamp read before rendering. The stamp is
 read again at most once a second (at once after a change committed by the same worker), so an edit
 reaches visitors within a second.
@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Request
 
 from . import change_stamps
-from .i18n import language_asked_by
+from .i18n import LANGUAGES, language_asked_by
 
 MARK = "consult.page_cache.cacheable"
 STAMP_SECONDS = 1.0
@@ -112,12 +112,13 @@ class PageCache:
         visitor = Request(environ)
         if self.private_cookies & visitor.cookies.keys():
             return None
-        # Pages are kept per address: arguments other than the language would let anyone fill the
-        # cache with copies of one page and push the others out.
-        if any(name != "lang" for name in visitor.args):
+        # Kept per path and language only: anything else a visitor can vary at will (other arguments,
+        # an unknown language, the Host header; the pages' links are relative) would let anyone fill
+        # the cache with copies of one page and push the others out.
+        asked = visitor.args.getlist("lang")
+        if len(visitor.args) > len(asked) or len(asked) > 1 or any(value not in LANGUAGES for value in asked):
             return None
-        return (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME", ""),
-                environ.get("PATH_INFO"), environ.get("QUERY_STRING", ""), language_asked_by(visitor))
+        return (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO"), tuple(asked), language_asked_by(visitor))
 
     @staticmethod
     def _size(body: bytes) -> int:

@@ -103,7 +103,9 @@ def test_addresses_with_other_arguments_are_not_kept(app, demo):
     visitor = app.test_client()
     for number in range(3):
         assert visitor.get(f"{PAGE}?utm_source=mail{number}").status_code == 200
-    assert len(app.extensions["page_cache"].pages) == 0
+        assert visitor.get(f"{PAGE}?lang=x{number}").status_code == 200
+        assert visitor.get(PAGE, headers={"Host": f"h{number}.example.org"}).status_code == 200
+    assert len(app.extensions["page_cache"].pages) == 1  # the last one, whatever its Host
 
 
 def test_a_page_larger_than_the_whole_cache_is_served_and_not_kept(app, demo):
