@@ -159,7 +159,8 @@ class PageCache:
 
 
 def init_app(app) -> None:
-    if app.config.get("PAGE_CACHE_BYTES", 0) > 0:
+    # Not under `flask run --debug`: someone editing templates must see each change at once.
+    if app.config.get("PAGE_CACHE_BYTES", 0) > 0 and not app.debug:
         cache = PageCache(app.wsgi_app, app, app.config["PAGE_CACHE_BYTES"])
         app.wsgi_app = cache
         app.extensions["page_cache"] = cache
