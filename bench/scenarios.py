@@ -12,9 +12,9 @@ from flask import Flask, url_for
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Answer, Question, QuestionnairePage, Topic
+from consult.models import Answer, Question, Questionnaire, Topic
 from consult.questionnaires.notifications import TOKEN_PURPOSE
-from consult.questionnaires.services import fingerprint, stored_value
+from consult.questionnaires.services import fingerprint, page_questions, stored_value
 from consult.tokens import make_token
 
 from . import datagen
@@ -119,11 +119,7 @@ def _orientation_page(demo: datagen.Demo) -> int:
 
 
 def _page_questions(demo: datagen.Demo, number: int) -> list[Question]:
-    pages = db.session.scalars(select(QuestionnairePage).where(
-        QuestionnairePage.questionnaire_id == demo.questionnaire_id).order_by(QuestionnairePage.position,
-                                                                              QuestionnairePage.id)).all()
-    page = [page for page in pages if page.questions][number - 1]
-    return sorted(page.questions, key=lambda question: (question.position, question.id))
+    return page_questions(db.session.get(Questionnaire, demo.questionnaire_id), number)
 
 
 def _page_fields(questions: list[Question], answers: dict[int, Answer]) -> dict[str, str]:

@@ -11,8 +11,10 @@ from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..models import ParticipantCategory
 from ..participants import regions
-from ..participants.fields import OUTSIDE_CANADA, email_field, name_field, organisation_field
-from ..participants.services import InvalidEmail, Profile, normalise_email
+from ..participants.fields import OUTSIDE_CANADA, email_field, name_field, organisation_field, valid_email
+from ..participants.services import Profile
+
+CHOOSE = _l("Choose…")  # the empty first choice of a list
 
 
 def _offered(field) -> set[str]:
@@ -68,14 +70,7 @@ class SignupForm(FlaskForm):
     @classmethod
     def for_forum(cls, consultation, forum):
         form = cls(preferred_language=current_language())
-        categories = _active_categories(consultation)
-        form.category.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(str(category.id), localized(category, "name").text) for category in categories]
-        if not categories:
-            del form.category
-        form.region.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, name) for code, name in regions.province_choices()] + [
-            SelectChoice(OUTSIDE_CANADA, _l("Outside Canada"))]
+        form.offer_profile_choices(_active_categories(consultation))
         if forum.recorded:
             notice = localized(forum, "recording_notice")
             form.consent_recording.description = notice or _l(
@@ -84,12 +79,17 @@ class SignupForm(FlaskForm):
             del form.consent_recording
         return form
 
-    def validate_email(self, field):
-        if field.data:
-            try:
-                normalise_email(field.data)
-            except InvalidEmail as error:
-                raise ValidationError(_l("Enter a valid email address, such as name@example.org.")) from error
+    def offer_profile_choices(self, categories, blank=CHOOSE) -> None:
+        """The category and region lists; without categories, the category question is not asked."""
+        self.category.choices = [SelectChoice("", blank)] + [
+            SelectChoice(str(category.id), localized(category, "name").text) for category in categories]
+        if not categories:
+            del self.category
+        self.region.choices = [SelectChoice("", blank)] + [
+            SelectChoice(code, name) for code, name in regions.province_choices()] + [
+            SelectChoice(OUTSIDE_CANADA, _l("Outside Canada"))]
+
+    validate_email = valid_email
 
     def validate_category(self, field):
         if field.data not in _offered(field):
@@ -151,7 +151,7 @@ class SwitchForm(FlaskForm):
     @classmethod
     def for_options(cls, choices: list[tuple[str, str]]):
         form = cls()
-        form.forum_id.choices = [SelectChoice("", _l("Choose…"))] + [
+        form.forum_id.choices = [SelectChoice("", CHOOSE)] + [
             SelectChoice(value, label) for value, label in choices]
         return form
 

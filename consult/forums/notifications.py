@@ -5,17 +5,17 @@ and queues one message with a dedupe key tied to the state it announces (the tim
 was confirmed, the time of the cancellation...): a replayed request queues nothing new, while
 a later, different event (cancelled, then registered again) is announced again.
 """
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
 from ..i18n import localized
 from ..mail.outbox import Attachment, queue_message
+from ..mail.text import render_text
 from ..models import Forum, OutboxMessage, Registration
 from ..models.base import utcnow
 from ..models.forum import ACTIVE
@@ -172,8 +172,7 @@ def _queue(registration: Registration, subject: str, body: str, language: str, a
 def _render(name: str, registration: Registration, language: str, *, manage_link: str | None = None,
             **extra) -> str:
     """Render a plain-text email; blank lines left by optional parts are squeezed."""
-    text = render_template(f"mail/{name}.txt", **_context(registration, language, manage_link), **extra)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return render_text(name, **_context(registration, language, manage_link), **extra)
 
 
 def _context(registration: Registration, language: str, manage_link: str | None = None) -> dict:

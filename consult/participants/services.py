@@ -57,12 +57,17 @@ def find_or_create_participant(consultation: Consultation, email: str, profile: 
     Whoever types an email is not proven to own it, so a known participant's profile only
     gets its blanks filled here; corrections go through their personal link.
     """
+    return _found_or_created(consultation, email, profile).participant
+
+
+def _found_or_created(consultation: Consultation, email: str, profile: Profile) -> "Identified":
     email = normalise_email(email)
     participant = _participant_with(consultation, email)
-    if participant is None:
-        return _create_participant(consultation, email, profile)[0]
-    _apply_profile(participant, profile, only_blanks=True)
-    return participant
+    if participant is not None:
+        _apply_profile(participant, profile, only_blanks=True)
+        return Identified(participant, known=True, created=False)
+    participant, created = _create_participant(consultation, email, profile)
+    return Identified(participant, known=False, created=created)
 
 
 # New rows draw a random pseudonym: at a hundred thousand participants one draw in three hundred is
@@ -144,14 +149,9 @@ def identify(consultation: Consultation, email: str, profile: Profile, consents:
     gets its blanks filled and no consent decision they made is changed (giving or withdrawing);
     only purposes they never decided on are recorded.
     """
-    email = normalise_email(email)
-    participant = _participant_with(consultation, email)
-    known, created = participant is not None, False
-    if known:
-        _apply_profile(participant, profile, only_blanks=True)
-    else:
-        participant, created = _create_participant(consultation, email, profile)
-    decided = {consent.purpose for consent in participant.consents} if known else set()
+    identified = _found_or_created(consultation, email, profile)
+    participant = identified.participant
+    decided = {consent.purpose for consent in participant.consents} if identified.known else set()
     record_consents(participant, {purpose: granted for purpose, granted in consents.items() if purpose not in decided},
-                    notice_version=consultation.privacy_notice_version, source=source, first=created)
-    return Identified(participant, known, created)
+                    notice_version=consultation.privacy_notice_version, source=source, first=identified.created)
+    return identified

@@ -10,7 +10,8 @@ from datetime import datetime
 from ..i18n import current_language, localized
 from ..participants.regions import region_name
 from ..questionnaires.services import answer_text
-from .services import Holdings, attachment_path, ordered_answers
+from ..submissions.services import attachment_path
+from .services import Holdings, ordered_answers
 
 FORMAT = "consult-my-data/1"
 

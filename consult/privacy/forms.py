@@ -9,8 +9,7 @@ from ..forums.forms import SignupForm
 from ..forums.organizer_forms import DayField, WholeNumberField
 from ..i18n import localized
 from ..models import Consultation
-from ..participants import regions
-from ..participants.fields import OUTSIDE_CANADA, email_field, profile_answers, valid_email
+from ..participants.fields import email_field, profile_answers, valid_email
 
 NOTICE_MAX = 50_000
 INCIDENT_TEXT_MAX = 20_000
@@ -36,13 +35,7 @@ class ProfileForm(SignupForm):
         form = cls(data=profile_answers(participant))
         categories = [category for category in consultation.categories
                       if category.active or category.id == participant.category_id]
-        form.category.choices = [SelectChoice("", _l("Not given"))] + [
-            SelectChoice(str(category.id), localized(category, "name").text) for category in categories]
-        if not categories:
-            del form.category
-        form.region.choices = [SelectChoice("", _l("Not given"))] + [
-            SelectChoice(code, name) for code, name in regions.province_choices()] + [
-            SelectChoice(OUTSIDE_CANADA, _l("Outside Canada"))]
+        form.offer_profile_choices(categories, blank=_l("Not given"))
         return form
 
     # Minimal collection: what was not asked when the person took part need not be given now.

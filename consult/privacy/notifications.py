@@ -1,13 +1,13 @@
 """The "my data" email: the personal link to everything held about someone, in their language."""
-import re
 from datetime import datetime, timezone
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..i18n import localized
 from ..mail.outbox import queue_message
+from ..mail.text import render_text
 from ..mail.urls import external_url
 from ..models import Consultation, OutboxMessage, Participant
 
@@ -24,12 +24,10 @@ def my_data_link(participant: Participant, consultation: Consultation, token: st
     title = localized(consultation, "title", language).text
     with force_locale(language):
         subject = _("Your data: %(title)s", title=title)
-        text = render_template("mail/my_data_link.txt", participant=participant, consultation_title=title,
-                               url=external_url("privacy.my_data", token=token, lang=language),
-                               request_url=external_url("privacy.request_link", slug=consultation.slug,
-                                                        lang=language),
-                               hours=LINK_MAX_AGE // 3600, site_name=current_app.config["SITE_NAME"])
-    body = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+        body = render_text("my_data_link", participant=participant, consultation_title=title,
+                           url=external_url("privacy.my_data", token=token, lang=language),
+                           request_url=external_url("privacy.request_link", slug=consultation.slug, lang=language),
+                           hours=LINK_MAX_AGE // 3600, site_name=current_app.config["SITE_NAME"])
     return queue_message(participant.email, subject, body, language=language,
                          dedupe_key=f"my-data-{participant.id}-v{participant.link_version}-{window}",
                          object_type="participant", object_id=str(participant.id))

@@ -29,6 +29,7 @@ from ..models import (
     Registration,
     Response,
     Submission,
+    SubmissionAttachment,
 )
 from ..models.base import utcnow
 from ..models.forum import ACTIVE, SEATED
@@ -166,17 +167,10 @@ def ordered_answers(response: Response) -> list[Answer]:
     return sorted(answers, key=lambda answer: (answer.question.page.position, answer.question.position))
 
 
-def attachment_of(participant: Participant, attachment_id: int):
+def attachment_of(participant: Participant, attachment_id: int) -> SubmissionAttachment | None:
     """One of the participant's documents, or None (never someone else's)."""
-    for submission in holdings(participant).submissions:
-        for attachment in submission.attachments:
-            if attachment.id == attachment_id:
-                return attachment
-    return None
-
-
-def attachment_path(attachment):
-    return uploads.path_of(attachment.stored_name, SUBMISSION_FILES)
+    return db.session.scalar(select(SubmissionAttachment).join(Submission).where(
+        SubmissionAttachment.id == attachment_id, Submission.participant_id == participant.id))
 
 
 # -- correcting and consenting ----------------------------------------------------------------

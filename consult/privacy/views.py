@@ -12,6 +12,7 @@ from ..participants import regions
 from ..public.services import get_public_consultation
 from ..questionnaires.services import answer_text
 from ..security import personal_pages
+from ..submissions.services import attachment_path
 from ..tokens import LinkError
 from . import bp, services
 from .download import write_archive
@@ -103,7 +104,7 @@ def download(token):
 def attachment(token, attachment_id):
     participant = services.participant_from_token(token)
     item = services.attachment_of(participant, attachment_id)
-    path = services.attachment_path(item) if item is not None else None
+    path = attachment_path(item) if item is not None else None
     if path is None:
         abort(404)
     response = send_file(path, mimetype=item.mimetype, as_attachment=True, download_name=item.filename, max_age=0)

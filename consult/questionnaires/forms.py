@@ -25,7 +25,6 @@ from ..forums.organizer_forms import DayField
 from ..forums.when import to_utc
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
-from ..participants import regions
 from ..participants.fields import email_field, profile_answers, single_line, valid_email
 
 MAX_LIST_BYTES = 1024 * 1024
@@ -50,14 +49,7 @@ class StartForm(SignupForm):
     @classmethod
     def for_consultation(cls, consultation, data: dict | None = None):
         form = cls(data={"preferred_language": current_language(), **(data or {})})
-        categories = [category for category in consultation.categories if category.active]
-        form.category.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(str(category.id), localized(category, "name").text) for category in categories]
-        if not categories:
-            del form.category
-        form.region.choices = [SelectChoice("", _l("Choose…"))] + [
-            SelectChoice(code, name) for code, name in regions.province_choices()] + [
-            SelectChoice("outside", _l("Outside Canada"))]
+        form.offer_profile_choices([category for category in consultation.categories if category.active])
         return form
 
     @property

@@ -1,14 +1,14 @@
 """The questionnaire's emails, queued in the outbox in each participant's own language:
 the invitation, the link to continue, the reminder and the receipt with a copy of the answers."""
-import re
 from datetime import datetime, timezone
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..i18n import localized
 from ..mail.outbox import queue_message
+from ..mail.text import render_text
 from ..mail.urls import external_url
 from ..models import Invitation, OutboxMessage, Response
 from ..tokens import make_token
@@ -73,8 +73,7 @@ def _queue(response: Response, subject: str, body: str, language: str, key: str)
 
 
 def _render(name: str, response: Response, language: str, **extra) -> str:
-    text = render_template(f"mail/{name}.txt", **_context(response, language), **extra)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return render_text(name, **_context(response, language), **extra)
 
 
 def _context(response: Response, language: str) -> dict:

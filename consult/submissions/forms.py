@@ -16,8 +16,8 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from .. import uploads
 from ..forums.organizer_forms import topic_choices
 from ..i18n import LANGUAGE_NAMES, current_language, localized
-from ..participants.fields import email_field, name_field, organisation_field, single_line
-from ..participants.services import InvalidEmail, Profile, normalise_email
+from ..participants.fields import email_field, name_field, organisation_field, single_line, valid_email
+from ..participants.services import Profile
 from . import services
 
 ACCEPT = ".pdf,.docx,.odt,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml" \
@@ -123,12 +123,7 @@ class SubmissionForm(FlaskForm):
     def chosen_files(self) -> list[FileStorage]:
         return [item for item in (self.files.data or []) if isinstance(item, FileStorage) and item.filename]
 
-    def validate_email(self, field):
-        if field.data:
-            try:
-                normalise_email(field.data)
-            except InvalidEmail as error:
-                raise ValidationError(_l("Enter a valid email address, such as name@example.org.")) from error
+    validate_email = valid_email
 
     def validate_category(self, field):
         offered = {choice.value for choice in field.choices}

@@ -1,13 +1,13 @@
 """The emails of written submissions, queued in the outbox in the participant's own language:
 the receipt (reference, what was received, a copy of the texts) and the link to a saved draft."""
-import re
 
-from flask import current_app, render_template
+from flask import current_app
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from ..i18n import localized
 from ..mail.outbox import queue_message
+from ..mail.text import render_text
 from ..mail.urls import external_url
 from ..models import OutboxMessage, Submission
 
@@ -43,11 +43,10 @@ def _render(name: str, submission: Submission, language: str, **extra) -> str:
     received = ""
     if submission.submitted_at:
         received = format_datetime(submission.submitted_at.astimezone(consultation.tz), "long", rebase=False)
-    text = render_template(f"mail/{name}.txt", participant=submission.participant, submission=submission,
-                           texts=texts, received=received, file_size=file_size,
-                           consultation_title=localized(consultation, "title", language).text,
-                           site_name=current_app.config["SITE_NAME"], **extra)
-    return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return render_text(name, participant=submission.participant, submission=submission,
+                       texts=texts, received=received, file_size=file_size,
+                       consultation_title=localized(consultation, "title", language).text,
+                       site_name=current_app.config["SITE_NAME"], **extra)
 
 
 def _topic_heading(topic, language: str) -> str:
