@@ -6,6 +6,7 @@ from flask import g, request
 from flask_babel import format_date, format_datetime, get_locale
 
 from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized, remember_locale, url_for_language
+from .permissions import can
 from .security import add_security_headers
 
 HTMX_VERSION = "2.0.8"
@@ -76,4 +77,5 @@ def init_app(app):
         HTMX_VERSION=HTMX_VERSION,
         current_language=current_language,
         get_locale=get_locale,
+        can=can,
     )

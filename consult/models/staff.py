@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..permissions import user_can
 from .base import UTCDateTime, utcnow
 
 ROLES = ("admin", "organizer", "analyst", "coordinator")
@@ -38,6 +39,9 @@ class StaffUser(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def can(self, permission: str, consultation=None) -> bool:
+        return user_can(self, permission, consultation)
 
     def grant(self, role: str) -> None:
         if role not in ROLES:

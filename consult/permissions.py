@@ -1,0 +1,75 @@
+"""Named permissions and the roles that hold them: the one place that says who may do what.
+
+Views take a permission with `permission_required("code_comments")`, templates ask `can("code_comments")`,
+services ask `user.can("code_comments")`. Adding a role, or giving a role a permission, is a change to
+PERMISSIONS alone.
+"""
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from .extensions import login_manager
+
+# permission -> roles that hold it
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "manage_consultations": frozenset({"admin"}),
+    "manage_staff": frozenset({"admin"}),
+    "run_forums": frozenset({"organizer", "admin"}),
+    "take_notes": frozenset({"organizer", "analyst", "admin"}),
+    "manage_questionnaire": frozenset({"organizer", "admin"}),
+    "read_responses": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+    "read_submissions": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+    "process_submissions": frozenset({"analyst", "coordinator", "admin"}),
+    "read_comments": frozenset({"analyst", "coordinator", "admin"}),
+    "code_comments": frozenset({"analyst", "coordinator", "admin"}),
+    "assign_second_coding": frozenset({"coordinator", "admin"}),
+    "export_comments": frozenset({"analyst", "coordinator", "admin"}),
+    "export_identified_data": frozenset({"admin"}),
+    "read_report": frozenset({"analyst", "coordinator", "admin"}),
+    "read_participation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+}
+
+
+def roles_with(permission: str) -> frozenset[str]:
+    try:
+        return PERMISSIONS[permission]
+    except KeyError:
+        raise ValueError(f"unknown permission {permission!r}") from None
+
+
+def user_can(user, permission: str, consultation=None) -> bool:
+    """Whether `user` (a StaffUser, or an anonymous user) holds `permission`.
+
+    `consultation` is accepted so that callers can already ask about one consultation; roles are
+    held site-wide until accounts are scoped to consultations.
+    """
+    roles = roles_with(permission)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.roles & roles)
+
+
+def can(permission: str, consultation=None) -> bool:
+    """The signed-in staff member's permission; a template global."""
+    return user_can(current_user, permission, consultation)
+
+
+def permission_required(permission: str):
+    """Staff route guard: anonymous visitors go to the sign-in page, others without it get 403."""
+    roles_with(permission)  # an unknown name fails at import, not at the first request
+
+    def decorator(view):
+        view.required_permission = permission
+
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not user_can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
