@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("suggestions", __name__)
 
-from . import commands, views  # noqa: E402,F401
+from . import commands, events, views  # noqa: E402,F401

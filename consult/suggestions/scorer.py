@@ -27,6 +27,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
 
 from . import lexicon as lexicon_module
+from .calibration import softmax as _softmax
 from .documents import Example, OrientationDoc, Settings, Suggestion
 from .textproc import all_words, meaningful, span
 
@@ -136,8 +137,9 @@ class Scorer:
         matrix = self.vectorizer.transform(list(texts))
         return _predict(self.model, matrix), matrix
 
-    def suggest(self, texts: Sequence[str], top: int = 3) -> list[list[Suggestion]]:
-        """The `top` most likely orientations of each text, each with its likeliest theme and reasons."""
+    def suggest(self, texts: Sequence[str], top: int = 3, refs: Sequence | None = None) -> list[list[Suggestion]]:
+        """The `top` most likely orientations of each text, each with its likeliest theme and reasons.
+        `refs` (the texts' comment ids) keep a placed comment from being shown as its own neighbour."""
         texts = list(texts)
         if not texts:
             return []
@@ -145,7 +147,7 @@ class Scorer:
         shares = _softmax(raw, self.settings.temperature)
         theme_raw = _predict(self.theme_model, matrix) if self.theme_model is not None else None
         order = np.argsort(-shares, axis=1, kind="stable")[:, :top]
-        nearest = self._nearest_examples(matrix, order)
+        nearest = self._nearest_examples(matrix, order, list(refs) if refs is not None else [None] * len(texts))
         results = []
         for row, ranked in enumerate(order):
             vector = matrix.getrow(row)
@@ -197,11 +199,12 @@ class Scorer:
             chosen = [other for other in chosen if other not in text.split(" ")] + [text]
         return chosen
 
-    def _nearest_examples(self, matrix, order: np.ndarray, limit: int = 3) -> dict[tuple[int, int], list]:
+    def _nearest_examples(self, matrix, order: np.ndarray, refs: list) -> dict[tuple[int, int], list]:
         """{(text row, orientation position): the refs of the placed comments of that orientation closest
-        to the text}, for the orientations suggested to each text only, a few hundred texts at a time so
-        that memory stays small whatever the number of placed comments."""
+        to the text, never the text itself}, for the orientations suggested to each text only, a few
+        hundred texts at a time so that memory stays small whatever the number of placed comments."""
         found: dict[tuple[int, int], list] = {}
+        limit = self.settings.neighbours
         if not self.examples:
             return found
         for position in np.unique(order):
@@ -210,7 +213,7 @@ class Scorer:
             if not len(mine) or not len(rows):
                 continue
             examples = self.example_matrix[mine]
-            take = min(limit, len(mine))
+            take = min(limit + 1, len(mine))  # one more, in case the text itself is among them
             for start in range(0, len(rows), NEIGHBOUR_CHUNK):
                 chunk = rows[start:start + NEIGHBOUR_CHUNK]
                 sims = (matrix[chunk] @ examples.T).toarray()
@@ -220,7 +223,8 @@ class Scorer:
                     found[(int(row), int(position))] = [
                         self.examples[mine[column]].ref for column in picked
                         if sims[offset, column] >= self.settings.min_example_similarity
-                        and self.examples[mine[column]].ref is not None]
+                        and self.examples[mine[column]].ref is not None
+                        and self.examples[mine[column]].ref != refs[row]][:limit]
         return found
 
 
@@ -236,10 +240,3 @@ def _fit_ridge(matrix, labels: np.ndarray, classes: int, weights: np.ndarray, al
 
 def _predict(model: dict, matrix) -> np.ndarray:
     return np.asarray(matrix @ model["coef"].T) + model["intercept"]
-
-
-def _softmax(values: np.ndarray, temperature: float) -> np.ndarray:
-    scaled = values / temperature
-    scaled = scaled - scaled.max(axis=1, keepdims=True)
-    exp = np.exp(scaled)
-    return exp / exp.sum(axis=1, keepdims=True)

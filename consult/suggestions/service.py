@@ -25,15 +25,20 @@ from ..analysis.codebook import ensure_codebook, tree_order
 from ..extensions import db
 from ..models import Code, Coding, Comment, CommentSuggestion, Consultation, Theme, Topic
 from . import corpus
+from .documents import Settings
 
 if TYPE_CHECKING:
     from .scorer import Scorer
 
 TOP = 3
 BATCH = 2000
+# New or changed comments suggested when the review page is shown, at most: more waits for "Compute".
+AUTO_SUGGEST = 500
 PER_PAGE = 20
 SORTS = ("confident", "uncertain")
 MAX_CACHED_MODELS = 8
+# Below this likelihood the first suggestion is not offered: the comment shows "no confident suggestion".
+CONFIDENCE_FLOOR = Settings().confidence_floor
 
 _models: "OrderedDict[int, tuple[tuple, Scorer]]" = OrderedDict()
 _models_lock = threading.Lock()
@@ -59,6 +64,7 @@ def scorer_for(consultation: Consultation) -> "Scorer | None":
     from .scorer import Scorer  # numpy, scipy and scikit-learn load with the first model, not with the app
 
     scorer = Scorer(docs, corpus.examples(consultation, {doc.key for doc in docs}))
+    scorer.built_at = datetime.now(timezone.utc)
     with _models_lock:
         _models[consultation.id] = (key, scorer)
         _models.move_to_end(consultation.id)
@@ -76,7 +82,7 @@ def forget_models() -> None:
 
 def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime) -> None:
     ids = [comment_id for comment_id, _ in rows]
-    results = scorer.suggest([text for _, text in rows], top=TOP)
+    results = scorer.suggest([text for _, text in rows], top=TOP, refs=ids)
     suggestion_rows, comment_rows = [], []
     for comment_id, suggestions in zip(ids, results, strict=True):
         for rank, suggestion in enumerate(suggestions, start=1):
@@ -143,6 +149,52 @@ def suggest_one(comment: Comment, actor_id: int | None) -> bool:
     suggest_rows(consultation, [(comment.id, comment.text)], scorer)
     audit.record(actor_id, "suggestions.requested", "comment", comment.id, consultation.id)
     return True
+
+
+def refresh_new(consultation: Consultation) -> "Scorer | None":
+    """Suggest for the comments that arrived or whose text changed since (a few hundred at most, the
+    rest waits for *Compute*): whatever channel brought the text, it gets suggestions the next time
+    the review is shown. Flushes; returns the model."""
+    scorer = scorer_for(consultation)
+    if scorer is None:
+        return None
+    rows = db.session.execute(
+        select(Comment.id, Comment.text).where(
+            Comment.consultation_id == consultation.id, Comment.topic_confirmed.is_(False),
+            Comment.visibility != "hidden", Comment.suggested_at.is_(None))
+        .order_by(Comment.id).limit(AUTO_SUGGEST)).all()
+    if rows:
+        suggest_rows(consultation, [tuple(row) for row in rows], scorer)
+    return scorer
+
+
+def refresh_stale(consultation: Consultation, comments: list[Comment], scorer: "Scorer") -> bool:
+    """Suggest again for the comments shown whose suggestions predate what the model learned since
+    (a comment placed or coded by anyone): the page shows what the live model says. True if any was."""
+    built = getattr(scorer, "built_at", None)
+    stale = [(comment.id, comment.text) for comment in comments if built is not None
+             and comment.suggested_at is not None and _aware(comment.suggested_at) < built]
+    if stale:
+        suggest_rows(consultation, stale, scorer)
+    return bool(stale)
+
+
+def refresh_comment(consultation: Consultation, comment: Comment) -> bool:
+    """A comment not yet placed, shown alone: suggested if it never was or its text changed, suggested
+    again if the model learned since. True if it was. Flushes."""
+    if comment.topic_confirmed or comment.visibility == "hidden":
+        return False
+    scorer = scorer_for(consultation)
+    if scorer is None:
+        return False
+    if comment.suggested_at is None:
+        suggest_rows(consultation, [(comment.id, comment.text)], scorer)
+        return True
+    return refresh_stale(consultation, [comment], scorer)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 # -- reviewing ---------------------------------------------------------------------------------------
@@ -247,6 +299,7 @@ def similar_comments(consultation: Consultation, comments: list[Comment]) -> dic
 def queue(consultation: Consultation, sort: str = "confident", page: int = 1) -> Queue:
     """The comments whose suggestions wait for review, most (or least) confident first, one page."""
     sort = sort if sort in SORTS else SORTS[0]
+    scorer = refresh_new(consultation)
     total = db.session.scalar(select(func.count(Comment.id)).where(*_pending(consultation)))
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
@@ -254,6 +307,11 @@ def queue(consultation: Consultation, sort: str = "confident", page: int = 1) ->
     comments = list(db.session.scalars(
         select(Comment).where(*_pending(consultation)).order_by(score, Comment.id)
         .offset((page - 1) * PER_PAGE).limit(PER_PAGE).options(*_loaded())))
+    if scorer is not None and refresh_stale(consultation, comments, scorer):
+        comments = list(db.session.scalars(
+            select(Comment).where(Comment.id.in_([comment.id for comment in comments])).options(*_loaded())))
+        comments.sort(key=lambda comment: ((-1 if sort == "confident" else 1) * (comment.suggestion_score or 0),
+                                           comment.id))
     unsuggested = db.session.scalar(select(func.count(Comment.id)).where(
         Comment.consultation_id == consultation.id, Comment.topic_confirmed.is_(False),
         Comment.visibility != "hidden", Comment.suggested_at.is_(None)))
