@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..cli import consult
@@ -57,6 +58,10 @@ def _table(headers: list[str], rows: list[list[str]]) -> None:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
 
 
+def _placed(count: int) -> str:
+    return ngettext("%(num)d placed", "%(num)d placed", count)
+
+
 def _subset_name(subset: str) -> str:
     kind, _sep, value = subset.partition(":")
     if kind == "lang":
@@ -81,7 +86,7 @@ def _print_report(report, examples_path: Path | None, path: Path) -> None:
     for row in report.figures:
         if row.subset and not row.subset.startswith("lang:"):
             continue
-        shots = str(row.shots) if row.method != "live" else _("%(count)d placed", count=row.shots)
+        shots = str(row.shots) if row.method != "live" else _placed(row.shots)
         if row.subset:
             shots += f" ({row.subset.partition(':')[2]})"
         rows.append([methods[row.method], shots, str(row.passages), _percent(row.top1, row.top1_sd),
@@ -92,26 +97,29 @@ def _print_report(report, examples_path: Path | None, path: Path) -> None:
                  "calibration error of the first suggestion's likelihood."))
     click.echo("")
     click.echo(_("Per part of the structure:"))
-    rows = [[methods[row.method], str(row.shots) if row.method != "live" else _("%(count)d placed", count=row.shots),
+    rows = [[methods[row.method], str(row.shots) if row.method != "live" else _placed(row.shots),
              _subset_name(row.subset), str(row.passages), _percent(row.top1), _percent(row.top3),
              _percent(row.theme_top1)]
             for row in report.figures if row.subset.startswith("group:")]
-    _table([_("method"), _("examples per orientation"), _("passages"), _("passages scored"), _("orientation top-1"),
-            _("orientation top-3"), _("theme top-1")], rows)
+    _table([_("method"), _("examples per orientation"), _("part of the structure"), _("passages scored"),
+            _("orientation top-1"), _("orientation top-3"), _("theme top-1")], rows)
     click.echo("")
-    click.echo(_("Orientations most often taken for another (without examples):"))
+    click.echo(_("Places most often taken for another (without examples):"))
     if report.confusion:
-        _table([_("right orientation"), _("suggested first"), _("passages")],
+        _table([_("right place"), _("suggested first"), _("passages")],
                [[right, wrong, str(count)] for right, wrong, count in report.confusion[:10]])
     else:
         click.echo(_("none"))
     for (method, shots), calibration in report.calibration.items():
         click.echo("")
-        click.echo(_("Reliability of the first suggestion (%(method)s, %(shots)s): %(count)d suggestions, "
-                     "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece).3f.",
-                     method=methods[method], shots=shots if method != "live" else _("%(count)d placed", count=shots),
-                     count=calibration.count, likelihood=_percent(calibration.mean_likelihood),
-                     right=_percent(calibration.accuracy), ece=calibration.ece))
+        click.echo(ngettext("Reliability of the first suggestion (%(method)s, %(shots)s): %(num)d suggestion, "
+                            "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece).3f.",
+                            "Reliability of the first suggestion (%(method)s, %(shots)s): %(num)d suggestions, "
+                            "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece).3f.",
+                            calibration.count, method=methods[method],
+                            shots=shots if method != "live" else _placed(shots),
+                            likelihood=_percent(calibration.mean_likelihood),
+                            right=_percent(calibration.accuracy), ece=calibration.ece))
         _table([_("likelihood shown"), _("suggestions"), _("mean likelihood"), _("right")],
                [[f"{100 * item.low:.0f}–{100 * item.high:.0f} %", str(item.count), _percent(item.likelihood),
                  _percent(item.accuracy)] for item in calibration.bins if item.count])
