@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, change_stamps
 from ..analysis import coding
 from ..analysis.codebook import ensure_codebook, tree_order
 from ..extensions import db
@@ -40,7 +40,8 @@ MAX_CACHED_MODELS = 8
 # Below this likelihood the first suggestion is not offered: the comment shows "no confident suggestion".
 CONFIDENCE_FLOOR = Settings().confidence_floor
 
-_models: "OrderedDict[int, tuple[tuple, Scorer]]" = OrderedDict()
+# consultation id -> (key: structure signature and state of the placed comments, model, content stamp)
+_models: "OrderedDict[int, tuple[tuple, Scorer, int | None]]" = OrderedDict()
 _models_lock = threading.Lock()
 
 StaleRevision = coding.StaleRevision
@@ -52,21 +53,36 @@ InvalidChoice = coding.InvalidChoice
 def scorer_for(consultation: Consultation) -> "Scorer | None":
     """The consultation's model, rebuilt only when its structure or placed comments changed; None when
     the consultation has no orientation to suggest."""
-    docs = corpus.structure(consultation)
-    if not docs:
-        return None
-    key = (corpus.signature(docs), corpus.example_state(consultation))
+    # The structure is read again only when the content stamp moved (a topic, theme or target changed):
+    # a new comment is then suggested with three small queries and the scoring.
+    session = db.session()
+    content = (change_stamps.read(session.connection(), change_stamps.CONTENT)
+               if change_stamps.settled(session) else None)
+    with _models_lock:
+        cached = _models.get(consultation.id)
+    docs = None
+    if content is not None and cached is not None and cached[2] == content:
+        signature = cached[0][0]
+    else:
+        docs = corpus.structure(consultation)
+        if not docs:
+            return None
+        signature = corpus.signature(docs)
+    key = (signature, corpus.example_state(consultation))
     with _models_lock:
         cached = _models.get(consultation.id)
         if cached is not None and cached[0] == key:
+            _models[consultation.id] = (key, cached[1], content)
             _models.move_to_end(consultation.id)
             return cached[1]
+    if docs is None:  # the structure is the cached model's
+        docs = cached[1].orientations
     from .scorer import Scorer  # numpy, scipy and scikit-learn load with the first model, not with the app
 
     scorer = Scorer(docs, corpus.examples(consultation, {doc.key for doc in docs}))
     scorer.built_at = datetime.now(timezone.utc)
     with _models_lock:
-        _models[consultation.id] = (key, scorer)
+        _models[consultation.id] = (key, scorer, content)
         _models.move_to_end(consultation.id)
         while len(_models) > MAX_CACHED_MODELS:
             _models.popitem(last=False)
