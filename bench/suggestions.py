@@ -146,7 +146,8 @@ def main(argv=None) -> int:
                          f"({'met' if ok_one else 'missed'}) | {found['learn_s']:.1f} s |")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     header = (f"# Suggestions, {datetime.now(timezone.utc):%Y-%m-%d}, SQLite, {os.cpu_count()} cores "
-              f"(load average at the end {load}), Python {platform.python_version()}\n\nTargets: {args.comments:,} comments in under "
+              f"(load average at the end {load}), Python {platform.python_version()}\n\n"
+              f"Targets: {args.comments:,} comments in under "
               f"{TARGET_ALL_S:.0f} s; one new comment in under {TARGET_ONE_MS:.0f} ms (p95 of {args.single}).\n")
     table = header + "\n" + "\n".join(lines) + "\n"
     print(table)
