@@ -96,6 +96,13 @@ def _print_report(report, examples_path: Path | None, path: Path) -> None:
     click.echo(_("± is the standard deviation over the draws; the calibration error is the expected "
                  "calibration error of the first suggestion's likelihood."))
     click.echo("")
+    click.echo(_("What the examples add, on the same passages scored (the structure alone, then with the "
+                 "examples):"))
+    _table([_("method"), _("examples per orientation"), _("orientation top-1"), _("orientation top-3")],
+           [[methods[row.method], str(row.shots), f"{_percent(row.paired_top1)} → {_percent(row.top1)}",
+             f"{_percent(row.paired_top3)} → {_percent(row.top3)}"]
+            for row in report.figures if row.paired_top1 is not None])
+    click.echo("")
     click.echo(_("Per part of the structure:"))
     rows = [[methods[row.method], str(row.shots) if row.method != "live" else _placed(row.shots),
              _subset_name(row.subset), str(row.passages), _percent(row.top1), _percent(row.top3),

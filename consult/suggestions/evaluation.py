@@ -98,6 +98,9 @@ class Figures:
     top3_sd: float = 0.0
     theme_top1_sd: float | None = None
     ece: float | None = None  # of the first suggestion's likelihood, all draws pooled
+    # The structure alone on the same passages scored (the passages left differ from zero-shot's).
+    paired_top1: float | None = None
+    paired_top3: float | None = None
 
 
 @dataclass
@@ -299,13 +302,18 @@ def evaluate(docs: Sequence[OrientationDoc], passages: list[Passage], shots: Seq
                     pairs[pair] = pairs.get(pair, 0) + 1
             report.confusion = sorted(((right, wrong, count) for (right, wrong), count in pairs.items()),
                                       key=lambda row: (-row[2], row[0], row[1]))
+        alone = build([])
         for k in shots:
             rng = random.Random(seed)
-            runs = []
+            runs, paired = [], []
             for _draw_number in range(draws):
                 examples, rest = _draw(passages, k, rng, pool)
                 runs.append(_outcomes(build(examples), rest))
-            report.figures.append(_figures(method, k, runs, calibrated=method == "suggestions"))
+                paired.append(_rates(_outcomes(alone, rest)))
+            figures = _figures(method, k, runs, calibrated=method == "suggestions")
+            figures.paired_top1 = float(np.mean([row[0] for row in paired]))
+            figures.paired_top3 = float(np.mean([row[1] for row in paired]))
+            report.figures.append(figures)
             if method == "suggestions":
                 pooled = [item for run in runs for item in run]
                 report.calibration[(method, k)] = reliability([item.likelihood for item in pooled],
