@@ -7,7 +7,9 @@ placement (the rebuild the next look at the review triggers).
 
 A throw-away SQLite database with the demo consultation; the texts are the passages of
 tests/data/suggestions-labelled.jsonl, one or two per comment. Prints one table and writes it to
-bench/results/<date>-suggestions-sqlite.md.
+bench/results/<date>-suggestions-sqlite.md. Wall-clock times decide the targets; the CPU time of this
+process is given beside them, since on a machine shared with other work (see the load average in the
+title) the wall clock also counts the time other processes held the cores.
 """
 import argparse
 import json
@@ -90,35 +92,41 @@ def measure(app, comments: int, placed: int, single: int, seed: int = 7) -> dict
         service.scorer_for(consultation)
         built = time.perf_counter() - started
         service.forget_models()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         computed = service.compute(consultation)
         db.session.commit()
-        everything = time.perf_counter() - started
+        everything, everything_cpu = time.perf_counter() - started, time.process_time() - cpu
         assert computed.count == comments
 
         # One new comment, the model already built: what a participant's answer or a new excerpt costs.
-        durations = []
+        durations, cpu_durations = [], []
         for text, language in _texts(single, rng, passages):
             comment = Comment(consultation_id=consultation.id, channel="forum", text=text,
                               search_text=search_form(text), language=language)
             db.session.add(comment)
             db.session.commit()  # stored by the request that brought it; then suggested
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             service.suggest_rows(consultation, [(comment.id, comment.text)])
             db.session.commit()
             durations.append((time.perf_counter() - started) * 1000)
+            cpu_durations.append((time.process_time() - cpu) * 1000)
 
         # One comment placed by an analyst: the next suggestion rebuilds the model with it.
         waiting = db.session.scalar(select(Comment).where(Comment.consultation_id == consultation.id,
                                                           Comment.topic_confirmed.is_(False)).limit(1))
         service.accept(waiting, topics["4.2"], None, waiting.revision, None)
         db.session.commit()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         service.scorer_for(consultation)
-        relearned = time.perf_counter() - started
+        relearned, relearned_cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"comments": comments, "placed": placed, "model_s": built, "all_s": everything,
+            "all_cpu_s": everything_cpu, "one_cpu_ms_p95": _p95(cpu_durations), "learn_cpu_s": relearned_cpu,
             "one_ms_median": statistics.median(durations),
-            "one_ms_p95": sorted(durations)[int(0.95 * (len(durations) - 1))], "learn_s": relearned}
+            "one_ms_p95": _p95(durations), "learn_s": relearned}
+
+
+def _p95(values: list[float]) -> float:
+    return sorted(values)[int(0.95 * (len(values) - 1))]
 
 
 def main(argv=None) -> int:
@@ -130,8 +138,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print the table only")
     args = parser.parse_args(argv)
     lines = ["| placed comments learned from | model built | comments suggested | all suggested, stored, "
-             "committed | one new comment (median / p95) | after one more placement, model rebuilt |",
-             "|---|---|---|---|---|---|"]
+             "committed (CPU time) | one new comment, median / p95 (CPU p95) | after one more placement, "
+             "model rebuilt (CPU) |", "|---|---|---|---|---|---|"]
     met = True
     with tempfile.TemporaryDirectory() as directory:
         app = _app(directory)
@@ -141,9 +149,11 @@ def main(argv=None) -> int:
             ok_one = found["one_ms_p95"] < TARGET_ONE_MS
             met = met and ok_all and ok_one
             lines.append(f"| {placed:,} | {found['model_s']:.1f} s | {found['comments']:,} | "
-                         f"**{found['all_s']:.1f} s** ({'met' if ok_all else 'missed'}) | "
-                         f"{found['one_ms_median']:.0f} / **{found['one_ms_p95']:.0f} ms** "
-                         f"({'met' if ok_one else 'missed'}) | {found['learn_s']:.1f} s |")
+                         f"**{found['all_s']:.1f} s** ({'met' if ok_all else 'missed'}; CPU "
+                         f"{found['all_cpu_s']:.1f} s) | {found['one_ms_median']:.0f} / "
+                         f"**{found['one_ms_p95']:.0f} ms** "
+                         f"({'met' if ok_one else 'missed'}; CPU {found['one_cpu_ms_p95']:.0f} ms) | "
+                         f"{found['learn_s']:.1f} s ({found['learn_cpu_s']:.1f} s) |")
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     header = (f"# Suggestions, {datetime.now(timezone.utc):%Y-%m-%d}, SQLite, {os.cpu_count()} cores "
               f"(load average at the end {load}), Python {platform.python_version()}\n\n"

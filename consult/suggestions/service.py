@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from .. import audit, change_stamps
@@ -180,7 +181,7 @@ def refresh_new(consultation: Consultation) -> "Scorer | None":
             Comment.visibility != "hidden", Comment.suggested_at.is_(None))
         .order_by(Comment.id).limit(AUTO_SUGGEST)).all()
     if rows:
-        suggest_rows(consultation, [tuple(row) for row in rows], scorer)
+        _meanwhile(consultation, [tuple(row) for row in rows], scorer)
     return scorer
 
 
@@ -190,9 +191,7 @@ def refresh_stale(consultation: Consultation, comments: list[Comment], scorer: "
     built = getattr(scorer, "built_at", None)
     stale = [(comment.id, comment.text) for comment in comments if built is not None
              and comment.suggested_at is not None and _aware(comment.suggested_at) < built]
-    if stale:
-        suggest_rows(consultation, stale, scorer)
-    return bool(stale)
+    return bool(stale) and _meanwhile(consultation, stale, scorer)
 
 
 def refresh_comment(consultation: Consultation, comment: Comment) -> bool:
@@ -204,9 +203,19 @@ def refresh_comment(consultation: Consultation, comment: Comment) -> bool:
     if scorer is None:
         return False
     if comment.suggested_at is None:
-        suggest_rows(consultation, [(comment.id, comment.text)], scorer)
-        return True
+        return _meanwhile(consultation, [(comment.id, comment.text)], scorer)
     return refresh_stale(consultation, [comment], scorer)
+
+
+def _meanwhile(consultation: Consultation, rows: list[tuple[int, str]], scorer: "Scorer") -> bool:
+    """Suggest while a page is being shown, in a savepoint: when another analyst's page stored the same
+    comments' suggestions at the same moment, theirs are kept and this page carries on. True if stored."""
+    try:
+        with db.session.begin_nested():
+            suggest_rows(consultation, rows, scorer)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _aware(moment: datetime) -> datetime:
