@@ -10,6 +10,7 @@ structure's texts and the state of the placed comments (how many, last change, t
 comment placed, moved or coded since makes the next computation rebuild it, which takes about a second.
 """
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -44,6 +45,9 @@ CONFIDENCE_FLOOR = Settings().confidence_floor
 # consultation id -> (key: structure signature and state of the placed comments, model, content stamp)
 _models: "OrderedDict[int, tuple[tuple, Scorer, int | None]]" = OrderedDict()
 _models_lock = threading.Lock()
+# consultation id -> (when read, content stamp then, state of its placed comments)
+_states: dict[int, tuple[float, int, "corpus.ExampleState"]] = {}
+STATE_SECONDS = 2.0
 
 StaleRevision = coding.StaleRevision
 InvalidChoice = coding.InvalidChoice
@@ -69,7 +73,7 @@ def scorer_for(consultation: Consultation) -> "Scorer | None":
         if not docs:
             return None
         signature = corpus.signature(docs)
-    key = (signature, corpus.example_state(consultation))
+    key = (signature, _example_state(consultation, content))
     with _models_lock:
         cached = _models.get(consultation.id)
         if cached is not None and cached[0] == key:
@@ -90,9 +94,32 @@ def scorer_for(consultation: Consultation) -> "Scorer | None":
     return scorer
 
 
+def _example_state(consultation: Consultation, content: int | None) -> "corpus.ExampleState":
+    """The state of the placed comments, read again at most every STATE_SECONDS under the same content
+    stamp: a stream of new comments is suggested without counting the placed ones each time. A
+    placement made here is seen at once (`accept` forgets it); one made in another process within
+    STATE_SECONDS."""
+    now = time.monotonic()
+    with _models_lock:
+        kept = _states.get(consultation.id)
+    if content is not None and kept is not None and kept[1] == content and now - kept[0] < STATE_SECONDS:
+        return kept[2]
+    state = corpus.example_state(consultation)
+    if content is not None:
+        with _models_lock:
+            _states[consultation.id] = (now, content, state)
+    return state
+
+
+def forget_state(consultation_id: int) -> None:
+    with _models_lock:
+        _states.pop(consultation_id, None)
+
+
 def forget_models() -> None:
     with _models_lock:
         _models.clear()
+        _states.clear()
 
 
 # -- computing ---------------------------------------------------------------------------------------
@@ -268,6 +295,7 @@ def accept(comment: Comment, topic_id: int | None, theme_id: int | None, shown_r
                 Coding.comment_id == comment.id, Coding.code_id == code.id, Coding.blind.is_(False))):
             db.session.add(Coding(comment_id=comment.id, code_id=code.id, coder_id=actor_id, blind=False))
     db.session.flush()
+    forget_state(consultation.id)
     db.session.expire(comment, ["topic", "codings"])
     suggestion = offered.get(topic.id)
     action = "suggestions.accepted" if suggestion is not None else "suggestions.placed_elsewhere"
