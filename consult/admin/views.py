@@ -2,9 +2,9 @@ from flask import flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.roles import role_required, staff_required
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
+from ..permissions import permission_required, staff_required
 from ..public.services import load_tree
 from . import bp, services
 from .forms import TopicTextsForm
@@ -27,7 +27,7 @@ def structure(slug):
 
 
 @bp.route("/consultations/<slug>/topics/<code>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("manage_consultations")
 def edit_topic(slug, code):
     consultation = services.get_consultation(slug)
     topic = services.get_topic(consultation, code)

@@ -11,12 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.services import get_consultation
-from ..auth.roles import role_required
 from ..extensions import db
 from ..htmx import is_htmx, render_page_or_fragment
 from ..i18n import localized
 from ..lookups import get_owned_or_404
 from ..models import Topic
+from ..permissions import permission_required
 from . import bp, queries
 from .codebook import ensure_codebook
 from .forms import CHANNEL_LABELS, FilterForm
@@ -24,7 +24,6 @@ from .navigation import analysis_breadcrumbs
 from .rows import row_states
 from .search import MAX_TERMS
 
-ROLES = ("analyst", "coordinator", "admin")
 BASE = "/staff/consultations/<slug>/analysis"
 TEMPLATES = "analysis/"
 
@@ -90,7 +89,7 @@ def _with_codebook(consultation):
 
 
 @bp.get(BASE + "/")
-@role_required(*ROLES)
+@permission_required("read_comments")
 def workspace(slug):
     consultation = _with_codebook(get_consultation(slug))
     form = FilterForm(consultation, request.args)
@@ -104,7 +103,7 @@ def workspace(slug):
 
 
 @bp.get(BASE + "/topics/<int:topic_id>")
-@role_required(*ROLES)
+@permission_required("read_comments")
 def topic(slug, topic_id):
     consultation = _with_codebook(get_consultation(slug))
     node_topic = get_owned_or_404(Topic, topic_id, consultation_id=consultation.id)
@@ -125,7 +124,7 @@ def topic(slug, topic_id):
 
 
 @bp.get(BASE + "/comments")
-@role_required(*ROLES)
+@permission_required("read_comments")
 def comments(slug):
     consultation = get_consultation(slug)
     form = FilterForm(consultation, request.args, with_topic=True)

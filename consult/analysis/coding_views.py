@@ -12,10 +12,10 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from ..admin.services import get_consultation
-from ..auth.roles import role_required
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
+from ..permissions import permission_required
 from . import bp, browse_views, codebook, coding, memos, second_coding
 from .coding_forms import (
     BlindToggleForm,
@@ -34,7 +34,7 @@ from .coding_forms import (
     ToggleCodeForm,
 )
 from .navigation import analysis_breadcrumbs, safe_back
-from .rows import ASSIGNERS, CODERS, STANCE_NAMES, blind_row_states, row_states
+from .rows import STANCE_NAMES, blind_row_states, row_states
 
 BASE = "/staff/consultations/<slug>/analysis"
 COMMENT = BASE + "/comments/<int:comment_id>"
@@ -126,7 +126,7 @@ def _row_action(slug, comment_id, form_class, apply, missing_reason=None, open_o
 
 
 @bp.post(COMMENT + "/codes")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def comment_codes(slug, comment_id):
     def apply(comment, form):
         code, applied = coding.toggle_code(comment, form.code_id.data, form.revision.data, current_user.id)
@@ -137,7 +137,7 @@ def comment_codes(slug, comment_id):
 
 
 @bp.post(COMMENT + "/topic")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def comment_move(slug, comment_id):
     def apply(comment, form):
         previous = comment.topic_id
@@ -150,7 +150,7 @@ def comment_move(slug, comment_id):
 
 
 @bp.post(COMMENT + "/stance")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def comment_stance(slug, comment_id):
     def apply(comment, form):
         coding.set_stance(comment, form.stance.data, form.revision.data, current_user.id)
@@ -160,7 +160,7 @@ def comment_stance(slug, comment_id):
 
 
 @bp.post(COMMENT + "/hide")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def comment_hide(slug, comment_id):
     def apply(comment, form):
         coding.set_visibility(comment, "hidden", form.reason.data, form.revision.data, current_user.id)
@@ -170,7 +170,7 @@ def comment_hide(slug, comment_id):
 
 
 @bp.post(COMMENT + "/flag")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def comment_flag(slug, comment_id):
     def apply(comment, form):
         coding.set_visibility(comment, "flagged", form.reason.data, form.revision.data, current_user.id)
@@ -180,7 +180,7 @@ def comment_flag(slug, comment_id):
 
 
 @bp.post(COMMENT + "/restore")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def comment_restore(slug, comment_id):
     def apply(comment, form):
         coding.set_visibility(comment, "visible", "", form.revision.data, current_user.id)
@@ -189,7 +189,7 @@ def comment_restore(slug, comment_id):
 
 
 @bp.post(COMMENT + "/reviewed")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def comment_reviewed(slug, comment_id):
     def apply(comment, form):
         coding.mark_reviewed(comment, form.revision.data, current_user.id)
@@ -213,7 +213,7 @@ def _codebook_breadcrumbs(consultation, here=None):
 
 
 @bp.route(BASE + "/codebook", methods=["GET", "POST"], endpoint="codebook")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def codebook_page(slug):
     consultation = get_consultation(slug)
     _open_codebook(consultation)
@@ -256,7 +256,7 @@ def _render_code(consultation, code, form=None, merge_form=None, status=200):
 
 
 @bp.route(CODE, methods=["GET", "POST"])
-@role_required(*CODERS)
+@permission_required("code_comments")
 def code(slug, code_id):
     consultation = get_consultation(slug)
     _open_codebook(consultation)
@@ -276,7 +276,7 @@ def code(slug, code_id):
 
 
 @bp.post(CODE + "/merge")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def code_merge(slug, code_id):
     consultation = get_consultation(slug)
     code = _code_or_404(consultation, code_id)
@@ -298,14 +298,14 @@ def code_merge(slug, code_id):
 
 
 @bp.post(CODE + "/retire")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def code_retire(slug, code_id):
     return _status_change(slug, code_id, codebook.retire_code, lambda code: _(
         "“%(code)s” is retired: it can no longer be applied; comments that have it keep it.", code=code_name(code)))
 
 
 @bp.post(CODE + "/restore")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def code_restore(slug, code_id):
     return _status_change(slug, code_id, codebook.restore_code,
                           lambda code: _("“%(code)s” is in use again.", code=code_name(code)))
@@ -330,7 +330,7 @@ def _status_change(slug, code_id, change, success):
 # -- memo ----------------------------------------------------------------------------------------
 
 @bp.route(BASE + "/topics/<int:topic_id>/memo", methods=["GET", "POST"])
-@role_required(*CODERS)
+@permission_required("code_comments")
 def memo(slug, topic_id):
     consultation = get_consultation(slug)
     topic = memos.get_topic(consultation, topic_id)
@@ -374,7 +374,7 @@ def _second_breadcrumbs(consultation):
 
 
 @bp.get(BASE + "/second-coding", endpoint="second_coding")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def second_coding_queue(slug):
     consultation = get_consultation(slug)
     _open_codebook(consultation)
@@ -422,7 +422,7 @@ def _blind_done(consultation, assignment, back, message, progress=False):
 
 
 @bp.post(BASE + "/second-coding/<int:assignment_id>/codes")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def second_coding_codes(slug, assignment_id):
     consultation, assignment, form, back = _blind_action(slug, assignment_id, BlindToggleForm)
     if not form.validate_on_submit():
@@ -446,7 +446,7 @@ def second_coding_codes(slug, assignment_id):
 
 
 @bp.post(BASE + "/second-coding/<int:assignment_id>/done")
-@role_required(*CODERS)
+@permission_required("code_comments")
 def second_coding_done(slug, assignment_id):
     consultation, assignment, form, back = _blind_action(slug, assignment_id, DoneForm)
     if not form.validate_on_submit() or form.done.data not in ("yes", "no"):
@@ -492,7 +492,7 @@ def _render_agreement(consultation, form, status=200):
 
 
 @bp.route(BASE + "/agreement", methods=["GET", "POST"])
-@role_required(*ASSIGNERS)
+@permission_required("assign_second_coding")
 def agreement(slug):
     consultation = get_consultation(slug)
     form = _sample_form(consultation)
@@ -517,7 +517,7 @@ def agreement(slug):
 
 
 @bp.post(BASE + "/agreement/<int:assignment_id>/settle")
-@role_required(*ASSIGNERS)
+@permission_required("assign_second_coding")
 def agreement_settle(slug, assignment_id):
     consultation = get_consultation(slug)
     assignment = second_coding.get_assignment(consultation, assignment_id)

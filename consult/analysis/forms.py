@@ -13,12 +13,12 @@ from ..models import Code, Participant, ParticipantCategory, StaffRole, StaffUse
 from ..models.analysis import COMMENT_CHANNELS
 from ..participants.regions import find_country, province_choices, region_name
 from ..participants.services import REGIONS
+from ..permissions import roles_with
 from .queries import Filters
 from .search import parse
 
 CHANNEL_LABELS = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
                   "forum": _l("Forum"), "interview": _l("Interview")}
-CODER_ROLES = ("analyst", "coordinator", "admin")
 MAX_QUERY_LENGTH = 2000
 
 
@@ -125,7 +125,8 @@ class FilterForm(FlaskForm):
         self.review.choices = [every, ("yes", _l("Changed, to look at again"))]
         coders = db.session.scalars(
             select(StaffUser).join(StaffRole, StaffRole.user_id == StaffUser.id)
-            .where(StaffRole.role.in_(CODER_ROLES)).distinct().order_by(StaffUser.name, StaffUser.email)).all()
+            .where(StaffRole.role.in_(roles_with("code_comments"))).distinct()
+            .order_by(StaffUser.name, StaffUser.email)).all()
         self.coder.choices = [("", _l("Anyone"))] + [(str(user.id), user.name or user.email) for user in coders]
         # Someone who coded and no longer holds a role still has their codings.
         asked = self.coder.data or ""

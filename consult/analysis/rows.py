@@ -28,15 +28,10 @@ from ..models import (
     Topic,
     Track,
 )
+from ..permissions import user_can
 from ..questionnaires.forms import PROMPT_NAMES
 from .codebook import tree_order
 from .coding import in_blind_sample
-
-# Who codes, moves, hides and flags comments; assigning samples to a second coder is narrower.
-CODERS = ("analyst", "coordinator", "admin")
-ASSIGNERS = ("coordinator", "admin")
-# Who may open forum notes (the notes page of the forums area).
-NOTE_READERS = ("organizer", "analyst", "admin")
 
 CHANNEL_NAMES = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
                  "forum": _l("Forum"), "interview": _l("Interview")}
@@ -177,7 +172,7 @@ def list_url() -> str:
 
 def palettes(consultation_ids: set[int], viewer) -> dict[int, Palette]:
     """The shared part of the rows, per consultation: three queries for each (usually one)."""
-    can_code = bool(viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.has_role(*CODERS))
+    can_code = bool(user_can(viewer, "code_comments"))
     result = {}
     for consultation_id in consultation_ids:
         consultation = db.session.get(Consultation, consultation_id)
@@ -269,8 +264,7 @@ def _origins(comments: list[Comment], viewer) -> dict[int, Origin]:
         select(ForumNote.id, Forum).join(Forum, Forum.id == ForumNote.forum_id).where(
             ForumNote.id.in_([comment.note_id for comment in comments if comment.note_id])))} \
         if any(comment.note_id for comment in comments) else {}
-    reads_notes = bool(viewer is not None and getattr(viewer, "is_authenticated", False)
-                       and viewer.has_role(*NOTE_READERS))
+    reads_notes = user_can(viewer, "take_notes")
     origins = {}
     for comment in comments:
         slug = slugs[comment.consultation_id]

@@ -17,11 +17,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..admin.services import get_consultation
-from ..auth.roles import role_required
 from ..csv_safe import csv_lines
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
 from ..i18n import localized
+from ..permissions import permission_required
 from ..public.services import get_public_consultation
 from . import bp
 from . import organizer_services as services
@@ -40,8 +40,6 @@ from .registration import RegistrationError
 from .roster_export import roster_table
 from .when import format_moment, format_span, local_parts, zone_name
 
-ORGANIZERS = ("organizer", "admin")
-NOTE_TAKERS = ("organizer", "analyst", "admin")
 BASE = "/staff/consultations/<slug>/forums"
 FORUM = BASE + "/<int:forum_id>"
 TEMPLATES = "forums/organizer/"
@@ -68,7 +66,7 @@ def forum_breadcrumbs(consultation, forum=None, here=None) -> list[tuple[str, st
     """Staff area › consultation › forums › forum › this page; links only where the user may go."""
     items = [(_("Staff area"), url_for("admin.dashboard")),
              (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug))]
-    organizer = current_user.has_role(*ORGANIZERS)
+    organizer = current_user.can("run_forums")
     if organizer:
         items.append((_("Forums and interviews"), url_for("forums.organizer_index", slug=consultation.slug)))
     if forum is not None:
@@ -125,7 +123,7 @@ def _roster_url(forum, **anchor):
 # -- list, create, edit, cancel -------------------------------------------------------------
 
 @bp.get(BASE + "/")
-@role_required(*NOTE_TAKERS)  # analysts reach the sessions' notes from here
+@permission_required("take_notes")  # analysts reach the sessions' notes from here
 def organizer_index(slug):
     consultation = get_consultation(slug)
     track = services.parse_track_filter(request.args.get("track"), consultation)
@@ -146,7 +144,7 @@ def _render_forum_form(consultation, form, topics, forum=None, status=200):
 
 
 @bp.route(BASE + "/new", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_create(slug):
     consultation = get_consultation(slug)
     topics = services.topic_options(consultation)
@@ -160,7 +158,7 @@ def organizer_create(slug):
 
 
 @bp.route(FORUM + "/edit", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_edit(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -197,7 +195,7 @@ def organizer_edit(slug, forum_id):
 
 
 @bp.route(BASE + "/interview-slots", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_slots(slug):
     consultation = get_consultation(slug)
     topics = services.topic_options(consultation)
@@ -231,7 +229,7 @@ def _default_interview_titles(consultation) -> tuple[str, str]:
 
 
 @bp.route(FORUM + "/cancel", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_cancel(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -260,7 +258,7 @@ def _render_roster(consultation, forum, walk_in_form, status=200):
 
 
 @bp.get(FORUM + "/roster")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_roster(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -268,7 +266,7 @@ def organizer_roster(slug, forum_id):
 
 
 @bp.get(FORUM + "/roster/print")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_roster_print(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -277,7 +275,7 @@ def organizer_roster_print(slug, forum_id):
 
 
 @bp.get(FORUM + "/roster.csv")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_roster_csv(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -292,7 +290,7 @@ def organizer_roster_csv(slug, forum_id):
 
 
 @bp.post(FORUM + "/roster/<int:registration_id>/attendance")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_attendance(slug, forum_id, registration_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -321,7 +319,7 @@ def organizer_attendance(slug, forum_id, registration_id):
 
 
 @bp.post(FORUM + "/roster/walk-in")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_walk_in(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -350,7 +348,7 @@ def _render_notes(consultation, forum, form, status=200):
 
 
 @bp.route(FORUM + "/notes", methods=["GET", "POST"])
-@role_required(*NOTE_TAKERS)
+@permission_required("take_notes")
 def organizer_notes(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -365,7 +363,7 @@ def organizer_notes(slug, forum_id):
 
 
 @bp.route(FORUM + "/notes/<int:note_id>/edit", methods=["GET", "POST"])
-@role_required(*NOTE_TAKERS)
+@permission_required("take_notes")
 def organizer_note_edit(slug, forum_id, note_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -386,7 +384,7 @@ def organizer_note_edit(slug, forum_id, note_id):
 
 
 @bp.route(FORUM + "/notes/<int:note_id>/delete", methods=["GET", "POST"])
-@role_required(*NOTE_TAKERS)
+@permission_required("take_notes")
 def organizer_note_delete(slug, forum_id, note_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)

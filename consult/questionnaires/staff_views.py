@@ -6,11 +6,11 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from ..admin.services import get_consultation
-from ..auth.roles import role_required
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
+from ..permissions import permission_required
 from . import bp, builder, services
 from .forms import (
     ConfirmForm,
@@ -25,8 +25,6 @@ from .forms import (
     options_text,
 )
 
-ORGANIZERS = ("organizer", "admin")
-READERS = ("organizer", "analyst", "coordinator", "admin")
 BASE = "/staff/consultations/<slug>/questionnaire"
 TEMPLATES = "questionnaires/staff/"
 
@@ -35,7 +33,7 @@ TEMPLATES = "questionnaires/staff/"
 def questionnaire_breadcrumbs(consultation, here=None) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard")),
              (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug))]
-    if current_user.has_role(*ORGANIZERS):
+    if current_user.can("manage_questionnaire"):
         items.append((_("Questionnaire"), url_for("questionnaires.builder", slug=consultation.slug)))
     else:
         items.append((_("Questionnaire responses"), url_for("questionnaires.responses", slug=consultation.slug)))
@@ -73,7 +71,7 @@ def _render_builder(consultation, questionnaire, *, generate_form=None, page_for
 
 
 @bp.get(BASE + "/", endpoint="builder")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def builder_page(slug):
     consultation = get_consultation(slug)
     return _render_builder(consultation, builder.find_questionnaire(consultation))
@@ -81,7 +79,7 @@ def builder_page(slug):
 
 
 @bp.post(BASE + "/generate")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def generate(slug):
     consultation = get_consultation(slug)
     form = GenerateForm.with_labels(builder.default_prompt_labels(consultation))
@@ -101,7 +99,7 @@ def generate(slug):
 
 
 @bp.route(BASE + "/settings", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def settings(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -119,7 +117,7 @@ def settings(slug):
 
 
 @bp.route(BASE + "/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def edit_question(slug, question_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -139,7 +137,7 @@ def edit_question(slug, question_id):
 
 
 @bp.route(BASE + "/questions/new", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def new_question(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -164,7 +162,7 @@ def new_question(slug):
 
 
 @bp.post(BASE + "/questions/<int:question_id>/move")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def move_question(slug, question_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -177,7 +175,7 @@ def move_question(slug, question_id):
 
 
 @bp.post(BASE + "/questions/<int:question_id>/delete")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def delete_question(slug, question_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -193,7 +191,7 @@ def delete_question(slug, question_id):
 
 
 @bp.post(BASE + "/pages/new")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def new_page(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -207,7 +205,7 @@ def new_page(slug):
 
 
 @bp.post(BASE + "/pages/<int:page_id>/move")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def move_page(slug, page_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -229,7 +227,7 @@ def _render_invitations(consultation, questionnaire, form, status=200, invalid=(
 
 
 @bp.route(BASE + "/invitations", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def invitations(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -259,7 +257,7 @@ def invitations(slug):
 
 
 @bp.post(BASE + "/invitations/remind")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def remind(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -280,7 +278,7 @@ def remind(slug):
 # -- responses ------------------------------------------------------------------------------
 
 @bp.get(BASE + "/responses")
-@role_required(*READERS)
+@permission_required("read_responses")
 def responses(slug):
     consultation = get_consultation(slug)
     questionnaire = builder.find_questionnaire(consultation)
@@ -294,7 +292,7 @@ def responses(slug):
 
 
 @bp.get(BASE + "/responses/<int:response_id>")
-@role_required(*READERS)
+@permission_required("read_responses")
 def response_detail(slug, response_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)

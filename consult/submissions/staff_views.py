@@ -7,16 +7,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.services import get_consultation
-from ..auth.roles import role_required
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
 from ..i18n import localized
+from ..permissions import permission_required
 from . import bp, services
 from . import staff_services as staff
 from .forms import ConfirmForm, ExcerptForm, ProcessedForm
 
-READERS = ("analyst", "coordinator", "admin", "organizer")
-EDITORS = ("analyst", "coordinator", "admin")
 BASE = "/staff/consultations/<slug>/submissions"
 ONE = BASE + "/<int:submission_id>"
 TEMPLATES = "submissions/staff/"
@@ -45,7 +43,7 @@ def submission_breadcrumbs(consultation, submission=None, here=None) -> list[tup
 
 
 @bp.get(BASE + "/")
-@role_required(*READERS)
+@permission_required("read_submissions")
 def staff_index(slug):
     consultation = get_consultation(slug)
     filters = staff.Filters.from_args(request.args)
@@ -55,7 +53,7 @@ def staff_index(slug):
 
 
 def _render_show(consultation, submission, excerpt_form=None, status=200):
-    can_edit = current_user.has_role(*EDITORS)
+    can_edit = current_user.can("process_submissions")
     if excerpt_form is None and can_edit:
         excerpt_form = ExcerptForm(consultation, submission, services.topic_options(consultation))
     return render_page_or_fragment(TEMPLATES + "show.html", TEMPLATES + "_excerpt_form.html", status=status,
@@ -67,14 +65,14 @@ def _render_show(consultation, submission, excerpt_form=None, status=200):
 
 
 @bp.get(ONE)
-@role_required(*READERS)
+@permission_required("read_submissions")
 def staff_show(slug, submission_id):
     consultation = get_consultation(slug)
     return _render_show(consultation, staff.get_submission(consultation, submission_id))
 
 
 @bp.get(ONE + "/attachments/<int:attachment_id>")
-@role_required(*READERS)
+@permission_required("read_submissions")
 def staff_attachment(slug, submission_id, attachment_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
@@ -94,7 +92,7 @@ def staff_attachment(slug, submission_id, attachment_id):
 
 
 @bp.post(ONE + "/processed")
-@role_required(*EDITORS)
+@permission_required("process_submissions")
 def staff_processed(slug, submission_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
@@ -110,7 +108,7 @@ def staff_processed(slug, submission_id):
 
 
 @bp.post(ONE + "/excerpts")
-@role_required(*EDITORS)
+@permission_required("process_submissions")
 def staff_excerpt_create(slug, submission_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
@@ -125,7 +123,7 @@ def staff_excerpt_create(slug, submission_id):
 
 
 @bp.route(ONE + "/excerpts/<int:excerpt_id>/edit", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("process_submissions")
 def staff_excerpt_edit(slug, submission_id, excerpt_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
@@ -147,7 +145,7 @@ def staff_excerpt_edit(slug, submission_id, excerpt_id):
 
 
 @bp.route(ONE + "/excerpts/<int:excerpt_id>/delete", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("process_submissions")
 def staff_excerpt_delete(slug, submission_id, excerpt_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)

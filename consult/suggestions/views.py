@@ -14,14 +14,13 @@ from flask_login import current_user
 
 from ..admin.services import get_consultation
 from ..analysis.navigation import analysis_breadcrumbs, safe_back
-from ..auth.roles import role_required
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
+from ..permissions import permission_required
 from . import bp, service
 from .forms import AcceptForm, ComputeForm, DismissForm, SuggestForm
 
-ROLES = ("analyst", "coordinator", "admin")
 BASE = "/staff/consultations/<slug>/analysis/suggestions"
 ONE = BASE + "/<int:comment_id>"
 TEMPLATES = "suggestions/"
@@ -51,7 +50,7 @@ def _page_number() -> int:
 
 
 @bp.get(BASE)
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def queue(slug):
     consultation = get_consultation(slug)
     sort = request.args.get("sort", "confident")
@@ -65,7 +64,7 @@ def queue(slug):
 
 
 @bp.post(BASE + "/compute")
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def compute(slug):
     consultation = get_consultation(slug)
     form = ComputeForm()
@@ -104,7 +103,7 @@ def _render_comment(consultation, comment, back: str, status: int = 200, message
 
 
 @bp.get(ONE)
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def comment(slug, comment_id):
     consultation = get_consultation(slug)
     found = _comment_or_404(consultation, comment_id)
@@ -112,7 +111,7 @@ def comment(slug, comment_id):
 
 
 @bp.post(ONE + "/suggest")
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def suggest(slug, comment_id):
     consultation = get_consultation(slug)
     found = _comment_or_404(consultation, comment_id)
@@ -173,7 +172,7 @@ def _placed_message(comment_id: int, accepted) -> str:
 
 
 @bp.post(ONE + "/accept")
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def accept(slug, comment_id):
     consultation, found, form, back = _comment_action(slug, comment_id, AcceptForm)
     if not form.validate_on_submit():
@@ -192,7 +191,7 @@ def accept(slug, comment_id):
 
 
 @bp.post(ONE + "/dismiss")
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def dismiss(slug, comment_id):
     consultation, found, form, back = _comment_action(slug, comment_id, DismissForm)
     if not form.validate_on_submit():
