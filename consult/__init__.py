@@ -39,18 +39,18 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from . import cli, errors, web
-    from .admin import bp as admin_bp
-    from .analysis import bp as analysis_bp
-    from .auth import bp as auth_bp
-    from .exports import bp as exports_bp
+    from .admin.blueprint import bp as admin_bp
+    from .analysis.blueprint import bp as analysis_bp
+    from .auth.blueprint import bp as auth_bp
+    from .exports.blueprint import bp as exports_bp
     from .form_fields import IdConverter
-    from .forums import bp as forums_bp
-    from .privacy import bp as privacy_bp
-    from .public import bp as public_bp
-    from .questionnaires import bp as questionnaires_bp
-    from .reports import bp as reports_bp
-    from .submissions import bp as submissions_bp
-    from .suggestions import bp as suggestions_bp
+    from .forums.blueprint import bp as forums_bp
+    from .privacy.blueprint import bp as privacy_bp
+    from .public.blueprint import bp as public_bp
+    from .questionnaires.blueprint import bp as questionnaires_bp
+    from .reports.blueprint import bp as reports_bp
+    from .submissions.blueprint import bp as submissions_bp
+    from .suggestions.blueprint import bp as suggestions_bp
 
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(public_bp)

@@ -6,7 +6,8 @@ from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..permissions import permission_required, staff_required
 from ..public.services import load_tree
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .forms import TopicTextsForm
 
 

@@ -17,7 +17,8 @@ from ..i18n import localized
 from ..lookups import get_owned_or_404
 from ..models import Topic
 from ..permissions import permission_required
-from . import bp, queries
+from . import queries
+from .blueprint import bp
 from .codebook import ensure_codebook
 from .forms import CHANNEL_LABELS, FilterForm
 from .navigation import analysis_breadcrumbs

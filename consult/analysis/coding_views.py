@@ -16,7 +16,8 @@ from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
 from ..permissions import permission_required
-from . import bp, browse_views, codebook, coding, memos, second_coding
+from . import browse_views, codebook, coding, memos, second_coding
+from .blueprint import bp
 from .coding_forms import (
     BlindToggleForm,
     CodeForm,

@@ -9,7 +9,8 @@ from ..admin.services import get_consultation
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..permissions import permission_required
-from . import bp, services, writers
+from . import services, writers
+from .blueprint import bp
 from .forms import TRUE_VALUES, ExportForm, IdentifiedExportForm
 
 BASE = "/staff/consultations/<slug>/exports"

@@ -23,8 +23,8 @@ from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
 from ..public.services import get_public_consultation
-from . import bp
 from . import organizer_services as services
+from .blueprint import bp
 from .organizer_forms import (
     CHOOSE_FILE_AGAIN,
     AttendanceForm,

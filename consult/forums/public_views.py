@@ -12,7 +12,8 @@ from ..participants import regions
 from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import bp, public_services, registration
+from . import public_services, registration
+from .blueprint import bp
 from .forms import CancelForm, SignupForm, SwitchForm
 from .ics import forum_invitation
 

@@ -9,7 +9,8 @@ from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
-from . import bp, incidents, notice
+from . import incidents, notice
+from .blueprint import bp
 from .forms import IncidentForm, NoticeForm
 
 INCIDENTS = "/staff/privacy/incidents"

@@ -14,7 +14,8 @@ from ..questionnaires.services import answer_text
 from ..security import personal_pages
 from ..submissions.services import attachment_path
 from ..tokens import LinkError
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .download import write_archive
 from .forms import ConsentForm, EraseForm, ProfileForm, RequestLinkForm
 

@@ -3,7 +3,8 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..page_cache import cacheable, keep_until, next_moment
-from . import bp, services
+from . import services
+from .blueprint import bp
 
 
 @bp.get("/")

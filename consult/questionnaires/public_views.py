@@ -13,7 +13,8 @@ from ..participants import regions
 from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import bp, notifications, services
+from . import notifications, services
+from .blueprint import bp
 from .forms import AnswerPageForm, LostLinkForm, ProfileForm, SendLinkForm, StartForm, SubmitForm, answer_error_message
 from .services import QuestionnaireUnavailable
 

@@ -11,7 +11,8 @@ from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
 from ..permissions import permission_required
-from . import bp, builder, services
+from . import builder, services
+from .blueprint import bp
 from .forms import (
     ConfirmForm,
     GenerateForm,

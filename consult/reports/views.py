@@ -11,7 +11,8 @@ from ..extensions import db
 from ..i18n import current_language, localized
 from ..models.base import utcnow
 from ..permissions import permission_required
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .charts import Bar, bar_chart
 from .docx_report import build_docx
 from .participation import TOTAL, channel_label, participation

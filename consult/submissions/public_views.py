@@ -8,7 +8,8 @@ from ..htmx import redirect_after_post, render_page_or_fragment
 from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import bp, notifications, services, staff_services
+from . import notifications, services, staff_services
+from .blueprint import bp
 from .forms import megabytes, submission_form
 
 TEMPLATES = "submissions/"

@@ -11,8 +11,9 @@ from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
-from . import bp, services
+from . import services
 from . import staff_services as staff
+from .blueprint import bp
 from .forms import ConfirmForm, ExcerptForm, ProcessedForm
 
 BASE = "/staff/consultations/<slug>/submissions"

@@ -18,7 +18,8 @@ from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
 from ..permissions import permission_required
-from . import bp, service
+from . import service
+from .blueprint import bp
 from .forms import AcceptForm, ComputeForm, DismissForm, SuggestForm
 
 BASE = "/staff/consultations/<slug>/analysis/suggestions"
