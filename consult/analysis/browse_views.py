@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.services import get_consultation
+from ..channels import channel_labels
 from ..extensions import db
 from ..htmx import is_htmx, render_page_or_fragment
 from ..i18n import localized
@@ -20,7 +21,7 @@ from ..permissions import permission_required
 from . import queries
 from .blueprint import bp
 from .codebook import ensure_codebook
-from .forms import CHANNEL_LABELS, FilterForm
+from .forms import FilterForm
 from .navigation import analysis_breadcrumbs
 from .rows import row_states
 from .search import MAX_TERMS
@@ -66,7 +67,7 @@ def _page_url(form):
 
 def _render(page: str, results: str, status: int = 200, **context):
     form = context["form"]
-    context.update(results_template=results, channel_labels=CHANNEL_LABELS, node_name=node_name,
+    context.update(results_template=results, channel_labels=channel_labels(), node_name=node_name,
                    page_url=_page_url(form), max_terms=MAX_TERMS)
     if status == 400 and is_htmx():
         # The refused value is in the form, outside the results: send the form too, in place of both.

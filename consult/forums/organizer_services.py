@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import uploads
 from ..audit import record as audit
+from ..channels.notes import sync_note
 from ..extensions import db
 from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, ForumNote, Participant, Registration, Topic
@@ -392,7 +393,6 @@ def create_note(forum: Forum, values: dict, actor_id: int | None) -> ForumNote:
           topic_id=note.topic_id)
     db.session.flush()
     # Analysis: the note becomes a comment (imported here: analysis imports this package).
-    from ..analysis.derivation import sync_note
     sync_note(note)
     return note
 
@@ -411,7 +411,6 @@ def update_note(note: ForumNote, values: dict, actor_id: int | None) -> bool:
               forum_id=note.forum_id, changes=changes)
     db.session.flush()
     # Analysis: the note's comment follows the change.
-    from ..analysis.derivation import sync_note
     sync_note(note, previous_topic_id)
     return bool(changes)
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import tokens
+from ..channels.questionnaire import sync_response
 from ..extensions import db
 from ..i18n import localized
 from ..lookups import get_owned_or_404
@@ -512,7 +513,6 @@ def submit(response: Response, seen_version: int, now: datetime) -> SubmitOutcom
                                          saved_at=now, response_version=response.version))
     db.session.flush()
     # Analysis: the submitted long answers become comments (imported here: analysis imports this package).
-    from ..analysis.derivation import sync_response
     sync_response(response)
     notifications.receipt(response, answer_sections(pages, answers, response.participant.preferred_language))
     return SubmitOutcome(True)

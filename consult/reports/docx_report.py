@@ -12,9 +12,9 @@ from docx.shared import Pt
 from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 
+from ..channels import channel_label
 from ..requests import without_control_characters
 from ..web import text_blocks
-from .participation import channel_label
 from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, quoted
 
 MAX_HEADING_LEVEL = 3

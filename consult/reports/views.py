@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.services import get_consultation
+from ..channels import channel_label
 from ..csv_safe import csv_lines
 from ..extensions import db
 from ..i18n import current_language, localized
@@ -15,7 +16,7 @@ from . import services
 from .blueprint import bp
 from .charts import Bar, bar_chart
 from .docx_report import build_docx
-from .participation import TOTAL, channel_label, participation
+from .participation import TOTAL, participation
 from .participation import csv_rows as participation_rows
 from .report_draft import GROUPS, build, group_title, report_language
 

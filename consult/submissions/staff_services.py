@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..channels.submission import sync_excerpt
 from ..extensions import db
 from ..forums.organizer_services import audit
 from ..lookups import get_owned_or_404
@@ -163,7 +164,6 @@ def create_excerpt(submission: Submission, values: dict, actor_id: int | None) -
     audit(actor_id, "excerpt.created", "excerpt", excerpt.id, submission.consultation_id,
           submission=submission.reference, topic_id=excerpt.topic_id)
     # Analysis: the excerpt becomes a comment (imported here: analysis imports this package).
-    from ..analysis.derivation import sync_excerpt
     sync_excerpt(excerpt)
     return excerpt
 
@@ -180,7 +180,6 @@ def update_excerpt(excerpt: Excerpt, values: dict, actor_id: int | None) -> bool
               submission=excerpt.submission.reference, changed=sorted(changes))
     db.session.flush()
     # Analysis: the excerpt's comment follows the change.
-    from ..analysis.derivation import sync_excerpt
     sync_excerpt(excerpt, previous_topic_id)
     return bool(changes)
 

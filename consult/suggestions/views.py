@@ -9,11 +9,11 @@ in a page with the same statuses.
 """
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..admin.services import get_consultation
 from ..analysis.navigation import analysis_breadcrumbs, safe_back
+from ..channels import channel_labels
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
@@ -25,8 +25,6 @@ from .forms import AcceptForm, ComputeForm, DismissForm, SuggestForm
 BASE = "/staff/consultations/<slug>/analysis/suggestions"
 ONE = BASE + "/<int:comment_id>"
 TEMPLATES = "suggestions/"
-CHANNEL_NAMES = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
-                 "forum": _l("Forum"), "interview": _l("Interview")}
 
 
 def _breadcrumbs(consultation, here: str | None = None) -> list[tuple[str, str | None]]:
@@ -42,7 +40,7 @@ def _back(target: str | None, consultation) -> str:
 
 def _context(consultation, **extra) -> dict:
     return {"consultation": consultation, "topics": service.placeable_topics(consultation),
-            "channel_names": CHANNEL_NAMES, **extra}
+            "channel_names": channel_labels(), **extra}
 
 
 def _page_number() -> int:

@@ -254,7 +254,7 @@ def test_deleting_a_forum_note_removes_its_comment_from_the_counts(app, login, d
     """The database deletes the note's comment (ON DELETE CASCADE), out of the session's sight."""
     from datetime import datetime, timedelta, timezone
 
-    from consult.analysis.derivation import sync_note
+    from consult.channels.notes import sync_note
     from consult.models import Forum, ForumNote
 
     with app.app_context():

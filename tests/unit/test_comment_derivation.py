@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from consult.analysis.derivation import derive_all, sync_note
+from consult.analysis.derivation import derive_all
+from consult.channels.notes import sync_note
 from consult.extensions import db
 from consult.forums import organizer_services as forums
 from consult.models import (
