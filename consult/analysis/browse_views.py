@@ -10,8 +10,8 @@ from flask import make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
 from ..channels import channel_labels
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import is_htmx, render_page_or_fragment
 from ..i18n import localized

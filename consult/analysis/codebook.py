@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased, selectinload
 from .. import audit
 from ..extensions import db
 from ..models import Code, CodeChange, Coding, Comment, Consultation, Theme, Topic
+from ..tree import tree_order
 
 # The modification codes of the report's table of proposed modifications.
 MODIFICATION_CODES = (
@@ -107,22 +108,6 @@ def ensure_codebook(consultation: Consultation, actor_id: int | None = None) -> 
     audit.record(actor_id, "analysis.codebook_seeded", "consultation", consultation.id, consultation.id,
                  codes=[code.key for code in created])
     return len(created)
-
-
-def tree_order(topics) -> dict[int, int]:
-    """{topic id: rank} in reading order of a consultation's tree (parents before children, by position)."""
-    children: dict[int | None, list[Topic]] = {}
-    for topic in sorted(topics, key=lambda topic: (topic.position, topic.id)):
-        children.setdefault(topic.parent_id, []).append(topic)
-    order: dict[int, int] = {}
-
-    def walk(parent_id):
-        for topic in children.get(parent_id, []):
-            order[topic.id] = len(order)
-            walk(topic.id)
-
-    walk(None)
-    return order
 
 
 # -- reading ------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from ..admin.services import get_consultation
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
@@ -35,7 +35,7 @@ from .coding_forms import (
     ToggleCodeForm,
 )
 from .navigation import analysis_breadcrumbs, safe_back
-from .rows import STANCE_NAMES, blind_row_states, row_states
+from .rows import STANCE_NAMES, blind_row_states, row_states, topic_options
 
 BASE = "/staff/consultations/<slug>/analysis"
 COMMENT = BASE + "/comments/<int:comment_id>"
@@ -478,8 +478,6 @@ def _sample_form(consultation, form=None):
 
 
 def _topic_options(consultation):
-    from .rows import topic_options
-
     return topic_options({topic.id: topic for topic in consultation.topics})
 
 

@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..permissions import user_can
 from ..questionnaires.forms import PROMPT_NAMES
-from .codebook import tree_order
+from ..tree import with_depth
 from .coding import in_blind_sample
 
 STANCE_NAMES = {"": _l("No stance"), "support": _l("In favour"), "oppose": _l("Against"), "mixed": _l("Mixed"),
@@ -185,15 +185,7 @@ def palettes(consultation_ids: set[int], viewer) -> dict[int, Palette]:
 
 def topic_options(topics: dict[int, Topic]) -> list[TopicOption]:
     """The tree in reading order; a comment can be placed on a section or an orientation."""
-    order = tree_order(topics.values())
-    options = []
-    for topic_id in sorted(order, key=order.get):
-        topic = topics[topic_id]
-        depth, parent = 0, topic.parent_id
-        while parent is not None:
-            depth, parent = depth + 1, topics[parent].parent_id
-        options.append(TopicOption(topic, depth, topic.kind != "axis"))
-    return options
+    return [TopicOption(topic, depth, topic.kind != "axis") for topic, depth in with_depth(topics.values())]
 
 
 def row_states(comments: list[Comment], viewer) -> dict[int, RowState]:

@@ -5,7 +5,7 @@ from flask import Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
+from ..consultations import get_consultation
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..permissions import permission_required

@@ -27,6 +27,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import uploads
 from ..i18n import LANGUAGE_NAMES, localized
 from ..participants.services import InvalidEmail, normalise_email
+from ..tree import topic_choices
 from .when import NonexistentLocalTime, to_utc
 
 KIND_CHOICES = [SelectChoice("forum", _l("Forum")), SelectChoice("interview", _l("Interview"))]
@@ -99,11 +100,6 @@ def https_url(form, field):
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname or any(char.isspace() for char in value):
         raise ValidationError(_l("Enter a secure web address starting with https://"))
-
-
-def topic_choices(topics) -> list[SelectChoice]:
-    """(topic, depth) pairs in reading order, labelled with their codes."""
-    return [SelectChoice(topic.id, f"{topic.code} – {localized(topic, 'title').text}") for topic, _depth in topics]
 
 
 def _title_in_one_language(form) -> bool:

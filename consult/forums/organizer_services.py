@@ -17,7 +17,7 @@ from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, ForumNote, Participant, Registration, Topic
 from ..models.forum import ACTIVE
 from ..participants.services import Profile, find_or_create_participant
-from ..public.services import load_tree
+from ..tree import load_tree, topic_options
 from . import notifications
 from . import registration as seats
 from .registration import RegistrationError
@@ -42,19 +42,6 @@ def get_registration(forum: Forum, registration_id: int) -> Registration:
 
 def get_note(forum: Forum, note_id: int) -> ForumNote:
     return get_owned_or_404(ForumNote, note_id, forum_id=forum.id)
-
-
-def topic_options(consultation: Consultation) -> list[tuple[Topic, int]]:
-    """Every section, axis and orientation in reading order, with its depth in the tree."""
-    options: list[tuple[Topic, int]] = []
-
-    def walk(nodes, depth):
-        for node in nodes:
-            options.append((node, depth))
-            walk(node.children, depth + 1)
-
-    walk(load_tree(consultation).roots, 0)
-    return options
 
 
 @dataclass

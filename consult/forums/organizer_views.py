@@ -16,13 +16,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..admin.services import get_consultation
+from ..consultations import get_consultation, get_public_consultation
 from ..csv_safe import csv_lines
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
-from ..public.services import get_public_consultation
+from ..tree import topic_options
 from . import organizer_services as services
 from .blueprint import bp
 from .organizer_forms import (
@@ -147,7 +147,7 @@ def _render_forum_form(consultation, form, topics, forum=None, status=200):
 @permission_required("run_forums")
 def organizer_create(slug):
     consultation = get_consultation(slug)
-    topics = services.topic_options(consultation)
+    topics = topic_options(consultation)
     form = _forum_form(consultation, topics)
     if form.validate_on_submit():
         forum = services.create_forum(consultation, _forum_values(form), form.checked_file, current_user.id)
@@ -165,7 +165,7 @@ def organizer_edit(slug, forum_id):
     if forum.is_cancelled:
         return render_template(TEMPLATES + "cancelled.html", consultation=consultation, forum=forum), (
             409 if request.method == "POST" else 200)
-    topics = services.topic_options(consultation)
+    topics = topic_options(consultation)
     day, clock = local_parts(forum.starts_at, consultation.tz)
     form = _forum_form(consultation, topics, forum=forum, obj=forum, start_date=day, start_time=clock,
                        topic_ids=[topic.id for topic in forum.topics])
@@ -198,7 +198,7 @@ def organizer_edit(slug, forum_id):
 @permission_required("run_forums")
 def organizer_slots(slug):
     consultation = get_consultation(slug)
-    topics = services.topic_options(consultation)
+    topics = topic_options(consultation)
     form = InterviewSlotsForm(consultation, topics, now=g.now)
     if request.method == "GET":
         form.title_fr.data, form.title_en.data = _default_interview_titles(consultation)
@@ -352,7 +352,7 @@ def _render_notes(consultation, forum, form, status=200):
 def organizer_notes(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
-    form = NoteForm(consultation, forum, services.topic_options(consultation))
+    form = NoteForm(consultation, forum, topic_options(consultation))
     if form.validate_on_submit():
         note = services.create_note(forum, form.data, current_user.id)
         db.session.commit()
@@ -368,7 +368,7 @@ def organizer_note_edit(slug, forum_id, note_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
     note = services.get_note(forum, note_id)
-    form = NoteForm(consultation, forum, services.topic_options(consultation), obj=note)
+    form = NoteForm(consultation, forum, topic_options(consultation), obj=note)
     if form.validate_on_submit():
         changed = services.update_note(note, form.data, current_user.id)
         db.session.commit()

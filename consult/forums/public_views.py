@@ -5,11 +5,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
-from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
 from . import public_services, registration

@@ -4,7 +4,7 @@ from flask import flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized

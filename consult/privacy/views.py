@@ -6,10 +6,10 @@ from flask import abort, current_app, flash, g, render_template, send_file, url_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..participants import regions
-from ..public.services import get_public_consultation
 from ..questionnaires.services import answer_text
 from ..security import personal_pages
 from ..submissions.services import attachment_path

@@ -6,11 +6,11 @@ from functools import cached_property
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..forums.when import format_clock
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..participants import regions
-from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
 from . import notifications, services

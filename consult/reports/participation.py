@@ -32,7 +32,7 @@ from ..models import (
     Track,
 )
 from ..participants.regions import region_name
-from ..public.services import load_tree
+from ..tree import load_tree
 
 CHANNELS = ("forum", "interview", "questionnaire", "submission")
 SENT = ("submitted", "processed")

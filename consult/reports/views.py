@@ -5,8 +5,8 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
 from ..channels import channel_label
+from ..consultations import get_consultation
 from ..csv_safe import csv_lines
 from ..extensions import db
 from ..i18n import current_language, localized

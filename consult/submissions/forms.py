@@ -14,10 +14,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import uploads
-from ..forums.organizer_forms import topic_choices
 from ..i18n import LANGUAGE_NAMES, current_language, localized
 from ..participants.fields import email_field, name_field, organisation_field, single_line, valid_email
 from ..participants.services import Profile
+from ..tree import topic_choices
 from . import services
 
 ACCEPT = ".pdf,.docx,.odt,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml" \

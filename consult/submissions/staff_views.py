@@ -6,11 +6,12 @@ from flask import abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
+from ..tree import topic_options
 from . import services
 from . import staff_services as staff
 from .blueprint import bp
@@ -56,7 +57,7 @@ def staff_index(slug):
 def _render_show(consultation, submission, excerpt_form=None, status=200):
     can_edit = current_user.can("process_submissions")
     if excerpt_form is None and can_edit:
-        excerpt_form = ExcerptForm(consultation, submission, services.topic_options(consultation))
+        excerpt_form = ExcerptForm(consultation, submission, topic_options(consultation))
     return render_page_or_fragment(TEMPLATES + "show.html", TEMPLATES + "_excerpt_form.html", status=status,
                                    consultation=consultation, submission=submission, can_edit=can_edit,
                                    texts=staff.sorted_texts(submission), form=excerpt_form,
@@ -113,7 +114,7 @@ def staff_processed(slug, submission_id):
 def staff_excerpt_create(slug, submission_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
-    form = ExcerptForm(consultation, submission, services.topic_options(consultation))
+    form = ExcerptForm(consultation, submission, topic_options(consultation))
     if form.validate_on_submit():
         excerpt = staff.create_excerpt(submission, form.values(), current_user.id)
         db.session.commit()
@@ -129,7 +130,7 @@ def staff_excerpt_edit(slug, submission_id, excerpt_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
     excerpt = staff.get_excerpt(submission, excerpt_id)
-    form = ExcerptForm(consultation, submission, services.topic_options(consultation), obj=excerpt,
+    form = ExcerptForm(consultation, submission, topic_options(consultation), obj=excerpt,
                        source=ExcerptForm.source_of(excerpt))
     if form.validate_on_submit():
         changed = staff.update_excerpt(excerpt, form.values(), current_user.id)

@@ -11,9 +11,9 @@ from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
 from ..analysis.navigation import analysis_breadcrumbs, safe_back
 from ..channels import channel_labels
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
