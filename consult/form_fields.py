@@ -8,6 +8,13 @@ from wtforms import IntegerField, ValidationError
 LARGEST_ID = 2**63 - 1
 
 
+def optional_int(value):
+    """Coerce of a select whose first choice is "none": its empty value is None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
 class IdField(IntegerField):
     """The id of a row (or a revision number) sent back by a page: a whole number the database can hold."""
 

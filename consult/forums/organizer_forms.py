@@ -25,7 +25,9 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import uploads
-from ..i18n import LANGUAGE_NAMES, localized
+from ..channels.passages import PassageForm
+from ..form_fields import optional_int
+from ..i18n import localized
 from ..participants.services import InvalidEmail, normalise_email
 from ..tree import topic_choices
 from .when import NonexistentLocalTime, to_utc
@@ -46,12 +48,6 @@ UPLOAD_MESSAGES = {
 }
 CHOOSE_FILE_AGAIN = _l("Choose the file again: browsers do not keep a chosen file when a form comes back "
                        "with errors.")
-
-
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
 
 
 class _ClearMessages:
@@ -132,7 +128,7 @@ def _start(form, day_field, time_field, tz, now: datetime, unchanged: datetime |
 class _SessionFields(FlaskForm):
     """What a forum and a series of interview slots have in common."""
 
-    track_id = SelectField(_l("Track"), coerce=_optional_int,
+    track_id = SelectField(_l("Track"), coerce=optional_int,
                            invalid_choice_message=_l("Choose one of the tracks listed."))
     title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
@@ -309,7 +305,7 @@ class WalkInForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter the email address.")),
                                                         Length(max=254)])
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=300)])
-    category_id = SelectField(_l("Category"), coerce=_optional_int,
+    category_id = SelectField(_l("Category"), coerce=optional_int,
                               invalid_choice_message=_l("Choose one of the categories listed."))
 
     def __init__(self, consultation, *args, **kwargs):
@@ -325,8 +321,8 @@ class WalkInForm(FlaskForm):
             raise ValidationError(_l("Enter an email address such as name@example.org.")) from error
 
 
-class NoteForm(FlaskForm):
-    topic_id = SelectField(_l("Topic discussed"), coerce=_optional_int,
+class NoteForm(PassageForm):
+    topic_id = SelectField(_l("Topic discussed"), coerce=optional_int,
                            invalid_choice_message=_l("Choose one of the topics listed."))
     language = RadioField(_l("Language of the note"), invalid_choice_message=_l("Choose the language of the note."))
     body = TextAreaField(_l("Note"), validators=[DataRequired(message=_l("Write the note.")), Length(max=20000)],
@@ -344,8 +340,4 @@ class NoteForm(FlaskForm):
         choices += [SelectChoice(choice.value, choice.label, optgroup=others)
                     for choice in topic_choices(topics) if choice.value not in covered]
         self.topic_id.choices = choices
-        languages = consultation.language_list or ["fr", "en"]
-        self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in languages
-                                 if code in LANGUAGE_NAMES]
-        if not self.language.data:
-            self.language.data = languages[0]
+        self.offer_languages(consultation)

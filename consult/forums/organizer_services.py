@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from .. import uploads
 from ..audit import record as audit
 from ..channels.notes import sync_note
+from ..channels.passages import apply_changes
 from ..extensions import db
 from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, ForumNote, Participant, Registration, Topic
@@ -386,13 +387,9 @@ def create_note(forum: Forum, values: dict, actor_id: int | None) -> ForumNote:
 
 def update_note(note: ForumNote, values: dict, actor_id: int | None) -> bool:
     previous_topic_id = note.topic_id  # analysis: its comment follows unless an analyst moved it
-    changes = {}
-    new = {"topic_id": _note_topic(note.forum, values.get("topic_id")), "language": values["language"],
-           "body": values["body"].strip()}
-    for name, value in new.items():
-        if getattr(note, name) != value:
-            changes[name] = {"from": getattr(note, name), "to": value}
-            setattr(note, name, value)
+    changes = {name: {"from": before, "to": after} for name, (before, after) in apply_changes(note, {
+        "topic_id": _note_topic(note.forum, values.get("topic_id")), "language": values["language"],
+        "body": values["body"].strip()}).items()}
     if changes:
         audit(actor_id, "forum_note.edit", "forum_note", note.id, note.forum.consultation_id,
               forum_id=note.forum_id, changes=changes)
