@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..consultations import get_consultation
 from ..extensions import db
+from ..form_fields import ConfirmForm
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
 from ..permissions import permission_required
@@ -21,7 +22,6 @@ from .blueprint import bp
 from .coding_forms import (
     BlindToggleForm,
     CodeForm,
-    ConfirmForm,
     DoneForm,
     FlagForm,
     HideForm,

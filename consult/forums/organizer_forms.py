@@ -10,15 +10,12 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -26,7 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import uploads
 from ..channels.passages import PassageForm
-from ..form_fields import optional_int
+from ..form_fields import ClockField, DayField, WholeNumberField, optional_int
 from ..i18n import localized
 from ..participants.services import InvalidEmail, normalise_email
 from ..tree import topic_choices
@@ -48,39 +45,6 @@ UPLOAD_MESSAGES = {
 }
 CHOOSE_FILE_AGAIN = _l("Choose the file again: browsers do not keep a chosen file when a form comes back "
                        "with errors.")
-
-
-class _ClearMessages:
-    """Parsing errors in our own words (and translated), and no error for an empty value:
-    the required-field validator then says what to do."""
-
-    parse_message = _l("This value is not valid.")
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not (valuelist[0] or "").strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            self.data = None
-            raise ValueError(str(self.parse_message)) from error
-
-
-class DayField(_ClearMessages, DateField):
-    parse_message = _l("Enter a date such as 2026-05-12.")
-
-
-class ClockField(_ClearMessages, TimeField):
-    parse_message = _l("Enter a time such as 13:30.")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", ["%H:%M", "%H:%M:%S"])
-        super().__init__(*args, **kwargs)
-
-
-class WholeNumberField(_ClearMessages, IntegerField):
-    parse_message = _l("Enter a whole number.")
 
 
 class TopicChecklist(SelectMultipleField):
@@ -288,10 +252,6 @@ class InterviewSlotsForm(_SessionFields):
 class CancelForumForm(FlaskForm):
     reason = TextAreaField(_l("Reason (optional)"), validators=[Optional(), Length(max=2000)],
                            description=_l("Sent to the people registered, with the notice of cancellation."))
-
-
-class ConfirmForm(FlaskForm):
-    """A confirmation step: nothing to fill in, the form carries the CSRF token."""
 
 
 class AttendanceForm(FlaskForm):

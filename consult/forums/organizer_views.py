@@ -19,6 +19,7 @@ from flask_login import current_user
 from ..consultations import get_consultation, get_public_consultation
 from ..csv_safe import csv_lines
 from ..extensions import db
+from ..form_fields import ConfirmForm
 from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
@@ -29,7 +30,6 @@ from .organizer_forms import (
     CHOOSE_FILE_AGAIN,
     AttendanceForm,
     CancelForumForm,
-    ConfirmForm,
     ForumForm,
     InterviewSlotsForm,
     NoteForm,

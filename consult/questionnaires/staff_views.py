@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..consultations import get_consultation
 from ..extensions import db
+from ..form_fields import ConfirmForm
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
@@ -14,7 +15,6 @@ from ..permissions import permission_required
 from . import builder, services
 from .blueprint import bp
 from .forms import (
-    ConfirmForm,
     GenerateForm,
     InviteForm,
     MoveForm,

@@ -262,10 +262,6 @@ class ProcessedForm(FlaskForm):
                             invalid_choice_message=_l("Say whether the submission is processed."))
 
 
-class ConfirmForm(FlaskForm):
-    """A confirmation step: nothing to fill in, the form carries the CSRF token."""
-
-
 class ExcerptForm(PassageForm):
     topic_id = SelectField(_l("Topic"), coerce=optional_int,
                            validators=[DataRequired(message=_l("Choose the topic this excerpt is about."))],

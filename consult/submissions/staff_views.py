@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..consultations import get_consultation
 from ..extensions import db
+from ..form_fields import ConfirmForm
 from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
@@ -15,7 +16,7 @@ from ..tree import topic_options
 from . import services
 from . import staff_services as staff
 from .blueprint import bp
-from .forms import ConfirmForm, ExcerptForm, ProcessedForm
+from .forms import ExcerptForm, ProcessedForm
 
 BASE = "/staff/consultations/<slug>/submissions"
 ONE = BASE + "/<int:submission_id>"
