@@ -10,7 +10,7 @@ from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..participants import regions
-from ..questionnaires.services import answer_text
+from ..questionnaires.copies import answer_text
 from ..security import personal_pages
 from ..submissions.services import attachment_path
 from ..tokens import LinkError

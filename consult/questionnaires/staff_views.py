@@ -12,7 +12,8 @@ from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
 from ..permissions import permission_required
-from . import builder, services
+from . import builder, copies, responding, saving, staff_reads
+from . import invitations as invites
 from .blueprint import bp
 from .forms import (
     GenerateForm,
@@ -65,7 +66,7 @@ def _render_builder(consultation, questionnaire, *, generate_form=None, page_for
     """The builder page; a form that failed validation is passed in to be shown with its errors."""
     generate_form = generate_form or GenerateForm.with_labels(builder.default_prompt_labels(consultation))
     pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id)) if questionnaire else []
-    answered = services.answered_question_ids(questionnaire) if questionnaire else set()
+    answered = staff_reads.answered_question_ids(questionnaire) if questionnaire else set()
     return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
                            pages=pages, generate_form=generate_form, move_form=MoveForm(), confirm_form=ConfirmForm(),
                            page_form=page_form or NewPageForm(), answered=answered, now=g.now), status
@@ -221,7 +222,7 @@ def move_page(slug, page_id):
 # -- invitations ----------------------------------------------------------------------------
 
 def _render_invitations(consultation, questionnaire, form, status=200, invalid=()):
-    listing = services.list_invitations(questionnaire, request.args.get("page", 1, type=int))
+    listing = invites.list_invitations(questionnaire, request.args.get("page", 1, type=int))
     return render_page_or_fragment(TEMPLATES + "invitations.html", TEMPLATES + "_invite_form.html", status=status,
                                    consultation=consultation, questionnaire=questionnaire, form=form,
                                    listing=listing, invalid=invalid, remind_form=ConfirmForm())
@@ -240,8 +241,8 @@ def invitations(slug):
                                   "closes."))
         return _render_invitations(consultation, questionnaire, form, status=422)
     if form.validate_on_submit():
-        listed = services.parse_email_list(form.text)
-        report = services.invite(questionnaire, listed.entries, form.language.data, current_user.id, g.now)
+        listed = invites.parse_email_list(form.text)
+        report = invites.invite(questionnaire, listed.entries, form.language.data, current_user.id, g.now)
         db.session.commit()
         for category, message in invitation_summary(report, listed):
             flash(message, category)
@@ -266,7 +267,7 @@ def remind(slug):
         flash(_("No reminder sent: the questionnaire is not taking answers."), "error")
         return redirect_after_post(url_for("questionnaires.invitations", slug=slug))
     if ConfirmForm().validate_on_submit():
-        count = services.remind(questionnaire, current_user.id, g.now)
+        count = invites.remind(questionnaire, current_user.id, g.now)
         db.session.commit()
         if count:
             flash(ngettext("%(num)d reminder was queued for sending.", "%(num)d reminders were queued for sending.",
@@ -286,10 +287,10 @@ def responses(slug):
     if questionnaire is None:
         return render_template(TEMPLATES + "no_questionnaire.html", consultation=consultation)
     status = request.args.get("status") if request.args.get("status") in ("draft", "submitted") else None
-    listing = services.list_responses(questionnaire, request.args.get("page", 1, type=int), status)
+    listing = staff_reads.list_responses(questionnaire, request.args.get("page", 1, type=int), status)
     return render_page_or_fragment(TEMPLATES + "responses.html", TEMPLATES + "_response_list.html",
                                    consultation=consultation, questionnaire=questionnaire, listing=listing,
-                                   status=status, topic_counts=services.counts_by_topic(questionnaire))
+                                   status=status, topic_counts=staff_reads.counts_by_topic(questionnaire))
 
 
 @bp.get(BASE + "/responses/<int:response_id>")
@@ -297,11 +298,11 @@ def responses(slug):
 def response_detail(slug, response_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
-    response = services.get_response(questionnaire, response_id)
-    pages = services.answer_pages(questionnaire)
-    answers = services.answers_of(response)
-    services.record_reading(response, current_user.id)
+    response = staff_reads.get_response(questionnaire, response_id)
+    pages = responding.answer_pages(questionnaire)
+    answers = responding.answers_of(response)
+    staff_reads.record_reading(response, current_user.id)
     db.session.commit()
     return render_template(TEMPLATES + "response.html", consultation=consultation, questionnaire=questionnaire,
-                           response=response, sections=services.answer_sections(pages, answers), answers=answers,
-                           changed=services.changed_since_submission(response))
+                           response=response, sections=copies.answer_sections(pages, answers), answers=answers,
+                           changed=saving.changed_since_submission(response))

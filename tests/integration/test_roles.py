@@ -65,7 +65,7 @@ def demo_questionnaire(app, demo, monkeypatch):
 
     from consult.extensions import db
     from consult.models import Consultation, Participant
-    from consult.questionnaires import builder, services
+    from consult.questionnaires import builder, responding
 
     with app.app_context():
         consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
@@ -73,7 +73,7 @@ def demo_questionnaire(app, demo, monkeypatch):
         participant = Participant(consultation_id=consultation.id, email="answerer@example.org", name="Answerer")
         db.session.add(participant)
         db.session.flush()
-        response = services.get_or_create_response(questionnaire, participant)
+        response = responding.get_or_create_response(questionnaire, participant)
         response.started_at = datetime.now(timezone.utc)
         db.session.commit()
         monkeypatch.setitem(ARGUMENTS, "question_id", questionnaire.pages[0].questions[0].id)
