@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from flask import current_app
-from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
+from flask_babel import force_locale, format_time, get_locale, ngettext
 from flask_babel import gettext as _
 
 from ..i18n import localized
@@ -22,6 +22,7 @@ from ..models.forum import ACTIVE
 from .ics import cancellation_attachment, invitation_attachment
 from .links import manage_url, other_sessions_url
 from .registration import waitlist_position
+from .when import session_span
 
 __all__ = [
     "PreReading",
@@ -212,11 +213,9 @@ def _when(forum: Forum) -> str:
 @lru_cache(maxsize=256)
 def _when_in(starts_at: datetime, ends_at: datetime, zone, _locale: str) -> str:
     # Every registrant of a session gets the same words: written once per session, time and language.
-    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    # rebase=False: the times are already in the consultation's zone, not the site default's.
-    return _("%(date)s, %(start)s – %(end)s (%(zone)s)", date=format_date(start, "full", rebase=False),
-             start=format_time(start, "short", rebase=False), end=format_time(end, "short", rebase=False),
-             zone=format_time(start, "vvvv", rebase=False))
+    # rebase=False: the time is already in the consultation's zone, not the site default's.
+    return _("%(when)s (%(zone)s)", when=session_span(starts_at, ends_at, zone, "full"),
+             zone=format_time(starts_at.astimezone(zone), "vvvv", rebase=False))
 
 
 def _duration(minutes: int) -> str:

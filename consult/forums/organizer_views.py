@@ -38,7 +38,7 @@ from .organizer_forms import (
 )
 from .registration import RegistrationError
 from .roster_export import roster_table
-from .when import format_moment, format_span, local_parts, zone_name
+from .when import format_moment, local_parts, session_span, zone_name
 
 BASE = "/staff/consultations/<slug>/forums"
 FORUM = BASE + "/<int:forum_id>"
@@ -48,7 +48,7 @@ TEMPLATES = "forums/organizer/"
 @bp.app_template_global()
 def forum_span(forum) -> str:
     tz = forum.consultation.tz
-    return format_span(forum.starts_at, forum.ends_at, tz)
+    return session_span(forum.starts_at, forum.ends_at, tz)
 
 
 @bp.app_template_filter()

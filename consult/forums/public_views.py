@@ -1,5 +1,5 @@
 """Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import get_timezone_name
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -16,6 +16,7 @@ from . import public_services, registration
 from .blueprint import bp
 from .forms import CancelForm, SignupForm, SwitchForm
 from .ics import forum_invitation
+from .when import session_span
 
 # Pages reached through a personal link: never cached, never indexed.
 PERSONAL_ENDPOINTS = {"forums.registered", "forums.manage", "forums.cancel", "forums.switch", "forums.ics"}
@@ -30,19 +31,8 @@ def _signup_limit():
 
 @bp.app_template_global()
 def forum_when(forum):
-    """"Thursday, June 10, 2027, 1:30 PM – 3:00 PM", in the consultation's time zone.
-
-    Babel directly, on datetimes already moved to that zone: flask_babel's formatters would
-    move them again to the site's default zone.
-    """
-    tz, locale = forum.consultation.tz, get_locale()
-    start, end = forum.starts_at.astimezone(tz), forum.ends_at.astimezone(tz)
-    if start.date() == end.date():
-        return _("%(day)s, %(start)s – %(end)s", day=format_date(start, "full", locale=locale),
-                 start=format_time(start, "short", locale=locale), end=format_time(end, "short", locale=locale))
-    return _("%(start_day)s, %(start)s – %(end_day)s, %(end)s",
-             start_day=format_date(start, "full", locale=locale), start=format_time(start, "short", locale=locale),
-             end_day=format_date(end, "full", locale=locale), end=format_time(end, "short", locale=locale))
+    """"Thursday, June 10, 2027, 1:30 PM – 3:00 PM", in the consultation's time zone."""
+    return session_span(forum.starts_at, forum.ends_at, forum.consultation.tz, "full")
 
 
 @bp.app_template_global()

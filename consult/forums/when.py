@@ -7,8 +7,9 @@ a consultation held in another one.
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, format_time, get_timezone_name
+from babel.dates import format_date, format_skeleton, format_time, get_timezone_name
 from flask_babel import get_locale
+from flask_babel import gettext as _
 
 
 class NonexistentLocalTime(ValueError):
@@ -48,11 +49,22 @@ def format_moment(moment: datetime | None, tz: ZoneInfo) -> str:
     return f"{format_day(moment, tz)} {format_clock(moment, tz)}"
 
 
-def format_span(start: datetime, end: datetime, tz: ZoneInfo) -> str:
-    """"Tue, May 12, 2026 1:30 PM – 3:00 PM"; the end's day is repeated only if it differs."""
-    same_day = start.astimezone(tz).date() == end.astimezone(tz).date()
-    tail = format_clock(end, tz) if same_day else format_moment(end, tz)
-    return f"{format_moment(start, tz)} – {tail}"
+def session_span(start: datetime, end: datetime, tz: ZoneInfo, style: str = "short") -> str:
+    """A session's time span in the interface language and the given zone; the end's day is repeated
+    only if it differs. "short" for staff pages: "Tue, May 12, 2026 1:30 PM – 3:00 PM"; "full" for
+    participants' pages and emails: "Thursday, June 10, 2027, 1:30 PM – 3:00 PM"."""
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    same_day = start.date() == end.date()
+    if style == "short":
+        tail = format_clock(end, tz) if same_day else format_moment(end, tz)
+        return f"{format_moment(start, tz)} – {tail}"
+    locale = _locale()
+    if same_day:
+        return _("%(day)s, %(start)s – %(end)s", day=format_date(start, "full", locale=locale),
+                 start=format_time(start, "short", locale=locale), end=format_time(end, "short", locale=locale))
+    return _("%(start_day)s, %(start)s – %(end_day)s, %(end)s",
+             start_day=format_date(start, "full", locale=locale), start=format_time(start, "short", locale=locale),
+             end_day=format_date(end, "full", locale=locale), end=format_time(end, "short", locale=locale))
 
 
 def zone_name(tz: ZoneInfo) -> str:
