@@ -43,10 +43,6 @@ CODE = BASE + "/codebook/<int:code_id>"
 TEMPLATES = "analysis/"
 
 
-bp.add_app_template_global(analysis_breadcrumbs)
-
-
-@bp.app_template_global()
 def coding_shortcuts(consultation) -> list:
     """The codes that answer to a key, for the keyboard help."""
     return [code for code in codebook.active_codes(consultation) if code.shortcut]

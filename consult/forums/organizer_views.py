@@ -45,23 +45,19 @@ FORUM = BASE + "/<int:forum_id>"
 TEMPLATES = "forums/organizer/"
 
 
-@bp.app_template_global()
 def forum_span(forum) -> str:
     tz = forum.consultation.tz
     return session_span(forum.starts_at, forum.ends_at, tz)
 
 
-@bp.app_template_filter()
 def in_zone(moment, tz) -> str:
     return format_moment(moment, tz)
 
 
-@bp.app_template_global()
 def time_zone_name(tz) -> str:
     return zone_name(tz)
 
 
-@bp.app_template_global()
 def forum_breadcrumbs(consultation, forum=None, here=None) -> list[tuple[str, str | None]]:
     """Staff area › consultation › forums › forum › this page; links only where the user may go."""
     items = [(_("Staff area"), url_for("admin.dashboard")),

@@ -29,13 +29,11 @@ def _signup_limit():
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
-@bp.app_template_global()
 def forum_when(forum):
     """"Thursday, June 10, 2027, 1:30 PM – 3:00 PM", in the consultation's time zone."""
     return session_span(forum.starts_at, forum.ends_at, forum.consultation.tz, "full")
 
 
-@bp.app_template_global()
 def forum_zone(forum):
     """"Eastern Time": the consultation's zone, by its everyday name."""
     return get_timezone_name(forum.consultation.tz, "long", locale=get_locale(), zone_variant="generic")

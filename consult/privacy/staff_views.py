@@ -16,7 +16,6 @@ from .forms import IncidentForm, NoticeForm
 INCIDENTS = "/staff/privacy/incidents"
 
 
-@bp.app_template_global()
 def privacy_breadcrumbs(consultation=None, here=None, incident_list=False) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard"))]
     if consultation is not None:

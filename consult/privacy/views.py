@@ -176,16 +176,9 @@ def erase(token):
 
 # -- template helpers -------------------------------------------------------------------------
 
-@bp.app_template_global()
-def privacy_region_name(code: str) -> str:
-    return regions.region_name(code) if code else ""
-
-
-@bp.app_template_global()
 def privacy_answers(response) -> list:
     return services.ordered_answers(response)
 
 
-@bp.app_template_global()
 def privacy_answer_text(answer) -> str:
     return answer_text(answer.question, answer)

@@ -367,12 +367,10 @@ def receipt(token):
 
 # -- template helpers -----------------------------------------------------------------------
 
-@bp.app_template_global()
 def localized_option(option: dict) -> str:
     return copies.answer_text_of_option(option)
 
 
-@bp.app_template_global()
 def question_value(question, answers: dict, values: dict):
     """What a field shows: what was just typed (after a problem), else what is saved."""
     if question.id in values:
@@ -380,6 +378,5 @@ def question_value(question, answers: dict, values: dict):
     return saving.stored_value(question, answers.get(question.id))
 
 
-@bp.app_template_global()
 def question_baseline(question, answers: dict) -> str:
     return saving.fingerprint(saving.stored_value(question, answers.get(question.id)))

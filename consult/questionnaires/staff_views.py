@@ -10,7 +10,6 @@ from ..extensions import db
 from ..form_fields import ConfirmForm
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
-from ..participants import regions
 from ..permissions import permission_required
 from . import builder, copies, responding, saving, staff_reads
 from . import invitations as invites
@@ -31,7 +30,6 @@ BASE = "/staff/consultations/<slug>/questionnaire"
 TEMPLATES = "questionnaires/staff/"
 
 
-@bp.app_template_global()
 def questionnaire_breadcrumbs(consultation, here=None) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard")),
              (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug))]
@@ -42,11 +40,6 @@ def questionnaire_breadcrumbs(consultation, here=None) -> list[tuple[str, str | 
     if here:
         items.append((here, None))
     return items
-
-
-@bp.app_template_global()
-def region_label(code: str) -> str:
-    return regions.region_name(code)
 
 
 def _questionnaire_or_404(consultation):

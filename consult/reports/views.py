@@ -25,7 +25,6 @@ CHART_ROWS = 15
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@bp.app_template_global()
 def report_breadcrumbs(consultation, here) -> list[tuple[str, str | None]]:
     return [(_("Staff area"), url_for("admin.dashboard")),
             (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),

@@ -9,7 +9,7 @@ from ..htmx import redirect_after_post, render_page_or_fragment
 from ..security import personal_pages
 from ..tokens import LinkError
 from ..tree import topic_options
-from . import notifications, services, staff_services
+from . import services, staff_services
 from .blueprint import bp
 from .forms import megabytes, submission_form
 
@@ -21,7 +21,6 @@ SESSION_KEY = "submissions_sent"
 SESSION_KEEP = 10
 
 
-bp.add_app_template_global(notifications.file_size, "file_size")
 
 
 def _limit():

@@ -32,7 +32,6 @@ def _back_to_page(location: str):
     return response
 
 
-@bp.app_template_global()
 def submission_breadcrumbs(consultation, submission=None, here=None) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard")),
              (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
