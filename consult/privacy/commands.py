@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask_babel import gettext as _
 
-from ..cli import consult
+from ..command_group import consult
 from ..extensions import db
 from ..models import Participant
 from . import backup as backups
