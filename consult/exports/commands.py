@@ -11,7 +11,7 @@ from ..command_group import consult
 from ..extensions import db
 from ..i18n import LANGUAGES, current_language
 from ..models import Consultation
-from . import services, writers
+from . import rows, services, writers
 
 
 @consult.command("export-comments")
@@ -46,14 +46,14 @@ def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None
     except services.ExportError as error:
         click.echo(error.message, err=True)
         sys.exit(2)
-    reader = services.RowReader(options)
+    reader = rows.RowReader(options)
     services.record_export(options, reader.count, actor_label="cli")
     db.session.commit()
     if output is None:
-        rows = writers.write(options, sys.stdout.buffer, reader)
+        written = writers.write(options, sys.stdout.buffer, reader)
         sys.stdout.flush()
     else:
         with output.open("wb") as out:
-            rows = writers.write(options, out, reader)
+            written = writers.write(options, out, reader)
     if output is not None:
-        click.echo(_("%(count)d comments written to %(path)s", count=rows, path=output), err=True)
+        click.echo(_("%(count)d comments written to %(path)s", count=written, path=output), err=True)

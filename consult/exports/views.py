@@ -9,7 +9,7 @@ from ..consultations import get_consultation
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..permissions import permission_required
-from . import services, writers
+from . import rows, services, writers
 from .blueprint import bp
 from .forms import TRUE_VALUES, ExportForm, IdentifiedExportForm
 
@@ -79,7 +79,7 @@ def identified(slug):
 
 
 def _download(options: services.ExportOptions) -> Response:
-    reader = services.RowReader(options)
+    reader = rows.RowReader(options)
     name = services.file_name(options)
     services.record_export(options, reader.count, actor_id=current_user.id)
     db.session.commit()
