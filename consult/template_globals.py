@@ -2,7 +2,7 @@
 describe (breadcrumbs with its views, formatting in web.py and forums/when.py)."""
 from flask_babel import get_locale
 
-from .analysis.coding_views import coding_shortcuts
+from .analysis.codebook import coding_shortcuts
 from .analysis.navigation import analysis_breadcrumbs
 from .forums.organizer_views import forum_breadcrumbs, forum_span, in_zone, time_zone_name
 from .forums.public_views import forum_when, forum_zone

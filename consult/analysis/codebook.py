@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from .. import audit
 from ..extensions import db
+from ..i18n import localized
 from ..models import Code, CodeChange, Coding, Comment, Consultation, Theme, Topic
 from ..tree import tree_order
 
@@ -310,3 +311,18 @@ def restore_code(code: Code, actor_id: int | None) -> None:
                                    detail={"shortcut": code.shortcut} if code.shortcut else {}))
     db.session.flush()
     audit.record(actor_id, "analysis.code_restored", "code", code.id, code.consultation_id, key=code.key)
+
+
+def coding_shortcuts(consultation) -> list:
+    """The codes that answer to a key, for the keyboard help."""
+    return [code for code in active_codes(consultation) if code.shortcut]
+
+
+def code_name(code) -> str:
+    return localized(code, "label").text or code.key
+
+
+def open_codebook(consultation, actor_id: int | None) -> None:
+    """Opening the codebook adds the codes of themes added to the structure since (committed at once)."""
+    if ensure_codebook(consultation, actor_id):
+        db.session.commit()
