@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Request
 
 from . import change_stamps
+from .extensions import db
 from .i18n import LANGUAGES, language_asked_by
 
 MARK = "consult.page_cache.cacheable"
@@ -146,8 +147,6 @@ class PageCache:
 
     def engine(self):
         if self._engine is None:
-            from .extensions import db
-
             with self.app.app_context():
                 self._engine = db.engine
         return self._engine
