@@ -28,7 +28,7 @@ from ..models import (
     Track,
 )
 from ..permissions import user_can
-from ..questionnaires.forms import PROMPT_NAMES
+from ..questionnaires.prompts import PROMPT_NAMES
 from ..tree import with_depth
 from .coding import in_blind_sample
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from ..channels import channel_labels
 from ..participants.regions import region_name
-from ..questionnaires.forms import PROMPT_NAMES
+from ..questionnaires.prompts import PROMPT_NAMES
 
 # Column keys, in the order of the CSV and XLSX columns.
 COLUMNS = ("id", "axis", "axis_title", "orientation", "orientation_title", "theme_codes", "themes", "codes",

@@ -26,6 +26,7 @@ from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
 from ..participants.fields import email_field, profile_answers, single_line, valid_email
 from ..participants.forms import ProfileForm as ProfileQuestions
+from .prompts import PROMPT_NAMES
 
 MAX_LIST_BYTES = 1024 * 1024
 OPTION_SEPARATOR = "|"
@@ -152,15 +153,6 @@ class SettingsForm(FlaskForm):
             return (moment.astimezone(tz) - timedelta(days=shift)).date() if moment else None
         # A closing moment at midnight means the day before was the last one.
         return {"opens_on": day(questionnaire.opens_at), "closes_on": day(questionnaire.closes_at, 1)}
-
-
-PROMPT_NAMES = {
-    "liked": _l("What they like"),
-    "disliked": _l("What they dislike"),
-    "unclear": _l("What is unclear"),
-    "adjust": _l("What should be adjusted"),
-    "missing": _l("What is missing"),
-}
 
 
 class GenerateForm(FlaskForm):
