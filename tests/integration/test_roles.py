@@ -27,7 +27,7 @@ def staff_routes(app):
 
 
 @pytest.fixture
-def demo_submission(app, demo, monkeypatch, tmp_path):
+def demo_submission(app, demo, monkeypatch, uploads_in_tmp):
     """One sent written submission with a document and an excerpt, for the submissions' staff routes."""
     from sqlalchemy import select
 
@@ -36,7 +36,6 @@ def demo_submission(app, demo, monkeypatch, tmp_path):
     from consult.models import Consultation, Excerpt, Participant, Submission, Topic
     from consult.submissions import services as submissions
 
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     with app.app_context():
         consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
         participant = Participant(consultation_id=consultation.id, email="writer@example.org", name="Writer")
