@@ -16,11 +16,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..channels.passage_views import passage_deleted, passage_saved
 from ..consultations import get_consultation, get_public_consultation
 from ..csv_safe import csv_lines
 from ..extensions import db
 from ..form_fields import ConfirmForm
-from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
+from ..htmx import is_htmx, redirect_after_post, redirect_to_page, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
 from ..tree import topic_options
@@ -100,16 +101,6 @@ def _forum_values(form) -> dict:
         "recording_notice_en", "prereading_kind")}
     values["starts_at"] = form.starts_at
     return values
-
-
-def _back_to_page(location: str):
-    """Post/Redirect/Get to the page the form is on. htmx follows HX-Redirect by setting
-    location.href, which only scrolls when the address differs by its #anchor alone:
-    HX-Refresh makes it load the page, with its confirmation message."""
-    response = redirect_after_post(location)
-    if is_htmx():
-        response.headers["HX-Refresh"] = "true"
-    return response
 
 
 def _roster_url(forum, **anchor):
@@ -299,7 +290,7 @@ def organizer_attendance(slug, forum_id, registration_id):
     except RegistrationError as error:
         db.session.rollback()
         flash(_error_message(error), "error")
-        return _back_to_page(_roster_url(forum, _anchor=f"registration-{registration_id}"))
+        return redirect_to_page(_roster_url(forum, _anchor=f"registration-{registration_id}"))
     db.session.commit()
     if is_htmx():
         response = make_response(render_template(TEMPLATES + "_roster_row.html", consultation=consultation,
@@ -326,10 +317,10 @@ def organizer_walk_in(slug, forum_id):
         except RegistrationError as error:
             db.session.rollback()
             flash(_error_message(error), "error")
-            return _back_to_page(_roster_url(forum))
+            return redirect_to_page(_roster_url(forum))
         db.session.commit()
         flash(_("%(name)s was added and marked present.", name=registration.participant.name), "success")
-        return _back_to_page(_roster_url(forum, _anchor=f"registration-{registration.id}"))
+        return redirect_to_page(_roster_url(forum, _anchor=f"registration-{registration.id}"))
     return _render_roster(consultation, forum, form, status=422)
 
 
@@ -353,7 +344,7 @@ def organizer_notes(slug, forum_id):
         note = services.create_note(forum, form.data, current_user.id)
         db.session.commit()
         flash(_("The note was saved."), "success")
-        return _back_to_page(url_for("forums.organizer_notes", slug=slug, forum_id=forum.id,
+        return redirect_to_page(url_for("forums.organizer_notes", slug=slug, forum_id=forum.id,
                                      _anchor=f"note-{note.id}"))
     return _render_notes(consultation, forum, form, status=422 if form.is_submitted() else 200)
 
@@ -366,12 +357,9 @@ def organizer_note_edit(slug, forum_id, note_id):
     note = services.get_note(forum, note_id)
     form = NoteForm(consultation, forum, topic_options(consultation), obj=note)
     if form.validate_on_submit():
-        changed = services.update_note(note, form.data, current_user.id)
-        db.session.commit()
-        flash(_("The note was saved.") if changed else _("Nothing to save: the note was not changed."),
-              "success" if changed else "info")
-        return redirect_after_post(url_for("forums.organizer_notes", slug=slug, forum_id=forum.id,
-                                           _anchor=f"note-{note.id}"))
+        return passage_saved(services.update_note(note, form.data, current_user.id), _("The note was saved."),
+                             _("Nothing to save: the note was not changed."),
+                             url_for("forums.organizer_notes", slug=slug, forum_id=forum.id, _anchor=f"note-{note.id}"))
     return render_page_or_fragment(TEMPLATES + "note_edit.html", TEMPLATES + "_note_form.html",
                                    status=422 if form.is_submitted() else 200, consultation=consultation,
                                    forum=forum, note=note, form=form,
@@ -388,9 +376,8 @@ def organizer_note_delete(slug, forum_id, note_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         services.delete_note(note, current_user.id)
-        db.session.commit()
-        flash(_("The note was deleted."), "success")
-        return redirect_after_post(url_for("forums.organizer_notes", slug=slug, forum_id=forum.id))
+        return passage_deleted(_("The note was deleted."),
+                               url_for("forums.organizer_notes", slug=slug, forum_id=forum.id))
     return render_template(TEMPLATES + "note_delete.html", consultation=consultation, forum=forum, note=note,
                            form=form), 422 if form.is_submitted() else 200
 

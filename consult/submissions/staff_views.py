@@ -6,10 +6,11 @@ from flask import abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..channels.passage_views import passage_deleted, passage_saved
 from ..consultations import get_consultation
 from ..extensions import db
 from ..form_fields import ConfirmForm
-from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
+from ..htmx import redirect_after_post, redirect_to_page, render_page_or_fragment
 from ..i18n import localized
 from ..permissions import permission_required
 from ..tree import topic_options
@@ -21,15 +22,6 @@ from .forms import ExcerptForm, ProcessedForm
 BASE = "/staff/consultations/<slug>/submissions"
 ONE = BASE + "/<int:submission_id>"
 TEMPLATES = "submissions/staff/"
-
-
-def _back_to_page(location: str):
-    """PRG to the page the form is on. htmx follows HX-Redirect by setting location.href, which does
-    not reload when only the #anchor differs: HX-Refresh makes it load the page and its message."""
-    response = redirect_after_post(location)
-    if is_htmx():
-        response.headers["HX-Refresh"] = "true"
-    return response
 
 
 def submission_breadcrumbs(consultation, submission=None, here=None) -> list[tuple[str, str | None]]:
@@ -119,7 +111,7 @@ def staff_excerpt_create(slug, submission_id):
         excerpt = staff.create_excerpt(submission, form.values(), current_user.id)
         db.session.commit()
         flash(_("The excerpt was saved."), "success")
-        return _back_to_page(url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
+        return redirect_to_page(url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
                                            _anchor=f"excerpt-{excerpt.id}"))
     return _render_show(consultation, submission, form, status=422)
 
@@ -133,12 +125,10 @@ def staff_excerpt_edit(slug, submission_id, excerpt_id):
     form = ExcerptForm(consultation, submission, topic_options(consultation), obj=excerpt,
                        source=ExcerptForm.source_of(excerpt))
     if form.validate_on_submit():
-        changed = staff.update_excerpt(excerpt, form.values(), current_user.id)
-        db.session.commit()
-        flash(_("The excerpt was saved.") if changed else _("Nothing to save: the excerpt was not changed."),
-              "success" if changed else "info")
-        return redirect_after_post(url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
-                                           _anchor=f"excerpt-{excerpt.id}"))
+        return passage_saved(staff.update_excerpt(excerpt, form.values(), current_user.id),
+                             _("The excerpt was saved."), _("Nothing to save: the excerpt was not changed."),
+                             url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
+                                     _anchor=f"excerpt-{excerpt.id}"))
     return render_page_or_fragment(TEMPLATES + "excerpt_edit.html", TEMPLATES + "_excerpt_form.html",
                                    status=422 if form.is_submitted() else 200, consultation=consultation,
                                    submission=submission, excerpt=excerpt, form=form,
@@ -155,9 +145,7 @@ def staff_excerpt_delete(slug, submission_id, excerpt_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         staff.delete_excerpt(excerpt, current_user.id)
-        db.session.commit()
-        flash(_("The excerpt was deleted."), "success")
-        return redirect_after_post(url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
-                                           _anchor="excerpts"))
+        return passage_deleted(_("The excerpt was deleted."), url_for(
+            "submissions.staff_show", slug=slug, submission_id=submission.id, _anchor="excerpts"))
     return render_template(TEMPLATES + "excerpt_delete.html", consultation=consultation, submission=submission,
                            excerpt=excerpt, form=form), 422 if form.is_submitted() else 200
