@@ -16,8 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import change_stamps
 from .auth.passwords import MIN_LENGTH
 from .auth.services import create_or_update_staff, generate_password
+from .demo.forums import add_demo_forums
 from .extensions import db
-from .forums.demo import add_demo_forums
 from .forums.reminders import send_reminders
 from .mail.delivery import deliver_pending
 from .models import ROLES
@@ -149,7 +149,7 @@ def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
 
 def _seed_demo_activity(consultation) -> None:
     # The analysis package registers commands on this module's group: imported here, not at the top.
-    from .reports import demo_activity
+    from .demo import activity as demo_activity
 
     try:
         made = demo_activity.seed_activity(consultation)

@@ -88,8 +88,8 @@ def test_seed_demo_with_activity_fills_the_demo_once(app, runner, login):
 
 
 def test_sessions_still_to_come_are_moved_into_the_past(app, demo):
-    from consult.forums.demo import add_demo_forums
-    from consult.reports.demo_activity import ActivityRefused, seed_activity
+    from consult.demo.activity import ActivityRefused, seed_activity
+    from consult.demo.forums import add_demo_forums
 
     now = datetime.now(timezone.utc)
     with app.app_context():
