@@ -64,10 +64,20 @@ def _title(forum) -> str:
     return localized(forum, "title").text
 
 
+SPOKEN = {"fr": _l("in French"), "en": _l("in English")}
+
+
 def _switch_choices(forums) -> list[tuple[str, str]]:
+    """Each session with what sets it apart from the others: when, in which language, in which track."""
     choices = []
     for forum in forums:
         label = _("%(title)s, %(when)s", title=_title(forum), when=forum_when(forum))
+        language = str(SPOKEN.get(forum.language, _l("in French and English")))
+        if forum.track is not None:
+            label = _("%(session)s (%(language)s, %(track)s)", session=label, language=language,
+                      track=localized(forum.track, "name").text)
+        else:
+            label = _("%(session)s (%(language)s)", session=label, language=language)
         if forum.seats_left == 0:
             label = _("%(session)s (full: waitlist)", session=label)
         choices.append((str(forum.id), label))

@@ -617,6 +617,20 @@ def test_a_known_email_never_gets_someone_elses_link_in_the_browser(app, site, m
     assert "/registrations/" not in page and "ana@example.org" not in page
 
 
+def test_the_sessions_to_switch_to_say_their_language_and_track(app, en, site, make_forum):
+    here = make_forum("Here")
+    french = make_forum("Evening", track="qc", language="fr", starts_at=NEXT_JUNE + timedelta(days=2))
+    both = make_forum("Morning", language="bilingual", starts_at=NEXT_JUNE + timedelta(days=3))
+    sign_up(app.test_client(), site, here, email="ana@example.org")
+    token = manage_token(app, registrations(app)[0][0])
+
+    page = plain(en.get(f"/registrations/{token}").get_data(as_text=True))
+    option = {forum_id: re.search(rf'<option value="{forum_id}">([^<]*)</option>', page).group(1)
+              for forum_id in (french, both)}
+    assert "in French" in option[french] and "Québec track" in option[french]
+    assert "in French and English" in option[both]
+
+
 def test_switching_onto_an_existing_registration_is_refused(app, en, site, make_forum):
     first, second = make_forum("First"), make_forum("Second")
     sign_up(en, site, first, email="ana@example.org")
