@@ -12,8 +12,8 @@ Everything is made as the platform makes it: participants with consents, registr
 seat service then marked attended or absent on sessions that have taken place, submitted responses
 with their submitted versions, sent submissions with excerpts, forum and interview notes; then the
 comments are derived from them, the codebook seeded, codes applied and a few memos written. The
-texts are combinations of short phrases (data/phrases.json) drawn with a fixed seed, so two runs on
-an empty database give the same content.
+texts are written remarks and notes (data/comments.json), each used once and drawn with a fixed
+seed, so two runs on an empty database give the same content.
 """
 from datetime import datetime, timedelta
 
@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..models.base import utcnow
 from ..questionnaires.builder import ensure_demo_questionnaire, find_questionnaire
-from . import phrases
+from . import texts
 from .builder import (
     OTHER_CATEGORIES,
     QC_ORGANISATIONS,
@@ -166,18 +166,20 @@ def seed_activity(consultation: Consultation, now: datetime | None = None) -> Ac
 
     # Notes taken in the forums and interviews.
     author = staff_with_role("organizer") or staff_with_role("coordinator")
-    orientations = [code for code in phrases.TOPICS
+    orientations = [code for code in texts.TOPICS
                     if code in build.topics and build.topics[code].kind == "orientation"]
+    # The Québec forums go through the whole proposal, its vision and foundations included.
+    whole = [code for code in texts.TOPICS if code in build.topics and code != "G"]
     for forum in qc_forums:
-        codes = ["G"] + rng.sample(orientations, min(len(orientations), rng.randint(9, 12)))
+        codes = ["G"] + rng.sample(whole, min(len(whole), rng.randint(9, 12)))
         take_notes(build, forum, codes, "fr", author)
     for forum in ca_forums:
-        covered = [topic.code for topic in forum.topics if topic.code in phrases.TOPICS] or orientations
+        covered = [topic.code for topic in forum.topics if topic.code in texts.TOPICS] or orientations
         codes = [rng.choice(covered) for _ in range(rng.randint(5, 7))]
-        take_notes(build, forum, codes, "en", author, evidence=True)
+        take_notes(build, forum, codes, "en", author)
     for forum, person in zip(interviews, interviewees, strict=False):
         codes = rng.sample(orientations, min(len(orientations), rng.randint(5, 7)))
-        take_notes(build, forum, codes, person.preferred_language, author, evidence=True)
+        take_notes(build, forum, codes, person.preferred_language, author)
     db.session.flush()
 
     # Analysis: derive the comments, seed the codebook, code, write a few memos.
@@ -185,7 +187,7 @@ def seed_activity(consultation: Consultation, now: datetime | None = None) -> Ac
     build.report.tally = derive_all(consultation)
     ensure_codebook(consultation, coder)
     code_comments(build, coder)
-    for code, (body_fr, body_en) in phrases.MEMOS.items():
+    for code, (body_fr, body_en) in texts.MEMOS.items():
         topic = build.topics.get(code)
         if topic is not None and db.session.scalar(select(TopicMemo.id).where(TopicMemo.topic_id == topic.id)) is None:
             db.session.add(TopicMemo(topic_id=topic.id, body_fr=body_fr, body_en=body_en, updated_by_id=coder,

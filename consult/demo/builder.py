@@ -11,9 +11,9 @@ from sqlalchemy import select
 from ..extensions import db
 from ..forums import registration as seats
 from ..models import Consent, Consultation, Forum, Participant, ParticipantCategory, StaffRole, StaffUser, Topic
-from . import phrases
 from .data import load
 from .forums import add_demo_forums
+from .texts import OFF_TOPIC, TOPICS, Texts
 
 SEED = 2025
 # How long before today the demo opens when it comes with its activity: its forums are then over.
@@ -67,9 +67,10 @@ class Builder:
         self.consultation = consultation
         self.now = now
         self.rng = random.Random(SEED)
+        self.texts = Texts(self.rng)
+        self.off_topic: set[str] = set()
         self.report = ActivityReport()
         self.emails: set[str] = set()
-        self.texts: set[str] = set()
         self.categories = {category.code: category for category in db.session.scalars(
             select(ParticipantCategory).where(ParticipantCategory.consultation_id == consultation.id))}
         self.topics = {topic.code: topic for topic in db.session.scalars(
@@ -81,33 +82,20 @@ class Builder:
     # -- words ----------------------------------------------------------------------------------
 
     def phrase_code(self, topic: Topic) -> str:
-        """The code whose phrases fit a topic: an axis borrows one of its orientations'."""
-        if topic.code in phrases.TOPICS:
+        """The code whose written remarks fit a topic: an axis borrows one of its orientations'."""
+        if topic.code in TOPICS:
             return topic.code
-        children = [child.code for child in topic.children if child.code in phrases.TOPICS]
+        children = [child.code for child in topic.children if child.code in TOPICS]
         return self.rng.choice(children) if children else "G"
 
     def prompt(self) -> str:
         return self.rng.choices(list(PROMPT_WEIGHTS), weights=list(PROMPT_WEIGHTS.values()))[0]
 
-    def remark(self, code: str, prompt: str, lang: str, evidence: bool = False) -> str:
-        index = 0 if lang == "fr" else 1
-        words = phrases.TOPICS[code]
-        for _attempt in range(6):
-            subject = self.rng.choice(words["subjects"])[index]
-            sentence = self.rng.choice(phrases.PROMPT_SENTENCES[prompt])[index]
-            parts = [sentence.format(s=subject, S=subject[0].upper() + subject[1:])]
-            if self.rng.random() < 0.6:
-                parts.append(self.rng.choice(words["details"])[index])
-            if evidence and self.rng.random() < 0.55:
-                parts.append(self.rng.choice(phrases.EVIDENCE)[index])
-            if self.rng.random() < 0.15:
-                parts.append(self.rng.choice(phrases.CLOSINGS)[index])
-            text = " ".join(parts)
-            if text not in self.texts:
-                break
-        self.texts.add(text)
-        return text
+    def written(self, remark: dict) -> str:
+        """A remark's text, remembered when it is about something else than the proposal."""
+        if remark["topic"] == OFF_TOPIC:
+            self.off_topic.add(remark["text"])
+        return remark["text"]
 
     def moment(self, start: datetime, end: datetime) -> datetime:
         if end <= start:

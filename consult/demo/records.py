@@ -25,8 +25,8 @@ from ..models import (
 )
 from ..models.questionnaire import PROMPTS
 from ..submissions.services import send_submission
-from . import phrases
 from .builder import Builder
+from .texts import TOPICS
 
 # The codes an analyst applies for what a remark does: (key, probability).
 PROMPT_CODES = {
@@ -67,7 +67,11 @@ def respond(build: Builder, questionnaire: Questionnaire, questions: dict[int, l
         code = build.phrase_code(db.session.get(Topic, topic_id))
         for question in questions[topic_id]:
             if question.kind == "long_text" and question.prompt in PROMPTS and rng.random() < 0.5:
-                value = build.remark(code, question.prompt, person.preferred_language)
+                # Someone answers a prompt only with something that answers it.
+                remark = build.texts.remark(code, person.preferred_language, question.prompt)
+                if remark is None:
+                    continue
+                value = build.written(remark)
             elif question.kind == "agreement" and question.option_values and rng.random() < 0.8:
                 value = rng.choice(question.option_values[:4])
             else:
@@ -83,29 +87,30 @@ def respond(build: Builder, questionnaire: Questionnaire, questions: dict[int, l
 
 
 def submit(build: Builder, person: Participant, number: int, send: bool) -> None:
-    """A written submission on two to four topics, most of them received by email as in the reference,
+    """A written submission on two to five topics, most of them received by email as in the reference,
     with one excerpt per topic text."""
     rng = build.rng
     lang = person.preferred_language
-    index = 0 if lang == "fr" else 1
     by_email = rng.random() < 0.7
     submission = Submission(
         consultation_id=build.consultation.id, participant_id=person.id, language=lang, status="draft",
-        general_text=rng.choice(phrases.GENERAL_OPENINGS)[index], source="email" if by_email else "form",
+        general_text=build.texts.opening(lang), source="email" if by_email else "form",
         message_id=f"<demo-{number}.{person.id}@example.org>" if by_email else None,
         created_at=build.moment(build.opened, build.now - timedelta(days=1)))
     db.session.add(submission)
-    candidates = [topic for topic in build.topics.values() if topic.kind in ("orientation", "axis")
-                  or topic.code in phrases.TOPICS]
-    chosen = rng.sample(candidates, rng.randint(2, 5))
-    evidence = person.region != "QC"
+    candidates = [(topic, build.phrase_code(topic)) for topic in build.topics.values()
+                  if topic.kind in ("orientation", "axis") or topic.code in TOPICS]
+    candidates = [(topic, code) for topic, code in candidates if build.texts.has_remark(code, lang)]
+    chosen = rng.sample(candidates, min(len(candidates), rng.randint(2, 5)))
     texts = {}
-    for topic in chosen:
-        code = build.phrase_code(topic)
-        prompts = [build.prompt() for _ in range(rng.randint(1, 2))]
-        text = "\n\n".join(build.remark(code, prompt, lang, evidence) for prompt in prompts)
+    for topic, code in chosen:
+        remarks = [build.texts.remark(code, lang) for _ in range(rng.choice([1, 1, 2]))]
+        remarks = [remark for remark in remarks if remark is not None]
+        if not remarks:
+            continue
+        text = "\n\n".join(build.written(remark) for remark in remarks)
         # The first remark says what the passage asks for, which guides its codes.
-        texts[topic.id] = (topic, text, prompts[0])
+        texts[topic.id] = (topic, text, remarks[0]["prompt"])
         submission.texts.append(SubmissionText(topic_id=topic.id, text=text))
     if rng.random() < 0.3:
         submission.links.append(SubmissionLink(position=0, url=f"https://example.org/publications/{number + 1}",
@@ -126,25 +131,18 @@ def submit(build: Builder, person: Participant, number: int, send: bool) -> None
     build.report.submissions += 1
 
 
-def take_notes(build: Builder, forum: Forum, codes: list[str], lang: str, author: int | None,
-           evidence: bool = False) -> None:
-    rng = build.rng
-    index = 0 if lang == "fr" else 1
-    openers = phrases.NOTE_OPENERS["interview" if forum.kind == "interview" else "forum"]
+def take_notes(build: Builder, forum: Forum, codes: list[str], lang: str, author: int | None) -> None:
+    """The notes taken in a session, one per topic discussed, as far as there are notes to take."""
     for code in codes:
         topic = build.topics.get(code)
-        if topic is None:
+        body = build.texts.note(code, lang) if topic is not None else None
+        if body is None:
             continue
-        prompt = build.prompt()
-        remark = build.remark(code, prompt, lang, evidence)
-        if lang == "fr":
-            remark = remark[0].lower() + remark[1:]  # after a colon, French goes on in lower case
-        body = f"{rng.choice(openers)[index]} {remark}"
         note = ForumNote(forum_id=forum.id, topic_id=topic.id, author_id=author, language=lang, body=body,
                          created_at=forum.ends_at + timedelta(hours=2))
         db.session.add(note)
         db.session.flush()
-        build.prompts[("note", note.id)] = prompt
+        build.prompts[("note", note.id)] = build.prompt()
         build.report.notes += 1
 
 
@@ -162,6 +160,8 @@ def code_comments(build: Builder, coder: int | None) -> None:
     comments = db.session.scalars(select(Comment).where(Comment.consultation_id == consultation.id)
                                   .order_by(Comment.id)).all()
     for comment in comments:
+        if any(text in comment.text for text in build.off_topic):
+            continue  # about something else: nothing in the codebook fits
         if comment.answer_id is not None:
             prompt = comment.prompt
         elif comment.excerpt_id is not None:
