@@ -187,10 +187,10 @@ def seed_activity(consultation: Consultation, now: datetime | None = None) -> Ac
     build.report.tally = derive_all(consultation)
     ensure_codebook(consultation, coder)
     code_comments(build, coder)
-    for code, (body_fr, body_en) in texts.MEMOS.items():
+    for code, memo in texts.MEMOS.items():
         topic = build.topics.get(code)
         if topic is not None and db.session.scalar(select(TopicMemo.id).where(TopicMemo.topic_id == topic.id)) is None:
-            db.session.add(TopicMemo(topic_id=topic.id, body_fr=body_fr, body_en=body_en, updated_by_id=coder,
+            db.session.add(TopicMemo(topic_id=topic.id, body_fr=memo["fr"], body_en=memo["en"], updated_by_id=coder,
                                      updated_at=now))
             build.report.memos += 1
     db.session.flush()

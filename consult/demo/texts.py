@@ -8,7 +8,7 @@ Each remark and note is used once, so that no two comments read the same; what r
 from .data import load
 
 COMMENTS = load("comments.json")
-MEMOS = load("memos.json")  # topic code -> [French, English]
+MEMOS = load("memos.json")  # topic code -> {"fr": ..., "en": ...}
 OFF_TOPIC = "off"
 # Topics the remarks are written for.
 TOPICS = list(dict.fromkeys(entry["topic"] for entry in COMMENTS["remarks"] if entry["topic"] != OFF_TOPIC))
