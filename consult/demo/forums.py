@@ -43,7 +43,8 @@ RECORDING = {
 }
 INTERVIEW = {"fr": "Entretien individuel (1 heure)", "en": "Individual interview (1 hour)"}
 INTERVIEW_DESCRIPTION = {
-    "fr": "Pour les expertes et experts qui ne peuvent pas participer aux forums\u00a0: un entretien d'environ une heure "
+    "fr": "Pour les expertes et experts qui ne peuvent pas participer aux forums\u00a0: "
+          "un entretien d'environ une heure "
           "sur tous les aspects de la politique.",
     "en": "For experts who cannot attend the forums: an interview of about one hour on every aspect of the policy.",
 }
