@@ -16,7 +16,7 @@ from tests.conftest import csrf_token_from, minimal_document
 
 SLUG = "mini"
 MEETING = "https://meet.example.org/secret-room-42"
-# A June afternoon next year: 17:30 UTC is 1:30 PM in Montréal (daylight time), every year.
+# A June afternoon next year: 17:30 UTC is 1:30 p.m. in Montréal (daylight time), every year.
 NEXT_JUNE = datetime(datetime.now(timezone.utc).year + 1, 6, 10, 17, 30, tzinfo=timezone.utc)
 PRIVACY_EN = "We collect your name and email to organise the forums.\n\nWe keep them until the end."
 
@@ -66,7 +66,7 @@ def en(client):
 
 
 def plain(html):
-    """Babel separates "1:30" and "PM" with a narrow no-break space."""
+    """Babel separates "1:30" and "p.m." with a narrow no-break space."""
     return html.replace("\u202f", " ").replace("\xa0", " ")
 
 
@@ -147,8 +147,8 @@ def test_listing_groups_sessions_by_track_with_their_seats(app, en, site, make_f
         < html.index("Full interview")
     assert "3 seats left" in html
     assert "Full — waitlist open" in html
-    # In the consultation's time zone: 17:30 UTC in June is 1:30 PM in Montréal, for 90 minutes.
-    assert f"{NEXT_JUNE:%A}, June 10, {NEXT_JUNE.year}, 1:30 PM – 3:00 PM" in plain(html)
+    # In the consultation's time zone: 17:30 UTC in June is 1:30 p.m. in Montréal, for 90 minutes.
+    assert f"{NEXT_JUNE:%A}, June 10, {NEXT_JUNE.year}, 1:30 p.m. – 3:00 p.m." in plain(html)
     assert "(Eastern Time)" in html
     assert "90 minutes" in html and "60 minutes" in html
     assert "In English" in html and "In French and English" in html
@@ -231,7 +231,7 @@ def test_signup_creates_participant_consents_registration_and_email(app, en, sit
     html = page.get_data(as_text=True)
     assert "You are registered" in html
     assert "We have emailed the details to ana@example.org." in html
-    assert "1:30 PM – 3:00 PM" in plain(html)
+    assert "1:30 p.m. – 3:00 p.m." in plain(html)
     assert re.search(r'href="/registrations/[\w.-]+/invitation.ics" download', html)
     assert re.search(r'href="/registrations/[\w.-]+">See or change my registration', html)
     assert page.headers["Cache-Control"] == "no-store"
