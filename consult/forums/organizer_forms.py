@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
@@ -318,7 +318,7 @@ class WalkInForm(FlaskForm):
 
     def __init__(self, consultation, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_id.choices = [SelectChoice("", _l("Not given"))] + [
+        self.category_id.choices = [SelectChoice("", lazy_pgettext("profile field", "Not given"))] + [
             SelectChoice(category.id, localized(category, "name").text)
             for category in consultation.categories if category.active]
 
