@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..cli import consult
@@ -56,4 +57,5 @@ def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None
         with output.open("wb") as out:
             rows = writers.write(options, out, reader)
     if output is not None:
-        click.echo(_("%(count)d comments written to %(path)s", count=rows, path=output), err=True)
+        click.echo(ngettext("%(num)d comment written to %(path)s", "%(num)d comments written to %(path)s", rows,
+                            path=output), err=True)

@@ -30,3 +30,11 @@ def test_remove_retire_and_withdraw_are_told_apart(app):
     with app.test_request_context("/?lang=fr"):
         words = render_template_string('{{ pgettext("question", "Remove") }}|{{ pgettext("consent", "Withdraw") }}')
     assert words == "Supprimer|Retirer"
+
+
+def test_counts_take_their_plural_form(app):
+    counter = ('{% from "questionnaires/_macros.html" import counter_text %}'
+               '{{ counter_text(0, 1) }} | {{ counter_text(3, 500) }}')
+    assert french(app, counter) == "0 / 1 caractère | 3 / 500 caractères"
+    with app.test_request_context("/?lang=en"):
+        assert render_template_string(counter).strip() == "0 / 1 character | 3 / 500 characters"
