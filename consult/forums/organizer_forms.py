@@ -312,7 +312,7 @@ class WalkInForm(FlaskForm):
                                                Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter the email address.")),
                                                         Length(max=254)])
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=300)])
+    organisation = StringField(_l("Organization"), validators=[Optional(), Length(max=300)])
     category_id = SelectField(_l("Category"), coerce=_optional_int,
                               invalid_choice_message=_l("Choose one of the categories listed."))
 

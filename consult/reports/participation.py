@@ -274,7 +274,7 @@ def participation(consultation: Consultation) -> Participation:
         _breakdown("region", _("By province, territory or country"), columns, groups["region"], labels["region"],
                    lambda found: sorted(found, key=lambda key: (key == "", -found[key][TOTAL],
                                                                  labels["region"][key].casefold()))),
-        _breakdown("organisation", _("By organisation"), columns, groups["organisation"], labels["organisation"],
+        _breakdown("organisation", _("By organization"), columns, groups["organisation"], labels["organisation"],
                    lambda found: sorted(found, key=lambda key: (key == "", -found[key][TOTAL], key))),
     ]
     summaries = []
@@ -314,7 +314,7 @@ def csv_rows(figures: Participation, tz=None) -> list[tuple[str, str, object]]:
         rows.append((_("By track"), summary.label, summary.participants))
         rows.append((_("Forum participants by track"), summary.label, summary.forum))
         rows.append((_("Interviewees by track"), summary.label, summary.interview))
-        rows.append((_("Organisations by track"), summary.label, summary.organisations))
+        rows.append((_("Organizations by track"), summary.label, summary.organisations))
         rows.append((_("Provinces, territories or countries by track"), summary.label, summary.regions))
     for breakdown in figures.breakdowns:
         for column in breakdown.columns:

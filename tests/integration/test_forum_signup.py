@@ -301,7 +301,7 @@ def test_invalid_input_comes_back_with_errors_and_what_was_typed(app, en, site, 
     assert 'class="error-summary"' in html
     assert '<a href="#name">Name: Enter your name.</a>' in html
     assert "Enter a valid email address, such as name@example.org." in html
-    assert "We do not recognise this country." in html
+    assert "We do not recognize this country." in html
     assert 'id="name-error"' in html and 'aria-describedby="email-hint email-error"' in html
     # Everything typed is still there.
     assert 'value="ana-at-example.org"' in html
