@@ -72,9 +72,10 @@ class Builder:
         self.report = ActivityReport()
         self.emails: set[str] = set()
         self.categories = {category.code: category for category in db.session.scalars(
-            select(ParticipantCategory).where(ParticipantCategory.consultation_id == consultation.id))}
+            select(ParticipantCategory).where(ParticipantCategory.consultation_id == consultation.id)
+            .order_by(ParticipantCategory.id))}
         self.topics = {topic.code: topic for topic in db.session.scalars(
-            select(Topic).where(Topic.consultation_id == consultation.id))}
+            select(Topic).where(Topic.consultation_id == consultation.id).order_by(Topic.id))}
         self.opened = consultation.opens_at or (now - ELAPSED)
         self.prompts: dict[tuple[str, int], str] = {}  # ("excerpt"|"note", id) -> prompt of the remark
         self.registered: set[tuple[int, int]] = set()  # (forum id, participant id)
