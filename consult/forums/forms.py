@@ -32,9 +32,9 @@ class SignupForm(ProfileForm):
 
     email = email_field(_l("We send the confirmation and your personal link to manage your registration here."))
     consent_processing = BooleanField(
-        _l("I agree that my information is used to organise my participation and to describe, anonymously, "
+        _l("I agree that my information is used to organize my participation and to describe, anonymously, "
            "who took part (required)"),
-        validators=[DataRequired(message=_l("Tick this box to sign up: without it we cannot organise your "
+        validators=[DataRequired(message=_l("Tick this box to sign up: without it we cannot organize your "
                                             "participation."))],
         description=_l("As explained in the privacy notice on this page."))
     consent_recording = BooleanField(

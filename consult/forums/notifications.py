@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from babel.dates import get_timezone_name
 from flask import current_app
-from flask_babel import force_locale, format_time, get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
+from ..dates import regional_locale
 from ..i18n import localized
 from ..mail.outbox import Attachment, queue_message
 from ..mail.text import render_text
@@ -213,9 +215,8 @@ def _when(forum: Forum) -> str:
 @lru_cache(maxsize=256)
 def _when_in(starts_at: datetime, ends_at: datetime, zone, _locale: str) -> str:
     # Every registrant of a session gets the same words: written once per session, time and language.
-    # rebase=False: the time is already in the consultation's zone, not the site default's.
     return _("%(when)s (%(zone)s)", when=session_span(starts_at, ends_at, zone, "full"),
-             zone=format_time(starts_at.astimezone(zone), "vvvv", rebase=False))
+             zone=get_timezone_name(zone, "long", locale=regional_locale(), zone_variant="generic"))
 
 
 def _duration(minutes: int) -> str:

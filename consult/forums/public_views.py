@@ -1,11 +1,11 @@
 """Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
 from babel.dates import get_timezone_name
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..consultations import get_public_consultation
+from ..dates import regional_locale
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
@@ -30,13 +30,13 @@ def _signup_limit():
 
 
 def forum_when(forum):
-    """"Thursday, June 10, 2027, 1:30 PM – 3:00 PM", in the consultation's time zone."""
+    """"Thursday, June 10, 2027, 1:30 p.m. – 3:00 p.m.", in the consultation's time zone."""
     return session_span(forum.starts_at, forum.ends_at, forum.consultation.tz, "full")
 
 
 def forum_zone(forum):
     """"Eastern Time": the consultation's zone, by its everyday name."""
-    return get_timezone_name(forum.consultation.tz, "long", locale=get_locale(), zone_variant="generic")
+    return get_timezone_name(forum.consultation.tz, "long", locale=regional_locale(), zone_variant="generic")
 
 
 def _remember_signup(item_id: int) -> None:
@@ -53,10 +53,20 @@ def _title(forum) -> str:
     return localized(forum, "title").text
 
 
+SPOKEN = {"fr": _l("in French"), "en": _l("in English")}
+
+
 def _switch_choices(forums) -> list[tuple[str, str]]:
+    """Each session with what sets it apart from the others: when, in which language, in which track."""
     choices = []
     for forum in forums:
         label = _("%(title)s, %(when)s", title=_title(forum), when=forum_when(forum))
+        language = str(SPOKEN.get(forum.language, _l("in French and English")))
+        if forum.track is not None:
+            label = _("%(session)s (%(language)s, %(track)s)", session=label, language=language,
+                      track=localized(forum.track, "name").text)
+        else:
+            label = _("%(session)s (%(language)s)", session=label, language=language)
         if forum.seats_left == 0:
             label = _("%(session)s (full: waitlist)", session=label)
         choices.append((str(forum.id), label))

@@ -74,7 +74,7 @@ class ProfileForm(FlaskForm):
         if code == regions.CANADA:
             raise ValidationError(_l("For Canada, choose your province or territory in the list above."))
         if code is None:
-            raise ValidationError(_l("We do not recognise this country. Check the spelling, or choose it from "
+            raise ValidationError(_l("We do not recognize this country. Check the spelling, or choose it from "
                                      "the suggestions."))
         self.country_code = code
 
