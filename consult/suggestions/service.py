@@ -23,9 +23,10 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit, change_stamps
 from ..analysis import coding
-from ..analysis.codebook import ensure_codebook, tree_order
+from ..analysis.codebook import ensure_codebook
 from ..extensions import db
 from ..models import Code, Coding, Comment, CommentSuggestion, Consultation, Theme, Topic
+from ..tree import tree_order
 from . import corpus
 from .documents import Settings
 
