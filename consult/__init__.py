@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .exports.blueprint import bp as exports_bp
     from .form_fields import IdConverter
     from .forums.blueprint import bp as forums_bp
+    from .partners.blueprint import bp as partners_bp
     from .privacy.blueprint import bp as privacy_bp
     from .public.blueprint import bp as public_bp
     from .questionnaires.blueprint import bp as questionnaires_bp
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(partners_bp)
     web.init_app(app)
     template_globals.init_app(app)
     errors.init_app(app)

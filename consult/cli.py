@@ -20,6 +20,7 @@ from .exports import commands as _exports_commands  # noqa: F401
 from .extensions import db
 from .forums import commands as _forums_commands  # noqa: F401
 from .mail import commands as _mail_commands  # noqa: F401
+from .partners import commands as _partners_commands  # noqa: F401
 from .privacy import commands as _privacy_commands  # noqa: F401
 from .questionnaires.builder import ensure_demo_questionnaire
 from .structure.commands import echo_report, import_or_exit

@@ -30,6 +30,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_participation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "review_suggestions": frozenset({"analyst", "coordinator", "admin"}),
     "manage_privacy": frozenset({"admin"}),
+    # Partners: the compensation policy, the ledger's decisions and its export for finance.
+    "manage_compensation": frozenset({"coordinator", "admin"}),
+    "approve_expenses": frozenset({"coordinator", "admin"}),
+    "export_ledger": frozenset({"coordinator", "admin"}),
 }
 
 

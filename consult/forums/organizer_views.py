@@ -23,6 +23,7 @@ from ..extensions import db
 from ..form_fields import ConfirmForm
 from ..htmx import is_htmx, redirect_after_post, redirect_to_page, render_page_or_fragment
 from ..i18n import localized
+from ..partners import accommodations
 from ..permissions import permission_required
 from ..tree import topic_options
 from . import organizer_services as services
@@ -241,7 +242,7 @@ def _render_roster(consultation, forum, walk_in_form, status=200):
     roster = services.load_roster(forum)
     return render_page_or_fragment(TEMPLATES + "roster.html", TEMPLATES + "_walk_in_form.html", status=status,
                                    consultation=consultation, forum=forum, roster=roster,
-                                   walk_in_form=walk_in_form)
+                                   walk_in_form=walk_in_form, accommodations=accommodations.for_forum(forum))
 
 
 @bp.get(FORUM + "/roster")
@@ -258,7 +259,7 @@ def organizer_roster_print(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
     return render_template(TEMPLATES + "roster_print.html", consultation=consultation, forum=forum,
-                           roster=services.load_roster(forum))
+                           roster=services.load_roster(forum), accommodations=accommodations.for_forum(forum))
 
 
 @bp.get(FORUM + "/roster.csv")
@@ -294,7 +295,8 @@ def organizer_attendance(slug, forum_id, registration_id):
     db.session.commit()
     if is_htmx():
         response = make_response(render_template(TEMPLATES + "_roster_row.html", consultation=consultation,
-                                                 forum=forum, registration=registration))
+                                                 forum=forum, registration=registration,
+                                                 accommodations=accommodations.for_forum(forum)))
         response.vary.add("HX-Request")
         return response
     name = registration.participant.name or registration.participant.email

@@ -15,6 +15,8 @@ from ..extensions import db
 from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
 from ..participants.services import Profile, identify
+from ..partners import accommodations
+from ..partners import services as partners
 from . import notifications, registration
 
 TOKEN_PURPOSE = "registration"
@@ -103,6 +105,10 @@ class Signup:
     email: str
     profile: Profile
     consents: dict[str, bool]
+    # Asked only where a compensation policy applies: None when not asked or not answered.
+    compensation: bool | None = None
+    # What would help the person take part in this session, and anything they added.
+    accommodation: tuple[list[str], str] = ([], "")
 
 
 @dataclass
@@ -117,7 +123,11 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupR
     and queue the email. Signing up again for the same session changes nothing and sends nothing."""
     identified = identify(consultation, signup.email, signup.profile, signup.consents, CONSENT_SOURCE)
     outcome = registration.register(forum, identified.participant, new_participant=identified.created)
+    if signup.compensation is not None:
+        # Whoever typed a known address is not proven to own it: their earlier decision stands.
+        partners.set_choice(identified.participant, signup.compensation, only_if_undecided=identified.known)
     if outcome.created:
+        accommodations.record(outcome.registration, *signup.accommodation)
         notifications.registration_confirmed(outcome.registration, just_made=True)
     return SignupResult(outcome, identified.known)
 

@@ -118,7 +118,8 @@ def signup(slug, forum_id):
         profile = form.profile()
         try:
             result = public_services.sign_up(consultation, forum, public_services.Signup(
-                email=form.email.data, profile=profile, consents=form.consents))
+                email=form.email.data, profile=profile, consents=form.consents,
+                compensation=form.compensation_choice, accommodation=form.accommodation))
         except registration.RegistrationError as error:
             db.session.rollback()
             form.form_errors.append(REFUSALS.get(error.code, REFUSALS["other"]))

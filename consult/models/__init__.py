@@ -2,6 +2,7 @@
 from .analysis import Code, CodeChange, Coding, Comment, CommentSuggestion, SecondCoding, TopicMemo
 from .audit import AuditEvent
 from .change_stamp import ChangeStamp
+from .compensation import Accommodation, CompensationChoice, CompensationPolicy, LedgerEntry
 from .consultation import Channel, Consultation
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
 from .outbox import OutboxMessage
@@ -21,6 +22,10 @@ from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
 __all__ = [
+    "Accommodation",
+    "CompensationChoice",
+    "CompensationPolicy",
+    "LedgerEntry",
     "Code",
     "CodeChange",
     "Coding",
