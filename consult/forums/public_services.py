@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
 from ..participants.services import Profile, identify
-from ..partners import accommodations
+from ..partners import access, accommodations
 from ..partners import services as partners
 from . import notifications, registration
 
@@ -121,6 +121,8 @@ class SignupResult:
 def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupResult:
     """Match or create the participant, record their consents, take a seat or join the waitlist,
     and queue the email. Signing up again for the same session changes nothing and sends nothing."""
+    if not access.may_sign_up(forum, signup.email):
+        raise registration.RegistrationError("not_invited")
     identified = identify(consultation, signup.email, signup.profile, signup.consents, CONSENT_SOURCE)
     outcome = registration.register(forum, identified.participant, new_participant=identified.created)
     if signup.compensation is not None:
@@ -191,7 +193,8 @@ def switch_options(item: Registration, now: datetime) -> list[Forum]:
     """The other upcoming sessions of the same consultation someone may move to."""
     if not signups_open(item.forum.consultation, now):
         return []
-    return [forum for forum in upcoming_forums(item.forum.consultation, now) if forum.id != item.forum_id]
+    return [forum for forum in upcoming_forums(item.forum.consultation, now)
+            if forum.id != item.forum_id and access.may_sign_up(forum, item.participant.email)]
 
 
 def switch(item: Registration, target: Forum) -> registration.Outcome | None:

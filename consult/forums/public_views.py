@@ -1,6 +1,6 @@
 """Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
 from babel.dates import get_timezone_name
-from flask import abort, current_app, flash, g, make_response, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,6 +10,7 @@ from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
+from ..partners import access
 from ..security import personal_pages
 from ..tokens import LinkError
 from . import public_services, registration
@@ -84,6 +85,13 @@ REFUSALS = {
 }
 
 
+def _refusal(error) -> str:
+    if error.code == "not_invited":
+        return _("This session is by invitation only, and this address is not on its list. If you think it "
+                 "should be, write to %(contact)s.", contact=access.contact_address())
+    return str(REFUSALS.get(error.code, REFUSALS["other"]))
+
+
 bp.after_request(personal_pages(PERSONAL_ENDPOINTS))
 
 
@@ -122,7 +130,7 @@ def signup(slug, forum_id):
                 compensation=form.compensation_choice, accommodation=form.accommodation))
         except registration.RegistrationError as error:
             db.session.rollback()
-            form.form_errors.append(REFUSALS.get(error.code, REFUSALS["other"]))
+            form.form_errors.append(_refusal(error))
             return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=422,
                                            consultation=consultation, forum=forum, form=form,
                                            country_names=regions.country_names())
@@ -139,6 +147,8 @@ def signup(slug, forum_id):
             return redirect_after_post(url_for("forums.check_email", slug=slug, forum_id=forum_id))
         token = public_services.registration_token_for(item_id, link_version)
         return redirect_after_post(url_for("forums.registered", slug=slug, forum_id=forum_id, token=token))
+    if not form.is_submitted() and request.args.get("invitation"):
+        form.email.data = access.invited_email(request.args["invitation"]) or form.email.data
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=status,
                                    consultation=consultation, forum=forum, form=form,

@@ -1,4 +1,5 @@
 """The domain model, one module per aggregate."""
+from .access import ForumAccess, SessionInvitation
 from .analysis import Code, CodeChange, Coding, Comment, CommentSuggestion, SecondCoding, TopicMemo
 from .audit import AuditEvent
 from .change_stamp import ChangeStamp
@@ -22,6 +23,8 @@ from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
 __all__ = [
+    "ForumAccess",
+    "SessionInvitation",
     "Accommodation",
     "CompensationChoice",
     "CompensationPolicy",

@@ -10,6 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import uploads
 from ..i18n import localized
 from ..models.compensation import EXPENSE_KINDS
+from ..participants.services import InvalidEmail, normalise_email
 from ..submissions.forms import _upload_problem
 from .labels import ACCOMMODATION_LABELS, EXPENSE_LABELS  # noqa: F401  (the sign-up form uses them too)
 from .money import BadAmount, parse_cents, plain
@@ -153,3 +154,30 @@ class ChoiceForm(FlaskForm):
 class IdentifiedExportForm(FlaskForm):
     reason = StringField(_l("Why names are needed"), validators=[
         DataRequired(message=_l("Say why this export needs names: it is recorded.")), Length(max=500)])
+
+
+class AccessForm(FlaskForm):
+    mode = RadioField(_l("Who may sign up"), choices=[
+        SelectChoice("open", _l("Anyone")),
+        SelectChoice("invitation", _l("Only the people invited to this session")),
+        SelectChoice("track", _l("The members of this session's track (invited to or registered for one of its "
+                                 "sessions)"))], default="open")
+    emails = TextAreaField(_l("Invite these addresses"), render_kw={"rows": 5},
+                           description=_l("One address per line. Each receives an email with a personal link to "
+                                          "sign up."))
+
+    addresses: list[str] = []
+
+    def validate_emails(self, field):
+        self.addresses = []
+        bad = []
+        for line in (field.data or "").replace(",", "\n").replace(";", "\n").splitlines():
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                self.addresses.append(normalise_email(line))
+            except InvalidEmail:
+                bad.append(line)
+        if bad:
+            raise ValidationError(_l("These addresses are not valid: %(addresses)s", addresses=", ".join(bad)))

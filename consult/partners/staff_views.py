@@ -1,6 +1,7 @@
 """Staff pages of compensation: the policy, the ledger and its decisions, the finance CSV, attestations."""
-from flask import Response, abort, flash, render_template, send_file, url_for
+from flask import Response, abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -9,12 +10,13 @@ from ..consultations import get_consultation
 from ..csv_safe import csv_lines
 from ..extensions import db
 from ..htmx import redirect_after_post
-from ..i18n import localized
+from ..i18n import current_language, localized
+from ..models import Forum
 from ..models.base import utcnow
 from ..permissions import permission_required
-from . import attestation, ledger_export, services
+from . import access, attestation, ledger_export, services
 from .blueprint import bp
-from .forms import DecisionForm, IdentifiedExportForm, PolicyForm, StaffClaimForm
+from .forms import AccessForm, DecisionForm, IdentifiedExportForm, PolicyForm, StaffClaimForm
 from .labels import accommodation_label, entry_label
 from .messages import ledger_error
 from .money import shown
@@ -178,3 +180,29 @@ def attestations(slug):
     response = Response(data, mimetype="application/zip")
     response.headers["Content-Disposition"] = f'attachment; filename="attestations-{consultation.slug}.zip"'
     return response
+
+
+@bp.route("/staff/consultations/<slug>/forums/<int:forum_id>/access", methods=["GET", "POST"])
+@permission_required("run_forums")
+def forum_access(slug, forum_id):
+    consultation = get_consultation(slug)
+    forum = db.session.get(Forum, forum_id)
+    if forum is None or forum.consultation_id != consultation.id:
+        abort(404)
+    form = AccessForm(data={"mode": access.mode_of(forum)} if request.method == "GET" else None)
+    if form.validate_on_submit():
+        access.set_mode(forum, form.mode.data, current_user.id)
+        made = access.invite(forum, form.addresses, current_user.id, _invitation_language(forum))
+        db.session.commit()
+        flash(ngettext("Saved. %(num)d invitation is on its way.", "Saved. %(num)d invitations are on their way.",
+                       len(made)), "success")
+        return redirect_after_post(url_for("partners.forum_access", slug=slug, forum_id=forum_id))
+    return render_template("partners/access.html", consultation=consultation, forum=forum, form=form,
+                           invitations=access.invitations(forum),
+                           breadcrumbs=breadcrumbs(consultation, _("Who may sign up"))), \
+        422 if form.is_submitted() else 200
+
+
+def _invitation_language(forum) -> str:
+    """The session's language; for a bilingual session, the interface's."""
+    return forum.language if forum.language in ("fr", "en") else current_language()

@@ -85,9 +85,34 @@ def upgrade():
         batch_op.create_index('ix_ledger_entry_consultation_status', ['consultation_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_ledger_entry_participant_id'), ['participant_id'], unique=False)
 
+    op.create_table('forum_access',
+    sa.Column('forum_id', sa.Integer(), nullable=False),
+    sa.Column('mode', sa.String(length=12), nullable=False),
+    sa.CheckConstraint("mode IN ('open','invitation','track')", name=op.f('ck_forum_access_mode')),
+    sa.ForeignKeyConstraint(['forum_id'], ['forum.id'], name=op.f('fk_forum_access_forum_id_forum'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('forum_id', name=op.f('pk_forum_access'))
+    )
+    op.create_table('session_invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('forum_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('invited_at', consult.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['forum_id'], ['forum.id'], name=op.f('fk_session_invitation_forum_id_forum'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['staff_user.id'], name=op.f('fk_session_invitation_invited_by_id_staff_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_session_invitation')),
+    sa.UniqueConstraint('forum_id', 'email', name=op.f('uq_session_invitation_forum_id_email'))
+    )
+    with op.batch_alter_table('session_invitation', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_session_invitation_forum_id'), ['forum_id'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('session_invitation', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_session_invitation_forum_id'))
+
+    op.drop_table('session_invitation')
+    op.drop_table('forum_access')
     with op.batch_alter_table('ledger_entry', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_ledger_entry_participant_id'))
         batch_op.drop_index('ix_ledger_entry_consultation_status')

@@ -15,7 +15,9 @@ from consult.models import (
     AuditEvent,
     CompensationChoice,
     CompensationPolicy,
+    ForumAccess,
     LedgerEntry,
+    OutboxMessage,
     Participant,
     Registration,
     StaffUser,
@@ -268,3 +270,40 @@ def test_accommodations_on_the_roster_only_and_erased_with_the_person(app, clien
         privacy.erase(db.session.get(Participant, participant_of(app)), reason="request")
         db.session.commit()
         assert db.session.scalar(select(Accommodation)) is None
+
+
+def test_invitation_only_session_refuses_an_uninvited_address(app, client, site, make_forum, login):
+    forum_id = make_forum()
+    login(("organizer",))
+    url = f"{STAFF}/forums/{forum_id}/access"
+    page = client.get(url).get_data(as_text=True)
+    bad = client.post(url, data={"csrf_token": csrf_token_from(page), "mode": "invitation",
+                                 "emails": "Invited@Example.org\npas-une-adresse"})
+    assert bad.status_code == 422 and "pas-une-adresse" in bad.get_data(as_text=True)
+    assert client.post(url, data={"csrf_token": csrf_token_from(page), "mode": "invitation",
+                                  "emails": "Invited@Example.org"}).status_code == 303
+    with app.app_context():
+        message = db.session.scalar(select(OutboxMessage))
+        assert message.to_address == "invited@example.org"
+        link = re.search(r"http\S+invitation=\S+", message.body_text).group(0)
+    client.post("/staff/logout", data={"csrf_token": csrf_token_from(page)})
+    refused = sign_up(client, site, forum_id, email="stranger@example.org")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "sur invitation seulement" in html
+    with app.app_context():
+        assert db.session.scalar(select(Registration)) is None
+    invited_page = client.get(link.replace("http://127.0.0.1:5000", "")).get_data(as_text=True)
+    assert 'value="invited@example.org"' in invited_page
+    assert sign_up(client, site, forum_id, email="invited@example.org").status_code == 303
+
+
+def test_track_members_only(app, client, site, make_forum, login):
+    first = make_forum(track="qc")
+    members_only = make_forum("Follow-up", track="qc")
+    with app.app_context():
+        db.session.add(ForumAccess(forum_id=members_only, mode="track"))
+        db.session.commit()
+    assert sign_up(client, site, members_only).status_code == 422
+    assert sign_up(client, site, first).status_code == 303
+    assert sign_up(client, site, members_only).status_code == 303
