@@ -143,8 +143,10 @@ def receipt(slug, entry_id):
     consultation = get_consultation(slug)
     entry = services.get_entry(consultation, entry_id) or abort(404)
     path = uploads.path_of(entry.receipt_file, services.RECEIPTS) or abort(404)
-    return send_file(path, mimetype=entry.receipt_mimetype, as_attachment=True,
-                     download_name=entry.receipt_filename)
+    response = send_file(path, mimetype=entry.receipt_mimetype, as_attachment=True,
+                         download_name=entry.receipt_filename)
+    response.headers["Cache-Control"] = "no-store"  # a person's receipt: never in a shared cache
+    return response
 
 
 @bp.get(BASE + "/ledger.csv")
