@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
+from ..outcome.contribution import contributions
 from ..participants import regions
 from ..public.services import get_public_consultation
 from ..questionnaires.services import answer_text
@@ -78,7 +79,7 @@ def _page(token, participant, status=200, **extra):
              for purpose in services.CHANGEABLE_PURPOSES}
     return render_template("privacy/my_data.html", token=token, held=held, participant=participant,
                            consultation=held.consultation, consent_forms=forms, purposes=PURPOSES,
-                           **extra), status
+                           contributions=contributions(held.consultation, held.comments), **extra), status
 
 
 @bp.get("/my-data/<token>")

@@ -2,7 +2,7 @@
 // plain form that works without this file; htmx posts it and swaps the comment's row.
 //
 // J / K (or Tab) go from comment to comment; a code's key applies or removes it on the comment that
-// has the focus; ? opens the help. Keys are ignored while typing in a field or with Ctrl, Alt or Meta.
+// has the focus; X selects it for "add to item" and I goes to that form; ? opens the help. Keys are ignored while typing in a field or with Ctrl, Alt or Meta.
 // Needs keyboard-list.js, loaded before it.
 (function () {
   "use strict";
@@ -30,6 +30,21 @@
     liveRegion: "analysis-live",
     describeFocus: describeFocus,
     onKey: function (key, row, event) {
+      var select = row.querySelector("[data-select-comment]");
+      if (key === "x" && select) {
+        event.preventDefault();
+        select.checked = !select.checked;
+        var form = document.getElementById("add-to-item-form");
+        if (form) {
+          list.announce(form.getAttribute(select.checked ? "data-selected" : "data-unselected"));
+        }
+        return;
+      }
+      if (key === "i" && document.getElementById("add-to-item-item")) {
+        event.preventDefault();
+        document.getElementById("add-to-item-item").focus();
+        return;
+      }
       var button = row.querySelector('.code-form button[data-shortcut="' + key + '"]');
       if (button) {
         event.preventDefault();
