@@ -1,9 +1,7 @@
 """Staff pages of the outcome: the level of participation and publishing; the coordinator's text per
 report section; frozen report versions, their reviewers, the answers to review comments and the final
 mark."""
-import io
-
-from flask import abort, flash, g, render_template, request, send_file, url_for
+from flask import Response, abort, flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -182,8 +180,10 @@ def version_download(slug, number):
     consultation = get_consultation(slug)
     found = _version_or_404(consultation, number)
     lang = request.args.get("lang") if request.args.get("lang") in consultation.language_list else current_language()
-    return send_file(io.BytesIO(version_docx(consultation, found, lang)), mimetype=DOCX, as_attachment=True,
-                     download_name=f"{consultation.slug}-report-v{found.number}-{lang}.docx", max_age=0)
+    response = Response(version_docx(consultation, found, lang), mimetype=DOCX)
+    name = f"{consultation.slug}-report-v{found.number}-{lang}.docx"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @bp.post(BASE + "/reports/versions/<int:number>/comments/<int:comment_id>")

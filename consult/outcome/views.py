@@ -1,9 +1,7 @@
 """The public outcome page of a consultation: what was consulted on, how, who took part, the items with
 their decisions, quotes with consent, and the final report. Open to all once published; staff who
 publish may preview it before."""
-import io
-
-from flask import abort, g, render_template, send_file
+from flask import Response, abort, g, render_template
 from flask_login import current_user
 
 from ..i18n import current_language, localized
@@ -55,5 +53,7 @@ def final_report(slug):
         abort(404)
     lang = current_language()
     content = version_docx(consultation, final, lang)
-    return send_file(io.BytesIO(content), mimetype=DOCX, as_attachment=True,
-                     download_name=f"{consultation.slug}-report-v{final.number}-{lang}.docx", max_age=0)
+    response = Response(content, mimetype=DOCX)
+    name = f"{consultation.slug}-report-v{final.number}-{lang}.docx"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

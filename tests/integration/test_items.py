@@ -190,7 +190,8 @@ def test_merge_split_and_order_are_audited(app, data, login):
     listing = page_text(client.get(f"{base(data)}/items/", query_string={"lang": "en"}))
     assert listing.index(f"Item {third}<") < listing.index(f"Item {first}<")
     with app.app_context():
-        actions = set(db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "modification_item")))
+        actions = set(db.session.scalars(select(AuditEvent.action)
+                                         .where(AuditEvent.object_type == "modification_item")))
         assert {"item.create", "item.merge", "item.split", "item.move"} <= actions
 
 

@@ -157,7 +157,8 @@ def test_a_reviewer_link_opens_neither_another_consultation_nor_the_workspace(ap
         db.session.flush()
         db.session.add(ReportVersion(consultation_id=other.id, number=2, content={"languages": {}}))
         db.session.commit()
-        token = review.reviewer_token(db.session.scalar(select(Reviewer).where(Reviewer.email == "partner@example.org")))
+        partner = db.session.scalar(select(Reviewer).where(Reviewer.email == "partner@example.org"))
+        token = review.reviewer_token(partner)
     anonymous = app.test_client()
     assert anonymous.get(f"/review/{token}/versions/1").status_code == 200
     # Version 2 exists only in the other consultation: the link cannot reach it.
