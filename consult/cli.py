@@ -176,6 +176,19 @@ def _seed_demo_activity(consultation) -> None:
     db.session.commit()
     if upcoming:
         click.echo(_("Demo forums: %(count)s more sessions in the coming weeks.", count=upcoming))
+    _seed_demo_outcome(consultation)
+
+
+def _seed_demo_outcome(consultation) -> None:
+    # Like the activity: the outcome package reaches the analysis package, which registers commands here.
+    from .outcome.demo import seed_outcome
+    from .reports.demo_activity import _staff_with_role
+
+    items = seed_outcome(consultation, datetime.now(timezone.utc), _staff_with_role("coordinator"))
+    db.session.commit()
+    if items:
+        click.echo(_("Demo outcome: %(count)s modification items with decisions, a reviewed final report and the "
+                     "published outcome page.", count=items))
 
 
 @consult.command("create-staff")
