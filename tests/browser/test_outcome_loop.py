@@ -71,7 +71,8 @@ def build_item(page, live_server, topic_url, texts, statement):
     page.keyboard.press("Tab")
     expect(page.get_by_role("button", name="Create the item")).to_be_focused()
     page.keyboard.press("Enter")
-    expect(page.get_by_text("Item created.")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/items/\d+$"))
+    expect(page.locator(".item-statement")).to_have_text(statement[1])
     return int(re.search(r"/items/(\d+)", page.url)[1])
 
 
