@@ -134,6 +134,10 @@ def test_a_decision_changed_after_publishing_shows_its_date(app, data, login, cl
 
 
 def test_the_level_of_participation_is_said_on_the_consultation_and_outcome_pages(app, data, login, client):
+    visitor = app.test_client()
+    # Kept for visitors before the level is stated: the change must reach them.
+    before = text(visitor.get(f"/consultations/{data['slug']}/", headers={"Accept-Language": "en"}))
+    assert "Level of participation" not in before
     staff = login(["coordinator"])
     response = submit_form(staff, f"/staff/consultations/{data['slug']}/outcome",
                            {"participation_level": "consultation", "level_label_en": "Consultation of experts",
@@ -141,7 +145,7 @@ def test_the_level_of_participation_is_said_on_the_consultation_and_outcome_page
                             "could_not_influence_en": "CANNOT-EN the budget", "could_influence_fr": "PEUT-FR"},
                            action=f"/staff/consultations/{data['slug']}/outcome/level")
     assert response.status_code == 303
-    page = text(client.get(f"/consultations/{data['slug']}/", query_string={"lang": "en"}))
+    page = text(visitor.get(f"/consultations/{data['slug']}/", headers={"Accept-Language": "en"}))
     assert "Level of participation: Consultation of experts." in page
     assert "CAN-EN the wording" in page and "CANNOT-EN the budget" in page
     publish(staff, data)
