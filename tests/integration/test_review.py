@@ -191,3 +191,15 @@ def test_the_draft_docx_has_the_items_table_and_a_dated_footer(app, data, login)
     rows = [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
     assert any("ITEM-ONE public wait list" in row[1] for row in rows if len(row) == 4)
     assert document.sections[0].footer.paragraphs[0].text.startswith("Draft of ")
+
+
+def test_the_coordinator_adds_free_text_to_a_section_and_it_is_frozen_with_the_version(app, data, login):
+    staff = login(["coordinator"])
+    with app.app_context():
+        topic = topic_of(consultation_of(data["slug"]), "1.1").id
+    url = f"{staff_base(data)}/sections/{topic}"
+    response = submit_form(staff, url, {"body_fr": "TEXTE-COORD en français", "body_en": "COORD-TEXT in English"})
+    assert response.status_code == 303
+    assert "COORD-TEXT in English" in text(staff.get(f"{staff_base(data)}/draft", query_string={"lang": "en"}))
+    freeze(staff, data)
+    assert "COORD-TEXT in English" in text(staff.get(f"{staff_base(data)}/versions/1", query_string={"lang": "en"}))
