@@ -22,4 +22,5 @@ def outcome_published(consultation: Consultation, participant: Participant) -> O
                            site_name=current_app.config["SITE_NAME"], lang=language)
     return queue_message(participant.email, subject, body, language=language,
                          dedupe_key=f"outcome-{consultation.id}-participant-{participant.id}",
-                         object_type="consultation", object_id=str(consultation.id))
+                         # Filed under the person: an erasure before delivery deletes it with their other emails.
+                         object_type="participant", object_id=str(participant.id))

@@ -64,7 +64,7 @@ def test_publishing_emails_each_consenting_participant_once_in_their_language(ap
     response = publish(client, data)
     assert response.status_code == 303
     with app.app_context():
-        rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.object_type == "consultation")).all()
+        rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("outcome-%"))).all()
         # Ana (English) and Bob (French) agreed to be contacted; Carl did not; Eve was erased.
         assert sorted(row.to_address for row in rows) == ["ana@example.org", "bob@example.org"]
         deliver_pending()
@@ -81,6 +81,16 @@ def test_publishing_emails_each_consenting_participant_once_in_their_language(ap
     with app.app_context():
         assert deliver_pending().total == 0
     assert len(smtp_server.messages) == 2
+
+
+def test_a_person_erased_after_publishing_never_gets_the_email(app, data, login, smtp_server):
+    assert publish(login(["coordinator"]), data).status_code == 303
+    with app.app_context():
+        erase(db.session.get(Participant, data["people"]["bob"]), reason="request")
+        db.session.commit()
+        deliver_pending()
+    assert not smtp_server.to("bob@example.org")
+    assert len(smtp_server.to("ana@example.org")) == 1
 
 
 def test_an_item_without_support_cannot_be_published(app, data, login):
