@@ -8,6 +8,14 @@
   "use strict";
 
   var ROW = ".comment[data-comment-id]";
+  // Comments ticked for "add to item": a row htmx replaces after a coding keeps its tick.
+  var selected = {};
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-comment]")) {
+      selected[event.target.value] = event.target.checked;
+    }
+  });
 
   // What had the focus in the row, to put it back on the same control of the row that replaces it.
   function describeFocus(row) {
@@ -34,6 +42,7 @@
       if (key === "x" && select) {
         event.preventDefault();
         select.checked = !select.checked;
+        selected[select.value] = select.checked;
         var form = document.getElementById("add-to-item-form");
         if (form) {
           list.announce(form.getAttribute(select.checked ? "data-selected" : "data-unselected"));
@@ -57,6 +66,10 @@
       }
     },
     onSwap: function (row, pending) {
+      var box = row.querySelector("[data-select-comment]");
+      if (box && selected[box.value]) {
+        box.checked = true;
+      }
       // Put the focus back only if it was lost with the old row: never take it from where the person went since.
       var active = document.activeElement;
       if (pending.hadFocus && (!active || active === document.body || !document.body.contains(active))) {
