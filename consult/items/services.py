@@ -47,6 +47,15 @@ def items_of(consultation: Consultation, topic_id: int | None = None) -> list[Mo
     return list(db.session.scalars(query))
 
 
+def item_choices_of(consultation: Consultation) -> list[ModificationItem]:
+    """The active items with their topic only: what a choice list needs, without their supports."""
+    return list(db.session.scalars(
+        select(ModificationItem).join(Topic, ModificationItem.topic_id == Topic.id)
+        .where(ModificationItem.consultation_id == consultation.id, ModificationItem.status == "active")
+        .options(selectinload(ModificationItem.topic))
+        .order_by(Topic.position, Topic.id, ModificationItem.position, ModificationItem.id)))
+
+
 def get_item(consultation: Consultation, item_id: int) -> ModificationItem | None:
     item = db.session.scalar(select(ModificationItem).where(ModificationItem.id == item_id).options(*_options()))
     return item if item is not None and item.consultation_id == consultation.id else None

@@ -57,7 +57,8 @@ def _item_or_404(consultation, item_id):
 def item_choices(consultation) -> list[tuple[str, str]]:
     """The items offered by the workspace's "add to item": number, part of the proposal, statement."""
     return [(str(item.id), f"{_('Item %(number)d', number=item.id)} · {item.topic.code} · "
-                           f"{localized(item, 'statement').text[:70]}") for item in services.items_of(consultation)]
+                           f"{localized(item, 'statement').text[:70]}")
+            for item in services.item_choices_of(consultation)]
 
 
 @bp.get(BASE + "/")
@@ -204,7 +205,7 @@ def merge(slug, item_id):
     consultation = get_consultation(slug)
     item = _item_or_404(consultation, item_id)
     form = MergeForm()
-    others = services.items_of(consultation)
+    others = services.item_choices_of(consultation)
     form.into.choices = [(other.id, str(other.id)) for other in others if other.id != item.id]
     if form.validate_on_submit():
         try:
@@ -254,7 +255,7 @@ def add_to_item(slug):
     """The workspace's selection goes to an item, or to the form of a new one."""
     consultation = get_consultation(slug)
     form = AddToItemForm()
-    form.item.choices = [("", "")] + [(str(item.id), str(item.id)) for item in services.items_of(consultation)]
+    form.item.choices = [("", "")] + [(str(item.id), str(item.id)) for item in services.item_choices_of(consultation)]
     back = safe_back(form.next.data, consultation)
     if not form.validate_on_submit() or not form.comment_ids.data:
         flash(_("Select at least one comment, then choose the item.") if form.comment_ids.data == []

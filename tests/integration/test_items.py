@@ -250,3 +250,32 @@ def test_the_report_draft_lists_items_with_their_support(app, data, login):
     assert "ITEM-EMPTY" not in page
     assert NOTE not in table and PRIVATE not in table
     _ = utcnow
+
+
+def test_adding_nothing_to_an_item_says_so_and_changes_nothing(app, data, login):
+    client = login(["analyst"])
+    client.get("/?lang=en")
+    item_id = new_item(client, app, data, [data["comments"]["carl"]])
+    page = client.get(f"{base(data)}/analysis/comments")
+    token = csrf_token_from(page.get_data(as_text=True))
+    response = client.post(f"{base(data)}/analysis/add-to-item", data={"csrf_token": token, "item": str(item_id),
+                                                                       "next": f"{base(data)}/analysis/comments"},
+                           follow_redirects=True)
+    assert "Select at least one comment, then choose the item." in page_text(response)
+    response = client.post(f"{base(data)}/analysis/add-to-item",
+                           data={"csrf_token": token, "item": "999999", "comment_ids": [data["comments"]["quote"]],
+                                 "next": "https://evil.example/"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"{base(data)}/analysis/"  # never an outside address
+    with app.app_context():
+        assert [s.comment_id for s in db.session.get(ModificationItem, item_id).supports] == [data["comments"]["carl"]]
+
+
+def test_the_selection_keys_cannot_become_code_shortcuts(app, demo):
+    from consult.analysis.codebook import shortcut_problem
+    from tests.factories import consultation_of
+
+    with app.test_request_context("/?lang=en"):
+        consultation = consultation_of(demo)
+        assert shortcut_problem(consultation, "x") is not None
+        assert shortcut_problem(consultation, "i") is not None
