@@ -9,7 +9,8 @@ from wtforms.widgets import TextInput
 
 from ..form_fields import LARGEST_ID
 from ..models.items import RESPONSES
-from .decisions import RESPONSE_LABELS
+from .decisions import RESPONSE_LABELS, DecisionInput
+from .services import Statement
 
 STATEMENT_MAX = 4000
 REASON_MAX = 8000
@@ -56,6 +57,16 @@ def _drop_languages(form, consultation, *names):
                 delattr(form, f"{name}_{lang}")
 
 
+def _statement_given(form) -> bool:
+    """At least one statement in the languages held; the error goes next to the first statement field."""
+    fields = [field for field in (getattr(form, "statement_fr", None), getattr(form, "statement_en", None))
+              if field is not None]
+    if fields and not any((field.data or "").strip() for field in fields):
+        fields[0].errors = [*fields[0].errors, _l("Write the statement of the item.")]
+        return False
+    return True
+
+
 class ItemForm(FlaskForm):
     topic_id = SelectField(_l("Part of the proposal"), coerce=int, validate_choice=True)
     kind = SelectField(_l("Kind"), validate_choice=True)
@@ -72,9 +83,11 @@ class ItemForm(FlaskForm):
         _drop_languages(form, consultation, "statement")
         return form
 
-    def statement(self):
-        from .services import Statement
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return _statement_given(self) and valid
 
+    def statement(self):
         return Statement(fr=self.statement_fr.data or "" if hasattr(self, "statement_fr") else "",
                          en=self.statement_en.data or "" if hasattr(self, "statement_en") else "")
 
@@ -109,6 +122,10 @@ class SplitForm(FlaskForm):
 
     statement = ItemForm.statement
 
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        return _statement_given(self) and valid
+
 
 class MoveForm(FlaskForm):
     direction = SelectField(choices=[("up", "up"), ("down", "down")], validate_choice=True)
@@ -140,8 +157,6 @@ class DecisionForm(FlaskForm):
             raise ValidationError(_l("Give a whole address, starting with https://."))
 
     def values(self):
-        from .decisions import DecisionInput
-
         def text(name):
             return getattr(self, name).data or "" if hasattr(self, name) else ""
 

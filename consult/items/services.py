@@ -13,7 +13,11 @@ from .kinds import item_kinds
 
 
 class ItemError(ValueError):
-    """A change refused, with the message to show."""
+    """A change refused, with the message to show and, where one is to blame, the form field it belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass
@@ -63,13 +67,13 @@ def get_item(consultation: Consultation, item_id: int) -> ModificationItem | Non
 
 def _check_kind(consultation: Consultation, kind: str) -> str:
     if kind not in dict(item_kinds(consultation)):
-        raise ItemError(_("Choose a kind of item the consultation's codebook offers."))
+        raise ItemError(_("Choose a kind of item the consultation's codebook offers."), "kind")
     return kind
 
 
 def _check_topic(consultation: Consultation, topic: Topic | None) -> Topic:
     if topic is None or topic.consultation_id != consultation.id:
-        raise ItemError(_("Choose a part of this consultation's proposal."))
+        raise ItemError(_("Choose a part of this consultation's proposal."), "topic_id")
     return topic
 
 
@@ -80,7 +84,7 @@ def _comments(consultation: Consultation, comment_ids) -> list[Comment]:
     found = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids),
                                                           Comment.consultation_id == consultation.id)))
     if len(found) != len(ids):
-        raise ItemError(_("Some of the chosen comments are not comments of this consultation."))
+        raise ItemError(_("Some of the chosen comments are not comments of this consultation."), "comments")
     return found
 
 

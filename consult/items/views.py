@@ -46,6 +46,15 @@ def _crumbs(consultation, *more):
                                 *more)
 
 
+def _refused(form, error) -> None:
+    """The service's refusal next to its field when it names one, else at the top of the form."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
 def _item_or_404(consultation, item_id):
     item = services.get_item(consultation, item_id)
     if item is None:
@@ -99,7 +108,7 @@ def new(slug):
             item = services.create_item(consultation, db.session.get(Topic, form.topic_id.data), form.kind.data,
                                         form.statement(), current_user.id, form.comments.data)
         except services.ItemError as error:
-            form.form_errors.append(str(error))
+            _refused(form, error)
         else:
             db.session.commit()
             flash(_("Item created."), "success")
@@ -151,7 +160,7 @@ def edit(slug, item_id):
             services.update_item(item, db.session.get(Topic, form.topic_id.data), form.kind.data, form.statement(),
                                  current_user.id)
         except services.ItemError as error:
-            form.form_errors.append(str(error))
+            _refused(form, error)
         else:
             return _done(slug, item.id, _("Item saved."))
     return _item_page(consultation, item, 422, edit=form)

@@ -102,10 +102,18 @@ def test_the_loop_from_comments_to_the_published_outcome(browser, live_server, a
                         ("DEUX-FR Un guichet unique régional", "TWO-EN One regional access point"))
     analyst.goto(f"{live_server}/staff/consultations/{SLUG}/items/?lang=en")
     assert_accessible(analyst)
+    analyst.goto(f"{live_server}/staff/consultations/{SLUG}/items/new?lang=en")
+    analyst.get_by_role("button", name="Create the item").click()
+    expect(analyst.locator(".error-summary")).to_contain_text("Write the statement of the item.")
+    assert_accessible(analyst)
 
     coordinator = sign_in(browser, live_server, "coordinator@example.org")
     versions = f"{live_server}/staff/consultations/{SLUG}/reports/versions/?lang=en"
     coordinator.goto(versions)
+    assert_accessible(coordinator)
+    coordinator.get_by_role("button", name="Add the reviewer").click()
+    expect(coordinator.locator(".error-summary")).to_be_visible()  # no address: refused, said next to the field
+    assert_accessible(coordinator)
     coordinator.get_by_label("Email address").fill("partner@example.org")
     coordinator.get_by_label("Language of the emails").select_option("en")
     coordinator.get_by_role("button", name="Add the reviewer").click()
