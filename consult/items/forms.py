@@ -2,6 +2,7 @@
 import re
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
@@ -42,7 +43,8 @@ class IdListField(Field):
         if getattr(self, "invalid", False):
             raise ValidationError(_l("Comment numbers are whole numbers, separated by commas or spaces."))
         if len(self.data or []) > MAX_COMMENTS:
-            raise ValidationError(_l("At most %(num)d comments at a time.", num=MAX_COMMENTS))
+            raise ValidationError(ngettext("At most %(num)d comment at a time.", "At most %(num)d comments at a time.",
+                                           MAX_COMMENTS))
 
     def _value(self):
         return ", ".join(str(number) for number in self.data or [])

@@ -4,9 +4,10 @@ import io
 
 from docx import Document
 from docx.shared import Pt
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..dates import format_day
 from ..models import Consultation, ReportVersion
 from ..reports.docx_report import MAX_HEADING_LEVEL, _set_language, add_footer, add_item_tables
 from ..requests import without_control_characters
@@ -43,7 +44,7 @@ def version_docx(consultation: Consultation, version: ReportVersion, lang: str) 
         document.core_properties.title = _("What we heard: %(title)s", title=content["title"])
         document.core_properties.language = lang
         document.add_heading(without_control_characters(content["title"]), level=0)
-        date = format_date(version.frozen_at.astimezone(consultation.tz), "long")
+        date = format_day(version.frozen_at, "long", consultation.tz)
         status = _("final") if version.is_final else _("for review")
         document.add_paragraph(_("What we heard: version %(number)d of %(date)s (%(status)s)", number=version.number,
                                  date=date, status=status), style="Subtitle")
