@@ -2,9 +2,9 @@
 reference report's tables of modifications): the statement and its support."""
 from dataclasses import dataclass
 
+from ..channels import channel_label
 from ..i18n import localized
 from ..models import ModificationItem
-from ..reports.participation import channel_label
 from .kinds import kind_label
 from .support import support_of
 

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from ..i18n import localized
 from ..models import Comment, ModificationItem
@@ -65,11 +66,11 @@ def support_of(item: ModificationItem, lang: str, quotes: int = QUOTES_PER_ITEM)
         participant = None if is_anonymous(comment) else comment.participant
         if participant is None:
             anonymous += 1
-            categories[_("Not known") if comment.participant is None else _("Not given")] += 1
+            categories[_("Not known") if comment.participant is None else pgettext("profile field", "Not given")] += 1
             continue
         people.add(participant.id)
         category = participant.category
-        categories[localized(category, "name", lang).text if category else _("Not given")] += 1
+        categories[localized(category, "name", lang).text if category else pgettext("profile field", "Not given")] += 1
     candidates = sorted((comment for comment in comments if may_quote(comment)),
                         key=lambda comment: (comment.language != lang, comment.source_date, comment.id))
     return Support(

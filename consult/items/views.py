@@ -7,16 +7,17 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..admin.services import get_consultation
 from ..analysis.navigation import analysis_breadcrumbs, safe_back
+from ..channels import channel_label
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post
 from ..i18n import current_language, localized
 from ..models import Topic
 from ..permissions import permission_required
-from ..public.services import load_tree
-from ..reports.participation import channel_label
-from . import bp, decisions, services
+from ..tree import load_tree
+from . import decisions, services
+from .blueprint import bp
 from .forms import (
     ActionForm,
     AddCommentsForm,

@@ -7,7 +7,7 @@ from ..items.kinds import kind_label
 from ..items.services import items_of
 from ..items.support import Support, support_of
 from ..models import Consultation, ConsultationOutcome, ModificationItem, ReportVersion, Topic
-from ..public.services import load_tree
+from ..tree import load_tree
 from . import services
 from .level import level_meaning, level_name
 

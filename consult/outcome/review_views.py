@@ -11,7 +11,8 @@ from ..models import Consultation
 from ..permissions import reviewer_can
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import bp, review
+from . import review
+from .blueprint import bp
 from .forms import ReviewCommentForm, VerdictForm
 
 REVIEW_ENDPOINTS = {"outcome.review_home", "outcome.review_version", "outcome.review_comment",

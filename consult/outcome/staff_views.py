@@ -7,7 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import audit
-from ..admin.services import get_consultation
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post
 from ..i18n import current_language, localized
@@ -17,7 +17,8 @@ from ..lookups import get_owned_or_404
 from ..models import ReportSectionNote, ReviewComment, Topic
 from ..permissions import permission_required
 from ..reports.views import report_breadcrumbs
-from . import bp, review, services
+from . import review, services
+from .blueprint import bp
 from .forms import AnswerForm, LevelForm, ReviewerForm, SectionNoteForm
 from .version_docx import version_docx
 

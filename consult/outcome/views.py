@@ -4,12 +4,13 @@ publish may preview it before."""
 from flask import Response, abort, g, render_template
 from flask_login import current_user
 
+from ..channels import channel_label
+from ..consultations import get_public_consultation
 from ..i18n import current_language, localized
 from ..items.decisions import response_label
 from ..permissions import user_can
-from ..public.services import get_public_consultation
-from ..reports.participation import channel_label
-from . import bp, page, services
+from . import page, services
+from .blueprint import bp
 from .level import level_meaning, level_name
 from .version_docx import version_docx
 

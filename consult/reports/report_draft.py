@@ -21,7 +21,7 @@ from ..i18n import Localized, localized
 from ..items.report_rows import item_tables
 from ..items.services import items_of
 from ..models import Coding, Comment, Consultation, Participant, ReportSectionNote, Topic, TopicMemo
-from ..public.services import load_tree
+from ..tree import load_tree
 from . import attribution
 from .participation import CHANNELS
 from .quoting import QUOTE_CHARS, Quote, may_quote, may_show_words, quoted, shorten  # noqa: F401
