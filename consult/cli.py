@@ -15,11 +15,13 @@ from .auth import commands as _auth_commands  # noqa: F401
 from .auth.services import create_or_update_staff, generate_password
 from .command_group import consult
 from .demo import activity as demo_activity
+from .demo.builder import staff_with_role
 from .demo.forums import add_demo_forums
 from .exports import commands as _exports_commands  # noqa: F401
 from .extensions import db
 from .forums import commands as _forums_commands  # noqa: F401
 from .mail import commands as _mail_commands  # noqa: F401
+from .outcome.demo import seed_outcome
 from .privacy import commands as _privacy_commands  # noqa: F401
 from .questionnaires.builder import ensure_demo_questionnaire
 from .structure.commands import echo_report, import_or_exit
@@ -127,10 +129,6 @@ def _seed_demo_activity(consultation) -> None:
 
 
 def _seed_demo_outcome(consultation) -> None:
-    # Like the activity: the outcome package reaches the analysis package, which registers commands here.
-    from .demo.builder import staff_with_role
-    from .outcome.demo import seed_outcome
-
     items = seed_outcome(consultation, datetime.now(timezone.utc), staff_with_role("coordinator"))
     db.session.commit()
     if items:
