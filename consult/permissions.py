@@ -38,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_compensation": frozenset({"coordinator", "admin"}),
     "approve_expenses": frozenset({"coordinator", "admin"}),
     "export_ledger": frozenset({"coordinator", "admin"}),
+    "set_targets": frozenset({"coordinator", "admin"}),
 }
 
 # What a reviewer (a partner reached by a personal link, not a staff account) may do, and only on

@@ -3,7 +3,13 @@ from .access import ForumAccess, SessionInvitation
 from .analysis import Code, CodeChange, Coding, Comment, CommentSuggestion, SecondCoding, TopicMemo
 from .audit import AuditEvent
 from .change_stamp import ChangeStamp
-from .compensation import Accommodation, CompensationChoice, CompensationPolicy, LedgerEntry
+from .compensation import (
+    Accommodation,
+    CompensationChoice,
+    CompensationPolicy,
+    LedgerEntry,
+    RepresentationTarget,
+)
 from .consultation import Channel, Consultation
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
 from .items import ConsultationOutcome, Decision, ItemSupport, ModificationItem, ReportSectionNote
@@ -40,6 +46,7 @@ __all__ = [
     "CompensationChoice",
     "CompensationPolicy",
     "LedgerEntry",
+    "RepresentationTarget",
     "Code",
     "CodeChange",
     "Coding",

@@ -113,3 +113,15 @@ class Accommodation(db.Model):
 
 
 ACCOMMODATION_NEEDS = ("captions", "interpretation", "accessible_venue", "other_time", "document_format", "other")
+
+
+class RepresentationTarget(db.Model):
+    """How many people of each participant category and each region a consultation aims to hear from."""
+
+    __tablename__ = "representation_target"
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True)
+    # Category id (as text) -> number of people; region code -> number of people.
+    by_category: Mapped[dict] = mapped_column(JSON, default=dict)
+    by_region: Mapped[dict] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -4,10 +4,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import uploads
+from ..form_fields import WholeNumberField
 from ..i18n import localized
 from ..models.compensation import EXPENSE_KINDS
 from ..participants.services import InvalidEmail, normalise_email
@@ -181,3 +182,29 @@ class AccessForm(FlaskForm):
                 bad.append(line)
         if bad:
             raise ValidationError(_l("These addresses are not valid: %(addresses)s", addresses=", ".join(bad)))
+
+
+def targets_form(categories, provinces, row=None, **kwargs):
+    """One optional whole number per category and per province or territory."""
+
+    class TargetsForm(FlaskForm):
+        pass
+
+    data = {}
+    for category in categories:
+        name = f"category_{category.id}"
+        setattr(TargetsForm, name, WholeNumberField(localized(category, "name").text,
+                                                validators=[Optional(), NumberRange(min=0, max=100000)]))
+        if row is not None:
+            data[name] = (row.by_category or {}).get(str(category.id))
+    for code, label in provinces:
+        name = f"region_{code}"
+        setattr(TargetsForm, name, WholeNumberField(label, validators=[Optional(), NumberRange(min=0, max=100000)]))
+        if row is not None:
+            data[name] = (row.by_region or {}).get(code)
+    if row is not None and not kwargs.get("formdata"):
+        kwargs.setdefault("data", data)
+    form = TargetsForm(**kwargs)
+    form.category_fields = [form[f"category_{category.id}"] for category in categories]
+    form.region_fields = [form[f"region_{code}"] for code, _label in provinces]
+    return form

@@ -13,10 +13,11 @@ from ..htmx import redirect_after_post
 from ..i18n import current_language, localized
 from ..models import Forum
 from ..models.base import utcnow
-from ..permissions import permission_required
-from . import access, attestation, ledger_export, services
+from ..participants import regions
+from ..permissions import can, permission_required
+from . import access, attestation, ledger_export, services, targets
 from .blueprint import bp
-from .forms import AccessForm, DecisionForm, IdentifiedExportForm, PolicyForm, StaffClaimForm
+from .forms import AccessForm, DecisionForm, IdentifiedExportForm, PolicyForm, StaffClaimForm, targets_form
 from .labels import accommodation_label, entry_label
 from .messages import ledger_error
 from .money import shown
@@ -208,3 +209,33 @@ def forum_access(slug, forum_id):
 def _invitation_language(forum) -> str:
     """The session's language; for a bilingual session, the interface's."""
     return forum.language if forum.language in ("fr", "en") else current_language()
+
+
+@bp.route("/staff/consultations/<slug>/representation", methods=["GET", "POST"])
+@permission_required("read_participation")
+def representation(slug):
+    consultation = get_consultation(slug)
+    categories = [category for category in consultation.categories if category.active]
+    form = targets_form(categories, regions.province_choices(), targets.targets_of(consultation))
+    if request.method == "POST":
+        if not can("set_targets"):
+            abort(403)
+        if form.validate_on_submit():
+            targets.save(consultation, {str(c.id): form[f"category_{c.id}"].data for c in categories},
+                         {field.name.removeprefix("region_"): field.data for field in form.region_fields},
+                         current_user.id)
+            db.session.commit()
+            flash(_("The representation targets are saved."), "success")
+            return redirect_after_post(url_for("partners.representation", slug=slug))
+    by_category, by_region = targets.progress(consultation)
+    return render_template("partners/representation.html", consultation=consultation, form=form,
+                           by_category=by_category, by_region=by_region,
+                           breadcrumbs=breadcrumbs(consultation, _("Representation targets"))), \
+        422 if form.is_submitted() else 200
+
+
+@bp.app_template_global()
+def representation_missing(consultation) -> list:
+    """The groups and regions still short of their target (for the participation dashboard)."""
+    by_category, by_region = targets.progress(consultation)
+    return [line for line in [*by_category, *by_region] if line.missing]

@@ -105,9 +105,18 @@ def upgrade():
     )
     with op.batch_alter_table('session_invitation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_session_invitation_forum_id'), ['forum_id'], unique=False)
+    op.create_table('representation_target',
+    sa.Column('consultation_id', sa.Integer(), nullable=False),
+    sa.Column('by_category', sa.JSON(), nullable=False),
+    sa.Column('by_region', sa.JSON(), nullable=False),
+    sa.Column('updated_at', consult.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], name=op.f('fk_representation_target_consultation_id_consultation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('consultation_id', name=op.f('pk_representation_target'))
+    )
 
 
 def downgrade():
+    op.drop_table('representation_target')
     with op.batch_alter_table('session_invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_session_invitation_forum_id'))
 

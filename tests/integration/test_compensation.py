@@ -307,3 +307,27 @@ def test_track_members_only(app, client, site, make_forum, login):
     assert sign_up(client, site, members_only).status_code == 422
     assert sign_up(client, site, first).status_code == 303
     assert sign_up(client, site, members_only).status_code == 303
+
+
+def test_representation_targets_show_who_is_missing(app, client, site, make_forum, login):
+    forum_id = make_forum()
+    sign_up(client, site, forum_id)
+    login(("organizer",))
+    url = f"{STAFF}/representation"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert client.post(url, data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}).status_code == 403
+    client.post("/staff/logout", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
+    login(("coordinator",), email="coord@example.org")
+    page = client.get(url).get_data(as_text=True)
+    bad = client.post(url, data={"csrf_token": csrf_token_from(page), f"category_{site.category_id}": "-2"})
+    assert bad.status_code == 422
+    saved = client.post(url, data={"csrf_token": csrf_token_from(page), f"category_{site.category_id}": "3",
+                                   "region_QC": "1", "region_ON": "2"})
+    assert saved.status_code == 303
+    html = client.get(url, query_string={"lang": "en"}).get_data(as_text=True)
+    assert re.search(r"Researcher</th><td class=\"num\">3</td><td class=\"num\">1</td><td class=\"num\">2</td>", html)
+    dashboard = client.get(f"{STAFF}/reports/participation", query_string={"lang": "en"}).get_data(as_text=True)
+    assert "Researcher: 2 more people" in dashboard
+    assert "Ontario: 2 more people" in dashboard
+    assert "Quebec" not in dashboard.split("Who is missing")[1].split("</section>")[0]
