@@ -331,3 +331,23 @@ def test_representation_targets_show_who_is_missing(app, client, site, make_foru
     assert "Researcher: 2 more people" in dashboard
     assert "Ontario: 2 more people" in dashboard
     assert "Quebec" not in dashboard.split("Who is missing")[1].split("</section>")[0]
+
+
+def test_the_demo_holds_a_policy_ledger_rows_approvals_and_accommodations(app, runner, login):
+    result = runner.invoke(args=["consult", "seed-demo", "--with-activity"], env={"CONSULT_LANG": "en"})
+    assert result.exit_code == 0, result.output
+    assert "Demo compensation: a policy" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(CompensationPolicy)) is not None
+        rows = db.session.scalars(select(LedgerEntry)).all()
+        assert {row.kind for row in rows} == {"attendance", "expense"}
+        assert any(row.status == "approved" and row.kind == "expense" for row in rows)
+        assert all(row.amount_cents > 0 for row in rows)
+        needs = db.session.scalars(select(Accommodation)).all()
+        assert len(needs) >= 3
+        registration = db.session.get(Registration, needs[0].registration_id)
+        slug, forum_id = registration.forum.consultation.slug, registration.forum_id
+    client = login(("organizer",), email="roster@example.org")
+    roster = client.get(f"/staff/consultations/{slug}/forums/{forum_id}/roster", query_string={"lang": "en"})
+    assert "What would help" in roster.get_data(as_text=True)
+    assert re.search(r'class="accommodation">[^<]+</td>', roster.get_data(as_text=True))
