@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "approve_expenses": frozenset({"coordinator", "admin"}),
     "export_ledger": frozenset({"coordinator", "admin"}),
     "set_targets": frozenset({"coordinator", "admin"}),
+    "invite_from_pool": frozenset({"organizer", "coordinator", "admin"}),
 }
 
 # What a reviewer (a partner reached by a personal link, not a staff account) may do, and only on

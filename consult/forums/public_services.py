@@ -15,7 +15,7 @@ from ..extensions import db
 from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
 from ..participants.services import Profile, identify
-from ..partners import access, accommodations
+from ..partners import access, accommodations, pool
 from ..partners import services as partners
 from . import notifications, registration
 
@@ -128,6 +128,8 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupR
     if signup.compensation is not None:
         # Whoever typed a known address is not proven to own it: their earlier decision stands.
         partners.set_choice(identified.participant, signup.compensation, only_if_undecided=identified.known)
+    if signup.consents.get("contact") and not identified.known:
+        pool.join(identified.participant)
     if outcome.created:
         accommodations.record(outcome.registration, *signup.accommodation)
         notifications.registration_confirmed(outcome.registration, just_made=True)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import OutboxMessage
+from ..partners.pool_link import leave_footer
 
 # (filename, mimetype, content): the mimetype may carry parameters ("text/calendar; method=REQUEST").
 Attachment = tuple[str, str, bytes]
@@ -29,7 +30,7 @@ def queue_message(to: str, subject: str, body_text: str, *, language: str, body_
     message = OutboxMessage(
         to_address=to,
         subject=_one_line(subject)[:SUBJECT_MAX],
-        body_text=body_text,
+        body_text=body_text + leave_footer(to, language),
         body_html=body_html,
         language=language,
         attachments=[_encode(attachment) for attachment in attachments],

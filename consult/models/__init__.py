@@ -15,6 +15,7 @@ from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
 from .items import ConsultationOutcome, Decision, ItemSupport, ModificationItem, ReportSectionNote
 from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
+from .pool import PoolInvitation, PoolMember
 from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .review import ReportVersion, ReviewComment, Reviewer, ReviewVerdict
@@ -47,6 +48,8 @@ __all__ = [
     "CompensationPolicy",
     "LedgerEntry",
     "RepresentationTarget",
+    "PoolInvitation",
+    "PoolMember",
     "Code",
     "CodeChange",
     "Coding",

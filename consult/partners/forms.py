@@ -2,7 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -208,3 +208,23 @@ def targets_form(categories, provinces, row=None, **kwargs):
     form.category_fields = [form[f"category_{category.id}"] for category in categories]
     form.region_fields = [form[f"region_{code}"] for code, _label in provinces]
     return form
+
+
+class PoolInviteForm(FlaskForm):
+    forum = SelectField(_l("Session to invite them to"), validate_choice=False)
+    members = Checklist(_l("People to invite"), validate_choice=False)
+    confirm_over_cap = BooleanField(_l("Invite them even though some were asked often in the last 12 months"))
+
+    def validate_forum(self, field):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose one of the sessions in the list."))
+
+    def validate_members(self, field):
+        if not field.data:
+            raise ValidationError(_l("Tick at least one person."))
+        if any(not value.isdigit() for value in field.data):
+            raise ValidationError(_l("Choose among the people listed."))
+
+
+class LeavePoolForm(FlaskForm):
+    """Only the CSRF token: the button is the one click."""

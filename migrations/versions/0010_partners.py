@@ -113,9 +113,39 @@ def upgrade():
     sa.ForeignKeyConstraint(['consultation_id'], ['consultation.id'], name=op.f('fk_representation_target_consultation_id_consultation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('consultation_id', name=op.f('pk_representation_target'))
     )
+    op.create_table('pool_member',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('preferred_language', sa.String(length=2), nullable=False),
+    sa.Column('region', sa.String(length=10), nullable=False),
+    sa.Column('category', sa.String(length=200), nullable=False),
+    sa.Column('joined_at', consult.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('left_at', consult.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pool_member')),
+    sa.UniqueConstraint('email', name=op.f('uq_pool_member_email'))
+    )
+    op.create_table('pool_invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('forum_id', sa.Integer(), nullable=True),
+    sa.Column('invited_by_id', sa.Integer(), nullable=True),
+    sa.Column('invited_at', consult.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['forum_id'], ['forum.id'], name=op.f('fk_pool_invitation_forum_id_forum'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['invited_by_id'], ['staff_user.id'], name=op.f('fk_pool_invitation_invited_by_id_staff_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['member_id'], ['pool_member.id'], name=op.f('fk_pool_invitation_member_id_pool_member'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pool_invitation'))
+    )
+    with op.batch_alter_table('pool_invitation', schema=None) as batch_op:
+        batch_op.create_index('ix_pool_invitation_member_at', ['member_id', 'invited_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('pool_invitation', schema=None) as batch_op:
+        batch_op.drop_index('ix_pool_invitation_member_at')
+
+    op.drop_table('pool_invitation')
+    op.drop_table('pool_member')
     op.drop_table('representation_target')
     with op.batch_alter_table('session_invitation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_session_invitation_forum_id'))

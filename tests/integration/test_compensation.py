@@ -7,7 +7,7 @@ import re
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.models import (
@@ -19,6 +19,8 @@ from consult.models import (
     LedgerEntry,
     OutboxMessage,
     Participant,
+    PoolInvitation,
+    PoolMember,
     Registration,
     StaffUser,
 )
@@ -351,3 +353,45 @@ def test_the_demo_holds_a_policy_ledger_rows_approvals_and_accommodations(app, r
     roster = client.get(f"/staff/consultations/{slug}/forums/{forum_id}/roster", query_string={"lang": "en"})
     assert "What would help" in roster.get_data(as_text=True)
     assert re.search(r'class="accommodation">[^<]+</td>', roster.get_data(as_text=True))
+
+
+def test_pool_invitations_counted_capped_and_left_in_one_click(app, client, site, make_forum, login):
+    first, second = make_forum(), make_forum("Another forum")
+    sign_up(client, site, first)  # consent_contact ticked: joins the pool
+    sign_up(client, site, first, email="nocontact@example.org", name="Non", consent_contact=None)
+    with app.app_context():
+        [member] = db.session.scalars(select(PoolMember)).all()
+        assert member.email == "ana@example.org"
+        member_id = member.id
+        footer = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "ana@example.org")
+                                    ).first().body_text
+        leave_link = re.search(r"http\S+/pool/leave/\S+", footer).group(0).replace("http://127.0.0.1:5000", "")
+    app.config["POOL_INVITATION_CAP"] = 1
+    try:
+        login(("organizer",))
+        page = client.get("/staff/pool").get_data(as_text=True)
+        assert "Ana Tremblay" in page and "nocontact" not in page
+        data = {"csrf_token": csrf_token_from(page), "forum": str(second), "members": [str(member_id)]}
+        assert client.post("/staff/pool", data=data).status_code == 303
+        again = client.post("/staff/pool", data=data)
+        assert again.status_code == 422 and "Cochez la case pour les inviter quand même" in again.get_data(as_text=True)
+        with app.app_context():
+            assert db.session.scalar(select(func.count(PoolInvitation.id))) == 1
+    finally:
+        app.config["POOL_INVITATION_CAP"] = 3
+    html = client.get("/staff/pool", query_string={"lang": "en"}).get_data(as_text=True)
+    assert re.search(r'<td class="num">1 <span class="badge badge-full">often asked', html) is None  # cap is 3 again
+
+    leave_page = client.get(leave_link).get_data(as_text=True)
+    assert client.post(leave_link, data={"csrf_token": csrf_token_from(leave_page)}).status_code == 303
+    assert "You have left the pool" in client.get(leave_link).get_data(as_text=True)
+    refused = client.post("/staff/pool", data={"csrf_token": csrf_token_from(leave_page), "forum": str(second),
+                                                 "members": [str(member_id)], "confirm_over_cap": "y"})
+    assert refused.status_code == 422
+    with app.app_context():
+        assert db.session.get(PoolMember, member_id).left_at is not None
+        assert db.session.scalar(select(func.count(PoolInvitation.id))) == 1
+    # Signing up again with the address does not put them back.
+    sign_up(client, site, second)
+    with app.app_context():
+        assert db.session.get(PoolMember, member_id).left_at is not None
