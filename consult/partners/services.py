@@ -75,6 +75,11 @@ def set_choice(participant: Participant, opted: bool, *, only_if_undecided: bool
     db.session.flush()
     audit.record(None, "compensation.opted_in" if opted else "compensation.opted_out", "participant",
                  participant.id, participant.consultation_id)
+    if opted:
+        # Sessions already attended (a walk-in who opts in afterwards) earn what they would have.
+        for registration in db.session.scalars(select(Registration).where(
+                Registration.participant_id == participant.id, Registration.status == "attended")):
+            attendance_changed(registration, None)
     return True
 
 

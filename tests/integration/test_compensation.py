@@ -395,3 +395,19 @@ def test_pool_invitations_counted_capped_and_left_in_one_click(app, client, site
     sign_up(client, site, second)
     with app.app_context():
         assert db.session.get(PoolMember, member_id).left_at is not None
+
+
+def test_a_walk_in_who_opts_in_afterwards_earns_the_session(app, client, site, make_forum, policy, login):
+    forum_id = make_forum()
+    login(("organizer",))
+    roster = client.get(f"{STAFF}/forums/{forum_id}/roster").get_data(as_text=True)
+    added = client.post(f"{STAFF}/forums/{forum_id}/roster/walk-in", data={
+        "csrf_token": csrf_token_from(roster), "name": "Walk In", "email": "walk@example.org",
+        "category_id": str(site.category_id)})
+    assert added.status_code in (302, 303), added.get_data(as_text=True)[:500]
+    assert ledger(app) == []  # no choice made yet
+    url = personal_url(app, participant_of(app, "walk@example.org"))
+    page = client.get(url).get_data(as_text=True)
+    chosen = client.post(url + "/choice", data={"csrf_token": csrf_token_from(page), "opted_in": "yes"})
+    assert chosen.status_code == 303
+    assert ledger(app) == [("attendance", "", 7500, "pending")]
