@@ -120,6 +120,7 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         # the analysis counts kept for the next look at the same view.
         "PAGE_CACHE_BYTES": int(environ.get("PAGE_CACHE_BYTES", 32 * 1024 * 1024)),
         "COUNT_CACHE_ENTRIES": int(environ.get("COUNT_CACHE_ENTRIES", 256)),
+        "SEARCH_COUNT_LIMIT": int(environ.get("SEARCH_COUNT_LIMIT", 1000)),
         # How many reverse proxies sit in front; their X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", 0)),
     }

@@ -323,6 +323,8 @@ class Listing:
     page: int
     pages: int
     total: int
+    # More comments match than were counted (a search): `total` is the bound, the pages stop there.
+    more: bool = False
 
     @property
     def first(self) -> int:
@@ -352,10 +354,23 @@ def load_comments(ids: list[int]) -> list[Comment]:
     return [by_id[comment_id] for comment_id in ids if comment_id in by_id]
 
 
+def bounded_count(consultation: Consultation, filters: Filters, limit: int,
+                  topic_ids: list[int] | None = None) -> tuple[int, bool]:
+    """How many comments match the filters, counted up to `limit`: (limit, True) when more do. The
+    database stops at the first `limit + 1` matches, so a common word among a million comments costs
+    no more to count than a rare one."""
+    where = conditions(consultation, filters)
+    if topic_ids is not None:
+        where.append(Comment.topic_id.in_(topic_ids))
+    found = select(Comment.id).where(*where).limit(limit + 1).subquery()
+    number = db.session.scalar(select(func.count()).select_from(found)) or 0
+    return min(number, limit), number > limit
+
+
 def list_comments(consultation: Consultation, filters: Filters, total: int, topic_ids: list[int] | None = None,
-                  page: int = 1) -> Listing:
+                  page: int = 1, more: bool = False) -> Listing:
     """One page of the comments matching the filters (under the topics `topic_ids` if given).
-    `total` is their number, known from the counts shown with the list."""
+    `total` is their number, known from the counts shown with the list (or its bound, with `more`)."""
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     page = min(max(page, 1), pages)
     ranking = filters.sort == "relevance" and filters.search.ranked
@@ -366,4 +381,4 @@ def list_comments(consultation: Consultation, filters: Filters, total: int, topi
     if total:
         statement = _ordered(select(Comment.id).where(*where), filters)
         ids = list(db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return Listing(comments=load_comments(ids), page=page, pages=pages, total=total)
+    return Listing(comments=load_comments(ids), page=page, pages=pages, total=total, more=more)
