@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("analysis", __name__)
 
-from . import browse_views, coding_views, commands  # noqa: E402,F401
+from . import actions_views, browse_views, coding_views, commands  # noqa: E402,F401

@@ -130,13 +130,13 @@ def topic(slug, topic_id):
     if bound is not None:
         listing = queries.list_comments(consultation, filters, bound, topic_ids=topic_ids, page=page, more=True)
         return _render("topic.html", "_results.html", tree=None, node=None, listing=listing, filters=filters,
-                       rows=row_states(listing.comments, current_user), **context)
+                       rows=row_states(listing.comments, current_user, listed=True), **context)
     tree = queries.count_tree(consultation, filters, root=node_topic)
     node = tree.roots[0]
     listing = queries.list_comments(consultation, filters, node.counts.total,
                                     topic_ids=[item.topic.id for item in node.walk()], page=page)
     return _render("topic.html", "_results.html", tree=tree, node=node, listing=listing, filters=filters,
-                   rows=row_states(listing.comments, current_user), **context)
+                   rows=row_states(listing.comments, current_user, listed=True), **context)
 
 
 @bp.get(BASE + "/comments")
@@ -155,8 +155,8 @@ def comments(slug):
     if bound is not None:
         listing = queries.list_comments(consultation, filters, bound, page=page, more=True)
         return _render("topic.html", "_results.html", tree=None, node=None, listing=listing, filters=filters,
-                       rows=row_states(listing.comments, current_user), **context)
+                       rows=row_states(listing.comments, current_user, listed=True), **context)
     tree = queries.count_tree(consultation, filters, with_themes=False)
     listing = queries.list_comments(consultation, filters, tree.total.total, page=page)
     return _render("topic.html", "_results.html", tree=tree, node=None, listing=listing, filters=filters,
-                   rows=row_states(listing.comments, current_user), **context)
+                   rows=row_states(listing.comments, current_user, listed=True), **context)
