@@ -2,11 +2,13 @@
 the tree (axis → orientation → theme, sections, and comments with no topic yet) and the sorted,
 paged listing of one node or of everything.
 
-Counts are two queries whatever the size of the tree, and are kept per worker for the next look
-at the same view until a comment, a coding, a code or the tree changes (the "analysis" change
-stamp), so paging, coming back to a node or opening a comment costs no counting. A page of the listing is one query
-for its ids (which the indexes on (consultation, topic, date) and (consultation, date) answer) and
-one for the comments (their rows, analysis.rows, fetch what they show for the whole page at once).
+Without filters, the counts are read from the tally the database keeps (analysis.tally). With
+filters, they are counted here, in two queries whatever the size of the tree, and kept per worker
+for the next look at the same view until a comment, a coding, a code or the tree changes (the
+"analysis" change stamp), so paging, coming back to a node or opening a comment costs no counting.
+A page of the listing is one query for its ids (which the indexes on (consultation, topic, date)
+and (consultation, date) answer) and one for the comments (their rows, analysis.rows, fetch what
+they show for the whole page at once).
 """
 import threading
 from collections import Counter
@@ -20,7 +22,7 @@ from sqlalchemy.orm import aliased
 from .. import change_stamps
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, Participant, Theme, Topic
-from . import search
+from . import search, tally
 from .search import SearchQuery
 
 PER_PAGE = 25
@@ -286,8 +288,13 @@ def count_tree(consultation: Consultation, filters: Filters, root: Topic | None 
         theme_of_code = dict(db.session.execute(
             select(Code.id, Code.theme_id).where(Code.consultation_id == consultation.id, Code.kind == "theme",
                                                  Code.theme_id.is_not(None))).all())
-    key = (consultation.id, repr(filters), root.id if root is not None else None, with_themes)
-    by_topic, by_theme = _kept(key, lambda: _count(where, {code.id for code in codes}, theme_of_code), stamp)
+    modification_ids = {code.id for code in codes}
+    if tally.applies(filters):
+        # Kept by the database as comments and codings change: as cheap at a million comments as at ten.
+        by_topic, by_theme = tally.counts(consultation.id, scope, modification_ids, theme_of_code)
+    else:
+        key = (consultation.id, repr(filters), root.id if root is not None else None, with_themes)
+        by_topic, by_theme = _kept(key, lambda: _count(where, modification_ids, theme_of_code), stamp)
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)

@@ -17,6 +17,7 @@ from .submission import (
     SubmissionLink,
     SubmissionText,
 )
+from .tally import CommentTally
 from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
@@ -26,6 +27,7 @@ __all__ = [
     "Coding",
     "Comment",
     "CommentSuggestion",
+    "CommentTally",
     "PrivacyIncident",
     "SecondCoding",
     "TopicMemo",
