@@ -340,12 +340,17 @@ def main(argv=None) -> int:
     parser.add_argument("--seconds", type=float, help="length of each measured window")
     parser.add_argument("--connections", type=int, help="concurrent connections of the load")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (database, logs)")
+    parser.add_argument("--large", type=int, help="comments of the large database (default 1,000,000; responses "
+                                                  "a tenth of it, the middle step a tenth of both)")
     args = parser.parse_args(argv)
     plan = SMALL if args.small else FULL
     if args.seconds:
         plan = replace(plan, seconds=args.seconds)
     if args.connections:
         plan = replace(plan, connections=args.connections)
+    if args.large:
+        plan = replace(plan, large=(args.large // 10, args.large), middle=(args.large // 50, args.large // 10),
+                       registrations=min(plan.registrations, args.large // 200))
     report = Runner(plan, args.database_url, args.out, args.keep).run()
     text_path, json_path = write(report, args.out)
     print(table(report))

@@ -74,8 +74,10 @@ class Palette:
         return self._made[key]
 
     def general_codes(self) -> list[Code]:
-        """Offered on every comment: the modification codes, the added codes and any code with a shortcut."""
-        return [code for code in self.codes if code.kind != "theme" or code.shortcut]
+        """Offered on every comment: the modification codes, the added codes and any code with a shortcut
+        (the same for every row of the page: picked out of the whole codebook once)."""
+        return self.once(("general codes",), lambda: [code for code in self.codes
+                                                      if code.kind != "theme" or code.shortcut])
 
 
 @dataclass

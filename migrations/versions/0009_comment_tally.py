@@ -69,8 +69,9 @@ MOVED = ("(OLD.topic_id IS DISTINCT FROM NEW.topic_id OR OLD.channel <> NEW.chan
 
 # (name, table, timing and event, condition, statements(postgresql))
 TRIGGERS = [
+    # A new comment has no codings yet: one statement (bulk loads insert a million of them).
     ("comment_tally_comment_insert", "comment", "AFTER INSERT", COUNTED.format(row="NEW"),
-     lambda pg: _comment_changes("NEW", "1", pg)),
+     lambda pg: _comment_changes("NEW", "1", pg)[:1]),
     ("comment_tally_comment_delete", "comment", "BEFORE DELETE", COUNTED.format(row="OLD"),
      lambda pg: _comment_changes("OLD", "-1", pg)),
     ("comment_tally_comment_leave", "comment", "AFTER UPDATE", f"{MOVED} AND {COUNTED.format(row='OLD')}",
