@@ -9,7 +9,8 @@ from flask_login import current_user
 from ..admin.services import get_consultation
 from ..htmx import is_htmx
 from ..permissions import permission_required
-from . import bp, coding
+from . import coding
+from .blueprint import bp
 from .navigation import safe_back
 from .rows import row_states
 
