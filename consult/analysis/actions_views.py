@@ -6,7 +6,7 @@ there opens the comment alone with all its actions, and each action comes back t
 from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
-from ..admin.services import get_consultation
+from ..consultations import get_consultation
 from ..htmx import is_htmx
 from ..permissions import permission_required
 from . import coding
