@@ -8,7 +8,7 @@ from ..extensions import db
 class CommentTally(db.Model):
     """How many visible comments (not hidden) of a consultation sit on a topic, by what they hold.
 
-    Written by triggers on `comment` and `coding` (migration 0009), in the transaction that changes
+    Written by triggers on `comment` and `coding` (migration 0010), in the transaction that changes
     them, never by the application; `consult.analysis.tally` reads it. A row is one of:
     - code_id 0: the comments of a topic in a channel;
     - code_id c, other_code_id 0: those of them with the main (non-blind) code c;

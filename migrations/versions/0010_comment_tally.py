@@ -1,7 +1,7 @@
 """comment tally: the analysis counts kept by triggers on comment and coding
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-06 23:40:00
 
 The orientation view counts the visible comments of each topic by channel, by code, and by pairs of
@@ -16,8 +16,8 @@ and finds no comment to count them against).
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
