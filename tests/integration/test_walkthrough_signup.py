@@ -1,0 +1,20 @@
+"""What a newcomer hit on the public sign-up pages: names, countries, cookies, and what a typed address reveals."""
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.models import Participant
+from tests.integration.test_forum_signup import (  # noqa: F401  (fixtures)
+    en, make_forum, sign_up, signup_url, site,
+)
+
+
+def test_names_keep_zero_width_joiners_but_lose_control_and_direction_characters(app, en, site, make_forum):
+    forum = make_forum()
+    persian = "مهرداد\u200cزاده"  # the non-joiner keeps "mehrdad" and "zadeh" apart in writing
+    family = "Ana \U0001F469\u200d\U0001F467 Tremblay"  # an emoji sequence held together by a joiner
+    assert sign_up(en, site, forum, name=f"{persian}\u202e\x07", email="m@example.org").status_code == 303
+    assert sign_up(en, site, forum, name=family, email="a@example.org").status_code == 303
+    with app.app_context():
+        names = dict(db.session.execute(select(Participant.email, Participant.name)).all())
+    assert names["m@example.org"] == persian
+    assert names["a@example.org"] == family
