@@ -18,3 +18,11 @@ def test_names_keep_zero_width_joiners_but_lose_control_and_direction_characters
         names = dict(db.session.execute(select(Participant.email, Participant.name)).all())
     assert names["m@example.org"] == persian
     assert names["a@example.org"] == family
+
+
+def test_country_lists_offer_no_pseudo_regions(en, site, make_forum):
+    forum = make_forum()
+    for url in (signup_url(forum), signup_url(forum) + "?lang=fr"):
+        html = en.get(url).get_data(as_text=True)
+        assert "Kosovo" in html
+        assert "Pseudo" not in html, url
