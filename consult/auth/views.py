@@ -16,6 +16,16 @@ login_manager.session_protection = "strong"
 login_manager.user_loader(services.load_user)
 
 
+@bp.after_app_request
+def _no_remember_cookie_unasked(response):
+    """Strong session protection marks any session without a sign-in for "clear the remember-me cookie"; a visitor
+    who never had that cookie must not be sent an empty one (this hook runs before Flask-Login's)."""
+    if session.get("_remember") == "clear" and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") \
+            not in request.cookies:
+        session.pop("_remember")
+    return response
+
+
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would make the login page a phishing tool."""
     if target:

@@ -26,3 +26,11 @@ def test_country_lists_offer_no_pseudo_regions(en, site, make_forum):
         html = en.get(url).get_data(as_text=True)
         assert "Kosovo" in html
         assert "Pseudo" not in html, url
+
+
+def test_anonymous_visitors_get_no_remember_me_cookie(en, site, make_forum):
+    forum = make_forum()
+    en.get(signup_url(forum))  # a form page: the visitor now has a session (its CSRF token)
+    for url in ("/", f"/consultations/{site.slug}/forums/", signup_url(forum)):
+        cookies = en.get(url).headers.getlist("Set-Cookie")
+        assert not [cookie for cookie in cookies if cookie.startswith("remember_token")], url
