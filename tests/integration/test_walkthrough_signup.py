@@ -4,7 +4,11 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.models import Participant
 from tests.integration.test_forum_signup import (  # noqa: F401  (fixtures)
-    en, make_forum, sign_up, signup_url, site,
+    en,
+    make_forum,
+    sign_up,
+    signup_url,
+    site,
 )
 
 
