@@ -1,4 +1,5 @@
 """What a newcomer hit on the public sign-up pages: names, countries, cookies, and what a typed address reveals."""
+# ruff: noqa: F811  (pytest fixtures imported from the forum sign-up tests are parameters here)
 from sqlalchemy import select
 
 from consult.extensions import db
