@@ -1,5 +1,7 @@
 """Form fields shared by several areas, and the URL converter for ids."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from werkzeug.routing import IntegerConverter
 from wtforms import IntegerField, ValidationError
 
@@ -23,3 +25,17 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", LARGEST_ID)
         super().__init__(map, *args, **kwargs)
+
+
+class _CSRFWithoutId(_FlaskFormCSRF):
+    """The hidden CSRF field of every form, written without an id: a page with several forms would otherwise
+    repeat id="csrf_token", and no page may repeat an id."""
+
+    def setup_form(self, form):
+        fields = super().setup_form(form)
+        for _name, unbound in fields:
+            unbound.kwargs["render_kw"] = {**unbound.kwargs.get("render_kw", {}), "id": False}
+        return fields
+
+
+FlaskForm.Meta.csrf_class = _CSRFWithoutId

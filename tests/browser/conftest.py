@@ -6,6 +6,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.page_checks import CheckedBrowser
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
@@ -29,7 +31,7 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def real_browser():
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
@@ -38,6 +40,14 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(real_browser):
+    """The browser, whose every context checks every page it shows (see page_checks.py)."""
+    checked = CheckedBrowser(real_browser)
+    yield checked
+    checked.close_open_contexts()
 
 
 @pytest.fixture
