@@ -14,8 +14,8 @@ from .. import tokens
 from ..extensions import db
 from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
-from ..participants.services import Profile, identify
-from . import notifications, registration
+from ..participants.services import Profile, create_from_form, find_participant
+from . import known_signup, notifications, registration
 
 TOKEN_PURPOSE = "registration"
 CONSENT_SOURCE = "forum-signup"
@@ -107,19 +107,28 @@ class Signup:
 
 @dataclass
 class SignupResult:
-    outcome: registration.Outcome
+    outcome: registration.Outcome | None
     # The email was already known: whoever typed it is not shown that person's link.
     known: bool
 
 
 def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupResult:
     """Match or create the participant, record their consents, take a seat or join the waitlist,
-    and queue the email. Signing up again for the same session changes nothing and sends nothing."""
-    identified = identify(consultation, signup.email, signup.profile, signup.consents, CONSENT_SOURCE)
-    outcome = registration.register(forum, identified.participant, new_participant=identified.created)
-    if outcome.created:
-        notifications.registration_confirmed(outcome.registration, just_made=True)
-    return SignupResult(outcome, identified.known)
+    and queue the email. Signing up again for the same session changes nothing and sends nothing.
+
+    An address already known changes nothing now: its owner is emailed a link that makes the sign-up
+    (known_signup), and `outcome` is None."""
+    known = find_participant(consultation, signup.email)
+    new = None if known else create_from_form(consultation, signup.email, signup.profile, signup.consents,
+                                              CONSENT_SOURCE)
+    if new is None:
+        known = known or find_participant(consultation, signup.email)
+        if not registration.is_registered(forum, known):  # a double click sends nothing more
+            known_signup.ask_to_confirm(forum, known, signup.consents)
+        return SignupResult(None, True)
+    outcome = registration.register(forum, new, new_participant=True)
+    notifications.registration_confirmed(outcome.registration, just_made=True)
+    return SignupResult(outcome, False)
 
 
 # -- personal links ----------------------------------------------------------------------------

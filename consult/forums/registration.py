@@ -55,6 +55,12 @@ def _find(forum_id: int, participant_id: int) -> Registration | None:
     return db.session.scalar(_REGISTRATION_OF, {"forum_id": forum_id, "participant_id": participant_id})
 
 
+def is_registered(forum: Forum, participant: Participant) -> bool:
+    """Whether the participant holds a seat or a waitlist place at the forum."""
+    existing = _find(forum.id, participant.id)
+    return existing is not None and existing.status != "cancelled"
+
+
 def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = True,
              walk_in: bool = False, replacing: Registration | None = None, new_participant: bool = False) -> Outcome:
     """Confirm a seat if one is free, else waitlist. Registering twice changes nothing.
@@ -210,11 +216,15 @@ def switch(registration: Registration, target: Forum) -> Outcome:
     return outcome
 
 
-def mark_attendance(registration: Registration, attended: bool) -> None:
+def mark_attendance(registration: Registration, attended: bool | None) -> None:
+    """Present (True), absent (False), or not marked after all (None: back to a confirmed seat)."""
     if registration.status not in SEATED:
         raise RegistrationError("not_seated")
-    registration.status = "attended" if attended else "no_show"
-    registration.attendance_marked_at = utcnow()
+    if attended is None:
+        registration.status, registration.attendance_marked_at = "confirmed", None
+    else:
+        registration.status = "attended" if attended else "no_show"
+        registration.attendance_marked_at = utcnow()
     db.session.flush()
 
 

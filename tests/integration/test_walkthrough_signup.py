@@ -39,3 +39,41 @@ def test_anonymous_visitors_get_no_remember_me_cookie(en, site, make_forum):
     for url in ("/", f"/consultations/{site.slug}/forums/", signup_url(forum)):
         cookies = en.get(url).headers.getlist("Set-Cookie")
         assert not [cookie for cookie in cookies if cookie.startswith("remember_token")], url
+
+
+def test_a_known_and_a_new_address_are_told_the_same_thing(app, site, make_forum):
+    from consult.models import Registration
+    from tests.integration.test_forum_signup import confirm_from_email, outbox
+
+    first, second = make_forum("First"), make_forum("Second", recorded=True)
+    assert sign_up(app.test_client(), site, first, email="ana@example.org").status_code == 303
+
+    answers = []
+    for email in ("ana@example.org", "new@example.org"):  # a stranger types a known address, then a new one
+        stranger = app.test_client()
+        stranger.get("/?lang=en")
+        response = sign_up(stranger, site, second, email=email, name="Someone Else", consent_quotation="y")
+        page = stranger.get(response.headers["Location"])
+        answers.append((response.status_code, response.headers["Location"], page.status_code,
+                        page.get_data(as_text=True).replace(email, "EMAIL")))
+    assert answers[0] == answers[1]
+    assert "Check your email" in answers[0][3]
+
+    # Nothing about the known person changed: no registration, same name, same consents.
+    with app.app_context():
+        ana = db.session.scalar(select(Participant).where(Participant.email == "ana@example.org"))
+        assert ana.name == "Ana Tremblay" and ana.current_consent("quotation") is False
+        assert [r.forum_id for r in db.session.scalars(select(Registration).where(
+            Registration.participant_id == ana.id))] == [first]
+    assert outbox(app)[1] == ("ana@example.org", "Confirmez votre inscription : FR Second")
+
+    # Ana follows the emailed link and presses the button: now she is registered, with the form's consents.
+    owner = app.test_client()
+    response = confirm_from_email(app, owner)
+    assert response.status_code == 303 and response.headers["Location"].startswith("/registrations/")
+    assert owner.get(response.headers["Location"]).status_code == 200
+    with app.app_context():
+        ana = db.session.scalar(select(Participant).where(Participant.email == "ana@example.org"))
+        assert ana.current_consent("quotation") is True and ana.name == "Ana Tremblay"
+        assert sorted(db.session.scalars(select(Registration.forum_id).where(
+            Registration.participant_id == ana.id, Registration.status == "confirmed"))) == [first, second]
