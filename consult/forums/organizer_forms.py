@@ -303,7 +303,8 @@ class ConfirmForm(FlaskForm):
 
 
 class AttendanceForm(FlaskForm):
-    attended = SelectField(choices=[SelectChoice("yes"), SelectChoice("no")],
+    # "clear" undoes a mark made by mistake: the seat is simply confirmed again.
+    attended = SelectField(choices=[SelectChoice("yes"), SelectChoice("no"), SelectChoice("clear")],
                            invalid_choice_message=_l("Say whether the person attended."))
 
 

@@ -494,7 +494,7 @@ def test_roster_csv_is_excel_friendly_and_neutralises_formulas(app, organizer):
 
 
 def test_attendance_is_marked_per_row_with_and_without_htmx(app, organizer):
-    forum_id = make_forum(app, capacity=1)
+    forum_id = make_forum(app, capacity=1, starts_in_days=0)
     seated = register(app, forum_id, "ana@example.org", name="Ana")
     waiting = register(app, forum_id, "ben@example.org", name="Ben")
     token = csrf_token_from(organizer.get(f"{BASE}/{forum_id}/roster").get_data(as_text=True))
@@ -528,7 +528,7 @@ def test_attendance_is_marked_per_row_with_and_without_htmx(app, organizer):
 
 
 def test_a_walk_in_is_added_as_present_even_when_full(app, organizer):
-    forum_id = make_forum(app, capacity=1)
+    forum_id = make_forum(app, capacity=1, starts_in_days=0)
     register(app, forum_id, "ana@example.org")
     with app.app_context():
         category = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG)).categories[0]
