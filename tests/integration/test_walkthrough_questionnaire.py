@@ -16,3 +16,41 @@ def test_the_email_me_my_link_field_has_its_own_label(en, site):
     lost_link = html[html.index('class="lost-link"'):]
     label_for = re.search(r'<label[^>]* for="([^"]+)"[^>]*>Email address</label>', lost_link).group(1)
     assert re.search(rf'<input[^>]* id="{label_for}"[^>]* name="email"', lost_link)
+
+
+def test_a_change_saved_after_submitting_reaches_the_comment_and_keeps_its_codes(app, en, site, make_staff):
+    from sqlalchemy import select
+
+    from consult.analysis.coding import toggle_code
+    from consult.extensions import db
+    from consult.models import Code, Comment
+    from tests.conftest import csrf_token_from
+    from tests.integration.test_questionnaire import post_page, question_id, started
+
+    token = started(en, site)
+    liked = question_id(app, "1.1", "liked")
+    post_page(en, token, 2, {liked: "Teams need clear roles."})
+    review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)
+    en.post(f"/questionnaire/{token}/submit", data={"csrf_token": csrf_token_from(review), "version": "0"})
+    analyst = make_staff("analyst@example.org", ["analyst"])
+    with app.app_context():
+        comment = db.session.scalar(select(Comment))
+        assert comment.text == "Teams need clear roles."
+        code = Code(consultation_id=comment.consultation_id, kind="modification", key="CLARIFY",
+                    label_fr="Préciser", label_en="Clarify")
+        db.session.add(code)
+        db.session.flush()
+        toggle_code(comment, code.id, comment.revision, analyst)
+        db.session.commit()
+        comment_id, code_id = comment.id, code.id
+
+    # Reopened from the link, changed and saved: no second submission.
+    post_page(en, token, 2, {liked: "Teams need clear roles and shared records."})
+    overview = en.get(f"/questionnaire/{token}/").get_data(as_text=True)
+    assert "the changes count already" in overview
+
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment.text == "Teams need clear roles and shared records."
+        assert comment.needs_review
+        assert [coding.code_id for coding in comment.codings] == [code_id]
