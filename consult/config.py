@@ -87,6 +87,14 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # When the limiter's storage (Redis) is unreachable, count in each process's memory rather than fail.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Failed sign-ins counted in the database (shared by every worker and host): per account, per address.
+        "LOGIN_FAILURES_PER_ACCOUNT": int(environ.get("LOGIN_FAILURES_PER_ACCOUNT", 10)),
+        "LOGIN_FAILURES_PER_ADDRESS": int(environ.get("LOGIN_FAILURES_PER_ADDRESS", 50)),
+        "LOGIN_FAILURE_WINDOW_SECONDS": int(environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)),
+        "LOGIN_LOCKOUT_SECONDS": int(environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60)),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "America/Montreal",
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",

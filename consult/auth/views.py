@@ -1,8 +1,10 @@
+import math
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
@@ -48,9 +50,17 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        attempt = services.sign_in(form.email.data, form.password.data, request.remote_addr or "", g.now)
+        user = attempt.user
+        db.session.commit()  # a failure is counted whatever happens next
+        if attempt.locked_until is not None:
+            minutes = max(1, math.ceil((attempt.locked_until - g.now).total_seconds() / 60))
+            form.form_errors.append(ngettext(
+                "Too many failed sign-ins for this account or from this network. Try again in %(num)d minute.",
+                "Too many failed sign-ins for this account or from this network. Try again in %(num)d minutes.",
+                minutes))
+            return render_template("auth/login.html", form=form), 429
         if user is not None:
-            db.session.commit()
             # A fresh session on login: nothing planted before sign-in survives it.
             language = session.get("_lang")
             session.clear()

@@ -8,6 +8,7 @@ from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
 from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
+from .sign_in import SignInFailure
 from .staff import ROLES, StaffRole, StaffUser
 from .submission import (
     Excerpt,
@@ -21,6 +22,7 @@ from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
 __all__ = [
+    "SignInFailure",
     "Code",
     "CodeChange",
     "Coding",

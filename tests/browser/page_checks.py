@@ -49,6 +49,15 @@ OVERFLOW_SCRIPT = """
                     ` (${Math.round(box.right)} px)`);
     }
   }
+  if (!culprits.length) {  // the body itself is wider: name the widest blocks in it
+    for (const element of document.body.children) {
+      const box = element.getBoundingClientRect();
+      if (box.right > limit) culprits.push(`${element.tagName.toLowerCase()} (${Math.round(box.right)} px)`);
+    }
+    const body = getComputedStyle(document.body);
+    const width = Math.round(document.body.getBoundingClientRect().width);
+    culprits.push(`body min-width ${body.minWidth}, width ${width} px`);
+  }
   return {width: root.scrollWidth, culprits: culprits.slice(0, 6)};
 }
 """
