@@ -54,3 +54,24 @@ def test_a_change_saved_after_submitting_reaches_the_comment_and_keeps_its_codes
         assert comment.text == "Teams need clear roles and shared records."
         assert comment.needs_review
         assert [coding.code_id for coding in comment.codings] == [code_id]
+
+
+def test_a_closed_questionnaire_still_sends_a_lost_link(app, en, site):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.integration.test_questionnaire import outbox, set_questionnaire, started
+
+    started(en, site)
+    set_questionnaire(app, site, closes_at=datetime.now(timezone.utc) - timedelta(minutes=1))
+    html = en.get(f"/consultations/{SLUG}/questionnaire/").get_data(as_text=True)
+    assert "The questionnaire closed on" in html and "Did you answer?" in html
+    assert f'action="/consultations/{SLUG}/questionnaire/my-link"' in html
+    assert repeated_ids(html) == []
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', html)
+    csrf = token.group(1) or token.group(2)
+    bad = en.post(f"/consultations/{SLUG}/questionnaire/my-link", data={"csrf_token": csrf, "email": "nope"})
+    assert bad.status_code == 422 and "Did you answer?" in bad.get_data(as_text=True)
+    sent = en.post(f"/consultations/{SLUG}/questionnaire/my-link",
+                   data={"csrf_token": csrf, "email": "ana@example.org"})
+    assert sent.headers["Location"] == f"/consultations/{SLUG}/questionnaire/check-your-email"
+    assert [to for to, _subject, _body in outbox(app)][-1] == "ana@example.org"
