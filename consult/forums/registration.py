@@ -134,7 +134,7 @@ def cancel(registration: Registration) -> Outcome:
     db.session.refresh(registration)
     if not claimed:
         return Outcome(registration)
-    held_seat = previous in SEATED
+    held_seat = previous in SEATED and not registration.beyond_capacity
     promoted = []
     if held_seat:
         _release_seat(registration.forum_id)
@@ -220,7 +220,14 @@ def mark_attendance(registration: Registration, attended: bool | None) -> None:
     """Present (True), absent (False), or not marked after all (None: back to a confirmed seat)."""
     if registration.status not in SEATED:
         raise RegistrationError("not_seated")
-    if attended is None:
+    if attended is None and registration.walk_in:
+        # A walk-in added by mistake is taken off the roster; the seat they took, if any, is free again.
+        registration.status, registration.cancelled_at = "cancelled", utcnow()
+        registration.attendance_marked_at = None
+        if not registration.beyond_capacity:
+            _release_seat(registration.forum_id)
+        registration.beyond_capacity = False
+    elif attended is None:
         registration.status, registration.attendance_marked_at = "confirmed", None
     else:
         registration.status = "attended" if attended else "no_show"
@@ -237,13 +244,12 @@ def add_walk_in(forum: Forum, participant: Participant) -> Registration:
     if existing is not None and existing.status == "waitlisted":
         existing.status = "cancelled"
         db.session.flush()
-    if not _take_seat(forum.id):
-        db.session.execute(update(Forum).where(Forum.id == forum.id)
-                           .values(capacity=Forum.capacity + 1, seats_taken=Forum.seats_taken + 1)
-                           .execution_options(synchronize_session=False))
+    # A free seat if there is one; else present beyond capacity, which the session keeps as the organizer set it.
+    beyond = not _take_seat(forum.id)
     registration = existing or Registration(forum_id=forum.id, participant_id=participant.id)
     registration.status = "attended"
     registration.walk_in = True
+    registration.beyond_capacity = beyond
     registration.confirmed_at = registration.attendance_marked_at = utcnow()
     db.session.add(registration)
     db.session.flush()

@@ -1,4 +1,5 @@
-"""failed staff sign-ins counted per account and per network address, shared by every worker and host
+"""failed staff sign-ins counted per account and per network address, shared by every worker and host;
+walk-ins beyond a forum's capacity
 
 Revision ID: 0009_sign_in_failures
 Revises: 0008
@@ -29,7 +30,11 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_in_failure')),
         sa.UniqueConstraint('scope', 'key', name=op.f('uq_sign_in_failure_scope_key')),
     )
+    with op.batch_alter_table('registration') as batch_op:
+        batch_op.add_column(sa.Column('beyond_capacity', sa.Boolean(), server_default=sa.false(), nullable=False))
 
 
 def downgrade():
+    with op.batch_alter_table('registration') as batch_op:
+        batch_op.drop_column('beyond_capacity')
     op.drop_table('sign_in_failure')

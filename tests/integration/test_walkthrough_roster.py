@@ -57,3 +57,32 @@ def test_a_mark_can_be_undone_and_counters_follow_the_row(app, organizer):
                                                                         ("attended", "confirmed")]
     page = organizer.get(f"{BASE}/{started}/roster?lang=fr").get_data(as_text=True)
     assert "5 places" in stats(page) and "2 occupées" in stats(page)
+
+
+def test_a_walk_in_at_a_full_forum_leaves_its_capacity_alone(app, organizer):
+    from consult.models import Forum, Participant
+    from tests.conftest import submit_form
+
+    full = make_forum(app, capacity=1, starts_in_days=0)
+    register(app, full, "ana@example.org", name="Ana")
+    response = submit_form(organizer, f"{BASE}/{full}/roster?lang=en", {"name": "Walk In",
+                                                                         "email": "walk.in@example.org"},
+                           action=f"{BASE}/{full}/roster/walk-in?lang=en")
+    assert response.status_code == 303
+    page = organizer.get(f"{BASE}/{full}/roster?lang=en").get_data(as_text=True)
+    assert "1 seat" in stats(page) and "1 taken" in stats(page) and "1 present" in stats(page)
+    with app.app_context():
+        forum = db.session.get(Forum, full)
+        assert (forum.capacity, forum.seats_taken) == (1, 1)
+        walk_in = db.session.scalar(select(Registration).join(Registration.participant)
+                                    .where(Participant.email == "walk.in@example.org"))
+        walk_in_id = walk_in.id
+
+    # Added by mistake: undone, off the roster, and the session is as it was.
+    undone = organizer.post(f"{BASE}/{full}/roster/{walk_in_id}/attendance?lang=en",
+                            data={"csrf_token": csrf_token_from(page), "attended": "clear"})
+    assert undone.status_code == 303
+    with app.app_context():
+        forum = db.session.get(Forum, full)
+        assert (forum.capacity, forum.seats_taken) == (1, 1)
+        assert db.session.get(Registration, walk_in_id).status == "cancelled"
