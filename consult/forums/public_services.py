@@ -157,6 +157,14 @@ def registration_from_token(token: str) -> Registration:
     return item
 
 
+def _follow_tracks(participant_id: int) -> None:
+    """Their comments move with them when the track of their latest registration changes.
+    Imported here: the analysis package imports the areas it derives comments from."""
+    from ..analysis.derivation import follow_tracks
+
+    follow_tracks([participant_id])
+
+
 def can_change(item: Registration, now: datetime) -> bool:
     """Cancel or switch: only while the session is ahead and the registration still active."""
     return item.status in ACTIVE and not item.forum.is_cancelled and item.forum.starts_at > now
@@ -180,6 +188,7 @@ def cancel(item: Registration) -> registration.Outcome:
     if item.status not in ACTIVE:
         return registration.Outcome(item)
     outcome = registration.cancel(item)
+    _follow_tracks(item.participant_id)
     notifications.registration_cancelled(item)
     for promoted in outcome.promoted:
         notifications.registration_promoted(promoted)
@@ -201,6 +210,7 @@ def switch(item: Registration, target: Forum) -> registration.Outcome | None:
     if target.recorded and not item.participant.current_consent("recording"):
         raise registration.RegistrationError("recording_consent_needed")
     outcome = registration.switch(item, target)
+    _follow_tracks(item.participant_id)
     # The old session's invitation is withdrawn from their calendar too.
     notifications.registration_cancelled(item)
     if outcome.created:

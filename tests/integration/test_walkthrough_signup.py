@@ -77,3 +77,31 @@ def test_a_known_and_a_new_address_are_told_the_same_thing(app, site, make_forum
         assert ana.current_consent("quotation") is True and ana.name == "Ana Tremblay"
         assert sorted(db.session.scalars(select(Registration.forum_id).where(
             Registration.participant_id == ana.id, Registration.status == "confirmed"))) == [first, second]
+
+
+def test_comments_follow_a_registration_to_its_new_track(app, en, site, make_forum):
+    from consult.models import Comment, Consultation, Registration, Track
+    from tests.conftest import csrf_token_from
+    from tests.factories import make_comment
+    from tests.integration.test_forum_signup import manage_token
+
+    with app.app_context():
+        db.session.add(Track(consultation_id=site.id, code="ca", name_fr="Volet canadien", name_en="Canadian track"))
+        db.session.commit()
+    here, there = make_forum("Québec session", track="qc"), make_forum("Canadian session", track="ca")
+    assert sign_up(en, site, here).status_code == 303
+    with app.app_context():
+        consultation = db.session.get(Consultation, site.id)
+        ana = db.session.scalar(select(Participant))
+        comment_id = make_comment(consultation, "Teams need clear roles.", participant=ana, track="qc").id
+        registration_id = db.session.scalar(select(Registration.id))
+        db.session.commit()
+
+    token = manage_token(app, registration_id)
+    page = en.get(f"/registrations/{token}").get_data(as_text=True)
+    moved = en.post(f"/registrations/{token}/switch", data={"csrf_token": csrf_token_from(page),
+                                                           "forum_id": str(there)})
+    assert moved.status_code == 303
+    with app.app_context():
+        comment = db.session.get(Comment, comment_id)
+        assert comment.track.code == "ca"
