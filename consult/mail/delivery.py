@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import and_, select, update
 
 from ..extensions import db
-from ..models import OutboxMessage
+from ..models import Invitation, OutboxMessage
 from ..models.base import utcnow
 from .outbox import decode_attachments
 
@@ -193,6 +193,10 @@ def _send_one(smtp: smtplib.SMTP, message: OutboxMessage, now: datetime, report:
     message.sent_at = utcnow()
     message.attempts += 1
     message.last_error = ""
+    if message.object_type == "questionnaire_invitation" and message.object_id.isdigit():
+        # An invitation counts as sent once its email is delivered, not when it was queued.
+        db.session.execute(update(Invitation).where(Invitation.id == int(message.object_id),
+                                                    Invitation.sent_at.is_(None)).values(sent_at=message.sent_at))
     db.session.commit()  # at once: a crash later in the run must not send this one again
     report.sent += 1
     return smtp

@@ -75,3 +75,26 @@ def test_a_closed_questionnaire_still_sends_a_lost_link(app, en, site):
                    data={"csrf_token": csrf, "email": "ana@example.org"})
     assert sent.headers["Location"] == f"/consultations/{SLUG}/questionnaire/check-your-email"
     assert [to for to, _subject, _body in outbox(app)][-1] == "ana@example.org"
+
+
+def test_an_invitation_counts_as_sent_once_delivered(app, login, site, smtp_server):
+    from consult.mail.delivery import deliver_pending
+    from tests.integration.test_questionnaire import invite, set_questionnaire
+    from tests.smtp_fixture import REFUSED_DOMAIN
+
+    set_questionnaire(app, site, access="invitation")
+    staff = login(["organizer"])
+    url = f"/staff/consultations/{SLUG}/questionnaire/invitations?lang=en"
+    staff.get("/?lang=en")
+    assert invite(staff, f"bob@example.org\ncarla@{REFUSED_DOMAIN}").status_code == 303
+
+    status = staff.get(url).get_data(as_text=True)
+    assert status.count(">Waiting to be sent</span>") == 2 and ">Sent</span>" not in status
+    assert "<strong>2</strong> waiting to be sent" in status
+
+    with app.app_context():
+        deliver_pending()
+    status = staff.get(url).get_data(as_text=True)
+    # Bob's was delivered; Carla's was refused by her server and still waits (it is retried).
+    assert status.count(">Sent</span>") == 1 and status.count(">Waiting to be sent</span>") == 1
+    assert "<strong>1</strong> waiting to be sent" in status and "<strong>1</strong> not started" in status
