@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import cli, errors, web
+    from . import cli, errors, personal_links, web
     from .admin import bp as admin_bp
     from .analysis import bp as analysis_bp
     from .auth import bp as auth_bp
@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
     web.init_app(app)
+    personal_links.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

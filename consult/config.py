@@ -86,6 +86,9 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "RATELIMIT_ENABLED": _bool(environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Personal links: the token exchanged for a cookie on the first visit, kept this long (personal_links.py).
+        "PERSONAL_LINK_COOKIES": _bool(environ.get("PERSONAL_LINK_COOKIES"), True),
+        "PERSONAL_LINK_COOKIE_SECONDS": int(environ.get("PERSONAL_LINK_COOKIE_SECONDS", 4 * 3600)),
         "LOGIN_RATE_LIMIT": environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         # When the limiter's storage (Redis) is unreachable, count in each process's memory rather than fail.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

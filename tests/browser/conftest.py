@@ -21,6 +21,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def personal_link_cookies(app):
+    """In a browser, personal links are exchanged for a cookie as in production (off for the other suites)."""
+    app.config["PERSONAL_LINK_COOKIES"] = True
+    yield
+    app.config["PERSONAL_LINK_COOKIES"] = False
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
