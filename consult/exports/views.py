@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.services import get_consultation
+from ..analysis.blind_coding import closed_while_coding_blind
 from ..auth.roles import role_required
 from ..extensions import db
 from ..i18n import current_language, localized
@@ -39,12 +40,14 @@ def _render_index(consultation, *, status=200, error=None, identified_form=None)
 
 @bp.get(BASE + "/")
 @role_required(*EXPORTERS)
+@closed_while_coding_blind
 def index(slug):
     return _render_index(get_consultation(slug))
 
 
 @bp.get(BASE + "/comments.<fmt>")
 @role_required(*EXPORTERS)
+@closed_while_coding_blind
 def comments(slug, fmt):
     consultation = get_consultation(slug)
     interface = current_language()

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.services import get_consultation
+from ..analysis.blind_coding import closed_while_coding_blind
 from ..auth.roles import role_required
 from ..csv_safe import csv_lines
 from ..extensions import db
@@ -43,6 +44,7 @@ def _language_or_redirect(consultation, endpoint: str):
 
 @bp.get(BASE + "/draft")
 @role_required(*REPORT_READERS)
+@closed_while_coding_blind
 def draft(slug):
     consultation = get_consultation(slug)
     lang, response = _language_or_redirect(consultation, "reports.draft")
@@ -55,6 +57,7 @@ def draft(slug):
 
 @bp.get(BASE + "/draft.docx")
 @role_required(*REPORT_READERS)
+@closed_while_coding_blind
 def draft_docx(slug):
     consultation = get_consultation(slug)
     lang, response = _language_or_redirect(consultation, "reports.draft_docx")
