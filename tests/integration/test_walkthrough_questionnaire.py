@@ -98,3 +98,48 @@ def test_an_invitation_counts_as_sent_once_delivered(app, login, site, smtp_serv
     # Bob's was delivered; Carla's was refused by her server and still waits (it is retried).
     assert status.count(">Sent</span>") == 1 and status.count(">Waiting to be sent</span>") == 1
     assert "<strong>1</strong> waiting to be sent" in status and "<strong>1</strong> not started" in status
+
+
+def test_questionnaire_pages_are_renamed_and_removed_in_the_builder(app, site, login):
+    from sqlalchemy import select
+
+    from consult.extensions import db
+    from consult.models import Question, QuestionnairePage
+    from tests.conftest import csrf_token_from
+    from tests.integration.test_questionnaire import post_page, question_id, started
+
+    staff = login(["organizer"])
+    staff.get("/?lang=en")
+    base = f"/staff/consultations/{SLUG}/questionnaire"
+    with app.app_context():
+        first, second = db.session.scalars(select(QuestionnairePage.id).order_by(QuestionnairePage.position,
+                                                                               QuestionnairePage.id)).all()[:2]
+    builder = staff.get(f"{base}/").get_data(as_text=True)
+    assert f'href="{base}/pages/{first}/edit"' in builder
+
+    form = staff.get(f"{base}/pages/{first}/edit").get_data(as_text=True)
+    renamed = staff.post(f"{base}/pages/{first}/edit", data={"csrf_token": csrf_token_from(form),
+                                                             "title_fr": "Vos impressions", "title_en": "Your views"})
+    assert renamed.status_code == 303
+    assert "Page 1: Your views" in staff.get(f"{base}/").get_data(as_text=True)
+    empty = staff.post(f"{base}/pages/{first}/edit", data={"csrf_token": csrf_token_from(form), "title_fr": "",
+                                                           "title_en": " "})
+    assert empty.status_code == 422 and "Give a title in at least one language." in empty.get_data(as_text=True)
+
+    # A page nobody answered goes, with its questions; one with answers stays.
+    participant = app.test_client()
+    participant.get("/?lang=en")
+    token = started(participant, site)
+    liked = question_id(app, "1.1", "liked")
+    post_page(participant, token, 2, {liked: "An answer"})
+    with app.app_context():
+        answered = db.session.scalar(select(Question.page_id).where(Question.id == liked))
+    page = staff.get(f"{base}/pages/{answered}/edit").get_data(as_text=True)
+    assert "the page cannot be removed" in page
+    refused = staff.post(f"{base}/pages/{answered}/delete", data={"csrf_token": csrf_token_from(page)})
+    assert refused.status_code == 303
+    removed = staff.post(f"{base}/pages/{first}/delete", data={"csrf_token": csrf_token_from(form)})
+    assert removed.status_code == 303
+    with app.app_context():
+        remaining = set(db.session.scalars(select(QuestionnairePage.id)))
+    assert first not in remaining and answered in remaining and second in remaining
