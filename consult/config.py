@@ -89,6 +89,8 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         # Personal links: the token exchanged for a cookie on the first visit, kept this long (personal_links.py).
         "PERSONAL_LINK_COOKIES": _bool(environ.get("PERSONAL_LINK_COOKIES"), True),
         "PERSONAL_LINK_COOKIE_SECONDS": int(environ.get("PERSONAL_LINK_COOKIE_SECONDS", 4 * 3600)),
+        # Written submissions never sent are deleted this many days after submissions closed (`consult purge`).
+        "DRAFT_GRACE_DAYS": int(environ.get("DRAFT_GRACE_DAYS", 30)),
         "LOGIN_RATE_LIMIT": environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
         # When the limiter's storage (Redis) is unreachable, count in each process's memory rather than fail.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
