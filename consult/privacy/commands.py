@@ -10,6 +10,7 @@ from ..cli import consult
 from ..extensions import db
 from ..models import Participant
 from . import backup as backups
+from ..auth import lockout as sign_in_failures
 from .drafts import purge_abandoned_drafts
 from .retention import due_consultations, purge
 from .services import Erasure, erase
@@ -46,6 +47,7 @@ def purge_command(dry_run: bool, slug: str | None):
         sys.exit(1)
     results = purge(now, slug)
     drafts = purge_abandoned_drafts(now, slug)
+    sign_in_failures.purge_expired(now)  # counts of failed sign-ins whose window and lockout are over
     if dry_run:
         db.session.rollback()  # the same work, undone: the counts are exactly what a real run would do
     else:
