@@ -6,11 +6,11 @@ from pathlib import Path
 import click
 from flask_babel import gettext as _
 
+from ..auth import lockout as sign_in_failures
 from ..cli import consult
 from ..extensions import db
 from ..models import Participant
 from . import backup as backups
-from ..auth import lockout as sign_in_failures
 from .drafts import purge_abandoned_drafts
 from .retention import due_consultations, purge
 from .services import Erasure, erase
