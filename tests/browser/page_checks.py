@@ -1,7 +1,8 @@
 """Checks run on every page a browser test shows, whatever the test itself looks at.
 
 - No id may appear twice in a page (labels, aria references and skip links would point at the wrong element):
-  checked in the page on load and after every htmx swap, including pages answering a POST.
+  checked in the page on load and after every htmx swap, including pages answering a POST, and again when
+  the page is loaded at phone width (which also covers contexts without JavaScript).
 - No page may scroll sideways on a 375 px wide phone: every page loaded by GET is loaded again at that width,
   in the same browser context (same cookies and language), when the context closes.
 """
@@ -63,6 +64,17 @@ OVERFLOW_SCRIPT = """
 """
 
 
+# The same count, read at the phone-width visit: also covers contexts without JavaScript, where no init
+# script runs.
+REPEATED_IDS = """
+() => {
+  const seen = new Map();
+  for (const element of document.querySelectorAll("[id]")) seen.set(element.id, (seen.get(element.id) || 0) + 1);
+  return [...seen].filter(([, count]) => count > 1).map(([id, count]) => `${id} (${count}×)`);
+}
+"""
+
+
 class PageChecker:
     """Installed on one browser context: collects repeated ids as pages show them, and the pages to re-check."""
 
@@ -104,11 +116,15 @@ class PageChecker:
                     continue
                 if response is None or response.status != 200:
                     continue
+                repeated = phone.evaluate(REPEATED_IDS)
+                if repeated:
+                    self.repeated.append(f"{url}: {', '.join(repeated)}")
                 overflow = phone.evaluate(OVERFLOW_SCRIPT)
                 if overflow:
                     wide.append(f"{url}: {overflow['width']} px wide, past the edge: {', '.join(overflow['culprits'])}")
         finally:
             phone.close()
+        assert not self.repeated, "a page repeats an id:\n" + "\n".join(self.repeated)
         assert not wide, f"a page scrolls sideways at {PHONE['width']} px:\n" + "\n".join(wide)
 
 
