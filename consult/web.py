@@ -3,10 +3,9 @@ from datetime import datetime, timedelta, timezone
 from itertools import groupby
 
 from flask import g, request
-from flask_babel import format_date, format_datetime, get_locale
 
-from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized, remember_locale, url_for_language
-from .permissions import can
+from .dates import format_day, format_moment
+from .i18n import remember_locale
 from .security import add_security_headers
 
 HTMX_VERSION = "2.0.8"
@@ -32,10 +31,10 @@ def text_blocks(text: str) -> list[tuple[str, object]]:
 
 
 def local_date(value: datetime | None, tz=None, fmt="long"):
+    """The day of a moment in the consultation's zone (the site's when none is given)."""
     if value is None:
         return ""
-    # rebase=False: the value is already in the consultation's zone, not the site default.
-    return format_date(value.astimezone(tz) if tz else value, fmt, rebase=tz is None)
+    return format_day(value, fmt, tz)
 
 
 def last_day(value: datetime | None, tz=None, fmt="long"):
@@ -46,9 +45,8 @@ def last_day(value: datetime | None, tz=None, fmt="long"):
 
 
 def local_datetime(value: datetime | None, tz=None, fmt="long"):
-    if value is None:
-        return ""
-    return format_datetime(value.astimezone(tz) if tz else value, fmt, rebase=tz is None)
+    """"6 décembre 2026 à 14 h 30", "Dec 6, 2026, 2:30 p.m.": Canadian formats, no seconds or offset."""
+    return format_moment(value, fmt, tz)
 
 
 def init_app(app):
@@ -66,16 +64,3 @@ def init_app(app):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(paragraphs=paragraphs, text_blocks=text_blocks, local_date=local_date,
-                                 last_day=last_day, local_datetime=local_datetime)
-    app.jinja_env.globals.update(
-        localized=localized,
-        url_for_language=url_for_language,
-        LANGUAGES=LANGUAGES,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
-        HTMX_VERSION=HTMX_VERSION,
-        current_language=current_language,
-        get_locale=get_locale,
-        can=can,
-    )

@@ -9,7 +9,7 @@ from flask import render_template
 from flask_login import current_user
 from sqlalchemy import exists, select
 
-from ..admin.services import get_consultation
+from ..consultations import get_consultation
 from ..extensions import db
 from ..models import SecondCoding
 

@@ -8,7 +8,8 @@ from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm
 
 login_manager.login_view = "auth.login"

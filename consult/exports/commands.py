@@ -5,13 +5,14 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
-from ..cli import consult
+from ..command_group import consult
 from ..extensions import db
 from ..i18n import LANGUAGES, current_language
 from ..models import Consultation
-from . import services, writers
+from . import rows, services, writers
 
 
 @consult.command("export-comments")
@@ -22,7 +23,7 @@ from . import services, writers
               help="CSV only; semicolon when the command speaks French (CONSULT_LANG), comma otherwise.")
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the column names and labels.")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Include the comments analysts have hidden.")
-@click.option("--identified", is_flag=True, help="Add names, email addresses and organisations (needs --reason).")
+@click.option("--identified", is_flag=True, help="Add names, email addresses and organizations (needs --reason).")
 @click.option("--reason", default="", help="Why an identified export is needed; kept in the audit log.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; standard output when omitted (not for XLSX).")
@@ -46,14 +47,15 @@ def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None
     except services.ExportError as error:
         click.echo(error.message, err=True)
         sys.exit(2)
-    reader = services.RowReader(options)
+    reader = rows.RowReader(options)
     services.record_export(options, reader.count, actor_label="cli")
     db.session.commit()
     if output is None:
-        rows = writers.write(options, sys.stdout.buffer, reader)
+        written = writers.write(options, sys.stdout.buffer, reader)
         sys.stdout.flush()
     else:
         with output.open("wb") as out:
-            rows = writers.write(options, out, reader)
+            written = writers.write(options, out, reader)
     if output is not None:
-        click.echo(_("%(count)d comments written to %(path)s", count=rows, path=output), err=True)
+        click.echo(ngettext("%(num)d comment written to %(path)s", "%(num)d comments written to %(path)s", written,
+                            path=output), err=True)

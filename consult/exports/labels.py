@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..channels import channel_labels
 from ..participants.regions import region_name
-from ..questionnaires.forms import PROMPT_NAMES
+from ..questionnaires.prompts import PROMPT_NAMES
 
 # Column keys, in the order of the CSV and XLSX columns.
 COLUMNS = ("id", "axis", "axis_title", "orientation", "orientation_title", "theme_codes", "themes", "codes",
@@ -63,7 +64,7 @@ def labels_for(lang: str) -> Labels:
                 "pseudonym": _("Pseudonym"),
                 "name": _("Name"),
                 "email": _("Email address"),
-                "organisation": _("Organisation"),
+                "organisation": _("Organization"),
                 "category": _("Category"),
                 "region": _("Province or country"),
                 "language": _("Language"),
@@ -74,12 +75,7 @@ def labels_for(lang: str) -> Labels:
                 "stance": _("Stance"),
                 "visibility": _("Visibility"),
             },
-            channels={
-                "questionnaire": _("Questionnaire"),
-                "submission": _("Written submission"),
-                "forum": _("Forum"),
-                "interview": _("Interview"),
-            },
+            channels={key: str(label) for key, label in channel_labels().items()},
             prompts={key: str(label) for key, label in PROMPT_NAMES.items()},
             stances={"": "", "support": _("Support"), "oppose": _("Opposition"), "mixed": _("Mixed"),
                      "neutral": _("Neutral")},
@@ -100,7 +96,7 @@ def labels_for(lang: str) -> Labels:
                 "hidden_included": _("included"),
                 "hidden_excluded": _("not included"),
                 "identified": _("Identity of participants"),
-                "identified_yes": _("names, email addresses and organisations included"),
+                "identified_yes": _("names, email addresses and organizations included"),
                 "identified_no": _("pseudonyms only"),
                 "sheet": _("Sheet"),
                 "group": _("Group"),

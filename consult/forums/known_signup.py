@@ -62,7 +62,7 @@ def confirm(forum: Forum, participant: Participant, consents: dict[str, bool]) -
     record_consents(participant, consents, notice_version=forum.consultation.privacy_notice_version,
                     source=CONSENT_SOURCE)
     outcome = registration.register(forum, participant)
-    from ..analysis.derivation import follow_tracks  # here: the analysis package imports the forum area
+    from ..channels.derive import follow_tracks  # here: the analysis package imports the forum area
 
     follow_tracks([participant.id])
     if outcome.created:

@@ -160,7 +160,7 @@ def registration_from_token(token: str) -> Registration:
 def _follow_tracks(participant_id: int) -> None:
     """Their comments move with them when the track of their latest registration changes.
     Imported here: the analysis package imports the areas it derives comments from."""
-    from ..analysis.derivation import follow_tracks
+    from ..channels.derive import follow_tracks
 
     follow_tracks([participant_id])
 

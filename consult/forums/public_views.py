@@ -1,20 +1,22 @@
 """Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import get_timezone_name
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..consultations import get_public_consultation
+from ..dates import regional_locale
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
-from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import bp, known_signup, public_services, registration
+from . import known_signup, public_services, registration
+from .blueprint import bp
 from .forms import CancelForm, SignupForm, SwitchForm
 from .ics import forum_invitation
+from .when import session_span
 
 # Pages reached through a personal link: never cached, never indexed.
 PERSONAL_ENDPOINTS = {"forums.registered", "forums.confirm_signup", "forums.manage", "forums.cancel", "forums.switch",
@@ -25,37 +27,34 @@ def _signup_limit():
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
-@bp.app_template_global()
 def forum_when(forum):
-    """"Thursday, June 10, 2027, 1:30 PM – 3:00 PM", in the consultation's time zone.
-
-    Babel directly, on datetimes already moved to that zone: flask_babel's formatters would
-    move them again to the site's default zone.
-    """
-    tz, locale = forum.consultation.tz, get_locale()
-    start, end = forum.starts_at.astimezone(tz), forum.ends_at.astimezone(tz)
-    if start.date() == end.date():
-        return _("%(day)s, %(start)s – %(end)s", day=format_date(start, "full", locale=locale),
-                 start=format_time(start, "short", locale=locale), end=format_time(end, "short", locale=locale))
-    return _("%(start_day)s, %(start)s – %(end_day)s, %(end)s",
-             start_day=format_date(start, "full", locale=locale), start=format_time(start, "short", locale=locale),
-             end_day=format_date(end, "full", locale=locale), end=format_time(end, "short", locale=locale))
+    """"Thursday, June 10, 2027, 1:30 p.m. – 3:00 p.m.", in the consultation's time zone."""
+    return session_span(forum.starts_at, forum.ends_at, forum.consultation.tz, "full")
 
 
-@bp.app_template_global()
 def forum_zone(forum):
     """"Eastern Time": the consultation's zone, by its everyday name."""
-    return get_timezone_name(forum.consultation.tz, "long", locale=get_locale(), zone_variant="generic")
+    return get_timezone_name(forum.consultation.tz, "long", locale=regional_locale(), zone_variant="generic")
 
 
 def _title(forum) -> str:
     return localized(forum, "title").text
 
 
+SPOKEN = {"fr": _l("in French"), "en": _l("in English")}
+
+
 def _switch_choices(forums) -> list[tuple[str, str]]:
+    """Each session with what sets it apart from the others: when, in which language, in which track."""
     choices = []
     for forum in forums:
         label = _("%(title)s, %(when)s", title=_title(forum), when=forum_when(forum))
+        language = str(SPOKEN.get(forum.language, _l("in French and English")))
+        if forum.track is not None:
+            label = _("%(session)s (%(language)s, %(track)s)", session=label, language=language,
+                      track=localized(forum.track, "name").text)
+        else:
+            label = _("%(session)s (%(language)s)", session=label, language=language)
         if forum.seats_left == 0:
             label = _("%(session)s (full: waitlist)", session=label)
         choices.append((str(forum.id), label))

@@ -1,15 +1,16 @@
 """Forms of the "my data" pages, the privacy notice and the incident register."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forums.forms import SignupForm
-from ..forums.organizer_forms import DayField, WholeNumberField
+from ..form_fields import DayField, WholeNumberField
 from ..i18n import localized
 from ..models import Consultation
 from ..participants.fields import email_field, profile_answers, valid_email
+from ..participants.forms import ProfileForm as ProfileQuestions
 
 NOTICE_MAX = 50_000
 INCIDENT_TEXT_MAX = 20_000
@@ -21,21 +22,15 @@ class RequestLinkForm(FlaskForm):
     validate_email = valid_email
 
 
-class ProfileForm(SignupForm):
+class ProfileForm(ProfileQuestions):
     """The profile questions of the sign-up forms, for the person to correct their answers."""
-
-    email = None
-    consent_processing = None
-    consent_recording = None
-    consent_quotation = None
-    consent_contact = None
 
     @classmethod
     def for_participant(cls, consultation: Consultation, participant):
         form = cls(data=profile_answers(participant))
         categories = [category for category in consultation.categories
                       if category.active or category.id == participant.category_id]
-        form.offer_profile_choices(categories, blank=_l("Not given"))
+        form.offer_profile_choices(categories, blank=lazy_pgettext("profile field", "Not given"))
         return form
 
     # Minimal collection: what was not asked when the person took part need not be given now.
@@ -85,7 +80,8 @@ class NoticeForm(FlaskForm):
                        "consultation (see the rule in the documentation)."))
 
 
-INCIDENT_STATUSES = [SelectChoice("open", _l("Open")), SelectChoice("closed", _l("Closed"))]
+INCIDENT_STATUSES = [SelectChoice("open", lazy_pgettext("incident", "Open")),
+                     SelectChoice("closed", lazy_pgettext("incident", "Closed"))]
 
 
 class IncidentForm(FlaskForm):

@@ -3,30 +3,30 @@ dashboard (page and CSV). Coordinators, analysts and administrators read the dra
 also read the participation figures."""
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
-from ..admin.services import get_consultation
 from ..analysis.blind_coding import closed_while_coding_blind
-from ..auth.roles import role_required
+from ..channels import channel_label
+from ..consultations import get_consultation
 from ..csv_safe import csv_lines
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..models.base import utcnow
-from . import bp, services
+from ..permissions import permission_required
+from . import services
+from .blueprint import bp
 from .charts import Bar, bar_chart
 from .docx_report import build_docx
-from .participation import TOTAL, channel_label, participation
+from .participation import TOTAL, participation
 from .participation import csv_rows as participation_rows
 from .report_draft import GROUPS, build, group_title, report_language
 
-REPORT_READERS = ("coordinator", "analyst", "admin")
-PARTICIPATION_READERS = ("coordinator", "analyst", "admin", "organizer")
 BASE = "/staff/consultations/<slug>/reports"
 CHART_ROWS = 15
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@bp.app_template_global()
 def report_breadcrumbs(consultation, here) -> list[tuple[str, str | None]]:
     return [(_("Staff area"), url_for("admin.dashboard")),
             (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
@@ -43,7 +43,7 @@ def _language_or_redirect(consultation, endpoint: str):
 
 
 @bp.get(BASE + "/draft")
-@role_required(*REPORT_READERS)
+@permission_required("read_report")
 @closed_while_coding_blind
 def draft(slug):
     consultation = get_consultation(slug)
@@ -56,7 +56,7 @@ def draft(slug):
 
 
 @bp.get(BASE + "/draft.docx")
-@role_required(*REPORT_READERS)
+@permission_required("read_report")
 @closed_while_coding_blind
 def draft_docx(slug):
     consultation = get_consultation(slug)
@@ -84,7 +84,7 @@ def _charts(figures):
         if len(rows) > CHART_ROWS:
             # The table below lists every one; the chart keeps the largest.
             rows = sorted(rows, key=lambda row: -row.total)[:CHART_ROWS]
-            title = _("%(title)s: the %(count)s largest", title=title, count=CHART_ROWS)
+            title = ngettext("%(title)s: the largest", "%(title)s: the %(num)d largest", CHART_ROWS, title=title)
         charts[breakdown.key] = bar_chart(f"chart-{breakdown.key}", title, [Bar(row.label, row.total) for row in rows])
     charts["fill"] = bar_chart("chart-fill", _("Fill rate by session (%)"),
                                [Bar(row.label, row.fill_rate or 0, _percent(row.fill_rate))
@@ -100,7 +100,7 @@ def _percent(value) -> str:
 
 
 @bp.get(BASE + "/participation", endpoint="participation")
-@role_required(*PARTICIPATION_READERS)
+@permission_required("read_participation")
 def participation_page(slug):
     consultation = get_consultation(slug)
     figures = participation(consultation)
@@ -109,7 +109,7 @@ def participation_page(slug):
 
 
 @bp.get(BASE + "/participation.csv")
-@role_required(*PARTICIPATION_READERS)
+@permission_required("read_participation")
 def participation_csv(slug):
     consultation = get_consultation(slug)
     rows = participation_rows(participation(consultation), consultation.tz)

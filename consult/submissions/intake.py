@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from .. import uploads
@@ -28,6 +29,7 @@ from ..extensions import db
 from ..models import AuditEvent, Consultation, Submission
 from ..participants.services import InvalidEmail, Profile, find_or_create_participant, normalise_email
 from . import services
+from .forms import web_address
 
 URL = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 MAX_LINKS = 20
@@ -208,8 +210,6 @@ def html_to_text(html: str) -> str:
 
 
 def find_links(text: str) -> list[str]:
-    from .forms import web_address
-
     found: list[str] = []
     for match in URL.finditer(text or ""):
         url = match.group(0).rstrip(".,;:!?»")
@@ -253,8 +253,9 @@ def documents(message: EmailMessage) -> tuple[list[uploads.CheckedFile], list[st
             refused.append(_refusal(shown, error, max_bytes))
             continue
         if len(accepted) >= max_files:
-            refused.append(_("“%(name)s”: not kept, a submission holds at most %(count)d documents.",
-                             name=shown, count=max_files))
+            refused.append(ngettext("“%(name)s”: not kept, a submission holds at most %(num)d document.",
+                                    "“%(name)s”: not kept, a submission holds at most %(num)d documents.",
+                                    max_files, name=shown))
             continue
         accepted.append(checked)
     return accepted, refused
