@@ -1,8 +1,8 @@
 """failed staff sign-ins counted per account and per network address, shared by every worker and host;
 walk-ins beyond a forum's capacity
 
-Revision ID: 0009_sign_in_failures
-Revises: 0008
+Revision ID: 0010_sign_in_failures
+Revises: 0009
 Create Date: 2026-12-06 23:50:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 
 import consult.models.base
 
-revision = '0009_sign_in_failures'
-down_revision = '0008'
+revision = '0010_sign_in_failures'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
