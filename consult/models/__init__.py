@@ -10,6 +10,7 @@ from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCate
 from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .review import ReportVersion, ReviewComment, Reviewer, ReviewVerdict
+from .sign_in import SignInFailure
 from .staff import ROLES, StaffRole, StaffUser
 from .submission import (
     Excerpt,
@@ -33,6 +34,7 @@ __all__ = [
     "ReviewComment",
     "Reviewer",
     "ReviewVerdict",
+    "SignInFailure",
     "Code",
     "CodeChange",
     "Coding",
