@@ -5,6 +5,7 @@ from flask import abort
 from flask_login import current_user
 
 from ..extensions import login_manager
+from ..permissions import enter_consultation
 
 
 def role_required(*roles: str):
@@ -15,6 +16,7 @@ def role_required(*roles: str):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
+            enter_consultation(kwargs.get("slug"))
             if roles and not current_user.has_role(*roles):
                 abort(403)
             return view(*args, **kwargs)

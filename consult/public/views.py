@@ -3,6 +3,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..page_cache import cacheable, keep_until, next_moment
+from ..readiness import channel_state
 from . import bp, services
 
 
@@ -20,7 +21,8 @@ def consultation(slug):
     keep_until(next_moment(g.now, [item.opens_at, item.closes_at]
                            + [moment for channel in item.channels for moment in (channel.opens_at, channel.closes_at)]))
     channels = [
-        (channel, channel.state(g.now), services.channel_view(channel.kind, current_app.view_functions))
+        (channel, channel_state(item, channel.kind, g.now),
+         services.channel_view(channel.kind, current_app.view_functions))
         for channel in item.channels
     ]
     tree = services.load_tree(item)
