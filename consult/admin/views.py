@@ -13,7 +13,7 @@ from .forms import TopicTextsForm
 @bp.get("/")
 @staff_required
 def dashboard():
-    return render_template("admin/dashboard.html", consultations=services.all_consultations(),
+    return render_template("admin/dashboard.html", consultations=services.all_consultations(current_user),
                            counts=services.structure_counts())
 
 
