@@ -70,12 +70,12 @@ class Missing:
     message: str
 
 
-CHANNEL_NAMES = {
-    "forums": _l("Forums and interviews"),
-    "questionnaire": _l("Online questionnaire"),
-    "submissions": _l("Written submissions"),
+# One sentence per language rather than a language name placed inside a sentence.
+MISSING_TITLE = {"fr": _l("The title in French is missing."), "en": _l("The title in English is missing.")}
+MISSING_NOTICE = {
+    "fr": _l("The privacy notice in French is missing: people cannot consent without it."),
+    "en": _l("The privacy notice in English is missing: people cannot consent without it."),
 }
-LANGUAGE_NAMES = {"fr": _l("French"), "en": _l("English")}
 
 
 def missing_for_opening(consultation: Consultation) -> list[Missing]:
@@ -84,13 +84,10 @@ def missing_for_opening(consultation: Consultation) -> list[Missing]:
     languages = consultation.language_list
     for lang in languages:
         if not (getattr(consultation, f"title_{lang}") or "").strip():
-            missing.append(Missing(f"title_{lang}", _l("The title in %(language)s is missing.",
-                                                        language=LANGUAGE_NAMES[lang])))
+            missing.append(Missing(f"title_{lang}", MISSING_TITLE[lang]))
     for lang in languages:
         if not (getattr(consultation, f"privacy_notice_{lang}") or "").strip():
-            missing.append(Missing(f"privacy_notice_{lang}", _l(
-                "The privacy notice in %(language)s is missing: people cannot consent without it.",
-                language=LANGUAGE_NAMES[lang])))
+            missing.append(Missing(f"privacy_notice_{lang}", MISSING_NOTICE[lang]))
     if not db.session.scalar(select(func.count(Topic.id)).where(Topic.consultation_id == consultation.id)):
         missing.append(Missing("structure", _l("The proposal is empty: add its parts in the structure editor.")))
     if not consultation.channels:

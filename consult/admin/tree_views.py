@@ -72,7 +72,7 @@ def _node_form(consultation, node, formdata=True):
     return form
 
 
-@bp.get(BASE + "/edit")
+@bp.get(BASE + "/")
 @permission_required("manage_consultations")
 def tree_page(slug):
     return _render_tree(slug)

@@ -11,7 +11,7 @@ from consult.structure.importer import import_structure
 from tests.conftest import csrf_token_from, minimal_document, submit_form
 from tests.factories import make_comment
 
-TREE = "/staff/consultations/mini/structure/edit?lang=en"
+TREE = "/staff/consultations/mini/structure/?lang=en"
 NEW = "/staff/consultations/mini/structure/nodes/new?lang=en"
 
 
