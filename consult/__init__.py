@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import cli, errors, web
     from .admin import bp as admin_bp
+    from .admin import links_bp as staff_links_bp
     from .analysis import bp as analysis_bp
     from .auth import bp as auth_bp
     from .exports import bp as exports_bp
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(staff_links_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(submissions_bp)

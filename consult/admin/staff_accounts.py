@@ -68,7 +68,7 @@ def _link_version(user: StaffUser) -> int:
 
 def _queue_link(user: StaffUser, purpose: str, language: str, actor: StaffUser) -> None:
     token = tokens.make_token(purpose, user.id, _link_version(user))
-    endpoint = "admin.accept_invitation" if purpose == INVITE_PURPOSE else "admin.reset_password"
+    endpoint = "staff_links.accept_invitation" if purpose == INVITE_PURPOSE else "staff_links.reset_password"
     with force_locale(language):
         invite = purpose == INVITE_PURPOSE
         subject = (_("You are invited to the staff area of %(site)s", site=current_app.config["SITE_NAME"])

@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db, limiter
 from ..permissions import permission_required
 from ..tokens import LinkError
-from . import bp, staff_accounts
+from . import bp, links_bp, staff_accounts
 from .staff_forms import ROLE_LABELS, InviteForm, LinkForm, RolesForm, SetPasswordForm
 
 
@@ -145,13 +145,13 @@ def _set_password_page(purpose: str, token: str):
                            invite=purpose == staff_accounts.INVITE_PURPOSE), 422 if form.is_submitted() else 200
 
 
-@bp.route("/welcome/<token>", methods=["GET", "POST"])
+@links_bp.route("/welcome/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def accept_invitation(token):
     return _set_password_page(staff_accounts.INVITE_PURPOSE, token)
 
 
-@bp.route("/reset/<token>", methods=["GET", "POST"])
+@links_bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token):
     return _set_password_page(staff_accounts.RESET_PURPOSE, token)

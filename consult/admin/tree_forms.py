@@ -100,5 +100,9 @@ class ApplyForm(FlaskForm):
     document = HiddenField()
 
 
+class MoveForm(FlaskForm):
+    direction = RadioField(choices=[("up", "up"), ("down", "down")], validate_choice=True)
+
+
 class ButtonForm(FlaskForm):
     """Move up, move down, delete: a CSRF token and nothing else."""

@@ -11,7 +11,7 @@ from ..permissions import permission_required
 from ..structure.exporter import export_json
 from ..structure.validation import StructureError
 from . import bp, services, structure_upload, tree
-from .tree_forms import ApplyForm, ButtonForm, NodeForm, UploadForm
+from .tree_forms import ApplyForm, ButtonForm, MoveForm, NodeForm, UploadForm
 
 BASE = "/consultations/<slug>/structure"
 
@@ -131,14 +131,15 @@ def node_edit(slug, topic_id):
     return _save(consultation, _node_or_404(consultation, topic_id))
 
 
-@bp.post(BASE + "/nodes/<int:topic_id>/<any(up, down):direction>")
+@bp.post(BASE + "/nodes/<int:topic_id>/move")
 @permission_required("manage_consultations")
-def node_move(slug, topic_id, direction):
+def node_move(slug, topic_id):
     consultation = services.get_consultation(slug)
     node = _node_or_404(consultation, topic_id)
-    if not ButtonForm().validate_on_submit():
+    form = MoveForm()
+    if not form.validate_on_submit():
         abort(400)
-    tree.move(consultation, node, direction, current_user.id)
+    tree.move(consultation, node, form.direction.data, current_user.id)
     db.session.commit()
     return redirect_after_post(url_for("admin.tree_page", slug=slug, _anchor=f"node-{node.id}"))
 

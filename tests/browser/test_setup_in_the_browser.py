@@ -32,7 +32,7 @@ PROMPTS = ("What works for you", "What you would change")
 ANSWER = "A named team would have spared me three months of waiting."
 # The reference consultation's vocabulary, which this consultation did not choose.
 FORBIDDEN = re.compile(r"\b(axis|axes|axe|orientations?|PR[ÉE]CISER)\b", re.IGNORECASE)
-LINK = re.compile(r"https?://\S+/staff/welcome/\S+")
+LINK = re.compile(r"https?://\S+/account/welcome/\S+")
 QUESTIONNAIRE_LINK = re.compile(r"https?://\S+/questionnaire/[\w.-]+/")
 
 

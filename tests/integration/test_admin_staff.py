@@ -17,7 +17,7 @@ NEW_PASSWORD = "a long and new pass phrase"
 
 def _link_from(message) -> str:
     body = message.get_body(("plain",)).get_content()
-    return re.search(r"http://[^\s]+/staff/(?:welcome|reset)/[^\s?]+", body).group(0)
+    return re.search(r"http://[^\s]+/account/(?:welcome|reset)/[^\s?]+", body).group(0)
 
 
 def _path(url: str) -> str:
@@ -96,7 +96,7 @@ def test_an_expired_set_password_link_says_so(app, login, client, monkeypatch):
     monkeypatch.setattr(staff_accounts, "MAX_AGES", {staff_accounts.INVITE_PURPOSE: -1,
                                                      staff_accounts.RESET_PURPOSE: -1})
     time.sleep(1)
-    response = client.get(f"/staff/welcome/{token}?lang=en")
+    response = client.get(f"/account/welcome/{token}?lang=en")
     assert response.status_code == 410
     assert "The link has expired." in response.get_data(as_text=True)
 

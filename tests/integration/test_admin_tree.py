@@ -39,8 +39,8 @@ def test_admin_builds_parts_and_sub_parts_and_reorders_them(app, login, client):
     response = submit_form(client, f"/staff/consultations/mini/structure/nodes/new?parent={two_id}&lang=en",
                            {"code": "2.1", "parent": str(two_id), "title_fr": "Deux-un", "title_en": "Two-one"})
     assert response.status_code == 303
-    assert submit_form(client, TREE, {}, action=f"/staff/consultations/mini/structure/nodes/{two_id}/up"
-                       ).status_code == 303
+    assert submit_form(client, TREE, {"direction": "up"},
+                       action=f"/staff/consultations/mini/structure/nodes/{two_id}/move").status_code == 303
     with app.app_context():
         assert _topic("2.1").kind == "orientation" and _topic("2.1").parent.code == "2"
         assert [t.code for t in db.session.scalars(select(Topic).where(Topic.parent_id.is_(None))
