@@ -25,6 +25,9 @@ from .models import (
     ForumNote,
     Participant,
     ParticipantCategory,
+    Question,
+    Questionnaire,
+    QuestionnairePage,
     Response,
     Submission,
     SubmissionText,
@@ -39,7 +42,8 @@ SCOPES = (ANALYSIS, CONTENT)  # the order stamps are written in
 
 # Classes whose rows, new, changed or deleted, change a scope.
 _TOUCHES = {
-    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track),
+    # The questionnaire's rows too: whether its way of taking part says "Open" depends on them.
+    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, Questionnaire, QuestionnairePage, Question),
     ANALYSIS: (Comment, Coding, Code, Topic, Theme, Track, ParticipantCategory),
 }
 # Classes whose rows matter only through some columns: a participant counts through their

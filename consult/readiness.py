@@ -58,6 +58,17 @@ def channel_state(consultation: Consultation, kind: str, now: datetime) -> str:
     return "open"
 
 
+def moments(consultation: Consultation) -> list[datetime | None]:
+    """Every moment at which a way of taking part may change state: when a kept page must be redone."""
+    found = [consultation.opens_at, consultation.closes_at]
+    found += [moment for channel in consultation.channels for moment in (channel.opens_at, channel.closes_at)]
+    if find_channel(consultation, "questionnaire") is not None:
+        questionnaire = _questionnaire(consultation)
+        if questionnaire is not None:
+            found += [questionnaire.opens_at, questionnaire.closes_at]
+    return found
+
+
 def channel_open(consultation: Consultation, kind: str, now: datetime) -> bool:
     return channel_state(consultation, kind, now) == "open"
 

@@ -3,7 +3,7 @@ from sqlalchemy import text
 
 from ..extensions import db
 from ..page_cache import cacheable, keep_until, next_moment
-from ..readiness import channel_state
+from ..readiness import channel_state, moments
 from . import bp, services
 
 
@@ -18,8 +18,7 @@ def home():
 @bp.get("/consultations/<slug>/")
 def consultation(slug):
     item = services.get_public_consultation(slug)
-    keep_until(next_moment(g.now, [item.opens_at, item.closes_at]
-                           + [moment for channel in item.channels for moment in (channel.opens_at, channel.closes_at)]))
+    keep_until(next_moment(g.now, moments(item)))
     channels = [
         (channel, channel_state(item, channel.kind, g.now),
          services.channel_view(channel.kind, current_app.view_functions))

@@ -229,3 +229,21 @@ def test_duplicate_copies_structure_questionnaire_and_codebook_but_no_people(app
         assert {track.code for track in copy.tracks} == {track.code for track in db.session.scalars(
             select(Track).where(Track.consultation_id == original.id))}
         assert db.session.scalar(select(Topic).where(Topic.consultation_id == copy.id, Topic.code == "1.1"))
+
+
+def test_publishing_the_questionnaire_turns_its_way_of_taking_part_to_open_on_the_kept_page(app):
+    from consult.questionnaires.builder import generate, get_or_create_questionnaire
+
+    _imported(app, privacy_notice={"fr": "Avis", "en": "Notice"},
+              channels=[{"kind": "questionnaire", "opens_at": "2020-01-01"}])
+    visitor = app.test_client()
+    before = visitor.get("/consultations/mini/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Answer the questionnaire" not in before and "being prepared" in before
+    with app.app_context():
+        questionnaire = get_or_create_questionnaire(db.session.scalar(select(Consultation)))
+        generate(questionnaire)
+        questionnaire.status = "published"
+        db.session.commit()
+    after = visitor.get("/consultations/mini/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Answer the questionnaire" in after
+    assert visitor.get("/consultations/mini/questionnaire/?lang=en").status_code == 200
