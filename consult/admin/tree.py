@@ -187,10 +187,10 @@ def delete_node(consultation: Consultation, node: Topic, actor_id: int, messages
     ids = [topic.id for topic in nodes]
     # Generated questions about these nodes have no answer worth keeping (nobody wrote): they go too.
     db.session.execute(delete(Question).where(Question.topic_id.in_(ids)))
-    empty_pages = [page for page in db.session.scalars(select(QuestionnairePage)
-                                                       .where(QuestionnairePage.topic_id.in_(ids)))]
-    for page in empty_pages:
-        db.session.delete(page)
+    db.session.expire_all()
+    for page in db.session.scalars(select(QuestionnairePage).where(QuestionnairePage.topic_id.in_(ids))):
+        if not page.questions:  # a page that keeps general questions stays, without its part
+            db.session.delete(page)
     codes = [topic.code for topic in nodes]
     for topic in reversed(nodes):  # deepest first
         db.session.delete(topic)
