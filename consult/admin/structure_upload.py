@@ -5,6 +5,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
@@ -25,11 +26,11 @@ class LocatedProblem:
 
 @dataclass
 class Preview:
-    added: list[tuple[str, str]] = field(default_factory=list)
-    renamed: list[tuple[str, str, str]] = field(default_factory=list)
-    moved: list[tuple[str, str, str]] = field(default_factory=list)
-    removed: list[tuple[str, str]] = field(default_factory=list)
-    kept: list[tuple[str, str, int]] = field(default_factory=list)
+    added: list[tuple] = field(default_factory=list)  # (code, title)
+    renamed: list[tuple] = field(default_factory=list)  # (code, old title, new title)
+    moved: list[tuple] = field(default_factory=list)  # (code, old parent code, new parent code)
+    removed: list[tuple] = field(default_factory=list)  # (code, title)
+    kept: list[tuple] = field(default_factory=list)  # (code, title, records pointing at it)
 
     @property
     def empty(self) -> bool:
@@ -85,12 +86,24 @@ def _flatten(items, parent_code, into):
     return into
 
 
-def _title(texts: dict, languages: list[str]) -> str:
-    return next((texts.get(lang) for lang in languages if texts.get(lang)), "")
+@dataclass(frozen=True)
+class Title:
+    """A title in the first language it exists in, the page's first; shown with its `lang`."""
+
+    text: str
+    lang: str
+
+    def __str__(self):
+        return self.text
+
+
+def _title(texts: dict, languages: list[str]) -> Title:
+    return next((Title(texts[lang], lang) for lang in languages if texts.get(lang)), Title("", languages[0]))
 
 
 def preview(consultation: Consultation, document: dict) -> Preview:
-    languages = consultation.language_list
+    shown = str(get_locale() or "fr")[:2]
+    languages = sorted(consultation.language_list, key=lambda lang: lang != shown)
     incoming = _flatten(document.get("topics", []), None, {})
     existing = {topic.code: topic for topic in consultation.topics}
     result = Preview()
@@ -100,10 +113,12 @@ def preview(consultation: Consultation, document: dict) -> Preview:
         if topic is None:
             result.added.append((code, new_title))
             continue
-        old_title = _title({lang: getattr(topic, f"title_{lang}") for lang in languages}, languages)
-        if any((item.get("title", {}).get(lang) or "").strip() != getattr(topic, f"title_{lang}")
-               for lang in languages):
-            result.renamed.append((code, old_title, new_title))
+        changed = [lang for lang in languages
+                   if (item.get("title", {}).get(lang) or "").strip() != getattr(topic, f"title_{lang}")]
+        if changed:  # shown in the first language that changed, the page's when it did
+            lang = changed[0]
+            result.renamed.append((code, Title(getattr(topic, f"title_{lang}"), lang),
+                                   Title((item.get("title", {}).get(lang) or "").strip(), lang)))
         old_parent = topic.parent.code if topic.parent else None
         if old_parent != parent_code:
             result.moved.append((code, old_parent or "", parent_code or ""))

@@ -290,3 +290,36 @@ def test_a_consultation_set_up_entirely_in_the_browser(browser, live_server, app
     if not vocabulary_set:
         problems.insert(0, "the consultation's level names and prompts could not be set in the browser")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)
+
+
+def test_administration_pages_are_accessible_in_both_languages(browser, live_server, app, make_staff, demo,
+                                                               assert_accessible, tmp_path):
+    import json
+
+    from consult.structure.exporter import export_structure
+    from tests.factories import consultation_of
+
+    admin_id = make_staff(ADMIN, ["admin"])
+    with app.app_context():
+        document = export_structure(consultation_of(demo))
+    document["topics"][0]["title"]["en"] = "A renamed first section"
+    document["topics"].append({"code": "9", "kind": "axis", "title": {"fr": "Neuf", "en": "Nine"}})
+    structure_file = tmp_path / "structure.json"
+    structure_file.write_text(json.dumps(document), encoding="utf-8")
+    page = sign_in(browser, live_server, ADMIN)
+    for lang in ("en", "fr"):
+        for path in ("/staff/consultations/", "/staff/consultations/new", "/staff/accounts/",
+                     "/staff/accounts/invite", f"/staff/accounts/{admin_id}",
+                     f"/staff/consultations/{demo}/settings", f"/staff/consultations/{demo}/duplicate",
+                     f"/staff/consultations/{demo}/structure/", f"/staff/consultations/{demo}/structure/nodes/new"):
+            response = page.goto(f"{live_server}{path}?lang={lang}")
+            assert response.status == 200, path
+            expect(page.locator("html")).to_have_attribute("lang", lang)
+            assert_accessible(page)
+        page.goto(f"{live_server}/staff/consultations/{demo}/structure/?lang={lang}")
+        page.locator("#file").set_input_files(str(structure_file))
+        page.locator("#upload button[type=submit]").click()
+        expect(page.locator("#added-list")).to_contain_text("Nine" if lang == "en" else "Neuf")
+        expect(page.locator("#renamed-list")).to_contain_text("A renamed first section")
+        assert_accessible(page)
+    page.context.close()
