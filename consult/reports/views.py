@@ -3,6 +3,7 @@ dashboard (page and CSV). Coordinators, analysts and administrators read the dra
 also read the participation figures."""
 from flask import Response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..admin.services import get_consultation
@@ -81,7 +82,7 @@ def _charts(figures):
         if len(rows) > CHART_ROWS:
             # The table below lists every one; the chart keeps the largest.
             rows = sorted(rows, key=lambda row: -row.total)[:CHART_ROWS]
-            title = _("%(title)s: the %(count)s largest", title=title, count=CHART_ROWS)
+            title = ngettext("%(title)s: the largest", "%(title)s: the %(num)d largest", CHART_ROWS, title=title)
         charts[breakdown.key] = bar_chart(f"chart-{breakdown.key}", title, [Bar(row.label, row.total) for row in rows])
     charts["fill"] = bar_chart("chart-fill", _("Fill rate by session (%)"),
                                [Bar(row.label, row.fill_rate or 0, _percent(row.fill_rate))

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..cli import consult
@@ -37,8 +38,9 @@ def suggest_command(slug: str, everything: bool):
     if not computed.has_orientations:
         click.echo(_("%(slug)s has no orientation: there is nothing to suggest.", slug=slug), err=True)
         sys.exit(1)
-    click.echo(_("%(slug)s: suggestions computed for %(count)d comments in %(seconds).1f s.",
-                 slug=slug, count=computed.count, seconds=time.perf_counter() - started))
+    click.echo(ngettext("%(slug)s: suggestions computed for %(num)d comment in %(seconds).1f s.",
+                        "%(slug)s: suggestions computed for %(num)d comments in %(seconds).1f s.",
+                        computed.count, slug=slug, seconds=time.perf_counter() - started))
 
 
 def _percent(value: float | None) -> str:
@@ -69,7 +71,8 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
         click.echo(str(error), err=True)
         sys.exit(1)
     report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool)
-    languages = ", ".join(f"{code} {count}" if code != "?" else _("%(count)d without a language", count=count)
+    languages = ", ".join(f"{code} {count}" if code != "?"
+                          else ngettext("%(num)d without a language", "%(num)d without a language", count)
                           for code, count in sorted(report.languages.items()))
     click.echo(_("%(passages)d passages (%(languages)s) on %(orientations)d orientations, %(themed)d with a theme; "
                  "examples drawn %(draws)d times (seed %(seed)d).", passages=report.passages,

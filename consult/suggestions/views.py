@@ -10,6 +10,7 @@ in a page with the same statuses.
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..admin.services import get_consultation
@@ -76,7 +77,8 @@ def compute(slug):
     if not computed.has_orientations:
         flash(_("This consultation has no orientation: there is nothing to suggest."), "warning")
     elif computed.count:
-        flash(_("Suggestions were computed for %(count)d comments.", count=computed.count), "success")
+        flash(ngettext("Suggestions were computed for %(num)d comment.",
+                       "Suggestions were computed for %(num)d comments.", computed.count), "success")
     else:
         flash(_("Every comment not yet placed already has suggestions."), "info")
     return redirect_after_post(url_for("suggestions.queue", slug=slug))
