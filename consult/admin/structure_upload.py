@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..models import Consultation
+from ..structure.exporter import export_structure
 from ..structure.importer import ImportReport, _rows_linked_to_topic, import_structure
 from ..structure.validation import Problem, StructureError, parse_json, validate
 
@@ -134,11 +135,23 @@ def preview(consultation: Consultation, document: dict) -> Preview:
     return result
 
 
+# Settings a structure file may leave out: what is stored stays (it may have been set in the browser).
+KEPT_WHEN_ABSENT = ("timezone", "status", "opens_at", "closes_at", "retention_until", "intro", "organizer",
+                    "privacy_notice", "channels", "tracks", "categories", "levels", "prompts", "codebook")
+
+
+def with_stored_settings(consultation: Consultation, document: dict) -> dict:
+    """The document, completed with the consultation's current value of every setting it leaves out."""
+    stored = export_structure(consultation)
+    return {**{key: stored[key] for key in KEPT_WHEN_ABSENT if key in stored and key not in document}, **document}
+
+
 def apply(consultation: Consultation, document_text: str, actor_id: int) -> ImportReport:
     """Validate again (the page may be old) and import; the caller commits once."""
     document = json.loads(document_text)
     if document.get("slug") != consultation.slug:
         raise StructureError("upload", [Problem("slug", _("this file is for another consultation"))])
-    report = import_structure(document, source="upload", actor_label=f"staff:{actor_id}", prune=True)
+    report = import_structure(with_stored_settings(consultation, document), source="upload",
+                              actor_label=f"staff:{actor_id}", prune=True)
     db.session.flush()
     return report

@@ -172,3 +172,32 @@ def test_download_gives_the_structure_file_import_reads(app, login, client):
     assert "attachment" in response.headers["Content-Disposition"]
     with app.app_context():
         assert json.loads(response.get_data(as_text=True)) == export_structure(db.session.scalar(select(Consultation)))
+
+
+def test_a_file_without_settings_keeps_the_dates_channels_and_status_set_in_the_browser(app, login, client):
+    _mini(app, channels=[{"kind": "submissions", "opens_at": "2030-01-01", "closes_at": "2030-02-01"}],
+          tracks=[{"code": "east", "name": {"fr": "Est", "en": "East"}}],
+          opens_at="2030-01-01", closes_at="2030-03-01")
+    login(["admin"])
+    with app.app_context():
+        consultation = db.session.scalar(select(Consultation))
+        consultation.status = "open"
+        db.session.commit()
+        before = (consultation.opens_at, consultation.closes_at,
+                  [(c.kind, c.opens_at, c.closes_at) for c in consultation.channels],
+                  [t.code for t in consultation.tracks])
+    document = minimal_document()
+    for key in ("status",):
+        document.pop(key)
+    document["topics"][0]["title"]["en"] = "Axis one, corrected"
+    html = _upload(client, document).get_data(as_text=True)
+    response = client.post("/staff/consultations/mini/structure/apply?lang=en",
+                           data={"csrf_token": csrf_token_from(html), "document": json.dumps(document)})
+    assert response.status_code == 303
+    with app.app_context():
+        consultation = db.session.scalar(select(Consultation))
+        assert consultation.status == "open"
+        assert (consultation.opens_at, consultation.closes_at,
+                [(c.kind, c.opens_at, c.closes_at) for c in consultation.channels],
+                [t.code for t in consultation.tracks]) == before
+        assert _topic("1").title_en == "Axis one, corrected"
