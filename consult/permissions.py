@@ -32,6 +32,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_identified_data": frozenset({"admin"}),
     "read_report": frozenset({"analyst", "coordinator", "admin"}),
     "read_participation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+    "review_suggestions": frozenset({"analyst", "coordinator", "admin"}),
+    "manage_privacy": frozenset({"admin"}),
 }
 
 
@@ -80,7 +82,7 @@ def permission_required(permission: str):
 
     def decorator(view):
         view.required_permission = permission
-        view.required_roles = tuple(sorted(roles_with(permission)))  # what the route-walking tests read
+        view.required_roles = tuple(sorted(roles_with(permission)))
 
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -94,3 +96,17 @@ def permission_required(permission: str):
         return wrapped
 
     return decorator
+
+
+def staff_required(view):
+    """Any signed-in staff member, whatever the role (the staff home and a consultation's overview)."""
+    view.required_roles = ()
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        enter_consultation(kwargs.get("slug"))
+        return view(*args, **kwargs)
+
+    return wrapped

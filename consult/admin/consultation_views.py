@@ -4,11 +4,13 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..consultations import all_consultations, get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post
 from ..permissions import permission_required
 from ..readiness import channel_state, missing_for_opening
-from . import bp, consultations, services
+from . import consultations
+from .blueprint import bp
 from .consultation_forms import ConsultationSettingsForm, DuplicateForm, LifecycleForm, NewConsultationForm
 
 
@@ -44,7 +46,7 @@ def _place_errors(form, errors: dict[str, str]) -> None:
 @bp.get("/consultations/")
 @permission_required("manage_consultations")
 def consultations_index():
-    items = services.all_consultations()
+    items = all_consultations()
     return render_template("admin/consultations.html", consultations=items,
                            missing={item.id: missing_for_opening(item) for item in items if item.status == "draft"})
 
@@ -71,7 +73,7 @@ def consultation_new():
 @bp.route("/consultations/<slug>/settings", methods=["GET", "POST"])
 @permission_required("manage_consultations")
 def consultation_settings(slug):
-    item = services.get_consultation(slug)
+    item = get_consultation(slug)
     form = _settings_form(item)
     status = 200
     if form.validate_on_submit():
@@ -101,7 +103,7 @@ def _settings_page(item, form, status, refused=False):
 @bp.post("/consultations/<slug>/open")
 @permission_required("manage_consultations")
 def consultation_open(slug):
-    item = services.get_consultation(slug)
+    item = get_consultation(slug)
     if not LifecycleForm().validate_on_submit():
         return _settings_page(item, _settings_form(item, fresh=True), 422)
     try:
@@ -115,7 +117,7 @@ def consultation_open(slug):
 
 
 def _set_status(slug, status, message):
-    item = services.get_consultation(slug)
+    item = get_consultation(slug)
     if not LifecycleForm().validate_on_submit():
         return _settings_page(item, _settings_form(item, fresh=True), 422)
     consultations.set_status(item, status, current_user.id)
@@ -145,7 +147,7 @@ def consultation_draft(slug):
 @bp.route("/consultations/<slug>/duplicate", methods=["GET", "POST"])
 @permission_required("manage_consultations")
 def consultation_duplicate(slug):
-    item = services.get_consultation(slug)
+    item = get_consultation(slug)
     form = DuplicateForm()
     if form.is_submitted() and form.slug.data and consultations.slug_taken(form.slug.data.strip()):
         form.validate()

@@ -7,7 +7,8 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db, limiter
 from ..permissions import permission_required
 from ..tokens import LinkError
-from . import bp, links_bp, staff_accounts
+from . import staff_accounts
+from .blueprint import bp, links_bp
 from .staff_forms import ROLE_LABELS, InviteForm, LinkForm, RolesForm, SetPasswordForm
 
 

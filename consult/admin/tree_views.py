@@ -4,13 +4,15 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post
 from ..i18n import localized
 from ..permissions import permission_required
 from ..structure.exporter import export_json
 from ..structure.validation import StructureError
-from . import bp, services, structure_upload, tree
+from . import structure_upload, tree
+from .blueprint import bp
 from .tree_forms import ApplyForm, ButtonForm, MoveForm, NodeForm, UploadForm
 
 BASE = "/consultations/<slug>/structure"
@@ -79,7 +81,7 @@ def tree_page(slug):
 
 
 def _render_tree(slug, upload_form=None, problems=None, status=200):
-    consultation = services.get_consultation(slug)
+    consultation = get_consultation(slug)
     return render_template("admin/tree.html", consultation=consultation, nodes=tree.ordered(consultation),
                            counts=tree.comment_counts(consultation), buttons=ButtonForm(),
                            upload_form=upload_form or UploadForm(), problems=problems or [],
@@ -101,7 +103,7 @@ def _save(consultation, node):
             saved = tree.save_node(consultation, node, values, current_user.id, TreeMessages)
         except tree.TreeRefused as refused:
             db.session.rollback()
-            consultation = services.get_consultation(consultation.slug)
+            consultation = get_consultation(consultation.slug)
             getattr(form, refused.field or "code").errors.append(refused.message)
         else:
             db.session.commit()
@@ -114,7 +116,7 @@ def _save(consultation, node):
 @bp.route(BASE + "/nodes/new", methods=["GET", "POST"])
 @permission_required("manage_consultations")
 def node_new(slug):
-    return _save(services.get_consultation(slug), None)
+    return _save(get_consultation(slug), None)
 
 
 def _node_or_404(consultation, topic_id):
@@ -127,14 +129,14 @@ def _node_or_404(consultation, topic_id):
 @bp.route(BASE + "/nodes/<int:topic_id>", methods=["GET", "POST"])
 @permission_required("manage_consultations")
 def node_edit(slug, topic_id):
-    consultation = services.get_consultation(slug)
+    consultation = get_consultation(slug)
     return _save(consultation, _node_or_404(consultation, topic_id))
 
 
 @bp.post(BASE + "/nodes/<int:topic_id>/move")
 @permission_required("manage_consultations")
 def node_move(slug, topic_id):
-    consultation = services.get_consultation(slug)
+    consultation = get_consultation(slug)
     node = _node_or_404(consultation, topic_id)
     form = MoveForm()
     if not form.validate_on_submit():
@@ -147,7 +149,7 @@ def node_move(slug, topic_id):
 @bp.route(BASE + "/nodes/<int:topic_id>/delete", methods=["GET", "POST"])
 @permission_required("manage_consultations")
 def node_delete(slug, topic_id):
-    consultation = services.get_consultation(slug)
+    consultation = get_consultation(slug)
     node = _node_or_404(consultation, topic_id)
     nodes = tree.subtree(node)
     written = tree.written_about(nodes)
@@ -174,7 +176,7 @@ def node_delete(slug, topic_id):
 @bp.get(BASE + ".json")
 @permission_required("manage_consultations")
 def structure_download(slug):
-    consultation = services.get_consultation(slug)
+    consultation = get_consultation(slug)
     return Response(export_json(consultation.slug), mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{consultation.slug}.json"'})
 
@@ -182,7 +184,7 @@ def structure_download(slug):
 @bp.post(BASE + "/upload")
 @permission_required("manage_consultations")
 def structure_upload_preview(slug):
-    consultation = services.get_consultation(slug)
+    consultation = get_consultation(slug)
     form = UploadForm()
     if not form.validate_on_submit():
         return _render_tree(slug, upload_form=form, status=422)
@@ -205,7 +207,7 @@ def structure_upload_preview(slug):
 @bp.post(BASE + "/apply")
 @permission_required("manage_consultations")
 def structure_apply(slug):
-    consultation = services.get_consultation(slug)
+    consultation = get_consultation(slug)
     form = ApplyForm()
     if not form.validate_on_submit() or not form.document.data:
         abort(400)

@@ -57,9 +57,6 @@ class StaffUser(UserMixin, db.Model):
         """Any role site-wide, or one in this consultation: an analyst of one consultation sees no other."""
         return bool(self.roles_in(consultation_id))
 
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
-
     def can(self, permission: str, consultation=None) -> bool:
         return user_can(self, permission, consultation)
 

@@ -1,10 +1,13 @@
 from flask import abort, current_app, g, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 
+from ..consultations import get_public_consultation
 from ..extensions import db
 from ..page_cache import cacheable, keep_until, next_moment
 from ..readiness import channel_state, moments
-from . import bp, services
+from ..tree import load_outline, load_tree
+from . import services
+from .blueprint import bp
 
 
 @bp.get("/")
@@ -17,29 +20,29 @@ def home():
 
 @bp.get("/consultations/<slug>/")
 def consultation(slug):
-    item = services.get_public_consultation(slug)
+    item = get_public_consultation(slug)
     keep_until(next_moment(g.now, moments(item)))
     channels = [
         (channel, channel_state(item, channel.kind, g.now),
          services.channel_view(channel.kind, current_app.view_functions))
         for channel in item.channels
     ]
-    tree = services.load_tree(item)
+    tree = load_tree(item)
     return render_template("public/consultation.html", consultation=item, channels=channels, tree=tree)
 
 
 @bp.get("/consultations/<slug>/proposal/")
 @cacheable
 def proposal(slug):
-    item = services.get_public_consultation(slug)
-    return render_template("public/proposal.html", consultation=item, tree=services.load_tree(item))
+    item = get_public_consultation(slug)
+    return render_template("public/proposal.html", consultation=item, tree=load_tree(item))
 
 
 @bp.get("/consultations/<slug>/proposal/<code>")
 @cacheable
 def topic(slug, code):
-    item = services.get_public_consultation(slug)
-    tree = services.load_outline(item)
+    item = get_public_consultation(slug)
+    tree = load_outline(item)
     node = tree.by_code.get(code)
     if node is None:
         abort(404)
@@ -51,8 +54,8 @@ def topic(slug, code):
 @bp.get("/consultations/<slug>/synoptic")
 @cacheable
 def synoptic(slug):
-    item = services.get_public_consultation(slug)
-    return render_template("public/synoptic.html", consultation=item, tree=services.load_tree(item))
+    item = get_public_consultation(slug)
+    return render_template("public/synoptic.html", consultation=item, tree=load_tree(item))
 
 
 @bp.get("/favicon.ico")

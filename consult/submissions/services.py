@@ -79,13 +79,6 @@ def submissions_open(consultation: Consultation, now: datetime) -> bool:
     return channel_open(consultation, "submissions", now)
 
 
-def topic_options(consultation: Consultation) -> list[tuple[Topic, int]]:
-    """Sections, axes and orientations in reading order, with their depth (same as the forums')."""
-    from ..forums.organizer_services import topic_options as tree_options
-
-    return tree_options(consultation)
-
-
 # -- saving -----------------------------------------------------------------------------------
 
 def kept_attachments(submission: Submission | None, content: Content) -> list[SubmissionAttachment]:

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..analysis.codebook import tree_order
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, Theme, Topic
+from ..tree import tree_order
 from .documents import Example, OrientationDoc, ThemeDoc
 
 LANGUAGE_FIELDS = ("fr", "en")
@@ -43,7 +43,9 @@ def structure(consultation: Consultation) -> list[OrientationDoc]:
         context = tuple(text for node in topic.ancestors() if node.kind == "axis"
                         for name in ("title", "summary") for text in _texts(node, name))
         themes = tuple(ThemeDoc(theme.id, theme.code, tuple(_texts(theme, "name"))) for theme in topic.themes)
-        docs.append(OrientationDoc(topic.id, topic.code, tuple(segments), context, themes))
+        ancestors = list(topic.ancestors())
+        group = ancestors[0].code if ancestors else topic.code  # root first
+        docs.append(OrientationDoc(topic.id, topic.code, tuple(segments), context, themes, group))
     return docs
 
 
