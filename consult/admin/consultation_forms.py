@@ -9,7 +9,8 @@ from wtforms import BooleanField, FieldList, Form, FormField, SelectField, Strin
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ..forums.organizer_forms import DayField, TopicChecklist
+from ..form_fields import DayField
+from ..forums.organizer_forms import TopicChecklist
 from ..models.consultation import CHANNEL_KINDS
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
