@@ -21,6 +21,7 @@ from .models import (
     Coding,
     Comment,
     Consultation,
+    ConsultationOutcome,
     Excerpt,
     ForumNote,
     Participant,
@@ -42,8 +43,10 @@ SCOPES = (ANALYSIS, CONTENT)  # the order stamps are written in
 
 # Classes whose rows, new, changed or deleted, change a scope.
 _TOUCHES = {
-    # The questionnaire's rows too: whether its way of taking part says "Open" depends on them.
-    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, Questionnaire, QuestionnairePage, Question),
+    # The outcome: the consultation page says the level of participation and links to the published outcome;
+    # the questionnaire's rows too: whether its way of taking part says "Open" depends on them.
+    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, ConsultationOutcome, Questionnaire,
+              QuestionnairePage, Question),
     ANALYSIS: (Comment, Coding, Code, Topic, Theme, Track, ParticipantCategory),
 }
 # Classes whose rows matter only through some columns: a participant counts through their

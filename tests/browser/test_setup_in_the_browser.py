@@ -239,7 +239,8 @@ def crawl(page, live_server, assert_accessible, lang):
         if path in seen:
             continue
         seen.add(path)
-        response = page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}")
+        # Some analysis pages compute on their first visit (suggestions): more time than a click gets.
+        response = page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}", timeout=60_000)
         if response.status >= 400:
             problems.append(f"{path}: HTTP {response.status}")
             continue
