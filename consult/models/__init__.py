@@ -19,6 +19,7 @@ from .pool import PoolInvitation, PoolMember
 from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .review import ReportVersion, ReviewComment, Reviewer, ReviewVerdict
+from .sign_in import SignInFailure
 from .staff import ROLES, StaffRole, StaffUser
 from .submission import (
     Excerpt,
@@ -28,6 +29,7 @@ from .submission import (
     SubmissionLink,
     SubmissionText,
 )
+from .tally import CommentTally
 from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
@@ -41,6 +43,7 @@ __all__ = [
     "ReviewComment",
     "Reviewer",
     "ReviewVerdict",
+    "SignInFailure",
     "ForumAccess",
     "SessionInvitation",
     "Accommodation",
@@ -55,6 +58,7 @@ __all__ = [
     "Coding",
     "Comment",
     "CommentSuggestion",
+    "CommentTally",
     "PrivacyIncident",
     "SecondCoding",
     "TopicMemo",

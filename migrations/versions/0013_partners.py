@@ -1,7 +1,7 @@
 """partners: compensation, ledger, accommodations
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-07 00:46:43.370692
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 import consult.models.base
 
-revision = '0010'
-down_revision = '0009'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
