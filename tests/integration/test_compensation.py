@@ -4,6 +4,7 @@ decisions, the finance CSV (web and command line), the attestation PDF, and acco
 import csv
 import io
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from pypdf import PdfReader
@@ -15,6 +16,7 @@ from consult.models import (
     AuditEvent,
     CompensationChoice,
     CompensationPolicy,
+    Forum,
     ForumAccess,
     LedgerEntry,
     OutboxMessage,
@@ -62,7 +64,17 @@ def personal_url(app, participant_id):
         return f"/compensation/{services.personal_token(db.session.get(Participant, participant_id))}"
 
 
+def held(app, forum_id):
+    """The session has started: attendance can be taken."""
+    with app.app_context():
+        forum = db.session.get(Forum, forum_id)
+        if forum.starts_at > datetime.now(timezone.utc):
+            forum.starts_at = datetime.now(timezone.utc) - timedelta(minutes=30)
+            db.session.commit()
+
+
 def mark(client, forum_id, participant_id, attended="yes"):
+    held(client.application, forum_id)
     with client.application.app_context():
         registration_id = db.session.scalar(select(Registration.id).where(
             Registration.forum_id == forum_id, Registration.participant_id == participant_id))
@@ -399,6 +411,7 @@ def test_pool_invitations_counted_capped_and_left_in_one_click(app, client, site
 
 def test_a_walk_in_who_opts_in_afterwards_earns_the_session(app, client, site, make_forum, policy, login):
     forum_id = make_forum()
+    held(app, forum_id)
     login(("organizer",))
     roster = client.get(f"{STAFF}/forums/{forum_id}/roster").get_data(as_text=True)
     added = client.post(f"{STAFF}/forums/{forum_id}/roster/walk-in", data={
