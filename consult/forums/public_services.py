@@ -134,7 +134,7 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupR
     if new is None:
         known = known or find_participant(consultation, signup.email)
         if not registration.is_registered(forum, known):  # a double click sends nothing more
-            known_signup.ask_to_confirm(forum, known, signup.consents)
+            known_signup.ask_to_confirm(forum, known, signup.consents, _answers(signup))
         return SignupResult(None, True)
     outcome = registration.register(forum, new, new_participant=True)
     if signup.compensation is not None:
@@ -144,6 +144,27 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupR
     accommodations.record(outcome.registration, *signup.accommodation)
     notifications.registration_confirmed(outcome.registration, just_made=True)
     return SignupResult(outcome, False)
+
+
+def _answers(signup: Signup) -> dict:
+    """What a known person answered beyond their consents, carried by their confirmation link."""
+    needs, other = signup.accommodation
+    answers = {"a": list(needs), "o": other} if needs or other else {}
+    if signup.compensation is not None:
+        answers["m"] = signup.compensation
+    return answers
+
+
+def apply_confirmed_answers(participant, outcome: registration.Outcome, consents: dict[str, bool],
+                            answers: dict) -> None:
+    """A known person confirmed their sign-up from their email: they own the address, so their answers count."""
+    if isinstance(answers.get("m"), bool):
+        partners.set_choice(participant, answers["m"])
+    if consents.get("contact"):
+        pool.join(participant)
+    if outcome.created:
+        accommodations.record(outcome.registration, [str(need) for need in answers.get("a") or []],
+                              str(answers.get("o") or ""))
 
 
 # -- personal links ----------------------------------------------------------------------------

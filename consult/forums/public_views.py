@@ -153,6 +153,7 @@ def confirm_signup(slug, forum_id, token):
     if form.validate_on_submit():
         try:
             outcome = known_signup.confirm(forum, participant, consents)
+            public_services.apply_confirmed_answers(participant, outcome, consents, known_signup.answers(token))
         except registration.RegistrationError as error:
             db.session.rollback()
             form.form_errors.append(REFUSALS.get(error.code, REFUSALS["other"]))

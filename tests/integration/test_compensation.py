@@ -424,3 +424,21 @@ def test_a_walk_in_who_opts_in_afterwards_earns_the_session(app, client, site, m
     chosen = client.post(url + "/choice", data={"csrf_token": csrf_token_from(page), "opted_in": "yes"})
     assert chosen.status_code == 303
     assert ledger(app) == [("attendance", "", 7500, "pending")]
+
+
+def test_a_known_person_confirming_by_email_keeps_their_answers(app, client, site, make_forum, policy):
+    first, second = make_forum(), make_forum("Second forum")
+    sign_up(client, site, first, compensation="no")
+    sign_up(client, site, second, compensation="yes", accommodations=["interpretation"])
+    with app.app_context():
+        person = db.session.scalar(select(Participant))
+        assert db.session.get(CompensationChoice, person.id).opted_in is False  # nothing changes before the email
+        body = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first().body_text
+    link = re.search(r"http\S+/confirm\S*", body).group(0).replace("http://127.0.0.1:5000", "")
+    page = client.get(link).get_data(as_text=True)
+    assert client.post(link, data={"csrf_token": csrf_token_from(page)}).status_code == 303
+    with app.app_context():
+        person = db.session.scalar(select(Participant))
+        assert db.session.get(CompensationChoice, person.id).opted_in is True
+        [need] = db.session.scalars(select(Accommodation)).all()
+        assert need.needs == ["interpretation"]
