@@ -25,6 +25,7 @@ from .questionnaires.builder import ensure_demo_questionnaire
 from .structure.commands import echo_report, import_or_exit
 from .submissions import commands as _submissions_commands  # noqa: F401
 from .suggestions import commands as _suggestions_commands  # noqa: F401
+from .transcripts import commands as _transcripts_commands  # noqa: F401
 
 DEMO_FILE = "demo-consultation.json"
 DEMO_STAFF = {

@@ -19,8 +19,13 @@ from .submission import (
 )
 from .topic import ChangeTarget, Theme, Topic
 from .track import Track
+from .transcript import SPEAKER_ROLES, Transcript, TranscriptPassage, Turn
 
 __all__ = [
+    "SPEAKER_ROLES",
+    "Transcript",
+    "TranscriptPassage",
+    "Turn",
     "Code",
     "CodeChange",
     "Coding",
