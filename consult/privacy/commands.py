@@ -10,6 +10,7 @@ from flask_babel import ngettext
 from ..command_group import consult
 from ..extensions import db
 from ..models import Participant
+from ..transcripts.services import purge_due as purge_transcripts
 from . import backup as backups
 from .retention import due_consultations, purge
 from .services import Erasure, erase
@@ -45,10 +46,15 @@ def purge_command(dry_run: bool, slug: str | None):
         click.echo(_("“%(slug)s” has no retention date, or no consultation has this slug.", slug=slug), err=True)
         sys.exit(1)
     results = purge(now, slug)
+    # Transcripts carry their own retention date (and drafts never kept go after a day).
+    transcripts = purge_transcripts(now.date(), slug)
     if dry_run:
         db.session.rollback()  # the same work, undone: the counts are exactly what a real run would do
     else:
         db.session.commit()
+    if transcripts:
+        click.echo(ngettext("%(num)d transcript past its retention date deleted.",
+                            "%(num)d transcripts past their retention date deleted.", transcripts))
     if not results:
         click.echo(_("No consultation is past its retention date: nothing to purge."))
         return

@@ -13,7 +13,7 @@ from ..audit import record as audit
 from ..channels.transcripts import sync_passage, sync_transcript
 from ..extensions import db
 from ..lookups import get_owned_or_404
-from ..models import Comment, Forum, Participant, Registration, Topic, Transcript, TranscriptPassage, Turn
+from ..models import Comment, Consultation, Forum, Participant, Registration, Topic, Transcript, TranscriptPassage, Turn
 from ..models.base import utcnow
 from .parsing import Parsed, TranscriptError
 
@@ -202,11 +202,14 @@ def turns_of(participant: Participant) -> list[Turn]:
         .order_by(Transcript.forum_id, Turn.transcript_id, Turn.position)))
 
 
-def purge_due(today: date) -> int:
+def purge_due(today: date, slug: str | None = None) -> int:
     """Delete the transcripts past their retention date (and drafts left for a day); their comments go too."""
     yesterday = utcnow() - timedelta(days=1)
-    due = list(db.session.scalars(select(Transcript).where(
-        (Transcript.retain_until < today) | ((Transcript.status == "draft") & (Transcript.created_at < yesterday)))))
+    query = select(Transcript).join(Forum, Forum.id == Transcript.forum_id).where(
+        (Transcript.retain_until < today) | ((Transcript.status == "draft") & (Transcript.created_at < yesterday)))
+    if slug:
+        query = query.join(Consultation, Consultation.id == Forum.consultation_id).where(Consultation.slug == slug)
+    due = list(db.session.scalars(query.order_by(Transcript.id)))
     for transcript in due:
         discard(transcript, None)
     return len(due)
