@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .reports.blueprint import bp as reports_bp
     from .submissions.blueprint import bp as submissions_bp
     from .suggestions.blueprint import bp as suggestions_bp
+    from .qdpx.blueprint import bp as qdpx_bp
     from .transcripts.blueprint import bp as transcripts_bp
 
     app.url_map.converters["int"] = IdConverter
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(transcripts_bp)
+    app.register_blueprint(qdpx_bp)
     web.init_app(app)
     template_globals.init_app(app)
     errors.init_app(app)

@@ -21,6 +21,7 @@ from .extensions import db
 from .forums import commands as _forums_commands  # noqa: F401
 from .mail import commands as _mail_commands  # noqa: F401
 from .privacy import commands as _privacy_commands  # noqa: F401
+from .qdpx import commands as _qdpx_commands  # noqa: F401
 from .questionnaires.builder import ensure_demo_questionnaire
 from .structure.commands import echo_report, import_or_exit
 from .submissions import commands as _submissions_commands  # noqa: F401
