@@ -47,11 +47,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .forums.blueprint import bp as forums_bp
     from .privacy.blueprint import bp as privacy_bp
     from .public.blueprint import bp as public_bp
+    from .qdpx.blueprint import bp as qdpx_bp
     from .questionnaires.blueprint import bp as questionnaires_bp
     from .reports.blueprint import bp as reports_bp
     from .submissions.blueprint import bp as submissions_bp
     from .suggestions.blueprint import bp as suggestions_bp
-    from .qdpx.blueprint import bp as qdpx_bp
     from .transcripts.blueprint import bp as transcripts_bp
 
     app.url_map.converters["int"] = IdConverter

@@ -28,13 +28,13 @@ def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA)))
 
 
-def _el(parent, name: str, **attributes):
-    return etree.SubElement(parent, f"{{{NS}}}{name}", {key: str(value) for key, value in attributes.items()
-                                                          if value is not None})
+def _el(parent, tag: str, /, **attributes):
+    return etree.SubElement(parent, f"{{{NS}}}{tag}", {key: str(value) for key, value in attributes.items()
+                                                         if value is not None})
 
 
-def _text(parent, name: str, text: str):
-    element = _el(parent, name)
+def _text(parent, tag: str, text: str):
+    element = _el(parent, tag)
     element.text = text
     return element
 
