@@ -41,6 +41,7 @@ def export(slug):
     name = f"{consultation.slug}-{g.now:%Y-%m-%d}{'' if with_codings else '-for-coding'}.qdpx"
     response = send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -208,9 +208,11 @@ def test_analyst_places_consecutive_turns_as_one_comment(app, demo, login, make_
                                       .order_by(Comment.id)).all()
         assert len(comments) == 2
         assert comments[1].topic_id is None and comments[1].participant_id is None
-    # The workspace lists the transcript channel.
-    workspace = analyst.get(f"/staff/consultations/{SLUG}/analysis/comments?channel=transcript")
-    assert workspace.status_code == 200
+    # The workspace filters by the transcript channel and its search finds the placed words.
+    workspace = analyst.get(f"/staff/consultations/{SLUG}/analysis/comments",
+                            query_string={"channel": "transcript", "q": "médecin"}).get_data(as_text=True)
+    assert "médecin de famille" in workspace and pseudonym in workspace
+    assert "Jean Roy" not in workspace
 
 
 def test_command_line_import(app, demo, runner, tmp_path):
