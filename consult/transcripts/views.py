@@ -31,6 +31,12 @@ def timecode_filter(ms):
     return timecode(ms)
 
 
+@bp.app_template_global("kept_transcripts")
+def kept_transcripts_global(forum):
+    """The session's kept transcripts, for the pages of a session (its notes list them)."""
+    return services.kept_transcripts(forum)
+
+
 def _forum(slug, forum_id):
     consultation = get_consultation(slug)
     return consultation, get_forum(consultation, forum_id)
