@@ -1,7 +1,7 @@
 """transcripts: recordings' turns, the passages placed on topics, and the "transcript" channel
 
-Revision ID: 0009
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07 00:50:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 import consult.models.base
 
-revision = '0009'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 
