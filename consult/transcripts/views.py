@@ -42,18 +42,24 @@ def _forum(slug, forum_id):
     return consultation, get_forum(consultation, forum_id)
 
 
-def _upload_page(consultation, forum, form, status=200):
+def _new_upload_form(consultation, forum) -> UploadForm:
+    form = UploadForm(consultation)
+    if not form.is_submitted():
+        form.retain_until.data = services.default_retention(forum)
+    return form
+
+
+def _upload_page(consultation, forum, form, status=200, notice=None):
     return render_template(TEMPLATES + "upload.html", consultation=consultation, forum=forum, form=form,
-                           transcripts=services.kept_transcripts(forum), held=services.is_held(forum)), status
+                           transcripts=services.kept_transcripts(forum), held=services.is_held(forum),
+                           notice=notice), status
 
 
 @bp.route(FORUM, methods=["GET", "POST"])
 @permission_required("upload_transcripts")
 def upload(slug, forum_id):
     consultation, forum = _forum(slug, forum_id)
-    form = UploadForm(consultation)
-    if not form.is_submitted():
-        form.retain_until.data = services.default_retention(forum)
+    form = _new_upload_form(consultation, forum)
     if form.validate_on_submit():
         data = uploads.read_limited(form.upload.stream, current_app.config["PREREADING_MAX_BYTES"])
         try:
@@ -85,7 +91,10 @@ def _draft(forum, transcript_id):
 def review(slug, forum_id, transcript_id):
     """What the file holds, and who each speaker is: keeping it is the confirmation."""
     consultation, forum = _forum(slug, forum_id)
-    transcript = _draft(forum, transcript_id)
+    transcript = services.get_transcript(forum, transcript_id)
+    if transcript.status == "kept":  # back on the check page after keeping it
+        return _upload_page(consultation, forum, _new_upload_form(consultation, forum),
+                            notice=_("This transcript is already kept; it is listed below."))
     speakers = services.speakers_of(transcript)
     people = services.registrants(forum)
     form = mapping_form(speakers, people)
