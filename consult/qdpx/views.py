@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from .. import audit, uploads
 from ..analysis import second_coding
@@ -78,7 +79,7 @@ def import_page(slug):
     consultation = get_consultation(slug)
     coders = second_coding.second_coders()
     form = ImportForm()
-    form.coder.choices = [(coder.id, coder.name or coder.email) for coder in coders]
+    form.coder.choices = [SelectChoice(coder.id, coder.name or coder.email) for coder in coders]
     if form.validate_on_submit():
         try:
             data = uploads.read_limited(form.upload.stream, MAX_BYTES)

@@ -76,5 +76,5 @@ class PlaceForm(FlaskForm):
 
     def __init__(self, transcript, topics, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.turns.choices = [(turn.position, str(turn.position)) for turn in transcript.turns]
+        self.turns.choices = [SelectChoice(turn.position, str(turn.position)) for turn in transcript.turns]
         self.topic_id.choices = [SelectChoice("", _l("No topic yet (to be suggested)"))] + topic_choices(topics)
