@@ -301,3 +301,22 @@ def test_purge_deletes_transcripts_past_their_retention_date(app, demo, login, r
     with app.app_context():
         assert db.session.get(Transcript, transcript_id) is None
         assert db.session.scalar(select(Comment).where(Comment.channel == "transcript")) is None
+
+
+def test_the_report_quotes_a_speaker_only_with_quotation_consent(app, demo, login):
+    from consult.reports.report_draft import may_quote
+    from consult.transcripts import services
+
+    forum_id = held_forum(app)
+    transcript_id = kept_transcript(app, login(("organizer",)), forum_id)
+    place_jean(app, transcript_id)
+    with app.app_context():
+        transcript = db.session.get(Transcript, transcript_id)
+        services.place(transcript, 6, 6, None, None)  # the unidentified speaker
+        db.session.commit()
+        jean, unidentified = db.session.scalars(select(Comment).where(Comment.channel == "transcript")
+                                                .order_by(Comment.id)).all()
+        assert may_quote(jean) and not may_quote(unidentified)
+        jean.participant.consents.append(Consent(purpose="quotation", granted=False, source="my-data"))
+        db.session.commit()
+        assert not may_quote(db.session.get(Comment, jean.id))
