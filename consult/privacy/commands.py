@@ -7,11 +7,13 @@ import click
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..auth import lockout as sign_in_failures
 from ..command_group import consult
 from ..extensions import db
 from ..models import Participant
 from ..transcripts.services import purge_due as purge_transcripts
 from . import backup as backups
+from .drafts import purge_abandoned_drafts
 from .retention import due_consultations, purge
 from .services import Erasure, erase
 
@@ -48,6 +50,8 @@ def purge_command(dry_run: bool, slug: str | None):
     results = purge(now, slug)
     # Transcripts carry their own retention date (and drafts never kept go after a day).
     transcripts = purge_transcripts(now.date(), slug)
+    drafts = purge_abandoned_drafts(now, slug)
+    sign_in_failures.purge_expired(now)  # counts of failed sign-ins whose window and lockout are over
     if dry_run:
         db.session.rollback()  # the same work, undone: the counts are exactly what a real run would do
     else:
@@ -55,6 +59,9 @@ def purge_command(dry_run: bool, slug: str | None):
     if transcripts:
         click.echo(ngettext("%(num)d transcript past its retention date deleted.",
                             "%(num)d transcripts past their retention date deleted.", transcripts))
+    for draft in drafts:
+        click.echo(_("%(slug)s (submissions closed): drafts never sent, deleted: %(drafts)s; their documents: "
+                     "%(files)s.", slug=draft.consultation.slug, drafts=draft.drafts, files=draft.files))
     if not results:
         click.echo(_("No consultation is past its retention date: nothing to purge."))
         return
