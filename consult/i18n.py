@@ -11,7 +11,10 @@ from markupsafe import Markup, escape
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 LOCALE_COOKIE = "lang"
+# Each language in its own name: the language links, a choice of language in a form.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+# A language named inside a sentence, in the sentence's language ("held in French only").
+LANGUAGE_NAMES_IN_TEXT = {"fr": _l("French"), "en": _l("English")}
 # Shown after a text that is only available in another language.
 ONLY_IN = {"fr": _l("Available in French only"), "en": _l("Available in English only")}
 
@@ -36,6 +39,12 @@ def language_asked_by(visitor_request) -> str:
     if remembered in LANGUAGES:
         return remembered
     return visitor_request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the interface's language, for use inside a sentence."""
+    name = LANGUAGE_NAMES_IN_TEXT.get(code)
+    return str(name) if name is not None else code
 
 
 def current_language() -> str:

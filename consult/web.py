@@ -5,9 +5,18 @@ from itertools import groupby
 from flask import g, request
 from flask_babel import format_date, format_datetime, get_locale
 
-from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized, remember_locale, url_for_language
+from .i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    current_language,
+    language_name,
+    localized,
+    remember_locale,
+    url_for_language,
+)
 from .permissions import can
 from .security import add_security_headers
+from .vocabulary.terms import prompt_labels
 
 HTMX_VERSION = "2.0.8"
 
@@ -76,6 +85,8 @@ def init_app(app):
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         HTMX_VERSION=HTMX_VERSION,
         current_language=current_language,
+        language_name=language_name,
+        prompt_labels=prompt_labels,
         get_locale=get_locale,
         can=can,
     )

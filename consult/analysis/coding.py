@@ -98,7 +98,7 @@ def toggle_code(comment: Comment, code_id: int | None, shown_revision: int | Non
 def placeable_topic(consultation_id: int, topic_id: int | None) -> Topic:
     topic = db.session.get(Topic, topic_id) if topic_id else None
     if topic is None or topic.consultation_id != consultation_id or topic.kind == "axis":
-        raise InvalidChoice(str(_l("Choose an orientation or a section of this consultation.")))
+        raise InvalidChoice(str(_l("Choose a part of this consultation's proposal.")))
     return topic
 
 

@@ -32,7 +32,7 @@ class ToggleCodeForm(RowForm):
 
 
 class MoveForm(RowForm):
-    topic_id = IdField(_l("Orientation"), validators=[Optional()])
+    topic_id = IdField(_l("Place in the proposal"), validators=[Optional()])
 
 
 class StanceForm(RowForm):

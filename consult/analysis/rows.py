@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ..extensions import db
+from ..i18n import current_language
 from ..models import (
     Answer,
     Code,
@@ -29,6 +30,7 @@ from ..models import (
     Track,
 )
 from ..questionnaires.forms import PROMPT_NAMES
+from ..vocabulary.terms import pick
 from .codebook import tree_order
 from .coding import in_blind_sample
 
@@ -161,7 +163,14 @@ class RowState:
 
     @property
     def prompt_name(self) -> str:
-        return PROMPT_NAMES.get(self.comment.prompt, "") if self.comment.prompt else ""
+        if not self.comment.prompt:
+            return ""
+        if self.palette is not None:
+            consultation = self.palette.consultation
+            for prompt in consultation.prompt_set:
+                if prompt["key"] == self.comment.prompt:
+                    return pick(prompt.get("label"), current_language(), consultation.language_list)
+        return str(PROMPT_NAMES.get(self.comment.prompt, self.comment.prompt))
 
     @property
     def pseudonym(self) -> str:

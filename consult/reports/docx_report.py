@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from ..requests import without_control_characters
 from ..web import text_blocks
 from .participation import channel_label
-from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, quoted
+from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, modifications_heading, quoted
 
 MAX_HEADING_LEVEL = 3
 
@@ -89,11 +89,12 @@ def _section(document, section: TopicSection, lang: str) -> None:
         credit = document.add_paragraph(f"— {quote.attribution}")
         credit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
-    document.add_heading(_("Proposed modifications"), level=sub)
+    consultation = section.topic.consultation
+    document.add_heading(modifications_heading(consultation, lang), level=sub)
     for group in GROUPS:
         rows = section.rows(group)
         caption = document.add_paragraph()
-        caption.add_run(group_title(group)).bold = True
+        caption.add_run(group_title(group, consultation, lang)).bold = True
         if not rows:
             document.add_paragraph(_("No comment coded for this table yet.")).runs[0].italic = True
             continue

@@ -35,7 +35,8 @@ def suggest_command(slug: str, everything: bool):
     computed = service.compute(consultation, everything=everything)
     db.session.commit()
     if not computed.has_orientations:
-        click.echo(_("%(slug)s has no orientation: there is nothing to suggest.", slug=slug), err=True)
+        click.echo(_("%(slug)s has no part of its proposal to place comments on: "
+                     "there is nothing to suggest.", slug=slug), err=True)
         sys.exit(1)
     click.echo(_("%(slug)s: suggestions computed for %(count)d comments in %(seconds).1f s.",
                  slug=slug, count=computed.count, seconds=time.perf_counter() - started))
@@ -60,7 +61,8 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
     consultation = _consultation_or_exit(slug)
     docs = corpus.structure(consultation)
     if not docs:
-        click.echo(_("%(slug)s has no orientation: there is nothing to suggest.", slug=slug), err=True)
+        click.echo(_("%(slug)s has no part of its proposal to place comments on: "
+                     "there is nothing to suggest.", slug=slug), err=True)
         sys.exit(1)
     try:
         passages = evaluation.read_labelled(path, docs)
