@@ -51,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .reports import bp as reports_bp
     from .submissions import bp as submissions_bp
     from .suggestions import bp as suggestions_bp
+    from .vocabulary.views import bp as vocabulary_bp
 
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(public_bp)
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(vocabulary_bp)
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -126,6 +126,17 @@ def set_stance(comment: Comment, stance: str, shown_revision: int | None, actor_
     _audit(comment, actor_id, "stance", stance=stance, previous=previous)
 
 
+def set_language(comment: Comment, language: str, shown_revision: int | None, actor_id: int | None) -> None:
+    """An analyst corrects the language read from the text; the correction is kept from then on."""
+    if language not in ("fr", "en"):
+        raise InvalidChoice(str(_l("Choose French or English.")))
+    claim(comment, shown_revision)
+    previous = comment.language
+    comment.language, comment.language_source = language, "analyst"
+    db.session.flush()
+    _audit(comment, actor_id, "language", language=language, previous=previous)
+
+
 def set_visibility(comment: Comment, visibility: str, reason: str, shown_revision: int | None,
                    actor_id: int | None) -> None:
     """Hide (a reason is required), flag (a reason is optional) or make visible again."""

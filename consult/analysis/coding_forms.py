@@ -35,6 +35,11 @@ class MoveForm(RowForm):
     topic_id = IdField(_l("Place in the proposal"), validators=[Optional()])
 
 
+class LanguageForm(RowForm):
+    language = SelectField(_l("Language"), choices=[SelectChoice("fr", "fr"), SelectChoice("en", "en")],
+                           validate_choice=True)
+
+
 class StanceForm(RowForm):
     stance = SelectField(_l("Stance"), choices=[SelectChoice(value, value) for value in STANCES], validate_choice=True)
 

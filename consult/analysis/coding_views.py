@@ -15,7 +15,7 @@ from ..admin.services import get_consultation
 from ..auth.roles import role_required
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
-from ..i18n import localized
+from ..i18n import language_name, localized
 from . import bp, browse_views, codebook, coding, memos, second_coding
 from .coding_forms import (
     BlindToggleForm,
@@ -24,6 +24,7 @@ from .coding_forms import (
     DoneForm,
     FlagForm,
     HideForm,
+    LanguageForm,
     MemoForm,
     MergeForm,
     MoveForm,
@@ -157,6 +158,16 @@ def comment_stance(slug, comment_id):
         return _("Comment %(number)d: stance “%(stance)s” saved.", number=comment.id,
                  stance=STANCE_NAMES[form.stance.data])
     return _row_action(slug, comment_id, StanceForm, apply)
+
+
+@bp.post(COMMENT + "/language")
+@role_required(*CODERS)
+def comment_language(slug, comment_id):
+    def apply(comment, form):
+        coding.set_language(comment, form.language.data, form.revision.data, current_user.id)
+        return _("Comment %(number)d: language set to %(language)s.", number=comment.id,
+                 language=language_name(form.language.data))
+    return _row_action(slug, comment_id, LanguageForm, apply)
 
 
 @bp.post(COMMENT + "/hide")

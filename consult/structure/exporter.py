@@ -41,7 +41,10 @@ def _codebook(codebook: dict, languages: list[str]) -> dict:
             entry["shortcut"] = code["shortcut"]
         codes.append(entry)
     groups = {name: _held(text, languages) for name, text in (codebook.get("groups") or {}).items()}
-    return {"groups": groups, "codes": codes}
+    result = {"groups": groups, "codes": codes}
+    if _held(codebook.get("heading"), languages):
+        result = {"heading": _held(codebook["heading"], languages), **result}
+    return result
 
 
 def _topic(topic, languages) -> dict:

@@ -65,6 +65,8 @@ def check_codebook(codebook: dict, languages: list[str], path=("codebook",)) -> 
         if code.get("group") not in REPORT_GROUPS:
             problems.append(([*where, "group"], _("choose one of the report's two groups")))
         _named(code.get("label"), [*where, "label"], languages, problems, _("the label"))
+    if codebook.get("heading"):
+        _named(codebook["heading"], [*path, "heading"], languages, problems, _("the heading"))
     groups = codebook.get("groups") or {}
     for group in sorted({code.get("group") for code in codes} & set(REPORT_GROUPS)):
         _named(groups.get(group), [*path, "groups", group], languages, problems, _("the group's heading"))
