@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -13,8 +13,6 @@ DEFAULT_LANGUAGE = "fr"
 LOCALE_COOKIE = "lang"
 # Each language in its own name: the language links, a choice of language in a form.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
-# A language named inside a sentence, in the sentence's language ("held in French only").
-LANGUAGE_NAMES_IN_TEXT = {"fr": _l("French"), "en": _l("English")}
 # Shown after a text that is only available in another language.
 ONLY_IN = {"fr": _l("Available in French only"), "en": _l("Available in English only")}
 
@@ -42,9 +40,13 @@ def language_asked_by(visitor_request) -> str:
 
 
 def language_name(code: str) -> str:
-    """The name of a language in the interface's language, for use inside a sentence."""
-    name = LANGUAGE_NAMES_IN_TEXT.get(code)
-    return str(name) if name is not None else code
+    """The name of a language in the interface's language, for use inside a sentence ("held in
+    French only", « en français seulement »)."""
+    if code == "fr":
+        return pgettext("language named inside a sentence", "French")
+    if code == "en":
+        return pgettext("language named inside a sentence", "English")
+    return code
 
 
 def current_language() -> str:

@@ -11,9 +11,8 @@ from . import presets
 from .terms import pick
 
 EXTRA_PROMPTS = 2
-LEVEL_PRESET_NAMES = {"axes": _l("Axes and orientations"), "sections": _l("Sections and items"),
-                      "themes": _l("Themes and sub-themes"),
-                      "recommendations": _l("Main and detailed recommendations"), "questions": _l("Questions")}
+# The level presets (presets.LEVEL_PRESETS) are offered where a consultation is created; here the
+# names are typed, so that this page never shows another consultation's words.
 PROMPT_PRESET_NAMES = {"reference": _l("Liked, disliked, unclear, to adjust, missing"),
                        "short": _l("Strengths, concerns, suggestions"), "open": _l("One open question")}
 CODEBOOK_PRESET_NAMES = {"reference": _l("Clarify, change, include, strengthen"),
@@ -27,7 +26,6 @@ def _in(lang: str, what) -> str:
 class VocabularyForm(FlaskForm):
     depth = RadioField(_l("Levels of the tree"), choices=[SelectChoice("1", _l("One level")),
                                                           SelectChoice("2", _l("Two levels"))], default="2")
-    level_preset = SelectField(_l("Or take the names of a preset"))
     prompt_preset = SelectField(_l("Or take the questions of a preset"))
     codebook_preset = SelectField(_l("Modification codes"))
 
@@ -58,8 +56,6 @@ class VocabularyForm(FlaskForm):
             for lang in languages:
                 setattr(Bound, f"group_{group}_{lang}", StringField(_in(lang, what), validators=[Length(max=120)]))
         form = Bound(**kwargs)
-        form.level_preset.choices = [SelectChoice("", _l("Keep the names typed above"))] + [
-            SelectChoice(key, name) for key, name in LEVEL_PRESET_NAMES.items()]
         form.prompt_preset.choices = [SelectChoice("", _l("Keep the questions typed above"))] + [
             SelectChoice(key, name) for key, name in PROMPT_PRESET_NAMES.items()]
         form.codebook_preset.choices = [SelectChoice("", _l("Keep the current codes"))] + [
@@ -87,8 +83,6 @@ class VocabularyForm(FlaskForm):
     # -- what the services take ---------------------------------------------------------------
 
     def levels(self):
-        if self.level_preset.data:
-            return self.level_preset.data
         depth = 1 if self.depth.data == "1" else 2
         return [{number: {lang: (self[f"level{level}_{number}_{lang}"].data or "").strip() for lang in self.held}
                  for number in ("singular", "plural")} for level in range(depth)]
