@@ -29,10 +29,10 @@ class Term:
     def __bool__(self):
         return bool(self.text)
 
-    def __html__(self):
+    def __html__(self) -> Markup:
         if not self.fallback:
-            return str(escape(self.text))
-        return str(Markup('<span lang="{lang}">{text}</span>').format(lang=self.lang, text=self.text))
+            return escape(self.text)
+        return Markup('<span lang="{lang}">{text}</span>').format(lang=self.lang, text=self.text)
 
     @property
     def cap(self) -> "Term":
