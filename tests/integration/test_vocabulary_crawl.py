@@ -10,8 +10,9 @@ import pytest
 
 from consult.analysis.derivation import sync_response
 from consult.extensions import db
-from consult.models import Answer, Question, Response
+from consult.models import Answer, Consent, Question, Response
 from consult.questionnaires.builder import find_questionnaire
+from consult.questionnaires.notifications import response_token
 from tests.factories import consultation_of, make_participant
 
 SLUG = "caregivers-interview-study"
@@ -37,6 +38,7 @@ def english_demo(app, runner):
         questionnaire = find_questionnaire(consultation)
         participant = make_participant(consultation, "reader@example.org", name="Reader", language="en",
                                        category="caregiver", quotation=True)
+        participant.consents.append(Consent(purpose="processing", granted=True, source="test"))
         response = Response(questionnaire_id=questionnaire.id, participant=participant, status="submitted",
                             submitted_at=datetime.now(timezone.utc))
         db.session.add(response)
@@ -49,10 +51,11 @@ def english_demo(app, runner):
         db.session.flush()
         sync_response(response)
         db.session.commit()
-    return SLUG
+        token = response_token(response)
+    return token
 
 
-def _crawl(client, starts, lang):
+def _crawl(client, starts, lang, token):
     seen, queue, found = set(), deque(starts), []
     while queue:
         url = queue.popleft()
@@ -74,7 +77,7 @@ def _crawl(client, starts, lang):
             parts = urlsplit(target)
             if parts.netloc or SKIP.search(parts.path) or not parts.path:
                 continue
-            if SLUG in parts.path:
+            if SLUG in parts.path or parts.path.startswith(f"/questionnaire/{token}/"):
                 queue.append(parts.path + (f"?{parts.query}" if parts.query and "lang=" not in parts.query else ""))
     return seen, found
 
@@ -82,7 +85,10 @@ def _crawl(client, starts, lang):
 @pytest.mark.parametrize("lang", ["en", "fr"])
 def test_no_page_of_the_english_demo_speaks_of_axes_or_orientations(english_demo, login, lang):
     client = login(["admin", "coordinator", "analyst", "organizer"])
-    starts = [f"/consultations/{SLUG}", f"/staff/consultations/{SLUG}/", f"/staff/consultations/{SLUG}/vocabulary/"]
-    seen, found = _crawl(client, starts, lang)
+    token = english_demo
+    starts = [f"/consultations/{SLUG}", f"/staff/consultations/{SLUG}/", f"/staff/consultations/{SLUG}/vocabulary/",
+              f"/questionnaire/{token}/"]
+    seen, found = _crawl(client, starts, lang, token)
+    assert f"/questionnaire/{token}/pages/1" in seen
     assert len(seen) > 25, sorted(seen)
     assert not found, found
