@@ -11,8 +11,9 @@ from . import presets
 from .terms import pick
 
 EXTRA_PROMPTS = 2
-# The level presets (presets.LEVEL_PRESETS) are offered where a consultation is created; here the
-# names are typed, so that this page never shows another consultation's words.
+# The level presets (presets.LEVEL_PRESETS, named by presets.level_preset_label) are offered where a
+# consultation is created; here the names are typed, so that this page never shows another
+# consultation's words.
 PROMPT_PRESET_NAMES = {"reference": _l("Liked, disliked, unclear, to adjust, missing"),
                        "short": _l("Strengths, concerns, suggestions"), "open": _l("One open question")}
 CODEBOOK_PRESET_NAMES = {"reference": _l("Clarify, change, include, strengthen"),

@@ -95,3 +95,8 @@ def default(name: str):
     """A new consultation's "levels", "prompts" or "codebook": the reference consultation's."""
     return copy({"levels": LEVEL_PRESETS[DEFAULT_LEVELS], "prompts": PROMPT_PRESETS[DEFAULT_PROMPTS],
                  "codebook": CODEBOOK_PRESETS[DEFAULT_CODEBOOK]}[name])
+
+
+def level_preset_label(key: str, lang: str) -> str:
+    """"axe / orientation": how a creation form names a level preset, in its own words."""
+    return " / ".join(level["singular"][lang] for level in LEVEL_PRESETS[key])
