@@ -73,16 +73,19 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
     report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool)
     languages = ", ".join(f"{code} {count}" if code != "?" else _("%(count)d without a language", count=count)
                           for code, count in sorted(report.languages.items()))
-    click.echo(_("%(passages)d passages (%(languages)s) on %(orientations)d orientations, %(themed)d with a theme; "
+    vocab = consultation.vocabulary
+    level = vocab.term(vocab.leaf).text
+    click.echo(_("%(passages)d passages (%(languages)s) on %(places)s, %(themed)d with a theme; "
                  "examples drawn %(draws)d times (seed %(seed)d).", passages=report.passages,
-                 languages=languages, orientations=report.orientations, themed=report.with_theme,
-                 draws=report.draws, seed=report.seed))
+                 languages=languages, places=vocab.count_text(vocab.leaf, report.orientations),
+                 themed=report.with_theme, draws=report.draws, seed=report.seed))
     if examples_path:
         click.echo(_("Examples drawn from %(path)s; every passage of %(file)s is scored.",
                      path=examples_path, file=path))
     methods = {"suggestions": _("suggestions"), "baseline": _("TF-IDF baseline")}
-    headers = [_("method"), _("examples per orientation"), _("passages scored"), _("orientation top-1"),
-               _("orientation top-3"), _("theme top-1"), _("theme top-3")]
+    headers = [_("method"), _("examples per %(level)s", level=level), _("passages scored"),
+               _("%(level)s top-1", level=level), _("%(level)s top-3", level=level), _("theme top-1"),
+               _("theme top-3")]
     rows = []
     for row in report.figures:
         shots = str(row.shots) if not row.subset else f"0 ({row.subset})"
