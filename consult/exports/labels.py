@@ -61,9 +61,9 @@ def labels_for(lang: str, consultation=None) -> Labels:
             headers={
                 "id": _("Comment"),
                 "axis": top,
-                "axis_title": _("%(level)s: title", level=top),
+                "axis_title": _("%(level)s title", level=top),
                 "orientation": item,
-                "orientation_title": _("%(level)s: title", level=item),
+                "orientation_title": _("%(level)s title", level=item),
                 "theme_codes": _("Theme codes"),
                 "themes": _("Themes"),
                 "codes": _("Codes"),

@@ -133,7 +133,7 @@ def test_csv_delimiter_and_header_language(data):
     assert "Langue" in french_header.split(";")
     header = english.decode("utf-8-sig").split("\r\n", 1)[0]
     # The consultation's own names for its levels and its own prompts.
-    assert header.startswith("Comment,Axis,Axis: title,Orientation,Orientation: title,")
+    assert header.startswith("Comment,Axis,Axis title,Orientation,Orientation title,")
     rows = read_csv(english, delimiter=",")
     assert "What you like" in column(rows, "Prompt")
     assert "Support" in column(rows, "Stance")
