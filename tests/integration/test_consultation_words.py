@@ -295,3 +295,20 @@ def test_a_french_only_report_leaves_the_staff_interface_in_english(app, login):
     assert '<html lang="en">' in page and '<article class="report-draft" lang="fr">' in page
     assert "Written in French." in page and "Ce que nous avons entendu" in page
     assert '<html lang="en">' in client.get("/staff/").get_data(as_text=True)
+
+
+def test_the_topic_editor_offers_only_the_languages_held_and_keeps_the_others(app, login):
+    with app.app_context():
+        consultation = import_structure(french_only(), source="f.json").consultation
+        topic = next(topic for topic in consultation.topics if topic.code == "1.1")
+        topic.title_en = "Kept English title"
+        db.session.commit()
+    client = login(["admin"])
+    url = "/staff/consultations/position/topics/1.1/edit"
+    page = client.get(url + "?lang=en").get_data(as_text=True)
+    assert 'name="title_fr"' in page and 'name="title_en"' not in page
+    saved = submit_form(client, url, {"title_fr": "Les nommer au dossier, corrigé", "summary_fr": "", "body_fr": ""})
+    assert saved.status_code == 303
+    with app.app_context():
+        topic = next(topic for topic in consultation_of("position").topics if topic.code == "1.1")
+        assert (topic.title_fr, topic.title_en) == ("Les nommer au dossier, corrigé", "Kept English title")
