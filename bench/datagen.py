@@ -115,7 +115,7 @@ def prepare(now: datetime | None = None) -> Demo:
     from consult.analysis.codebook import ensure_codebook
     from consult.auth.services import create_or_update_staff
     from consult.cli import demo_document
-    from consult.forums.demo import add_demo_forums
+    from consult.demo.forums import add_demo_forums
     from consult.questionnaires.builder import ensure_demo_questionnaire
     from consult.structure.importer import import_structure
 

@@ -10,14 +10,15 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import change_stamps
 from .auth.passwords import MIN_LENGTH
 from .auth.services import create_or_update_staff, generate_password
+from .demo.forums import add_demo_forums
 from .extensions import db
-from .forums.demo import add_demo_forums
 from .forums.reminders import send_reminders
 from .mail.delivery import deliver_pending
 from .models import ROLES
@@ -135,11 +136,12 @@ def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
         created = add_demo_forums(report.consultation, now.astimezone(report.consultation.tz).date())
         db.session.commit()
         if created:
-            click.echo(_("Created %(count)s demo forums and interview slots.", count=created))
+            click.echo(ngettext("Created %(num)d demo forum or interview slot.",
+                                 "Created %(num)d demo forums and interview slots.", created))
     questionnaire = ensure_demo_questionnaire(report.consultation, now)
     db.session.commit()
-    click.echo(_("Demo questionnaire: %(count)s questions.",
-                 count=sum(len(page.questions) for page in questionnaire.pages)))
+    questions = sum(len(page.questions) for page in questionnaire.pages)
+    click.echo(ngettext("Demo questionnaire: %(num)d question.", "Demo questionnaire: %(num)d questions.", questions))
     second = _import_or_exit(demo_document(now, SECOND_DEMO_FILE), SECOND_DEMO_FILE)
     _echo_report(second)
     ensure_demo_questionnaire(second.consultation, now)
@@ -160,7 +162,7 @@ def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
 
 def _seed_demo_activity(consultation) -> None:
     # The analysis package registers commands on this module's group: imported here, not at the top.
-    from .reports import demo_activity
+    from .demo import activity as demo_activity
 
     try:
         made = demo_activity.seed_activity(consultation)
@@ -174,19 +176,28 @@ def _seed_demo_activity(consultation) -> None:
                      reason=refused.reason), err=True)
         sys.exit(1)
     db.session.commit()
-    click.echo(_("Demo activity: %(participants)s participants (%(took_part)s took part), %(registrations)s "
-                 "registrations, %(responses)s questionnaire responses, %(submissions)s written submissions, "
-                 "%(notes)s forum and interview notes, %(comments)s comments, %(codings)s codes applied, "
-                 "%(memos)s memos.", **{name: getattr(made, name) for name in (
-                     "participants", "took_part", "registrations", "responses", "submissions", "notes", "comments",
-                     "codings", "memos")}))
+    parts = [
+        ngettext("%(num)d registration", "%(num)d registrations", made.registrations),
+        ngettext("%(num)d questionnaire response", "%(num)d questionnaire responses", made.responses),
+        ngettext("%(num)d written submission", "%(num)d written submissions", made.submissions),
+        ngettext("%(num)d forum or interview note", "%(num)d forum and interview notes", made.notes),
+        ngettext("%(num)d comment", "%(num)d comments", made.comments),
+        ngettext("%(num)d code applied", "%(num)d codes applied", made.codings),
+        ngettext("%(num)d memo", "%(num)d memos", made.memos),
+    ]
+    click.echo(_("Demo activity: %(people)s (%(took_part)s), %(parts)s.",
+                 people=ngettext("%(num)d participant", "%(num)d participants", made.participants),
+                 took_part=ngettext("%(num)d took part", "%(num)d took part", made.took_part),
+                 parts=", ".join(parts)))
     if made.moved_sessions:
-        click.echo(_("%(count)s sessions were moved into the past: they have been held.", count=made.moved_sessions))
+        click.echo(ngettext("%(num)d session was moved into the past: it has been held.",
+                             "%(num)d sessions were moved into the past: they have been held.", made.moved_sessions))
     # The held sessions are in the past: a second round in the coming weeks keeps sign-ups open to try.
     upcoming = add_demo_forums(consultation, datetime.now(consultation.tz).date(), series=2)
     db.session.commit()
     if upcoming:
-        click.echo(_("Demo forums: %(count)s more sessions in the coming weeks.", count=upcoming))
+        click.echo(ngettext("Demo forums: %(num)d more session in the coming weeks.",
+                             "Demo forums: %(num)d more sessions in the coming weeks.", upcoming))
 
 
 @consult.command("create-staff")

@@ -3,8 +3,9 @@ from datetime import datetime, timedelta, timezone
 from itertools import groupby
 
 from flask import g, request
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
 
+from .dates import format_day, format_moment
 from .i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -41,10 +42,10 @@ def text_blocks(text: str) -> list[tuple[str, object]]:
 
 
 def local_date(value: datetime | None, tz=None, fmt="long"):
+    """The day of a moment in the consultation's zone (the site's when none is given)."""
     if value is None:
         return ""
-    # rebase=False: the value is already in the consultation's zone, not the site default.
-    return format_date(value.astimezone(tz) if tz else value, fmt, rebase=tz is None)
+    return format_day(value, fmt, tz)
 
 
 def last_day(value: datetime | None, tz=None, fmt="long"):
@@ -55,9 +56,8 @@ def last_day(value: datetime | None, tz=None, fmt="long"):
 
 
 def local_datetime(value: datetime | None, tz=None, fmt="long"):
-    if value is None:
-        return ""
-    return format_datetime(value.astimezone(tz) if tz else value, fmt, rebase=tz is None)
+    """"6 décembre 2026 à 14 h 30", "Dec 6, 2026, 2:30 p.m.": Canadian formats, no seconds or offset."""
+    return format_moment(value, fmt, tz)
 
 
 def init_app(app):

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..cli import consult
@@ -22,7 +23,7 @@ from . import services, writers
               help="CSV only; semicolon when the command speaks French (CONSULT_LANG), comma otherwise.")
 @click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the column names and labels.")
 @click.option("--hidden", "include_hidden", is_flag=True, help="Include the comments analysts have hidden.")
-@click.option("--identified", is_flag=True, help="Add names, email addresses and organisations (needs --reason).")
+@click.option("--identified", is_flag=True, help="Add names, email addresses and organizations (needs --reason).")
 @click.option("--reason", default="", help="Why an identified export is needed; kept in the audit log.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="File to write; standard output when omitted (not for XLSX).")
@@ -56,4 +57,5 @@ def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None
         with output.open("wb") as out:
             rows = writers.write(options, out, reader)
     if output is not None:
-        click.echo(_("%(count)d comments written to %(path)s", count=rows, path=output), err=True)
+        click.echo(ngettext("%(num)d comment written to %(path)s", "%(num)d comments written to %(path)s", rows,
+                            path=output), err=True)

@@ -50,9 +50,9 @@ class SignupForm(FlaskForm):
         _l("Language for our emails"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         validate_choice=False)
     consent_processing = BooleanField(
-        _l("I agree that my information is used to organise my participation and to describe, anonymously, "
+        _l("I agree that my information is used to organize my participation and to describe, anonymously, "
            "who took part (required)"),
-        validators=[DataRequired(message=_l("Tick this box to sign up: without it we cannot organise your "
+        validators=[DataRequired(message=_l("Tick this box to sign up: without it we cannot organize your "
                                             "participation."))],
         description=_l("As explained in the privacy notice on this page."))
     consent_recording = BooleanField(
@@ -108,7 +108,7 @@ class SignupForm(FlaskForm):
         if code == regions.CANADA:
             raise ValidationError(_l("For Canada, choose your province or territory in the list above."))
         if code is None:
-            raise ValidationError(_l("We do not recognise this country. Check the spelling, or choose it from "
+            raise ValidationError(_l("We do not recognize this country. Check the spelling, or choose it from "
                                      "the suggestions."))
         self.country_code = code
 

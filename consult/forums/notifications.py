@@ -9,10 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from functools import lru_cache
 
+from babel.dates import get_timezone_name
 from flask import current_app
-from flask_babel import force_locale, format_date, format_time, get_locale, ngettext
+from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
+from ..dates import format_clock, format_day, regional_locale
 from ..i18n import localized
 from ..mail.outbox import Attachment, queue_message
 from ..mail.text import render_text
@@ -212,11 +214,9 @@ def _when(forum: Forum) -> str:
 @lru_cache(maxsize=256)
 def _when_in(starts_at: datetime, ends_at: datetime, zone, _locale: str) -> str:
     # Every registrant of a session gets the same words: written once per session, time and language.
-    start, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
-    # rebase=False: the times are already in the consultation's zone, not the site default's.
-    return _("%(date)s, %(start)s – %(end)s (%(zone)s)", date=format_date(start, "full", rebase=False),
-             start=format_time(start, "short", rebase=False), end=format_time(end, "short", rebase=False),
-             zone=format_time(start, "vvvv", rebase=False))
+    return _("%(date)s, %(start)s – %(end)s (%(zone)s)", date=format_day(starts_at, "full", zone),
+             start=format_clock(starts_at, zone), end=format_clock(ends_at, zone),
+             zone=get_timezone_name(zone, "long", locale=regional_locale(), zone_variant="generic"))
 
 
 def _duration(minutes: int) -> str:

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
+from flask_babel import lazy_pgettext, ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
@@ -312,13 +312,13 @@ class WalkInForm(FlaskForm):
                                                Length(max=200)])
     email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter the email address.")),
                                                         Length(max=254)])
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=300)])
+    organisation = StringField(_l("Organization"), validators=[Optional(), Length(max=300)])
     category_id = SelectField(_l("Category"), coerce=_optional_int,
                               invalid_choice_message=_l("Choose one of the categories listed."))
 
     def __init__(self, consultation, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.category_id.choices = [SelectChoice("", _l("Not given"))] + [
+        self.category_id.choices = [SelectChoice("", lazy_pgettext("profile field", "Not given"))] + [
             SelectChoice(category.id, localized(category, "name").text)
             for category in consultation.categories if category.active]
 

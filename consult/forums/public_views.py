@@ -1,10 +1,10 @@
 """Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
-from babel.dates import format_date, format_time, get_timezone_name
+from babel.dates import get_timezone_name
 from flask import abort, current_app, flash, g, make_response, redirect, render_template, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..dates import format_clock, format_day, regional_locale
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
@@ -29,25 +29,25 @@ def _signup_limit():
 
 @bp.app_template_global()
 def forum_when(forum):
-    """"Thursday, June 10, 2027, 1:30 PM – 3:00 PM", in the consultation's time zone.
+    """"Thursday, June 10, 2027, 1:30 p.m. – 3:00 p.m.", in the consultation's time zone.
 
     Babel directly, on datetimes already moved to that zone: flask_babel's formatters would
     move them again to the site's default zone.
     """
-    tz, locale = forum.consultation.tz, get_locale()
-    start, end = forum.starts_at.astimezone(tz), forum.ends_at.astimezone(tz)
-    if start.date() == end.date():
-        return _("%(day)s, %(start)s – %(end)s", day=format_date(start, "full", locale=locale),
-                 start=format_time(start, "short", locale=locale), end=format_time(end, "short", locale=locale))
+    tz = forum.consultation.tz
+    start, end = forum.starts_at, forum.ends_at
+    if start.astimezone(tz).date() == end.astimezone(tz).date():
+        return _("%(day)s, %(start)s – %(end)s", day=format_day(start, "full", tz),
+                 start=format_clock(start, tz), end=format_clock(end, tz))
     return _("%(start_day)s, %(start)s – %(end_day)s, %(end)s",
-             start_day=format_date(start, "full", locale=locale), start=format_time(start, "short", locale=locale),
-             end_day=format_date(end, "full", locale=locale), end=format_time(end, "short", locale=locale))
+             start_day=format_day(start, "full", tz), start=format_clock(start, tz),
+             end_day=format_day(end, "full", tz), end=format_clock(end, tz))
 
 
 @bp.app_template_global()
 def forum_zone(forum):
     """"Eastern Time": the consultation's zone, by its everyday name."""
-    return get_timezone_name(forum.consultation.tz, "long", locale=get_locale(), zone_variant="generic")
+    return get_timezone_name(forum.consultation.tz, "long", locale=regional_locale(), zone_variant="generic")
 
 
 def _remember_signup(item_id: int) -> None:
@@ -64,10 +64,20 @@ def _title(forum) -> str:
     return localized(forum, "title").text
 
 
+SPOKEN = {"fr": _l("in French"), "en": _l("in English")}
+
+
 def _switch_choices(forums) -> list[tuple[str, str]]:
+    """Each session with what sets it apart from the others: when, in which language, in which track."""
     choices = []
     for forum in forums:
         label = _("%(title)s, %(when)s", title=_title(forum), when=forum_when(forum))
+        language = str(SPOKEN.get(forum.language, _l("in French and English")))
+        if forum.track is not None:
+            label = _("%(session)s (%(language)s, %(track)s)", session=label, language=language,
+                      track=localized(forum.track, "name").text)
+        else:
+            label = _("%(session)s (%(language)s)", session=label, language=language)
         if forum.seats_left == 0:
             label = _("%(session)s (full: waitlist)", session=label)
         choices.append((str(forum.id), label))

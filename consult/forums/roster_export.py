@@ -23,7 +23,7 @@ def _local(moment: datetime | None, tz) -> str:
 
 def roster_table(forum, roster) -> tuple[list[str], list[list[str]]]:
     tz = forum.consultation.tz
-    header = [_("Status"), _("Waitlist position"), _("Name"), _("Email address"), _("Organisation"),
+    header = [_("Status"), _("Waitlist position"), _("Name"), _("Email address"), _("Organization"),
               _("Category"), _("Region"), _("Language"), _("Registered at (%(zone)s)", zone=tz.key),
               _("Seat confirmed at"), _("Attendance marked at"), _("Walk-in")]
     rows = []

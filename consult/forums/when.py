@@ -7,8 +7,10 @@ a consultation held in another one.
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton, format_time, get_timezone_name
-from flask_babel import get_locale
+from babel.dates import format_skeleton, get_timezone_name
+
+from .. import dates
+from ..dates import regional_locale
 
 
 class NonexistentLocalTime(ValueError):
@@ -30,7 +32,7 @@ def local_parts(moment: datetime, tz: ZoneInfo) -> tuple[date, time]:
 
 
 def _locale():
-    return get_locale() or "fr"
+    return regional_locale()
 
 
 def format_day(moment: datetime, tz: ZoneInfo) -> str:
@@ -38,7 +40,7 @@ def format_day(moment: datetime, tz: ZoneInfo) -> str:
 
 
 def format_clock(moment: datetime, tz: ZoneInfo) -> str:
-    return format_time(moment.astimezone(tz), "short", locale=_locale())
+    return dates.format_clock(moment, tz)
 
 
 def format_moment(moment: datetime | None, tz: ZoneInfo) -> str:

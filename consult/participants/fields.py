@@ -35,7 +35,7 @@ def email_field(description) -> EmailField:
 
 
 def organisation_field(description="") -> StringField:
-    return StringField(_l("Organisation (optional)"), validators=[Optional(), Length(max=300)],
+    return StringField(_l("Organization (optional)"), validators=[Optional(), Length(max=300)],
                        description=description, filters=[single_line], render_kw={"autocomplete": "organization"})
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..cli import consult
 from ..extensions import db
@@ -70,8 +71,9 @@ def purge_command(dry_run: bool, slug: str | None):
 def erase_command(participant_ids: tuple[int, ...], yes: bool):
     """Erase participants by id with the erasure rule (for example again after restoring a backup)."""
     if not yes:
-        click.confirm(_("Erase the personal data of %(count)s participants? This cannot be undone.",
-                        count=len(participant_ids)), abort=True)
+        click.confirm(ngettext("Erase the personal data of %(num)d participant? This cannot be undone.",
+                               "Erase the personal data of %(num)d participants? This cannot be undone.",
+                               len(participant_ids)), abort=True)
     total = Erasure(participants=0)
     for participant_id in participant_ids:
         participant = db.session.get(Participant, participant_id)

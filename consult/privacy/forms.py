@@ -1,5 +1,6 @@
 """Forms of the "my data" pages, the privacy notice and the incident register."""
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -35,7 +36,7 @@ class ProfileForm(SignupForm):
         form = cls(data=profile_answers(participant))
         categories = [category for category in consultation.categories
                       if category.active or category.id == participant.category_id]
-        form.offer_profile_choices(categories, blank=_l("Not given"))
+        form.offer_profile_choices(categories, blank=lazy_pgettext("profile field", "Not given"))
         return form
 
     # Minimal collection: what was not asked when the person took part need not be given now.
@@ -85,7 +86,8 @@ class NoticeForm(FlaskForm):
                        "consultation (see the rule in the documentation)."))
 
 
-INCIDENT_STATUSES = [SelectChoice("open", _l("Open")), SelectChoice("closed", _l("Closed"))]
+INCIDENT_STATUSES = [SelectChoice("open", lazy_pgettext("incident", "Open")),
+                     SelectChoice("closed", lazy_pgettext("incident", "Closed"))]
 
 
 class IncidentForm(FlaskForm):

@@ -1,4 +1,4 @@
-from flask import abort, current_app, g, jsonify, render_template
+from flask import abort, current_app, g, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 
 from ..extensions import db
@@ -52,6 +52,12 @@ def topic(slug, code):
 def synoptic(slug):
     item = services.get_public_consultation(slug)
     return render_template("public/synoptic.html", consultation=item, tree=services.load_tree(item))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for it on pages that do not link the icon (files, JSON): the one icon is the SVG.
+    return redirect(url_for("static", filename="img/favicon.svg"), 301)
 
 
 @bp.get("/healthz")

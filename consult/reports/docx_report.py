@@ -9,9 +9,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
+from ..dates import format_day
 from ..requests import without_control_characters
 from ..web import text_blocks
 from .participation import channel_label
@@ -110,7 +111,7 @@ def build_docx(draft: ReportDraft, now: datetime) -> bytes:
     document.core_properties.title = _("What we heard: %(title)s", title=draft.title.text)
     document.core_properties.language = draft.lang
     document.add_heading(without_control_characters(draft.title.text), level=0)
-    document.add_paragraph(_("What we heard: report draft of %(date)s", date=format_date(now, "long")),
+    document.add_paragraph(_("What we heard: report draft of %(date)s", date=format_day(now, "long")),
                            style="Subtitle")
     document.add_paragraph(_("Quotes and comment texts appear only for participants who agree to be quoted; "
                              "attribution is anonymous (category and province)."))

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import format_decimal
+from flask_babel import format_decimal, pgettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -246,7 +246,8 @@ def participation(consultation: Consultation) -> Participation:
 
     categories = {category.id: category for category in consultation.categories}
     groups = {"category": defaultdict(Counter), "region": defaultdict(Counter), "organisation": defaultdict(Counter)}
-    labels = {"category": {None: _("Not given")}, "region": {"": _("Not given")}, "organisation": {"": _("Not given")}}
+    unknown = pgettext("profile field", "Not given")
+    labels = {"category": {None: unknown}, "region": {"": unknown}, "organisation": {"": unknown}}
     for category in categories.values():
         labels["category"][category.id] = localized(category, "name").text or category.code
     per_track_orgs: dict[str, set[str]] = defaultdict(set)
@@ -255,7 +256,7 @@ def participation(consultation: Consultation) -> Participation:
         keys = column_keys(participant)
         region = (participant.region or "").strip().upper()
         organisation = _organisation_key(participant.organisation)
-        labels["region"].setdefault(region, region_name(region) if region else _("Not given"))
+        labels["region"].setdefault(region, region_name(region) if region else unknown)
         labels["organisation"].setdefault(organisation, " ".join(participant.organisation.split()))
         category_id = participant.category_id if participant.category_id in categories else None
         for key in keys:
@@ -274,7 +275,7 @@ def participation(consultation: Consultation) -> Participation:
         _breakdown("region", _("By province, territory or country"), columns, groups["region"], labels["region"],
                    lambda found: sorted(found, key=lambda key: (key == "", -found[key][TOTAL],
                                                                  labels["region"][key].casefold()))),
-        _breakdown("organisation", _("By organisation"), columns, groups["organisation"], labels["organisation"],
+        _breakdown("organisation", _("By organization"), columns, groups["organisation"], labels["organisation"],
                    lambda found: sorted(found, key=lambda key: (key == "", -found[key][TOTAL], key))),
     ]
     summaries = []
@@ -314,7 +315,7 @@ def csv_rows(figures: Participation, tz=None, vocabulary=None) -> list[tuple[str
         rows.append((_("By track"), summary.label, summary.participants))
         rows.append((_("Forum participants by track"), summary.label, summary.forum))
         rows.append((_("Interviewees by track"), summary.label, summary.interview))
-        rows.append((_("Organisations by track"), summary.label, summary.organisations))
+        rows.append((_("Organizations by track"), summary.label, summary.organisations))
         rows.append((_("Provinces, territories or countries by track"), summary.label, summary.regions))
     for breakdown in figures.breakdowns:
         for column in breakdown.columns:

@@ -2,7 +2,7 @@
 dashboard (page and CSV). Coordinators, analysts and administrators read the draft; organizers may
 also read the participation figures."""
 from flask import Response, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -83,7 +83,7 @@ def _charts(figures, vocabulary):
         if len(rows) > CHART_ROWS:
             # The table below lists every one; the chart keeps the largest.
             rows = sorted(rows, key=lambda row: -row.total)[:CHART_ROWS]
-            title = _("%(title)s: the %(count)s largest", title=title, count=CHART_ROWS)
+            title = ngettext("%(title)s: the largest", "%(title)s: the %(num)d largest", CHART_ROWS, title=title)
         charts[breakdown.key] = bar_chart(f"chart-{breakdown.key}", title, [Bar(row.label, row.total) for row in rows])
     charts["fill"] = bar_chart("chart-fill", _("Fill rate by session (%)"),
                                [Bar(row.label, row.fill_rate or 0, _percent(row.fill_rate))

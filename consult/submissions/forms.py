@@ -65,7 +65,7 @@ class SubmissionForm(FlaskForm):
 
     name = name_field()
     email = email_field(_l("We send the receipt of your submission here, or the link to your draft."))
-    organisation = organisation_field(_l("If you write on behalf of an organisation."))
+    organisation = organisation_field(_l("If you write on behalf of an organization."))
     category = SelectField(_l("Which group best describes you? (optional)"), validate_choice=False)
     language = RadioField(_l("Language of your submission"), validate_choice=False,
                           description=_l("We also write to you in this language."))

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from .. import uploads
@@ -253,8 +254,9 @@ def documents(message: EmailMessage) -> tuple[list[uploads.CheckedFile], list[st
             refused.append(_refusal(shown, error, max_bytes))
             continue
         if len(accepted) >= max_files:
-            refused.append(_("“%(name)s”: not kept, a submission holds at most %(count)d documents.",
-                             name=shown, count=max_files))
+            refused.append(ngettext("“%(name)s”: not kept, a submission holds at most %(num)d document.",
+                                    "“%(name)s”: not kept, a submission holds at most %(num)d documents.",
+                                    max_files, name=shown))
             continue
         accepted.append(checked)
     return accepted, refused

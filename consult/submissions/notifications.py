@@ -2,9 +2,10 @@
 the receipt (reference, what was received, a copy of the texts) and the link to a saved draft."""
 
 from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..dates import format_moment
 from ..i18n import localized
 from ..mail.outbox import queue_message
 from ..mail.text import render_text
@@ -42,7 +43,7 @@ def _render(name: str, submission: Submission, language: str, **extra) -> str:
              for item in sorted(submission.texts, key=lambda item: (item.topic.position, item.topic.code))]
     received = ""
     if submission.submitted_at:
-        received = format_datetime(submission.submitted_at.astimezone(consultation.tz), "long", rebase=False)
+        received = format_moment(submission.submitted_at, "long", consultation.tz)
     return render_text(name, participant=submission.participant, submission=submission,
                        texts=texts, received=received, file_size=file_size,
                        consultation_title=localized(consultation, "title", language).text,

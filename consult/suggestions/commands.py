@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..cli import consult
@@ -38,8 +39,9 @@ def suggest_command(slug: str, everything: bool):
         click.echo(_("%(slug)s has no part of its proposal to place comments on: "
                      "there is nothing to suggest.", slug=slug), err=True)
         sys.exit(1)
-    click.echo(_("%(slug)s: suggestions computed for %(count)d comments in %(seconds).1f s.",
-                 slug=slug, count=computed.count, seconds=time.perf_counter() - started))
+    click.echo(ngettext("%(slug)s: suggestions computed for %(num)d comment in %(seconds).1f s.",
+                        "%(slug)s: suggestions computed for %(num)d comments in %(seconds).1f s.",
+                        computed.count, slug=slug, seconds=time.perf_counter() - started))
 
 
 def _percent(value: float | None) -> str:
@@ -71,7 +73,8 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
         click.echo(str(error), err=True)
         sys.exit(1)
     report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool)
-    languages = ", ".join(f"{code} {count}" if code != "?" else _("%(count)d without a language", count=count)
+    languages = ", ".join(f"{code} {count}" if code != "?"
+                          else ngettext("%(num)d without a language", "%(num)d without a language", count)
                           for code, count in sorted(report.languages.items()))
     vocab = consultation.vocabulary
     level = vocab.term(vocab.leaf).text

@@ -10,6 +10,7 @@ in a page with the same statuses.
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from ..admin.services import get_consultation
@@ -77,7 +78,8 @@ def compute(slug):
         flash(_("This consultation has no part of its proposal to place comments on: "
                   "there is nothing to suggest."), "warning")
     elif computed.count:
-        flash(_("Suggestions were computed for %(count)d comments.", count=computed.count), "success")
+        flash(ngettext("Suggestions were computed for %(num)d comment.",
+                       "Suggestions were computed for %(num)d comments.", computed.count), "success")
     else:
         flash(_("Every comment not yet placed already has suggestions."), "info")
     return redirect_after_post(url_for("suggestions.queue", slug=slug))

@@ -217,7 +217,7 @@ def test_coding_without_javascript_comes_back_to_the_filtered_list(browser, live
     expect(row_of(page, QUEBEC[0])).to_have_count(0)  # still filtered to the Canadian track
     # Hiding without a reason: the row comes back alone, saying why, and nothing changed.
     row = row_of(page, CANADIAN[1])
-    row.get_by_text("More actions").click()
+    row.locator("summary", has_text="More").click()
     row.get_by_role("button", name="Hide", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("was not hidden: say why")
     expect(page.get_by_label("Why hide it (required)")).to_have_attribute("aria-invalid", "true")

@@ -54,7 +54,7 @@ def statuses(app):
 def fill_signup_form(page, name, email, *, consent_processing=True):
     page.get_by_label("Name", exact=True).fill(name)
     page.get_by_label("Email address").fill(email)
-    page.get_by_label("Organisation (optional)").fill("CIUSSS de la Capitale-Nationale")
+    page.get_by_label("Organization (optional)").fill("CIUSSS de la Capitale-Nationale")
     page.get_by_label("Which group best describes you?").select_option(label="Clinicians or clinician-researchers")
     page.get_by_label("Province or territory").select_option(label="Quebec")
     page.get_by_label("English", exact=True).check()

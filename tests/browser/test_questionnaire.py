@@ -60,7 +60,7 @@ def identify(page, live_server, email, app, smtp_server, check=None):
         check(page)
     page.get_by_label("Name", exact=True).fill("Ana Tremblay")
     page.get_by_label("Email address").first.fill(email)
-    page.get_by_label("Organisation (optional)").fill("Université de Sherbrooke")
+    page.get_by_label("Organization (optional)").fill("Université de Sherbrooke")
     page.get_by_label("Which group best describes you?").select_option(label="Professors or professor-researchers")
     page.get_by_label("Province or territory").select_option(label="Ontario")
     page.get_by_label("English", exact=True).check()

@@ -14,7 +14,7 @@ REPORTS = f"/staff/consultations/{SLUG}/reports"
 
 
 def seed(app):
-    from consult.reports.demo_activity import seed_activity
+    from consult.demo.activity import seed_activity
 
     with app.app_context():
         seed_activity(consultation_of(SLUG))

@@ -88,8 +88,8 @@ def test_seed_demo_with_activity_fills_the_demo_once(app, runner, login):
 
 
 def test_sessions_still_to_come_are_moved_into_the_past(app, demo):
-    from consult.forums.demo import add_demo_forums
-    from consult.reports.demo_activity import ActivityRefused, seed_activity
+    from consult.demo.activity import ActivityRefused, seed_activity
+    from consult.demo.forums import add_demo_forums
 
     now = datetime.now(timezone.utc)
     with app.app_context():
@@ -106,3 +106,26 @@ def test_sessions_still_to_come_are_moved_into_the_past(app, demo):
             assert refused.reason == "exists" and refused.details["comments"] == made.comments
         else:
             raise AssertionError("a second run must be refused")
+
+
+def test_the_demo_comments_read_as_people_wrote_them(app, runner):
+    result = runner.invoke(args=["consult", "seed-demo", "--with-activity", "--no-staff"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        written = db.session.scalars(select(Comment.text).where(
+            Comment.consultation_id == consultation.id, Comment.channel.in_(["questionnaire", "submission"]))).all()
+        # No sentence pattern repeated: no two remarks open with the same four words.
+        openings = Counter(" ".join(text.split()[:4]) for text in written)
+        assert openings.most_common(1)[0][1] == 1, openings.most_common(3)
+        # Short and long, as people write.
+        lengths = sorted(len(text) for text in written)
+        assert lengths[0] < 25 and lengths[-1] > 250
+        # A few are about something else than the proposal, and no code fits them.
+        from consult.demo.texts import COMMENTS, OFF_TOPIC
+
+        elsewhere = {entry["text"] for entry in COMMENTS["remarks"] if entry["topic"] == OFF_TOPIC}
+        coded = set(db.session.scalars(select(Comment.text).where(
+            Comment.consultation_id == consultation.id, Comment.codings.any())))
+        off = [text for text in written if any(remark in text for remark in elsewhere)]
+        assert off and not any(remark in text for text in coded for remark in elsewhere)

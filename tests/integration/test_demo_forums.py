@@ -3,8 +3,8 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
+from consult.demo.forums import add_demo_forums
 from consult.extensions import db
-from consult.forums.demo import add_demo_forums
 from consult.models import Consultation, Forum
 
 

@@ -200,7 +200,7 @@ def test_identified_export_needs_a_reason_and_is_audited(app, login, comments):
     assert response.status_code == 200
     assert "_axis-4_identified_" in response.headers["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0][10:14] == ["Pseudonym", "Name", "Email address", "Organisation"]
+    assert rows[0][10:14] == ["Pseudonym", "Name", "Email address", "Organization"]
     assert rows[1][11:14] == ["Claire Privée", "claire.private@example.org", "CLSC du Plateau"]
     [event] = audit_events(app, "comments.export_identified")
     assert event[1] is not None

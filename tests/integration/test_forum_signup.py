@@ -16,7 +16,7 @@ from tests.conftest import csrf_token_from, minimal_document
 
 SLUG = "mini"
 MEETING = "https://meet.example.org/secret-room-42"
-# A June afternoon next year: 17:30 UTC is 1:30 PM in Montréal (daylight time), every year.
+# A June afternoon next year: 17:30 UTC is 1:30 p.m. in Montréal (daylight time), every year.
 NEXT_JUNE = datetime(datetime.now(timezone.utc).year + 1, 6, 10, 17, 30, tzinfo=timezone.utc)
 PRIVACY_EN = "We collect your name and email to organise the forums.\n\nWe keep them until the end."
 
@@ -66,7 +66,7 @@ def en(client):
 
 
 def plain(html):
-    """Babel separates "1:30" and "PM" with a narrow no-break space."""
+    """Babel separates "1:30" and "p.m." with a narrow no-break space."""
     return html.replace("\u202f", " ").replace("\xa0", " ")
 
 
@@ -147,8 +147,8 @@ def test_listing_groups_sessions_by_track_with_their_seats(app, en, site, make_f
         < html.index("Full interview")
     assert "3 seats left" in html
     assert "Full — waitlist open" in html
-    # In the consultation's time zone: 17:30 UTC in June is 1:30 PM in Montréal, for 90 minutes.
-    assert f"{NEXT_JUNE:%A}, June 10, {NEXT_JUNE.year}, 1:30 PM – 3:00 PM" in plain(html)
+    # In the consultation's time zone: 17:30 UTC in June is 1:30 p.m. in Montréal, for 90 minutes.
+    assert f"{NEXT_JUNE:%A}, June 10, {NEXT_JUNE.year}, 1:30 p.m. – 3:00 p.m." in plain(html)
     assert "(Eastern Time)" in html
     assert "90 minutes" in html and "60 minutes" in html
     assert "In English" in html and "In French and English" in html
@@ -231,7 +231,7 @@ def test_signup_creates_participant_consents_registration_and_email(app, en, sit
     html = page.get_data(as_text=True)
     assert "You are registered" in html
     assert "We have emailed the details to ana@example.org." in html
-    assert "1:30 PM – 3:00 PM" in plain(html)
+    assert "1:30 p.m. – 3:00 p.m." in plain(html)
     assert re.search(r'href="/registrations/[\w.-]+/invitation.ics" download', html)
     assert re.search(r'href="/registrations/[\w.-]+">See or change my registration', html)
     assert page.headers["Cache-Control"] == "no-store"
@@ -301,7 +301,7 @@ def test_invalid_input_comes_back_with_errors_and_what_was_typed(app, en, site, 
     assert 'class="error-summary"' in html
     assert '<a href="#name">Name: Enter your name.</a>' in html
     assert "Enter a valid email address, such as name@example.org." in html
-    assert "We do not recognise this country." in html
+    assert "We do not recognize this country." in html
     assert 'id="name-error"' in html and 'aria-describedby="email-hint email-error"' in html
     # Everything typed is still there.
     assert 'value="ana-at-example.org"' in html
@@ -615,6 +615,20 @@ def test_a_known_email_never_gets_someone_elses_link_in_the_browser(app, site, m
     assert response.headers["Location"] == f"/consultations/{SLUG}/forums/{second}/check-your-email"
     page = stranger.get(response.headers["Location"]).get_data(as_text=True)
     assert "/registrations/" not in page and "ana@example.org" not in page
+
+
+def test_the_sessions_to_switch_to_say_their_language_and_track(app, en, site, make_forum):
+    here = make_forum("Here")
+    french = make_forum("Evening", track="qc", language="fr", starts_at=NEXT_JUNE + timedelta(days=2))
+    both = make_forum("Morning", language="bilingual", starts_at=NEXT_JUNE + timedelta(days=3))
+    sign_up(app.test_client(), site, here, email="ana@example.org")
+    token = manage_token(app, registrations(app)[0][0])
+
+    page = plain(en.get(f"/registrations/{token}").get_data(as_text=True))
+    option = {forum_id: re.search(rf'<option value="{forum_id}">([^<]*)</option>', page).group(1)
+              for forum_id in (french, both)}
+    assert "in French" in option[french] and "Québec track" in option[french]
+    assert "in French and English" in option[both]
 
 
 def test_switching_onto_an_existing_registration_is_refused(app, en, site, make_forum):

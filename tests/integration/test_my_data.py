@@ -341,7 +341,7 @@ def test_a_new_sign_up_after_erasure_starts_afresh(app, client, taking):
 @pytest.mark.parametrize("channel", ["forum", "questionnaire", "submission"])
 def test_consents_from_every_form_carry_their_purpose_the_notice_version_and_time(app, client, demo, uploads_dir,
                                                                                     channel):
-    from consult.forums.demo import add_demo_forums
+    from consult.demo.forums import add_demo_forums
     from consult.questionnaires.builder import ensure_demo_questionnaire
 
     with app.app_context():

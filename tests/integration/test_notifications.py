@@ -52,7 +52,7 @@ def test_a_confirmed_seat_in_english(ctx, smtp_server, base_url):
     assert message["To"] == "ana@example.org" and message["Content-Language"] == "en"
     text = text_of(message)
     assert "Hello Ana Tremblay," in text
-    assert "Thursday, June 10, 2027, 1:30\u202fPM – 3:00\u202fPM (Eastern Time)" in text
+    assert "Thursday, June 10, 2027, 1:30\u202fp.m. – 3:00\u202fp.m. (Eastern Time)" in text
     assert "90 minutes" in text
     assert f"Join the meeting: {MEETING_LINK}" in text
     assert "The session is recorded for analysis." in text
@@ -70,7 +70,7 @@ def test_a_french_participant_gets_french_content_and_dates(ctx, smtp_server, ba
     assert message["Content-Language"] == "fr"
     assert message["Subject"].endswith("Forum sur l’axe un")
     text = text_of(message)
-    assert "jeudi 10 juin 2027, 13:30 – 15:00" in text
+    assert "jeudi 10 juin 2027, 13\u00a0h\u00a030 – 15\u00a0h" in text
     assert "Nous discuterons des orientations." in text and "We will discuss" not in text
     _, event = _calendar(message)
     assert str(event["SUMMARY"]) == "Forum sur l’axe un"

@@ -83,7 +83,7 @@ def test_the_dashboard_reports_the_reference_figures_after_seeding_the_demo(app,
     assert figures[("By channel", "Forum")] == "86"
     assert figures[("By channel", "Written submission")] == "35"
     assert figures[("Forum participants by track", "Canadian track")] == "26"
-    assert figures[("Organisations by track", "Québec track")] == "24"
+    assert figures[("Organizations by track", "Québec track")] == "24"
     assert figures[("By category — Québec track", "Doctoral students")] == "3"
     assert figures[("Questionnaire", "Submitted responses")] == "2"
     assert any(re.fullmatch(r"\d+\.\d", value) for value in figures.values())  # rates: 85.0

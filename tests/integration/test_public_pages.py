@@ -166,3 +166,14 @@ def test_htmx_is_vendored_with_its_licence(client):
     src = re.search(r'<script src="(/static/vendor/htmx-2\.0\.\d+\.min\.js)"', html).group(1)
     assert client.get(src).status_code == 200
     assert client.get(src.replace(".min.js", ".LICENSE")).status_code == 200
+
+
+def test_every_page_links_the_site_icon_and_it_loads(client, demo):
+    html = client.get(f"/consultations/{SLUG}/").get_data(as_text=True)
+    icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', html)
+    assert icon, "no icon linked from the page head"
+    response = client.get(icon.group(1))
+    assert response.status_code == 200 and response.mimetype == "image/svg+xml"
+    # Browsers that ask for /favicon.ico anyway are sent to the same icon rather than a 404.
+    fallback = client.get("/favicon.ico")
+    assert fallback.status_code == 301 and fallback.headers["Location"].endswith(icon.group(1))

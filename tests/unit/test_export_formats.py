@@ -178,7 +178,7 @@ def test_identified_export_adds_name_email_and_organisation(data):
     consultation, comments, _theme = data
     rows = read_csv(export(consultation, "csv", axis="4", delimiter="comma", lang="en", identified=True,
                            reason="Follow-up interviews"), delimiter=",")
-    assert rows[0][10:14] == ["Pseudonym", "Name", "Email address", "Organisation"]
+    assert rows[0][10:14] == ["Pseudonym", "Name", "Email address", "Organization"]
     alice = next(row for row in rows[1:] if int(row[0]) == comments["4.2"].id)
     assert alice[11:14] == ["Alice Secretname", "alice.secret@example.org", "Clinique Secrète"]
 

@@ -10,11 +10,11 @@ from ..extensions import db
 from ..models import Consultation, Forum, Topic
 
 QC_FORUM = {
-    "fr": "Forum du volet québécois no {n} : la politique dans son ensemble",
+    "fr": "Forum du volet québécois no\u00a0{n}\u00a0: la politique dans son ensemble",
     "en": "Québec track forum no. {n}: the policy as a whole",
 }
 QC_DESCRIPTION = {
-    "fr": "Forum de 90 minutes sur toute la proposition : vision, objectifs, fondements, orientations et "
+    "fr": "Forum de 90 minutes sur toute la proposition\u00a0: vision, objectifs, fondements, orientations et "
           "cibles de changement. Le tableau synoptique vous est envoyé la semaine précédant le forum.",
     "en": "A 90-minute forum on the whole proposal: vision, objectives, foundations, orientations and change "
           "targets. The synoptic table is sent to you the week before the forum.",
@@ -30,7 +30,7 @@ CA_THEMES = [
     ({"fr": "La gouvernance et le financement", "en": "Governance and funding"}, ["3.1", "4.2"]),
 ]
 CA_DESCRIPTION = {
-    "fr": "Forum de 75 minutes sur un thème : commentez les données probantes qui sous-tendent les orientations "
+    "fr": "Forum de 75 minutes sur un thème\u00a0: commentez les données probantes qui sous-tendent les orientations "
           "et partagez l'expérience des autres provinces et pays. Un dossier d'information vous est envoyé la "
           "semaine précédant le forum.",
     "en": "A 75-minute forum on one theme: comment on the evidence behind the orientations and share the "
@@ -43,7 +43,8 @@ RECORDING = {
 }
 INTERVIEW = {"fr": "Entretien individuel (1 heure)", "en": "Individual interview (1 hour)"}
 INTERVIEW_DESCRIPTION = {
-    "fr": "Pour les expertes et experts qui ne peuvent pas participer aux forums : un entretien d'environ une heure "
+    "fr": "Pour les expertes et experts qui ne peuvent pas participer aux forums\u00a0: "
+          "un entretien d'environ une heure "
           "sur tous les aspects de la politique.",
     "en": "For experts who cannot attend the forums: an interview of about one hour on every aspect of the policy.",
 }
