@@ -3,21 +3,10 @@ from datetime import datetime, timedelta, timezone
 from itertools import groupby
 
 from flask import g, request
-from flask_babel import get_locale
 
 from .dates import format_day, format_moment
-from .i18n import (
-    LANGUAGE_NAMES,
-    LANGUAGES,
-    current_language,
-    language_name,
-    localized,
-    remember_locale,
-    url_for_language,
-)
-from .permissions import can
+from .i18n import remember_locale
 from .security import add_security_headers
-from .vocabulary.terms import prompt_labels
 
 HTMX_VERSION = "2.0.8"
 
@@ -75,18 +64,3 @@ def init_app(app):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(paragraphs=paragraphs, text_blocks=text_blocks, local_date=local_date,
-                                 last_day=last_day, local_datetime=local_datetime)
-    app.jinja_env.globals.update(
-        localized=localized,
-        url_for_language=url_for_language,
-        LANGUAGES=LANGUAGES,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
-        HTMX_VERSION=HTMX_VERSION,
-        current_language=current_language,
-        language_name=language_name,
-        prompt_labels=prompt_labels,
-        get_locale=get_locale,
-        can=can,
-    )

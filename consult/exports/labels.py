@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..channels import channel_labels
 from ..participants.regions import region_name
-from ..questionnaires.forms import PROMPT_NAMES
+from ..questionnaires.prompts import PROMPT_NAMES
 from ..vocabulary.terms import Vocabulary, pick
 
 # Column keys, in the order of the CSV and XLSX columns.
@@ -83,12 +84,7 @@ def labels_for(lang: str, consultation=None) -> Labels:
                 "stance": _("Stance"),
                 "visibility": _("Visibility"),
             },
-            channels={
-                "questionnaire": _("Questionnaire"),
-                "submission": _("Written submission"),
-                "forum": _("Forum"),
-                "interview": _("Interview"),
-            },
+            channels={key: str(label) for key, label in channel_labels().items()},
             prompts=prompts,
             stances={"": "", "support": _("Support"), "oppose": _("Opposition"), "mixed": _("Mixed"),
                      "neutral": _("Neutral")},

@@ -3,10 +3,10 @@ from flask import Blueprint, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
-from ..auth.roles import role_required
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post
+from ..permissions import permission_required
 from . import services
 from .forms import VocabularyForm
 
@@ -14,7 +14,7 @@ bp = Blueprint("vocabulary", __name__, url_prefix="/staff/consultations/<slug>/v
 
 
 @bp.route("/", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("manage_consultations")
 def edit(slug):
     consultation = get_consultation(slug)
     form = VocabularyForm.for_consultation(consultation)
