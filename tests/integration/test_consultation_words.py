@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.analysis.codebook import ensure_codebook
-from consult.analysis.derivation import sync_response
+from consult.channels.questionnaire import sync_response
 from consult.extensions import db
 from consult.models import Answer, Code, Comment, Consultation, Question, Response
 from consult.questionnaires.builder import generate, get_or_create_questionnaire

@@ -8,7 +8,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from consult.analysis.derivation import sync_response
+from consult.channels.questionnaire import sync_response
 from consult.extensions import db
 from consult.models import Answer, Consent, Question, Response
 from consult.questionnaires.builder import find_questionnaire
