@@ -45,6 +45,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .exports.blueprint import bp as exports_bp
     from .form_fields import IdConverter
     from .forums.blueprint import bp as forums_bp
+    from .items.blueprint import bp as items_bp
+    from .outcome.blueprint import bp as outcome_bp
     from .privacy.blueprint import bp as privacy_bp
     from .public.blueprint import bp as public_bp
     from .questionnaires.blueprint import bp as questionnaires_bp
@@ -64,6 +66,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(suggestions_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(items_bp)
+    app.register_blueprint(outcome_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(vocabulary_bp)
     web.init_app(app)
