@@ -16,7 +16,7 @@ from ..channels import channel_label
 from ..dates import format_day
 from ..requests import without_control_characters
 from ..web import text_blocks
-from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, modifications_heading, quoted
+from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, quoted
 
 MAX_HEADING_LEVEL = 3
 
