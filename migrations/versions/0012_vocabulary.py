@@ -53,15 +53,14 @@ def upgrade():
         batch_op.alter_column('levels', existing_type=sa.JSON(), nullable=False)
         batch_op.alter_column('prompts', existing_type=sa.JSON(), nullable=False)
         batch_op.alter_column('codebook', existing_type=sa.JSON(), nullable=False)
-    with op.batch_alter_table('comment') as batch_op:
-        # "person" (what they chose), "detected" (from the text) or "analyst" (corrected by hand).
-        batch_op.add_column(sa.Column('language_source', sa.String(length=10), nullable=False,
-                                      server_default='person'))
+    # "person" (what they chose), "detected" (from the text) or "analyst" (corrected by hand). A plain
+    # ADD COLUMN: rebuilding the comment table on SQLite would break the tally's triggers on it.
+    op.add_column('comment', sa.Column('language_source', sa.String(length=10), nullable=False,
+                                       server_default='person'))
 
 
 def downgrade():
-    with op.batch_alter_table('comment') as batch_op:
-        batch_op.drop_column('language_source')
+    op.execute("ALTER TABLE comment DROP COLUMN language_source")
     with op.batch_alter_table('consultation') as batch_op:
         batch_op.drop_column('codebook')
         batch_op.drop_column('prompts')
