@@ -25,7 +25,12 @@ SKIP = re.compile(r"/staff/logout|/static/|\.docx|/comments\.(csv|xlsx|json)|/pa
 def _visible_text(html: str) -> str:
     """What a person reads: text and the attributes read aloud, not ids, classes or addresses."""
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    spoken = " ".join(re.findall(r'\s(?:aria-label|title|alt|placeholder|value)="([^"]*)"', html))
+    spoken = " ".join(re.findall(r'\s(?:aria-label|title|alt|placeholder)="([^"]*)"', html))
+    # A value shows only in a text box or a button; a radio's, a checkbox's or a hidden field's is data.
+    for tag in re.findall(r"<input\b[^>]*>", html):
+        kind = re.search(r'\stype="([^"]*)"', tag)
+        if (kind.group(1) if kind else "text") in ("text", "submit", "button", "search"):
+            spoken += " " + " ".join(re.findall(r'\svalue="([^"]*)"', tag))
     return re.sub(r"<[^>]+>", " ", html) + " " + spoken
 
 
