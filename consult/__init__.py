@@ -51,10 +51,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .partners.blueprint import bp as partners_bp
     from .privacy.blueprint import bp as privacy_bp
     from .public.blueprint import bp as public_bp
+    from .qdpx.blueprint import bp as qdpx_bp
     from .questionnaires.blueprint import bp as questionnaires_bp
     from .reports.blueprint import bp as reports_bp
     from .submissions.blueprint import bp as submissions_bp
     from .suggestions.blueprint import bp as suggestions_bp
+    from .transcripts.blueprint import bp as transcripts_bp
+    from .vocabulary.views import bp as vocabulary_bp
 
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(public_bp)
@@ -71,6 +74,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(items_bp)
     app.register_blueprint(outcome_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(transcripts_bp)
+    app.register_blueprint(qdpx_bp)
+    app.register_blueprint(vocabulary_bp)
     app.register_blueprint(partners_bp)
     web.init_app(app)
     personal_links.init_app(app)

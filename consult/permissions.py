@@ -21,6 +21,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_staff": frozenset({"admin"}),
     "run_forums": frozenset({"organizer", "admin"}),
     "take_notes": frozenset({"organizer", "analyst", "admin"}),
+    # Upload a recording's transcript and say who each speaker is (names are seen here only).
+    "upload_transcripts": frozenset({"organizer", "admin"}),
+    # Read transcripts (pseudonyms only) and place their turns on topics.
+    "place_transcripts": frozenset({"analyst", "coordinator", "admin"}),
     "manage_questionnaire": frozenset({"organizer", "admin"}),
     "read_responses": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "read_submissions": frozenset({"organizer", "analyst", "coordinator", "admin"}),

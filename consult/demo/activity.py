@@ -47,6 +47,7 @@ from .builder import (
 )
 from .records import code_comments, questions_by_topic, respond, submit, take_notes
 from .shape import reference_shape
+from .transcripts import add_transcript
 
 __all__ = ["ActivityRefused", "ActivityReport", "existing_activity", "seed_activity"]
 
@@ -180,6 +181,14 @@ def seed_activity(consultation: Consultation, now: datetime | None = None) -> Ac
     for forum, person in zip(interviews, interviewees, strict=False):
         codes = rng.sample(orientations, min(len(orientations), rng.randint(5, 7)))
         take_notes(build, forum, codes, person.preferred_language, author)
+    db.session.flush()
+
+    # Each held session's recording, transcribed and partly placed on the topics it discussed.
+    analyst = staff_with_role("analyst")
+    for forum in sessions:
+        topics = [topic for topic in forum.topics if topic.kind == "orientation"] or \
+            [build.topics[code] for code in orientations]
+        add_transcript(forum, topics, analyst)
     db.session.flush()
 
     # Analysis: derive the comments, seed the codebook, code, write a few memos.

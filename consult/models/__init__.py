@@ -32,8 +32,13 @@ from .submission import (
 from .tally import CommentTally
 from .topic import ChangeTarget, Theme, Topic
 from .track import Track
+from .transcript import SPEAKER_ROLES, Transcript, TranscriptPassage, Turn
 
 __all__ = [
+    "SPEAKER_ROLES",
+    "Transcript",
+    "TranscriptPassage",
+    "Turn",
     "ConsultationOutcome",
     "Decision",
     "ItemSupport",

@@ -1,7 +1,7 @@
 """partners: compensation, ledger, accommodations
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07 00:46:43.370692
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 import consult.models.base
 
-revision = '0013'
-down_revision = '0012'
+revision = '0015'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
