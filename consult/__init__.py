@@ -42,9 +42,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin import bp as admin_bp
     from .analysis import bp as analysis_bp
     from .auth import bp as auth_bp
+    from .evaluation import bp as evaluation_bp
     from .exports import bp as exports_bp
     from .form_fields import IdConverter
     from .forums import bp as forums_bp
+    from .glossary import bp as glossary_bp
     from .privacy import bp as privacy_bp
     from .public import bp as public_bp
     from .questionnaires import bp as questionnaires_bp
@@ -64,6 +66,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(glossary_bp)
     web.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

@@ -23,6 +23,7 @@ from .models import (
     Consultation,
     Excerpt,
     ForumNote,
+    GlossaryTerm,
     Participant,
     ParticipantCategory,
     Response,
@@ -39,7 +40,7 @@ SCOPES = (ANALYSIS, CONTENT)  # the order stamps are written in
 
 # Classes whose rows, new, changed or deleted, change a scope.
 _TOUCHES = {
-    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track),
+    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, GlossaryTerm),
     ANALYSIS: (Comment, Coding, Code, Topic, Theme, Track, ParticipantCategory),
 }
 # Classes whose rows matter only through some columns: a participant counts through their

@@ -18,6 +18,7 @@ from . import change_stamps
 from .auth.passwords import MIN_LENGTH
 from .auth.services import create_or_update_staff, generate_password
 from .demo.forums import add_demo_forums
+from .evaluation.sending import send_evaluations
 from .extensions import db
 from .forums.reminders import send_reminders
 from .mail.delivery import deliver_pending
@@ -295,6 +296,17 @@ def send_reminders_command(now: datetime | None):
         click.echo(line if item.new else _("%(line)s (already queued)", line=line))
     click.echo(_("Pre-reading emails queued: %(prereadings)s. Reminders queued: %(reminders)s.",
                  prereadings=report.count("prereading"), reminders=report.count("reminder")))
+
+
+@consult.command("send-evaluations")
+@click.option("--now", callback=_moment, metavar="ISO",
+              help="Act as if it were this moment (ISO 8601; UTC unless it has an offset).")
+def send_evaluations_command(now: datetime | None):
+    """Queue the evaluation requests due: to those present at a session, a set delay after it ends, once."""
+    report = send_evaluations(now)
+    db.session.commit()
+    click.echo(ngettext("Evaluation requests queued: %(num)s.", "Evaluation requests queued: %(num)s.",
+                        len(report.invitations)))
 
 
 @consult.command("touch-caches")

@@ -28,6 +28,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_identified_data": frozenset({"admin"}),
     "read_report": frozenset({"analyst", "coordinator", "admin"}),
     "read_participation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+    # Evaluation of the engagement: results are anonymous and grouped, so every reader of reports may see them.
+    "read_evaluation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+    "edit_evaluation": frozenset({"organizer", "coordinator", "admin"}),
+    "edit_glossary": frozenset({"organizer", "coordinator", "admin"}),
+    # The evaluation delay and the readability target of a consultation's public texts.
+    "set_engagement_targets": frozenset({"coordinator", "admin"}),
 }
 
 

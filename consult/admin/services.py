@@ -57,7 +57,8 @@ def get_topic(consultation: Consultation, code: str) -> Topic:
     return topic
 
 
-EDITABLE_FIELDS = ("title_fr", "title_en", "summary_fr", "summary_en", "body_fr", "body_en")
+EDITABLE_FIELDS = ("title_fr", "title_en", "summary_fr", "summary_en", "plain_summary_fr", "plain_summary_en",
+                   "body_fr", "body_en")
 
 
 def update_topic_texts(topic: Topic, values: dict, actor_id: int) -> list[str]:

@@ -3,7 +3,9 @@ from .analysis import Code, CodeChange, Coding, Comment, CommentSuggestion, Seco
 from .audit import AuditEvent
 from .change_stamp import ChangeStamp
 from .consultation import Channel, Consultation
+from .evaluation import EngagementSettings, EvaluationAnswer, EvaluationInvitation, EvaluationItem
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
+from .glossary import GlossaryTerm
 from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
 from .privacy import PrivacyIncident
@@ -51,6 +53,11 @@ __all__ = [
     "ChangeTarget",
     "Channel",
     "Consultation",
+    "EngagementSettings",
+    "EvaluationAnswer",
+    "EvaluationInvitation",
+    "EvaluationItem",
+    "GlossaryTerm",
     "ROLES",
     "StaffRole",
     "StaffUser",

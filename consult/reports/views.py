@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..admin.services import get_consultation
 from ..auth.roles import role_required
 from ..csv_safe import csv_lines
+from ..evaluation.results import SMALL_GROUP, evaluation_results
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..models.base import utcnow
@@ -51,7 +52,8 @@ def draft(slug):
         return response
     return render_template("reports/draft.html", consultation=consultation, draft=build(consultation, lang),
                            groups=[(group, group_title(group)) for group in GROUPS], now=utcnow(),
-                           channel_label=channel_label)
+                           channel_label=channel_label, evaluation=evaluation_results(consultation),
+                           small_group=SMALL_GROUP)
 
 
 @bp.get(BASE + "/draft.docx")
