@@ -33,7 +33,7 @@ def problems(consultation: Consultation, values: dict, term_id: int | None = Non
     found: dict[str, str] = {}
     for name in TEXT_FIELDS:
         if MARKUP.search(values.get(name) or ""):
-            found[name] = str(_l("Write plain text: markup such as <b> or &amp; is not allowed here."))
+            found[name] = str(_l("Write plain text: markup such as <b> is not allowed here."))
     if not (values.get("term_fr") or "").strip() and not (values.get("term_en") or "").strip():
         found["term_fr"] = str(_l("Give the term in at least one language."))
     for lang in ("fr", "en"):

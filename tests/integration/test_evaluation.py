@@ -109,7 +109,8 @@ def test_results_keep_back_groups_under_five(ctx, login, client):
 
     consultation = make_consultation()
     big = make_forum(consultation, title_fr="Big forum", title_en="Big forum")
-    small = make_forum(consultation, starts_at=SUMMER_START + timedelta(days=1), title_fr="Small forum", title_en="Small forum")
+    small = make_forum(consultation, starts_at=SUMMER_START + timedelta(days=1), title_fr="Small forum",
+                       title_en="Small forum")
     items = items_of(consultation)
     for forum, count in ((big, 6), (small, 2)):
         for registration in _present(forum, *[f"p{forum.id}-{n}@example.org" for n in range(count)]):
