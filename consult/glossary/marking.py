@@ -58,6 +58,12 @@ class PageGlossary:
         parts.append(escape(text[last:]))
         return Markup("").join(parts)
 
+    def entries(self) -> list[UsedTerm]:
+        """Every term held in this language, alphabetically: the list a glossary page or pre-reading shows."""
+        return [UsedTerm(f"term-{term.id}", self._pick(term, "term"), self._pick(term, "expansion"),
+                         self._pick(term, "definition"), self.lang)
+                for term in self.terms if self._pick(term, "term")]
+
     def _link(self, term: GlossaryTerm, word: str) -> Markup:
         anchor = f"term-{term.id}"
         expansion = self._pick(term, "expansion")

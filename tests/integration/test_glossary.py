@@ -51,10 +51,10 @@ def test_structure_glossary_round_trip_and_bad_input(app):
         from tests.factories import consultation_of
         assert export_structure(consultation_of(slug))["glossary"] == [GMF]
         twice = minimal_document(glossary=[GMF, {"term": {"fr": "gmf"}, "definition": {"fr": "Autre"}}])
-        with pytest.raises(StructureError, match="twice"):
+        with pytest.raises(StructureError, match="twice|deux fois"):
             import_structure(twice, source="test")
         markup = minimal_document(glossary=[{"term": {"fr": "IPS"}, "definition": {"fr": "<b>Infirmière</b>"}}])
-        with pytest.raises(StructureError, match="markup"):
+        with pytest.raises(StructureError, match="markup|balisage"):
             import_structure(markup, source="test")
         db.session.rollback()
         assert db.session.query(GlossaryTerm).count() == 1
@@ -89,3 +89,25 @@ def test_readability_indicator_against_the_target(app, client, login):
     with app.app_context():
         topic = db.session.query(Topic).filter_by(code="1.1").one()
         assert topic.plain_summary_fr.startswith("Vous pouvez")
+
+
+def test_the_pre_reading_starts_with_the_glossary_and_marks_terms(app, demo, client):
+    from datetime import timedelta
+
+    from consult.models import Forum
+    from consult.models.base import utcnow
+    from tests.factories import consultation_of, topic_of
+
+    with app.app_context():
+        consultation = consultation_of(demo)
+        forum = Forum(consultation_id=consultation.id, title_fr="Forum", title_en="Forum", capacity=5,
+                      starts_at=utcnow() + timedelta(days=10), prereading_kind="dossier",
+                      topics=[topic_of(consultation, "1.4")])
+        db.session.add(forum)
+        db.session.commit()
+        forum_id = forum.id
+    html = client.get(f"/consultations/{demo}/forums/{forum_id}/dossier?lang=fr").get_data(as_text=True)
+    assert html.index('id="dossier-terms"') < html.index('id="dossier-1"')
+    for acronym in ("GMF", "IPS", "CLSC", "DSQ", "RLS"):
+        assert f">{acronym}</abbr></dfn>" in html
+    assert '<a class="term" href="#term-' in html
