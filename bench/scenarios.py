@@ -14,7 +14,8 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.models import Answer, Question, Questionnaire, Topic
 from consult.questionnaires.notifications import TOKEN_PURPOSE
-from consult.questionnaires.services import fingerprint, page_questions, stored_value
+from consult.questionnaires.responding import page_questions
+from consult.questionnaires.saving import fingerprint, stored_value
 from consult.tokens import make_token
 
 from . import datagen

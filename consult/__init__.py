@@ -38,21 +38,21 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import cli, errors, web
-    from .admin import bp as admin_bp
-    from .analysis import bp as analysis_bp
-    from .auth import bp as auth_bp
-    from .evaluation import bp as evaluation_bp
-    from .exports import bp as exports_bp
+    from . import cli, errors, template_globals, web
+    from .admin.blueprint import bp as admin_bp
+    from .analysis.blueprint import bp as analysis_bp
+    from .auth.blueprint import bp as auth_bp
+    from .evaluation.blueprint import bp as evaluation_bp
+    from .exports.blueprint import bp as exports_bp
     from .form_fields import IdConverter
-    from .forums import bp as forums_bp
-    from .glossary import bp as glossary_bp
-    from .privacy import bp as privacy_bp
-    from .public import bp as public_bp
-    from .questionnaires import bp as questionnaires_bp
-    from .reports import bp as reports_bp
-    from .submissions import bp as submissions_bp
-    from .suggestions import bp as suggestions_bp
+    from .forums.blueprint import bp as forums_bp
+    from .glossary.blueprint import bp as glossary_bp
+    from .privacy.blueprint import bp as privacy_bp
+    from .public.blueprint import bp as public_bp
+    from .questionnaires.blueprint import bp as questionnaires_bp
+    from .reports.blueprint import bp as reports_bp
+    from .submissions.blueprint import bp as submissions_bp
+    from .suggestions.blueprint import bp as suggestions_bp
 
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(public_bp)
@@ -69,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(glossary_bp)
     web.init_app(app)
+    template_globals.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
     return app

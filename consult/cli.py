@@ -1,34 +1,31 @@
-"""`flask --app wsgi consult ...` commands. They call the same services as the views."""
+"""`flask --app wsgi consult ...`: the command group with every area's commands (each in the area's
+commands.py, imported here), the demo data and the cache reset. They call the same services as the views."""
 import json
-import signal
 import sys
-import threading
 from datetime import datetime, timedelta, timezone
 from importlib import resources
-from pathlib import Path
 
 import click
-from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from . import change_stamps
-from .auth.passwords import MIN_LENGTH
+from .analysis import commands as _analysis_commands  # noqa: F401  (each module attaches its commands)
+from .auth import commands as _auth_commands  # noqa: F401
 from .auth.services import create_or_update_staff, generate_password
+from .command_group import consult
+from .demo import activity as demo_activity
 from .demo.forums import add_demo_forums
-from .evaluation.sending import send_evaluations
+from .evaluation import commands as _evaluation_commands  # noqa: F401
+from .exports import commands as _exports_commands  # noqa: F401
 from .extensions import db
-from .forums.reminders import send_reminders
-from .mail.delivery import deliver_pending
-from .models import ROLES
+from .forums import commands as _forums_commands  # noqa: F401
+from .mail import commands as _mail_commands  # noqa: F401
+from .privacy import commands as _privacy_commands  # noqa: F401
 from .questionnaires.builder import ensure_demo_questionnaire
-from .structure.exporter import export_json
-from .structure.importer import import_structure, load_file
-from .structure.validation import StructureError
-
-consult = AppGroup("consult", help="Manage consultations, staff and demo data.")
+from .structure.commands import echo_report, import_or_exit
+from .submissions import commands as _submissions_commands  # noqa: F401
+from .suggestions import commands as _suggestions_commands  # noqa: F401
 
 DEMO_FILE = "demo-consultation.json"
 DEMO_STAFF = {
@@ -37,64 +34,6 @@ DEMO_STAFF = {
     "analyst@example.org": ["analyst"],
     "coordinator@example.org": ["coordinator"],
 }
-
-
-def _import_or_exit(document: dict, source: str, prune: bool = False):
-    try:
-        report = import_structure(document, source=source, prune=prune)
-    except StructureError as error:
-        db.session.rollback()
-        for problem in error.problems:
-            click.echo(f"{error.source}: {problem}", err=True)
-        click.echo(_("Nothing was imported."), err=True)
-        sys.exit(1)
-    db.session.commit()
-    return report
-
-
-def _echo_report(report):
-    counts = report.counts
-    verb = _("Created") if report.created else _("Updated")
-    click.echo(_("%(verb)s consultation “%(slug)s”: %(sections)s sections, %(axes)s axes, %(orientations)s "
-                 "orientations, %(themes)s themes, %(targets)s change targets.",
-                 verb=verb, slug=report.consultation.slug, sections=counts["section"], axes=counts["axis"],
-                 orientations=counts["orientation"], themes=counts["themes"], targets=counts["change_targets"]))
-    for label in report.kept_absent:
-        click.echo(_("Kept (not in the file; use --prune to remove): %(label)s", label=label))
-    for label in report.pruned:
-        click.echo(_("Removed: %(label)s", label=label))
-
-
-@consult.command("import")
-@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--prune", is_flag=True, help="Remove topics, themes, change targets and tracks absent from the file.")
-def import_command(path: Path, prune: bool):
-    """Create or update a consultation from a structure file (JSON)."""
-    try:
-        document = load_file(path)
-    except StructureError as error:
-        for problem in error.problems:
-            click.echo(f"{error.source}: {problem}", err=True)
-        click.echo(_("Nothing was imported."), err=True)
-        sys.exit(1)
-    _echo_report(_import_or_exit(document, str(path), prune))
-
-
-@consult.command("export")
-@click.argument("slug")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; standard output when omitted.")
-def export_command(slug: str, output: Path | None):
-    """Write a consultation's structure in the import format."""
-    text = export_json(slug)
-    if text is None:
-        click.echo(_("No consultation has the slug “%(slug)s”.", slug=slug), err=True)
-        sys.exit(1)
-    if output:
-        output.write_text(text, encoding="utf-8")
-        click.echo(_("Written to %(path)s", path=output), err=True)
-    else:
-        click.echo(text, nl=False)
 
 
 def demo_document(now: datetime) -> dict:
@@ -124,8 +63,8 @@ def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
     document = demo_document(now)
     if keep_dates:
         document = json.loads(resources.files("consult.data").joinpath(DEMO_FILE).read_text("utf-8"))
-    report = _import_or_exit(document, DEMO_FILE)
-    _echo_report(report)
+    report = import_or_exit(document, DEMO_FILE)
+    echo_report(report)
     if not keep_dates:
         created = add_demo_forums(report.consultation, now.astimezone(report.consultation.tz).date())
         db.session.commit()
@@ -151,9 +90,6 @@ def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
 
 
 def _seed_demo_activity(consultation) -> None:
-    # The analysis package registers commands on this module's group: imported here, not at the top.
-    from .demo import activity as demo_activity
-
     try:
         made = demo_activity.seed_activity(consultation)
     except demo_activity.ActivityRefused as refused:
@@ -190,125 +126,6 @@ def _seed_demo_activity(consultation) -> None:
                              "Demo forums: %(num)d more sessions in the coming weeks.", upcoming))
 
 
-@consult.command("create-staff")
-@click.argument("email")
-@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
-              help="Role to grant; repeat for several.")
-@click.option("--name", default="", help="Name shown in the staff area.")
-@click.option("--password", envvar="CONSULT_STAFF_PASSWORD", default=None,
-              help="Password (or the CONSULT_STAFF_PASSWORD variable); asked for when omitted.")
-def create_staff(email: str, roles: tuple[str, ...], name: str, password: str | None):
-    """Create a staff account, or add roles to an existing one and reset its password."""
-    if password is None:
-        if sys.stdin.isatty():
-            password = click.prompt(_("Password (at least %(min)s characters)", min=MIN_LENGTH),
-                                    hide_input=True, confirmation_prompt=True)
-        else:
-            password = generate_password()
-            click.echo(_("Generated password: %(password)s", password=password))
-    try:
-        user, created = create_or_update_staff(email, list(roles), password, name=name)
-    except ValueError as error:
-        db.session.rollback()
-        click.echo(str(error), err=True)
-        sys.exit(1)
-    db.session.commit()
-    message = _("Created %(email)s with roles: %(roles)s") if created else _("Updated %(email)s, roles: %(roles)s")
-    click.echo(message % {"email": user.email, "roles": ", ".join(sorted(user.roles))})
-
-
-def _echo_delivery(report) -> None:
-    click.echo(_("Mail: %(sent)s sent, %(retrying)s to retry, %(failed)s failed.",
-                 sent=report.sent, retrying=report.retrying, failed=report.failed))
-    if report.connection_error:
-        click.echo(_("SMTP server unreachable, messages kept for later: %(error)s", error=report.connection_error),
-                   err=True)
-
-
-def _deliver_until_stopped(interval: int, limit: int) -> None:
-    stop = threading.Event()
-    # systemd stops a service with SIGTERM: finish the message in hand, then leave.
-    previous = {signum: signal.signal(signum, lambda *_args: stop.set()) for signum in (signal.SIGTERM, signal.SIGINT)}
-    try:
-        while not stop.is_set():
-            report = _delivery_round(limit, stop)
-            # A full round means more may be waiting: go on at once.
-            if report is None or report.total < limit or report.connection_error:
-                stop.wait(interval)
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
-def _delivery_round(limit: int, stop: threading.Event):
-    try:
-        report = deliver_pending(limit, should_stop=stop.is_set)
-    except SQLAlchemyError as error:
-        # The database may be restarting: try again next round rather than exit.
-        db.session.rollback()
-        click.echo(_("Database unavailable: %(error)s", error=error), err=True)
-        return None
-    finally:
-        db.session.remove()  # hand the connection back between rounds
-    if report.total:
-        _echo_delivery(report)
-    return report
-
-
-@consult.command("deliver-mail")
-@click.option("--loop", "interval", type=click.IntRange(min=1), default=None, metavar="SECONDS",
-              help="Keep running, looking for due messages every SECONDS (for a systemd service).")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Most messages sent per round.")
-def deliver_mail(interval: int | None, limit: int):
-    """Send the emails waiting in the outbox over SMTP, with retries."""
-    if interval is not None:
-        _deliver_until_stopped(interval, limit)
-        return
-    report = deliver_pending(limit)
-    _echo_delivery(report)
-    if report.connection_error:
-        sys.exit(1)
-
-
-def _moment(_ctx, _param, value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise click.BadParameter(_("not an ISO 8601 date and time: %(value)s", value=value)) from error
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-@consult.command("send-reminders")
-@click.option("--now", callback=_moment, metavar="ISO",
-              help="Act as if it were this moment (ISO 8601; UTC unless it has an offset).")
-def send_reminders_command(now: datetime | None):
-    """Queue the pre-reading (7 days before) and reminder (24 hours before) emails that are due."""
-    report = send_reminders(now)
-    db.session.commit()
-    labels = {"prereading": _("pre-reading"), "reminder": _("reminder")}
-    for item in report.queued:
-        registration = item.registration
-        line = _("%(kind)s: registration %(registration)s, forum %(forum)s",
-                 kind=labels[item.kind], registration=registration.id, forum=registration.forum_id)
-        click.echo(line if item.new else _("%(line)s (already queued)", line=line))
-    click.echo(_("Pre-reading emails queued: %(prereadings)s. Reminders queued: %(reminders)s.",
-                 prereadings=report.count("prereading"), reminders=report.count("reminder")))
-
-
-@consult.command("send-evaluations")
-@click.option("--now", callback=_moment, metavar="ISO",
-              help="Act as if it were this moment (ISO 8601; UTC unless it has an offset).")
-def send_evaluations_command(now: datetime | None):
-    """Queue the evaluation requests due: to those present at a session, a set delay after it ends, once."""
-    report = send_evaluations(now)
-    db.session.commit()
-    click.echo(ngettext("Evaluation requests queued: %(num)s.", "Evaluation requests queued: %(num)s.",
-                        len(report.invitations)))
-
-
 @consult.command("touch-caches")
 def touch_caches():
     """Make every worker drop the pages and counts it keeps (after data was changed by hand in SQL)."""
@@ -317,66 +134,5 @@ def touch_caches():
     click.echo(_("Kept pages and counts will be made again on their next request."))
 
 
-@consult.command("import-mail")
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--consultation", "slug", metavar="SLUG",
-              help="The consultation the messages are submissions to (needed when there are several).")
-@click.option("--send-receipts", is_flag=True, help="Email each sender a receipt with the reference number.")
-def import_mail(directory: Path, slug: str | None, send_receipts: bool):
-    """Turn .eml files (a mailbox export) into written submissions; a message already imported is skipped."""
-    from .models import Consultation
-    from .submissions import intake
-
-    consultations = db.session.scalars(
-        select(Consultation).where(Consultation.slug == slug) if slug else select(Consultation)).all()
-    if len(consultations) != 1:
-        click.echo(_("No consultation “%(slug)s”.", slug=slug) if slug else
-                   _("Name the consultation with --consultation SLUG."), err=True)
-        sys.exit(2)
-    consultation = consultations[0]
-    counts = {"imported": 0, "duplicate": 0, "empty": 0, "failed": 0}
-    for path in intake.eml_files(directory):
-        name = str(path.relative_to(directory))
-        try:
-            result = intake.import_file(consultation, path, send_receipt=send_receipts)
-            db.session.commit()
-        except intake.BrokenMessage as error:
-            db.session.rollback()
-            counts["failed"] += 1
-            click.echo(_("FAILED %(file)s: %(reason)s; nothing was imported from it.", file=name,
-                         reason=error.reason), err=True)
-            continue
-        except SQLAlchemyError as error:
-            db.session.rollback()
-            counts["failed"] += 1
-            click.echo(_("FAILED %(file)s: the database refused it (%(error)s); nothing was imported from it.",
-                         file=name, error=type(error).__name__), err=True)
-            continue
-        except (ValueError, LookupError, UnicodeError) as error:
-            # Malformed headers the email package refuses (a line break in an address...).
-            db.session.rollback()
-            counts["failed"] += 1
-            click.echo(_("FAILED %(file)s: %(reason)s; nothing was imported from it.", file=name,
-                         reason=str(error)), err=True)
-            continue
-        counts[result.outcome] += 1
-        if result.outcome == "imported":
-            click.echo(_("%(reference)s imported from %(file)s (%(sender)s, %(documents)d documents, %(links)d "
-                         "links)", reference=result.submission.reference, file=name, sender=result.sender,
-                         documents=len(result.submission.attachments), links=len(result.submission.links)))
-        elif result.outcome == "duplicate":
-            click.echo(_("Already imported: %(file)s (%(reference)s)", file=name,
-                         reference=result.submission.reference))
-        else:
-            click.echo(_("Skipped %(file)s: no text and no document in it.", file=name))
-        for line in result.refused:
-            click.echo(f"  {line}")
-    click.echo(_("Imported: %(imported)d. Already imported: %(duplicate)d. Empty: %(empty)d. Failed: %(failed)d.",
-                 **counts))
-    if counts["failed"]:
-        sys.exit(1)
-
-
 def init_app(app):
     app.cli.add_command(consult)
-

@@ -1,11 +1,20 @@
-"""Form fields shared by several areas, and the URL converter for ids."""
+"""Form parts shared by several areas (fields, the confirmation form) and the URL converter for ids.
+The participant's own questions live in participants/forms.py."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
-from wtforms import IntegerField, ValidationError
+from wtforms import DateField, IntegerField, TimeField, ValidationError
 
 # What a database integer column holds (SQLite and PostgreSQL BIGINT alike); a larger number typed
 # into a form or a URL could never name a row, and would make the driver raise instead of answer.
 LARGEST_ID = 2**63 - 1
+
+
+def optional_int(value):
+    """Coerce of a select whose first choice is "none": its empty value is None."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
 
 
 class IdField(IntegerField):
@@ -23,3 +32,40 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", LARGEST_ID)
         super().__init__(map, *args, **kwargs)
+
+
+class _ClearMessages:
+    """Parsing errors in our own words (and translated), and no error for an empty value:
+    the required-field validator then says what to do."""
+
+    parse_message = _l("This value is not valid.")
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not (valuelist[0] or "").strip():
+            self.data = None
+            return
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            self.data = None
+            raise ValueError(str(self.parse_message)) from error
+
+
+class DayField(_ClearMessages, DateField):
+    parse_message = _l("Enter a date such as 2026-05-12.")
+
+
+class ClockField(_ClearMessages, TimeField):
+    parse_message = _l("Enter a time such as 13:30.")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("format", ["%H:%M", "%H:%M:%S"])
+        super().__init__(*args, **kwargs)
+
+
+class WholeNumberField(_ClearMessages, IntegerField):
+    parse_message = _l("Enter a whole number.")
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation step or a button with nothing to fill in: the form carries the CSRF token."""

@@ -23,3 +23,13 @@ def redirect_after_post(location: str):
     response = make_response("", 303)
     response.headers["Location"] = location
     return response
+
+
+def redirect_to_page(location: str):
+    """Post/Redirect/Get to the page the form is on. htmx follows HX-Redirect by setting location.href,
+    which does not reload when only the #anchor differs: HX-Refresh makes it load the page, with its
+    confirmation message."""
+    response = redirect_after_post(location)
+    if is_htmx():
+        response.headers["HX-Refresh"] = "true"
+    return response

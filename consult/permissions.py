@@ -28,6 +28,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export_identified_data": frozenset({"admin"}),
     "read_report": frozenset({"analyst", "coordinator", "admin"}),
     "read_participation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+    "review_suggestions": frozenset({"analyst", "coordinator", "admin"}),
+    "manage_privacy": frozenset({"admin"}),
     # Evaluation of the engagement: results are anonymous and grouped, so every reader of reports may see them.
     "read_evaluation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "edit_evaluation": frozenset({"organizer", "coordinator", "admin"}),
@@ -67,6 +69,7 @@ def permission_required(permission: str):
 
     def decorator(view):
         view.required_permission = permission
+        view.required_roles = tuple(sorted(roles_with(permission)))
 
         @wraps(view)
         def wrapped(*args, **kwargs):
@@ -79,3 +82,16 @@ def permission_required(permission: str):
         return wrapped
 
     return decorator
+
+
+def staff_required(view):
+    """Any signed-in staff member, whatever the role (the staff home and a consultation's overview)."""
+    view.required_roles = ()
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapped

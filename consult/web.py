@@ -3,11 +3,9 @@ from datetime import datetime, timedelta, timezone
 from itertools import groupby
 
 from flask import g, request
-from flask_babel import get_locale
 
 from .dates import format_day, format_moment
-from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized, remember_locale, url_for_language
-from .permissions import can
+from .i18n import remember_locale
 from .security import add_security_headers
 
 HTMX_VERSION = "2.0.8"
@@ -66,16 +64,3 @@ def init_app(app):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
 
-    app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(paragraphs=paragraphs, text_blocks=text_blocks, local_date=local_date,
-                                 last_day=last_day, local_datetime=local_datetime)
-    app.jinja_env.globals.update(
-        localized=localized,
-        url_for_language=url_for_language,
-        LANGUAGES=LANGUAGES,
-        LANGUAGE_NAMES=LANGUAGE_NAMES,
-        HTMX_VERSION=HTMX_VERSION,
-        current_language=current_language,
-        get_locale=get_locale,
-        can=can,
-    )

@@ -73,6 +73,13 @@ def clean_database(app):
 
 
 @pytest.fixture
+def uploads_in_tmp(app, tmp_path, monkeypatch):
+    """Uploaded files go to a directory of the test's own."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    return tmp_path / "uploads"
+
+
+@pytest.fixture
 def ctx(app):
     with app.app_context():
         yield

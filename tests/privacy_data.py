@@ -25,7 +25,7 @@ from consult.models import (
 from consult.participants.services import Profile, identify_from_form
 from consult.privacy.services import my_data_token
 from consult.questionnaires import builder
-from consult.questionnaires import services as questionnaires
+from consult.questionnaires import responding as questionnaires
 from consult.questionnaires.notifications import response_token
 from consult.submissions import services as submissions
 from tests.factories import consultation_of, topic_of

@@ -1,11 +1,10 @@
 """Staff-side queries and edits of a consultation's structure."""
 from dataclasses import dataclass
 
-from flask import abort
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..models import AuditEvent, ChangeTarget, Consultation, Theme, Topic, Track
+from ..models import AuditEvent, ChangeTarget, Theme, Topic, Track
 
 
 @dataclass
@@ -37,24 +36,6 @@ def structure_counts() -> dict[int, StructureCounts]:
     ):
         counts.setdefault(consultation_id, StructureCounts()).tracks = number
     return counts
-
-
-def all_consultations() -> list[Consultation]:
-    return list(db.session.scalars(select(Consultation).order_by(Consultation.created_at.desc())))
-
-
-def get_consultation(slug: str) -> Consultation:
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is None:
-        abort(404)
-    return consultation
-
-
-def get_topic(consultation: Consultation, code: str) -> Topic:
-    topic = db.session.scalar(select(Topic).where(Topic.consultation_id == consultation.id, Topic.code == code))
-    if topic is None:
-        abort(404)
-    return topic
 
 
 EDITABLE_FIELDS = ("title_fr", "title_en", "summary_fr", "summary_en", "plain_summary_fr", "plain_summary_en",

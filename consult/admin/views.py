@@ -2,35 +2,37 @@ from flask import flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.roles import role_required, staff_required
+from ..consultations import all_consultations, get_consultation, get_topic
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
-from ..public.services import load_tree
-from . import bp, services
+from ..permissions import permission_required, staff_required
+from ..tree import load_tree
+from . import services
+from .blueprint import bp
 from .forms import TopicTextsForm
 
 
 @bp.get("/")
 @staff_required
 def dashboard():
-    return render_template("admin/dashboard.html", consultations=services.all_consultations(),
+    return render_template("admin/dashboard.html", consultations=all_consultations(),
                            counts=services.structure_counts())
 
 
 @bp.get("/consultations/<slug>/")
 @staff_required
 def structure(slug):
-    consultation = services.get_consultation(slug)
+    consultation = get_consultation(slug)
     counts = services.structure_counts().get(consultation.id, services.StructureCounts())
     return render_template("admin/structure.html", consultation=consultation, tree=load_tree(consultation),
                            counts=counts)
 
 
 @bp.route("/consultations/<slug>/topics/<code>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("manage_consultations")
 def edit_topic(slug, code):
-    consultation = services.get_consultation(slug)
-    topic = services.get_topic(consultation, code)
+    consultation = get_consultation(slug)
+    topic = get_topic(consultation, code)
     form = TopicTextsForm(obj=topic)
     if form.validate_on_submit():
         changed = services.update_topic_texts(topic, form.data, current_user.id)

@@ -10,21 +10,22 @@ from flask import make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
-from ..auth.roles import role_required
+from ..channels import channel_labels
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import is_htmx, render_page_or_fragment
 from ..i18n import localized
 from ..lookups import get_owned_or_404
 from ..models import Topic
-from . import bp, queries
+from ..permissions import permission_required
+from . import queries
+from .blueprint import bp
 from .codebook import ensure_codebook
-from .forms import CHANNEL_LABELS, FilterForm
+from .forms import FilterForm
 from .navigation import analysis_breadcrumbs
 from .rows import row_states
 from .search import MAX_TERMS
 
-ROLES = ("analyst", "coordinator", "admin")
 BASE = "/staff/consultations/<slug>/analysis"
 TEMPLATES = "analysis/"
 
@@ -66,7 +67,7 @@ def _page_url(form):
 
 def _render(page: str, results: str, status: int = 200, **context):
     form = context["form"]
-    context.update(results_template=results, channel_labels=CHANNEL_LABELS, node_name=node_name,
+    context.update(results_template=results, channel_labels=channel_labels(), node_name=node_name,
                    page_url=_page_url(form), max_terms=MAX_TERMS)
     if status == 400 and is_htmx():
         # The refused value is in the form, outside the results: send the form too, in place of both.
@@ -90,7 +91,7 @@ def _with_codebook(consultation):
 
 
 @bp.get(BASE + "/")
-@role_required(*ROLES)
+@permission_required("read_comments")
 def workspace(slug):
     consultation = _with_codebook(get_consultation(slug))
     form = FilterForm(consultation, request.args)
@@ -104,7 +105,7 @@ def workspace(slug):
 
 
 @bp.get(BASE + "/topics/<int:topic_id>")
-@role_required(*ROLES)
+@permission_required("read_comments")
 def topic(slug, topic_id):
     consultation = _with_codebook(get_consultation(slug))
     node_topic = get_owned_or_404(Topic, topic_id, consultation_id=consultation.id)
@@ -125,7 +126,7 @@ def topic(slug, topic_id):
 
 
 @bp.get(BASE + "/comments")
-@role_required(*ROLES)
+@permission_required("read_comments")
 def comments(slug):
     consultation = get_consultation(slug)
     form = FilterForm(consultation, request.args, with_topic=True)

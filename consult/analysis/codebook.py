@@ -12,7 +12,9 @@ from sqlalchemy.orm import aliased, selectinload
 
 from .. import audit
 from ..extensions import db
+from ..i18n import localized
 from ..models import Code, CodeChange, Coding, Comment, Consultation, Theme, Topic
+from ..tree import tree_order
 
 # The modification codes of the report's table of proposed modifications.
 MODIFICATION_CODES = (
@@ -107,22 +109,6 @@ def ensure_codebook(consultation: Consultation, actor_id: int | None = None) -> 
     audit.record(actor_id, "analysis.codebook_seeded", "consultation", consultation.id, consultation.id,
                  codes=[code.key for code in created])
     return len(created)
-
-
-def tree_order(topics) -> dict[int, int]:
-    """{topic id: rank} in reading order of a consultation's tree (parents before children, by position)."""
-    children: dict[int | None, list[Topic]] = {}
-    for topic in sorted(topics, key=lambda topic: (topic.position, topic.id)):
-        children.setdefault(topic.parent_id, []).append(topic)
-    order: dict[int, int] = {}
-
-    def walk(parent_id):
-        for topic in children.get(parent_id, []):
-            order[topic.id] = len(order)
-            walk(topic.id)
-
-    walk(None)
-    return order
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -325,3 +311,18 @@ def restore_code(code: Code, actor_id: int | None) -> None:
                                    detail={"shortcut": code.shortcut} if code.shortcut else {}))
     db.session.flush()
     audit.record(actor_id, "analysis.code_restored", "code", code.id, code.consultation_id, key=code.key)
+
+
+def coding_shortcuts(consultation) -> list:
+    """The codes that answer to a key, for the keyboard help."""
+    return [code for code in active_codes(consultation) if code.shortcut]
+
+
+def code_name(code) -> str:
+    return localized(code, "label").text or code.key
+
+
+def open_codebook(consultation, actor_id: int | None) -> None:
+    """Opening the codebook adds the codes of themes added to the structure since (committed at once)."""
+    if ensure_codebook(consultation, actor_id):
+        db.session.commit()

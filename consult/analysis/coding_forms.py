@@ -91,10 +91,6 @@ class MergeForm(FlaskForm):
                                         "codebook, marked merged."))
 
 
-class ConfirmForm(FlaskForm):
-    """A button with nothing to fill (retire, restore)."""
-
-
 # -- memo ----------------------------------------------------------------------------------------
 
 class MemoForm(FlaskForm):

@@ -7,7 +7,7 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..cli import consult
+from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
 from .derivation import derive_all

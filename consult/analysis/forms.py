@@ -7,18 +7,16 @@ from sqlalchemy import select
 from wtforms import SearchField, SelectField
 from wtforms.validators import ValidationError
 
+from ..channels import channel_labels
 from ..extensions import db
 from ..i18n import localized
 from ..models import Code, Participant, ParticipantCategory, StaffRole, StaffUser, Theme, Topic, Track
-from ..models.analysis import COMMENT_CHANNELS
 from ..participants.regions import find_country, province_choices, region_name
 from ..participants.services import REGIONS
+from ..permissions import roles_with
 from .queries import Filters
 from .search import parse
 
-CHANNEL_LABELS = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
-                  "forum": _l("Forum"), "interview": _l("Interview")}
-CODER_ROLES = ("analyst", "coordinator", "admin")
 MAX_QUERY_LENGTH = 2000
 
 
@@ -84,7 +82,7 @@ class FilterForm(FlaskForm):
     def _choices(self):
         consultation = self.consultation
         every = ("", _l("All"))
-        self.channel.choices = [every] + [(name, CHANNEL_LABELS[name]) for name in COMMENT_CHANNELS]
+        self.channel.choices = [every] + list(channel_labels().items())
         tracks = db.session.scalars(select(Track).where(Track.consultation_id == consultation.id)
                                     .order_by(Track.position, Track.id)).all()
         self.track.choices = [every] + [(track.code, localized(track, "name").text) for track in tracks]
@@ -125,7 +123,8 @@ class FilterForm(FlaskForm):
         self.review.choices = [every, ("yes", _l("Changed, to look at again"))]
         coders = db.session.scalars(
             select(StaffUser).join(StaffRole, StaffRole.user_id == StaffUser.id)
-            .where(StaffRole.role.in_(CODER_ROLES)).distinct().order_by(StaffUser.name, StaffUser.email)).all()
+            .where(StaffRole.role.in_(roles_with("code_comments"))).distinct()
+            .order_by(StaffUser.name, StaffUser.email)).all()
         self.coder.choices = [("", _l("Anyone"))] + [(str(user.id), user.name or user.email) for user in coders]
         # Someone who coded and no longer holds a role still has their codings.
         asked = self.coder.data or ""

@@ -6,21 +6,20 @@ and the row template reads only what it computed, so that rendering a page adds 
 """
 from dataclasses import dataclass, field
 
-from flask import has_request_context, request, url_for
+from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from .. import channels
+from ..channels import channel_label
+from ..channels.origin import Origin
 from ..extensions import db
 from ..models import (
-    Answer,
     Code,
     Coding,
     Comment,
     Consultation,
-    Excerpt,
-    Forum,
-    ForumNote,
     Participant,
     ParticipantCategory,
     SecondCoding,
@@ -28,18 +27,11 @@ from ..models import (
     Topic,
     Track,
 )
-from ..questionnaires.forms import PROMPT_NAMES
-from .codebook import tree_order
+from ..permissions import user_can
+from ..questionnaires.prompts import PROMPT_NAMES
+from ..tree import with_depth
 from .coding import in_blind_sample
 
-# Who codes, moves, hides and flags comments; assigning samples to a second coder is narrower.
-CODERS = ("analyst", "coordinator", "admin")
-ASSIGNERS = ("coordinator", "admin")
-# Who may open forum notes (the notes page of the forums area).
-NOTE_READERS = ("organizer", "analyst", "admin")
-
-CHANNEL_NAMES = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
-                 "forum": _l("Forum"), "interview": _l("Interview")}
 STANCE_NAMES = {"": _l("No stance"), "support": _l("In favour"), "oppose": _l("Against"), "mixed": _l("Mixed"),
                 "neutral": _l("Neutral")}
 VISIBILITY_NAMES = {"visible": _l("Visible"), "hidden": _l("Hidden"), "flagged": _l("Flagged")}
@@ -76,12 +68,6 @@ class Palette:
     def general_codes(self) -> list[Code]:
         """Offered on every comment: the modification codes, the added codes and any code with a shortcut."""
         return [code for code in self.codes if code.kind != "theme" or code.shortcut]
-
-
-@dataclass
-class Origin:
-    label: str
-    url: str | None
 
 
 @dataclass
@@ -149,7 +135,7 @@ class RowState:
 
     @property
     def channel_name(self) -> str:
-        return CHANNEL_NAMES.get(self.comment.channel, self.comment.channel)
+        return channel_label(self.comment.channel)
 
     @property
     def stance_name(self) -> str:
@@ -177,7 +163,7 @@ def list_url() -> str:
 
 def palettes(consultation_ids: set[int], viewer) -> dict[int, Palette]:
     """The shared part of the rows, per consultation: three queries for each (usually one)."""
-    can_code = bool(viewer is not None and getattr(viewer, "is_authenticated", False) and viewer.has_role(*CODERS))
+    can_code = bool(user_can(viewer, "code_comments"))
     result = {}
     for consultation_id in consultation_ids:
         consultation = db.session.get(Consultation, consultation_id)
@@ -199,15 +185,7 @@ def palettes(consultation_ids: set[int], viewer) -> dict[int, Palette]:
 
 def topic_options(topics: dict[int, Topic]) -> list[TopicOption]:
     """The tree in reading order; a comment can be placed on a section or an orientation."""
-    order = tree_order(topics.values())
-    options = []
-    for topic_id in sorted(order, key=order.get):
-        topic = topics[topic_id]
-        depth, parent = 0, topic.parent_id
-        while parent is not None:
-            depth, parent = depth + 1, topics[parent].parent_id
-        options.append(TopicOption(topic, depth, topic.kind != "axis"))
-    return options
+    return [TopicOption(topic, depth, topic.kind != "axis") for topic, depth in with_depth(topics.values())]
 
 
 def row_states(comments: list[Comment], viewer) -> dict[int, RowState]:
@@ -257,45 +235,9 @@ def _origins(comments: list[Comment], viewer) -> dict[int, Origin]:
     slugs = {}
     for consultation_id in {comment.consultation_id for comment in comments}:
         slugs[consultation_id] = db.session.get(Consultation, consultation_id).slug
-    answers = {answer_id: response_id for answer_id, response_id in db.session.execute(
-        select(Answer.id, Answer.response_id).where(
-            Answer.id.in_([comment.answer_id for comment in comments if comment.answer_id])))} \
-        if any(comment.answer_id for comment in comments) else {}
-    excerpts = {excerpt_id: submission_id for excerpt_id, submission_id in db.session.execute(
-        select(Excerpt.id, Excerpt.submission_id).where(
-            Excerpt.id.in_([comment.excerpt_id for comment in comments if comment.excerpt_id])))} \
-        if any(comment.excerpt_id for comment in comments) else {}
-    notes = {note_id: forum for note_id, forum in db.session.execute(
-        select(ForumNote.id, Forum).join(Forum, Forum.id == ForumNote.forum_id).where(
-            ForumNote.id.in_([comment.note_id for comment in comments if comment.note_id])))} \
-        if any(comment.note_id for comment in comments) else {}
-    reads_notes = bool(viewer is not None and getattr(viewer, "is_authenticated", False)
-                       and viewer.has_role(*NOTE_READERS))
-    origins = {}
-    for comment in comments:
-        slug = slugs[comment.consultation_id]
-        if comment.answer_id in answers:
-            origins[comment.id] = Origin(str(_l("Questionnaire response")), url_for(
-                "questionnaires.response_detail", slug=slug, response_id=answers[comment.answer_id]))
-        elif comment.excerpt_id in excerpts:
-            origins[comment.id] = Origin(str(_l("Excerpt of a written submission")), url_for(
-                "submissions.staff_show", slug=slug, submission_id=excerpts[comment.excerpt_id],
-                _anchor=f"excerpt-{comment.excerpt_id}"))
-        elif comment.note_id in notes:
-            forum = notes[comment.note_id]
-            label = str(_l("Notes of %(forum)s", forum=_forum_title(forum)))
-            origins[comment.id] = Origin(label, url_for(
-                "forums.organizer_notes", slug=slug, forum_id=forum.id, _anchor=f"note-{comment.note_id}")
-                if reads_notes else None)
-        else:
-            origins[comment.id] = Origin(str(_l("Origin no longer kept")), None)
-    return origins
-
-
-def _forum_title(forum: Forum) -> str:
-    from ..i18n import localized
-
-    return localized(forum, "title").text or str(_l("a forum"))
+    found = channels.origins(comments, slugs, viewer)
+    return {comment.id: found.get(comment.id) or Origin(str(_l("Origin no longer kept")), None)
+            for comment in comments}
 
 
 # -- the second coder's rows ----------------------------------------------------------------------

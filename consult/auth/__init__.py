@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__, url_prefix="/staff")
-
-from . import views  # noqa: E402,F401
+"""The auth area."""

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm
 
 login_manager.login_view = "auth.login"

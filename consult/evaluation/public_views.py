@@ -2,11 +2,11 @@
 from flask import current_app, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post
-from ..public.services import get_public_consultation
-from . import bp
 from .answering import EvaluationError, invitation_for, record_answer
+from .blueprint import bp
 from .forms import evaluation_form, field_name
 from .items import SCALE_LABELS, items_of
 

@@ -3,13 +3,13 @@ from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
 from ..audit import record as audit_record
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..models import EvaluationItem
 from ..permissions import permission_required
-from . import bp
+from .blueprint import bp
 from .forms import ItemForm, SettingsForm
 from .items import KIND_LABELS, items_of, save_item, settings_of
 from .results import SMALL_GROUP, evaluation_results

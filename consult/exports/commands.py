@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from ..cli import consult
+from ..command_group import consult
 from ..extensions import db
 from ..i18n import LANGUAGES, current_language
 from ..models import Consultation
-from . import services, writers
+from . import rows, services, writers
 
 
 @consult.command("export-comments")
@@ -47,15 +47,15 @@ def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None
     except services.ExportError as error:
         click.echo(error.message, err=True)
         sys.exit(2)
-    reader = services.RowReader(options)
+    reader = rows.RowReader(options)
     services.record_export(options, reader.count, actor_label="cli")
     db.session.commit()
     if output is None:
-        rows = writers.write(options, sys.stdout.buffer, reader)
+        written = writers.write(options, sys.stdout.buffer, reader)
         sys.stdout.flush()
     else:
         with output.open("wb") as out:
-            rows = writers.write(options, out, reader)
+            written = writers.write(options, out, reader)
     if output is not None:
-        click.echo(ngettext("%(num)d comment written to %(path)s", "%(num)d comments written to %(path)s", rows,
+        click.echo(ngettext("%(num)d comment written to %(path)s", "%(num)d comments written to %(path)s", written,
                             path=output), err=True)

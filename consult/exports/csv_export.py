@@ -8,10 +8,9 @@ from collections.abc import Iterator
 
 from ..csv_safe import BOM, FORMULA_TRIGGERS
 from .labels import columns
-from .services import (
+from .rows import (
     CATEGORY_ID,
     CHANNEL,
-    DELIMITERS,
     EMAIL,
     FORUM_ID,
     ID,
@@ -32,6 +31,7 @@ from .services import (
     VISIBILITY,
     RowReader,
 )
+from .services import DELIMITERS
 
 _TRIGGERS = frozenset(FORMULA_TRIGGERS)
 

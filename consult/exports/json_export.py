@@ -4,7 +4,7 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
-from .services import ExportBatch, ExportRow, RowReader
+from .rows import ExportBatch, ExportRow, RowReader
 
 FORMAT = "consult-comments/1"
 

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..channels import channel_labels
 from ..participants.regions import region_name
-from ..questionnaires.forms import PROMPT_NAMES
+from ..questionnaires.prompts import PROMPT_NAMES
 
 # Column keys, in the order of the CSV and XLSX columns.
 COLUMNS = ("id", "axis", "axis_title", "orientation", "orientation_title", "theme_codes", "themes", "codes",
@@ -74,12 +75,7 @@ def labels_for(lang: str) -> Labels:
                 "stance": _("Stance"),
                 "visibility": _("Visibility"),
             },
-            channels={
-                "questionnaire": _("Questionnaire"),
-                "submission": _("Written submission"),
-                "forum": _("Forum"),
-                "interview": _("Interview"),
-            },
+            channels={key: str(label) for key, label in channel_labels().items()},
             prompts={key: str(label) for key, label in PROMPT_NAMES.items()},
             stances={"": "", "support": _("Support"), "oppose": _("Opposition"), "mixed": _("Mixed"),
                      "neutral": _("Neutral")},

@@ -5,14 +5,14 @@ from flask import Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
-from ..auth.roles import role_required
+from ..consultations import get_consultation
 from ..extensions import db
 from ..i18n import current_language, localized
-from . import bp, services, writers
+from ..permissions import permission_required
+from . import rows, services, writers
+from .blueprint import bp
 from .forms import TRUE_VALUES, ExportForm, IdentifiedExportForm
 
-EXPORTERS = ("coordinator", "analyst", "admin")
 BASE = "/staff/consultations/<slug>/exports"
 CHUNK = 256 * 1024
 
@@ -30,7 +30,7 @@ def _render_index(consultation, *, status=200, error=None, identified_form=None)
     lang = interface if interface in languages else languages[0]
     defaults = {"axis": "", "delimiter": services.default_delimiter(interface), "lang": lang}
     form = ExportForm(groups, languages, formdata=request.args if error else None, data=defaults)
-    if identified_form is None and current_user.has_role("admin"):
+    if identified_form is None and current_user.can("export_identified_data"):
         identified_form = IdentifiedExportForm(groups, languages, prefix="identified", formdata=None, data=defaults)
     return render_template("exports/index.html", consultation=consultation, groups=groups, form=form,
                            identified_form=identified_form, error=error, languages=languages,
@@ -38,13 +38,13 @@ def _render_index(consultation, *, status=200, error=None, identified_form=None)
 
 
 @bp.get(BASE + "/")
-@role_required(*EXPORTERS)
+@permission_required("export_comments")
 def index(slug):
     return _render_index(get_consultation(slug))
 
 
 @bp.get(BASE + "/comments.<fmt>")
-@role_required(*EXPORTERS)
+@permission_required("export_comments")
 def comments(slug, fmt):
     consultation = get_consultation(slug)
     interface = current_language()
@@ -62,7 +62,7 @@ def comments(slug, fmt):
 
 
 @bp.post(BASE + "/identified")
-@role_required("admin")
+@permission_required("export_identified_data")
 def identified(slug):
     consultation = get_consultation(slug)
     languages = services.export_languages(consultation)
@@ -79,7 +79,7 @@ def identified(slug):
 
 
 def _download(options: services.ExportOptions) -> Response:
-    reader = services.RowReader(options)
+    reader = rows.RowReader(options)
     name = services.file_name(options)
     services.record_export(options, reader.count, actor_id=current_user.id)
     db.session.commit()

@@ -6,7 +6,8 @@ from typing import BinaryIO
 
 from .csv_export import csv_chunks
 from .json_export import json_chunks
-from .services import ExportOptions, RowReader
+from .rows import RowReader
+from .services import ExportOptions
 from .xlsx_export import write_xlsx
 
 # A temporary XLSX stays in memory up to this size, then moves to disk.

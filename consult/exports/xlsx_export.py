@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import xlsxwriter
 
 from .labels import columns
-from .services import RowReader
+from .rows import RowReader
 
 MAX_ROWS = 1_048_576  # a sheet's rows, header included; a larger group continues on a second sheet
 CELL_LIMIT = 32_767  # characters a cell holds

@@ -3,23 +3,15 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import bindparam, select
-from wtforms import BooleanField, RadioField, SelectField, StringField
+from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from ..extensions import db
-from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
+from ..i18n import current_language, localized
 from ..models import ParticipantCategory
-from ..participants import regions
-from ..participants.fields import OUTSIDE_CANADA, email_field, name_field, organisation_field, valid_email
-from ..participants.services import Profile
-
-CHOOSE = _l("Choose…")  # the empty first choice of a list
-
-
-def _offered(field) -> set[str]:
-    return {choice.value for choice in field.choices if choice.value}
-
+from ..participants.fields import email_field, valid_email
+from ..participants.forms import CHOOSE, ProfileForm, offered
 
 # Only what the choices show: every sign-up builds them, and full rows cost more to load than to use.
 _ACTIVE_CATEGORIES = (select(ParticipantCategory.id, ParticipantCategory.name_fr, ParticipantCategory.name_en)
@@ -35,20 +27,10 @@ def _active_categories(consultation) -> list:
     return db.session.execute(_ACTIVE_CATEGORIES, {"consultation_id": consultation.id}).all()
 
 
-class SignupForm(FlaskForm):
-    name = name_field()
+class SignupForm(ProfileForm):
+    """The profile, the email the confirmation goes to, and the consents a session asks for."""
+
     email = email_field(_l("We send the confirmation and your personal link to manage your registration here."))
-    organisation = organisation_field()
-    category = SelectField(_l("Which group best describes you?"), validate_choice=False)
-    region = SelectField(_l("Province or territory"), validate_choice=False,
-                         render_kw={"autocomplete": "address-level1"})
-    country = StringField(
-        _l("Country (if you live outside Canada)"), validators=[Length(max=100)],
-        description=_l("Only if you chose “Outside Canada” above."),
-        render_kw={"autocomplete": "country-name", "list": "country-names"})
-    preferred_language = RadioField(
-        _l("Language for our emails"), choices=[SelectChoice(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
-        validate_choice=False)
     consent_processing = BooleanField(
         _l("I agree that my information is used to organize my participation and to describe, anonymously, "
            "who took part (required)"),
@@ -64,8 +46,7 @@ class SignupForm(FlaskForm):
     consent_contact = BooleanField(
         _l("You may contact me about future consultations (optional)"))
 
-    # Set by validate_country: the ISO code stored for someone outside Canada.
-    country_code = ""
+    validate_email = valid_email
 
     @classmethod
     def for_forum(cls, consultation, forum):
@@ -78,55 +59,6 @@ class SignupForm(FlaskForm):
         else:
             del form.consent_recording
         return form
-
-    def offer_profile_choices(self, categories, blank=CHOOSE) -> None:
-        """The category and region lists; without categories, the category question is not asked."""
-        self.category.choices = [SelectChoice("", blank)] + [
-            SelectChoice(str(category.id), localized(category, "name").text) for category in categories]
-        if not categories:
-            del self.category
-        self.region.choices = [SelectChoice("", blank)] + [
-            SelectChoice(code, name) for code, name in regions.province_choices()] + [
-            SelectChoice(OUTSIDE_CANADA, _l("Outside Canada"))]
-
-    validate_email = valid_email
-
-    def validate_category(self, field):
-        if field.data not in _offered(field):
-            raise ValidationError(_l("Choose the group that best describes you."))
-
-    def validate_region(self, field):
-        if field.data not in _offered(field):
-            raise ValidationError(_l("Choose your province or territory, or “Outside Canada”."))
-
-    def validate_country(self, field):
-        if self.region.data != OUTSIDE_CANADA:
-            return
-        if not (field.data or "").strip():
-            raise ValidationError(_l("Enter the country you live in."))
-        code = regions.find_country(field.data)
-        if code == regions.CANADA:
-            raise ValidationError(_l("For Canada, choose your province or territory in the list above."))
-        if code is None:
-            raise ValidationError(_l("We do not recognize this country. Check the spelling, or choose it from "
-                                     "the suggestions."))
-        self.country_code = code
-
-    def validate_preferred_language(self, field):
-        if field.data not in LANGUAGES:
-            raise ValidationError(_l("Choose the language of our emails."))
-
-    @property
-    def region_code(self) -> str:
-        return self.country_code if self.region.data == OUTSIDE_CANADA else self.region.data
-
-    @property
-    def category_id(self) -> int | None:
-        return int(self.category.data) if "category" in self and self.category.data else None
-
-    def profile(self) -> Profile:
-        return Profile(name=self.name.data, organisation=self.organisation.data or "", category_id=self.category_id,
-                       region=self.region_code, preferred_language=self.preferred_language.data)
 
     @property
     def consents(self) -> dict[str, bool]:
@@ -156,7 +88,7 @@ class SwitchForm(FlaskForm):
         return form
 
     def validate_forum_id(self, field):
-        if field.data not in _offered(field):
+        if field.data not in offered(field):
             raise ValidationError(_l("Choose one of the sessions in the list."))
 
     @property

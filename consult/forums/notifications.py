@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import force_locale, get_locale, ngettext
 from flask_babel import gettext as _
 
-from ..dates import format_clock, format_day, regional_locale
+from ..dates import regional_locale
 from ..i18n import localized
 from ..mail.outbox import Attachment, queue_message
 from ..mail.text import render_text
@@ -24,6 +24,7 @@ from ..models.forum import ACTIVE
 from .ics import cancellation_attachment, invitation_attachment
 from .links import manage_url, other_sessions_url
 from .registration import waitlist_position
+from .when import session_span
 
 __all__ = [
     "PreReading",
@@ -214,8 +215,7 @@ def _when(forum: Forum) -> str:
 @lru_cache(maxsize=256)
 def _when_in(starts_at: datetime, ends_at: datetime, zone, _locale: str) -> str:
     # Every registrant of a session gets the same words: written once per session, time and language.
-    return _("%(date)s, %(start)s – %(end)s (%(zone)s)", date=format_day(starts_at, "full", zone),
-             start=format_clock(starts_at, zone), end=format_clock(ends_at, zone),
+    return _("%(when)s (%(zone)s)", when=session_span(starts_at, ends_at, zone, "full"),
              zone=get_timezone_name(zone, "long", locale=regional_locale(), zone_variant="generic"))
 
 

@@ -10,23 +10,23 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
-    DateField,
     EmailField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import uploads
-from ..i18n import LANGUAGE_NAMES, localized
+from ..channels.passages import PassageForm
+from ..form_fields import ClockField, DayField, WholeNumberField, optional_int
+from ..i18n import localized
 from ..participants.services import InvalidEmail, normalise_email
+from ..tree import topic_choices
 from .when import NonexistentLocalTime, to_utc
 
 KIND_CHOICES = [SelectChoice("forum", _l("Forum")), SelectChoice("interview", _l("Interview"))]
@@ -47,45 +47,6 @@ CHOOSE_FILE_AGAIN = _l("Choose the file again: browsers do not keep a chosen fil
                        "with errors.")
 
 
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-class _ClearMessages:
-    """Parsing errors in our own words (and translated), and no error for an empty value:
-    the required-field validator then says what to do."""
-
-    parse_message = _l("This value is not valid.")
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not (valuelist[0] or "").strip():
-            self.data = None
-            return
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            self.data = None
-            raise ValueError(str(self.parse_message)) from error
-
-
-class DayField(_ClearMessages, DateField):
-    parse_message = _l("Enter a date such as 2026-05-12.")
-
-
-class ClockField(_ClearMessages, TimeField):
-    parse_message = _l("Enter a time such as 13:30.")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("format", ["%H:%M", "%H:%M:%S"])
-        super().__init__(*args, **kwargs)
-
-
-class WholeNumberField(_ClearMessages, IntegerField):
-    parse_message = _l("Enter a whole number.")
-
-
 class TopicChecklist(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -99,11 +60,6 @@ def https_url(form, field):
     parts = urlsplit(value)
     if parts.scheme != "https" or not parts.hostname or any(char.isspace() for char in value):
         raise ValidationError(_l("Enter a secure web address starting with https://"))
-
-
-def topic_choices(topics) -> list[SelectChoice]:
-    """(topic, depth) pairs in reading order, labelled with their codes."""
-    return [SelectChoice(topic.id, f"{topic.code} – {localized(topic, 'title').text}") for topic, _depth in topics]
 
 
 def _title_in_one_language(form) -> bool:
@@ -136,7 +92,7 @@ def _start(form, day_field, time_field, tz, now: datetime, unchanged: datetime |
 class _SessionFields(FlaskForm):
     """What a forum and a series of interview slots have in common."""
 
-    track_id = SelectField(_l("Track"), coerce=_optional_int,
+    track_id = SelectField(_l("Track"), coerce=optional_int,
                            invalid_choice_message=_l("Choose one of the tracks listed."))
     title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=300)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
@@ -298,10 +254,6 @@ class CancelForumForm(FlaskForm):
                            description=_l("Sent to the people registered, with the notice of cancellation."))
 
 
-class ConfirmForm(FlaskForm):
-    """A confirmation step: nothing to fill in, the form carries the CSRF token."""
-
-
 class AttendanceForm(FlaskForm):
     attended = SelectField(choices=[SelectChoice("yes"), SelectChoice("no")],
                            invalid_choice_message=_l("Say whether the person attended."))
@@ -313,7 +265,7 @@ class WalkInForm(FlaskForm):
     email = EmailField(_l("Email address"), validators=[DataRequired(message=_l("Enter the email address.")),
                                                         Length(max=254)])
     organisation = StringField(_l("Organization"), validators=[Optional(), Length(max=300)])
-    category_id = SelectField(_l("Category"), coerce=_optional_int,
+    category_id = SelectField(_l("Category"), coerce=optional_int,
                               invalid_choice_message=_l("Choose one of the categories listed."))
 
     def __init__(self, consultation, *args, **kwargs):
@@ -329,8 +281,8 @@ class WalkInForm(FlaskForm):
             raise ValidationError(_l("Enter an email address such as name@example.org.")) from error
 
 
-class NoteForm(FlaskForm):
-    topic_id = SelectField(_l("Topic discussed"), coerce=_optional_int,
+class NoteForm(PassageForm):
+    topic_id = SelectField(_l("Topic discussed"), coerce=optional_int,
                            invalid_choice_message=_l("Choose one of the topics listed."))
     language = RadioField(_l("Language of the note"), invalid_choice_message=_l("Choose the language of the note."))
     body = TextAreaField(_l("Note"), validators=[DataRequired(message=_l("Write the note.")), Length(max=20000)],
@@ -348,8 +300,4 @@ class NoteForm(FlaskForm):
         choices += [SelectChoice(choice.value, choice.label, optgroup=others)
                     for choice in topic_choices(topics) if choice.value not in covered]
         self.topic_id.choices = choices
-        languages = consultation.language_list or ["fr", "en"]
-        self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in languages
-                                 if code in LANGUAGE_NAMES]
-        if not self.language.data:
-            self.language.data = languages[0]
+        self.offer_languages(consultation)

@@ -11,12 +11,14 @@ from sqlalchemy.orm import selectinload
 
 from .. import uploads
 from ..audit import record as audit
+from ..channels.notes import sync_note
+from ..channels.passages import apply_changes
 from ..extensions import db
 from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, ForumNote, Participant, Registration, Topic
 from ..models.forum import ACTIVE
 from ..participants.services import Profile, find_or_create_participant
-from ..public.services import load_tree
+from ..tree import load_tree, topic_options
 from . import notifications
 from . import registration as seats
 from .registration import RegistrationError
@@ -41,19 +43,6 @@ def get_registration(forum: Forum, registration_id: int) -> Registration:
 
 def get_note(forum: Forum, note_id: int) -> ForumNote:
     return get_owned_or_404(ForumNote, note_id, forum_id=forum.id)
-
-
-def topic_options(consultation: Consultation) -> list[tuple[Topic, int]]:
-    """Every section, axis and orientation in reading order, with its depth in the tree."""
-    options: list[tuple[Topic, int]] = []
-
-    def walk(nodes, depth):
-        for node in nodes:
-            options.append((node, depth))
-            walk(node.children, depth + 1)
-
-    walk(load_tree(consultation).roots, 0)
-    return options
 
 
 @dataclass
@@ -392,26 +381,20 @@ def create_note(forum: Forum, values: dict, actor_id: int | None) -> ForumNote:
           topic_id=note.topic_id)
     db.session.flush()
     # Analysis: the note becomes a comment (imported here: analysis imports this package).
-    from ..analysis.derivation import sync_note
     sync_note(note)
     return note
 
 
 def update_note(note: ForumNote, values: dict, actor_id: int | None) -> bool:
     previous_topic_id = note.topic_id  # analysis: its comment follows unless an analyst moved it
-    changes = {}
-    new = {"topic_id": _note_topic(note.forum, values.get("topic_id")), "language": values["language"],
-           "body": values["body"].strip()}
-    for name, value in new.items():
-        if getattr(note, name) != value:
-            changes[name] = {"from": getattr(note, name), "to": value}
-            setattr(note, name, value)
+    changes = {name: {"from": before, "to": after} for name, (before, after) in apply_changes(note, {
+        "topic_id": _note_topic(note.forum, values.get("topic_id")), "language": values["language"],
+        "body": values["body"].strip()}).items()}
     if changes:
         audit(actor_id, "forum_note.edit", "forum_note", note.id, note.forum.consultation_id,
               forum_id=note.forum_id, changes=changes)
     db.session.flush()
     # Analysis: the note's comment follows the change.
-    from ..analysis.derivation import sync_note
     sync_note(note, previous_topic_id)
     return bool(changes)
 

@@ -16,20 +16,21 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..admin.services import get_consultation
-from ..auth.roles import role_required
+from ..channels.passage_views import passage_deleted, passage_saved
+from ..consultations import get_consultation, get_public_consultation
 from ..csv_safe import csv_lines
 from ..extensions import db
-from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
+from ..form_fields import ConfirmForm
+from ..htmx import is_htmx, redirect_after_post, redirect_to_page, render_page_or_fragment
 from ..i18n import localized
-from ..public.services import get_public_consultation
-from . import bp
+from ..permissions import permission_required
+from ..tree import topic_options
 from . import organizer_services as services
+from .blueprint import bp
 from .organizer_forms import (
     CHOOSE_FILE_AGAIN,
     AttendanceForm,
     CancelForumForm,
-    ConfirmForm,
     ForumForm,
     InterviewSlotsForm,
     NoteForm,
@@ -38,37 +39,31 @@ from .organizer_forms import (
 )
 from .registration import RegistrationError
 from .roster_export import roster_table
-from .when import format_moment, format_span, local_parts, zone_name
+from .when import format_moment, local_parts, session_span, zone_name
 
-ORGANIZERS = ("organizer", "admin")
-NOTE_TAKERS = ("organizer", "analyst", "admin")
 BASE = "/staff/consultations/<slug>/forums"
 FORUM = BASE + "/<int:forum_id>"
 TEMPLATES = "forums/organizer/"
 
 
-@bp.app_template_global()
 def forum_span(forum) -> str:
     tz = forum.consultation.tz
-    return format_span(forum.starts_at, forum.ends_at, tz)
+    return session_span(forum.starts_at, forum.ends_at, tz)
 
 
-@bp.app_template_filter()
 def in_zone(moment, tz) -> str:
     return format_moment(moment, tz)
 
 
-@bp.app_template_global()
 def time_zone_name(tz) -> str:
     return zone_name(tz)
 
 
-@bp.app_template_global()
 def forum_breadcrumbs(consultation, forum=None, here=None) -> list[tuple[str, str | None]]:
     """Staff area › consultation › forums › forum › this page; links only where the user may go."""
     items = [(_("Staff area"), url_for("admin.dashboard")),
              (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug))]
-    organizer = current_user.has_role(*ORGANIZERS)
+    organizer = current_user.can("run_forums")
     if organizer:
         items.append((_("Forums and interviews"), url_for("forums.organizer_index", slug=consultation.slug)))
     if forum is not None:
@@ -108,16 +103,6 @@ def _forum_values(form) -> dict:
     return values
 
 
-def _back_to_page(location: str):
-    """Post/Redirect/Get to the page the form is on. htmx follows HX-Redirect by setting
-    location.href, which only scrolls when the address differs by its #anchor alone:
-    HX-Refresh makes it load the page, with its confirmation message."""
-    response = redirect_after_post(location)
-    if is_htmx():
-        response.headers["HX-Refresh"] = "true"
-    return response
-
-
 def _roster_url(forum, **anchor):
     return url_for("forums.organizer_roster", slug=forum.consultation.slug, forum_id=forum.id, **anchor)
 
@@ -125,7 +110,7 @@ def _roster_url(forum, **anchor):
 # -- list, create, edit, cancel -------------------------------------------------------------
 
 @bp.get(BASE + "/")
-@role_required(*NOTE_TAKERS)  # analysts reach the sessions' notes from here
+@permission_required("take_notes")  # analysts reach the sessions' notes from here
 def organizer_index(slug):
     consultation = get_consultation(slug)
     track = services.parse_track_filter(request.args.get("track"), consultation)
@@ -146,10 +131,10 @@ def _render_forum_form(consultation, form, topics, forum=None, status=200):
 
 
 @bp.route(BASE + "/new", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_create(slug):
     consultation = get_consultation(slug)
-    topics = services.topic_options(consultation)
+    topics = topic_options(consultation)
     form = _forum_form(consultation, topics)
     if form.validate_on_submit():
         forum = services.create_forum(consultation, _forum_values(form), form.checked_file, current_user.id)
@@ -160,14 +145,14 @@ def organizer_create(slug):
 
 
 @bp.route(FORUM + "/edit", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_edit(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
     if forum.is_cancelled:
         return render_template(TEMPLATES + "cancelled.html", consultation=consultation, forum=forum), (
             409 if request.method == "POST" else 200)
-    topics = services.topic_options(consultation)
+    topics = topic_options(consultation)
     day, clock = local_parts(forum.starts_at, consultation.tz)
     form = _forum_form(consultation, topics, forum=forum, obj=forum, start_date=day, start_time=clock,
                        topic_ids=[topic.id for topic in forum.topics])
@@ -197,10 +182,10 @@ def organizer_edit(slug, forum_id):
 
 
 @bp.route(BASE + "/interview-slots", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_slots(slug):
     consultation = get_consultation(slug)
-    topics = services.topic_options(consultation)
+    topics = topic_options(consultation)
     form = InterviewSlotsForm(consultation, topics, now=g.now)
     if request.method == "GET":
         form.title_fr.data, form.title_en.data = _default_interview_titles(consultation)
@@ -231,7 +216,7 @@ def _default_interview_titles(consultation) -> tuple[str, str]:
 
 
 @bp.route(FORUM + "/cancel", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_cancel(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -260,7 +245,7 @@ def _render_roster(consultation, forum, walk_in_form, status=200):
 
 
 @bp.get(FORUM + "/roster")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_roster(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -268,7 +253,7 @@ def organizer_roster(slug, forum_id):
 
 
 @bp.get(FORUM + "/roster/print")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_roster_print(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -277,7 +262,7 @@ def organizer_roster_print(slug, forum_id):
 
 
 @bp.get(FORUM + "/roster.csv")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_roster_csv(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -292,7 +277,7 @@ def organizer_roster_csv(slug, forum_id):
 
 
 @bp.post(FORUM + "/roster/<int:registration_id>/attendance")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_attendance(slug, forum_id, registration_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -305,7 +290,7 @@ def organizer_attendance(slug, forum_id, registration_id):
     except RegistrationError as error:
         db.session.rollback()
         flash(_error_message(error), "error")
-        return _back_to_page(_roster_url(forum, _anchor=f"registration-{registration_id}"))
+        return redirect_to_page(_roster_url(forum, _anchor=f"registration-{registration_id}"))
     db.session.commit()
     if is_htmx():
         response = make_response(render_template(TEMPLATES + "_roster_row.html", consultation=consultation,
@@ -321,7 +306,7 @@ def organizer_attendance(slug, forum_id, registration_id):
 
 
 @bp.post(FORUM + "/roster/walk-in")
-@role_required(*ORGANIZERS)
+@permission_required("run_forums")
 def organizer_walk_in(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -332,10 +317,10 @@ def organizer_walk_in(slug, forum_id):
         except RegistrationError as error:
             db.session.rollback()
             flash(_error_message(error), "error")
-            return _back_to_page(_roster_url(forum))
+            return redirect_to_page(_roster_url(forum))
         db.session.commit()
         flash(_("%(name)s was added and marked present.", name=registration.participant.name), "success")
-        return _back_to_page(_roster_url(forum, _anchor=f"registration-{registration.id}"))
+        return redirect_to_page(_roster_url(forum, _anchor=f"registration-{registration.id}"))
     return _render_roster(consultation, forum, form, status=422)
 
 
@@ -350,34 +335,31 @@ def _render_notes(consultation, forum, form, status=200):
 
 
 @bp.route(FORUM + "/notes", methods=["GET", "POST"])
-@role_required(*NOTE_TAKERS)
+@permission_required("take_notes")
 def organizer_notes(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
-    form = NoteForm(consultation, forum, services.topic_options(consultation))
+    form = NoteForm(consultation, forum, topic_options(consultation))
     if form.validate_on_submit():
         note = services.create_note(forum, form.data, current_user.id)
         db.session.commit()
         flash(_("The note was saved."), "success")
-        return _back_to_page(url_for("forums.organizer_notes", slug=slug, forum_id=forum.id,
+        return redirect_to_page(url_for("forums.organizer_notes", slug=slug, forum_id=forum.id,
                                      _anchor=f"note-{note.id}"))
     return _render_notes(consultation, forum, form, status=422 if form.is_submitted() else 200)
 
 
 @bp.route(FORUM + "/notes/<int:note_id>/edit", methods=["GET", "POST"])
-@role_required(*NOTE_TAKERS)
+@permission_required("take_notes")
 def organizer_note_edit(slug, forum_id, note_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
     note = services.get_note(forum, note_id)
-    form = NoteForm(consultation, forum, services.topic_options(consultation), obj=note)
+    form = NoteForm(consultation, forum, topic_options(consultation), obj=note)
     if form.validate_on_submit():
-        changed = services.update_note(note, form.data, current_user.id)
-        db.session.commit()
-        flash(_("The note was saved.") if changed else _("Nothing to save: the note was not changed."),
-              "success" if changed else "info")
-        return redirect_after_post(url_for("forums.organizer_notes", slug=slug, forum_id=forum.id,
-                                           _anchor=f"note-{note.id}"))
+        return passage_saved(services.update_note(note, form.data, current_user.id), _("The note was saved."),
+                             _("Nothing to save: the note was not changed."),
+                             url_for("forums.organizer_notes", slug=slug, forum_id=forum.id, _anchor=f"note-{note.id}"))
     return render_page_or_fragment(TEMPLATES + "note_edit.html", TEMPLATES + "_note_form.html",
                                    status=422 if form.is_submitted() else 200, consultation=consultation,
                                    forum=forum, note=note, form=form,
@@ -386,7 +368,7 @@ def organizer_note_edit(slug, forum_id, note_id):
 
 
 @bp.route(FORUM + "/notes/<int:note_id>/delete", methods=["GET", "POST"])
-@role_required(*NOTE_TAKERS)
+@permission_required("take_notes")
 def organizer_note_delete(slug, forum_id, note_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
@@ -394,9 +376,8 @@ def organizer_note_delete(slug, forum_id, note_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         services.delete_note(note, current_user.id)
-        db.session.commit()
-        flash(_("The note was deleted."), "success")
-        return redirect_after_post(url_for("forums.organizer_notes", slug=slug, forum_id=forum.id))
+        return passage_deleted(_("The note was deleted."),
+                               url_for("forums.organizer_notes", slug=slug, forum_id=forum.id))
     return render_template(TEMPLATES + "note_delete.html", consultation=consultation, forum=forum, note=note,
                            form=form), 422 if form.is_submitted() else 200
 

@@ -4,17 +4,19 @@ from flask import abort, current_app, flash, g, make_response, redirect, render_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..dates import format_clock, format_day, regional_locale
+from ..consultations import get_public_consultation
+from ..dates import regional_locale
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
-from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import bp, public_services, registration
+from . import public_services, registration
+from .blueprint import bp
 from .forms import CancelForm, SignupForm, SwitchForm
 from .ics import forum_invitation
+from .when import session_span
 
 # Pages reached through a personal link: never cached, never indexed.
 PERSONAL_ENDPOINTS = {"forums.registered", "forums.manage", "forums.cancel", "forums.switch", "forums.ics"}
@@ -27,24 +29,11 @@ def _signup_limit():
     return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
-@bp.app_template_global()
 def forum_when(forum):
-    """"Thursday, June 10, 2027, 1:30 p.m. – 3:00 p.m.", in the consultation's time zone.
-
-    Babel directly, on datetimes already moved to that zone: flask_babel's formatters would
-    move them again to the site's default zone.
-    """
-    tz = forum.consultation.tz
-    start, end = forum.starts_at, forum.ends_at
-    if start.astimezone(tz).date() == end.astimezone(tz).date():
-        return _("%(day)s, %(start)s – %(end)s", day=format_day(start, "full", tz),
-                 start=format_clock(start, tz), end=format_clock(end, tz))
-    return _("%(start_day)s, %(start)s – %(end_day)s, %(end)s",
-             start_day=format_day(start, "full", tz), start=format_clock(start, tz),
-             end_day=format_day(end, "full", tz), end=format_clock(end, tz))
+    """"Thursday, June 10, 2027, 1:30 p.m. – 3:00 p.m.", in the consultation's time zone."""
+    return session_span(forum.starts_at, forum.ends_at, forum.consultation.tz, "full")
 
 
-@bp.app_template_global()
 def forum_zone(forum):
     """"Eastern Time": the consultation's zone, by its everyday name."""
     return get_timezone_name(forum.consultation.tz, "long", locale=regional_locale(), zone_variant="generic")

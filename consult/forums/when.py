@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton, get_timezone_name
+from flask_babel import gettext as _
 
 from .. import dates
 from ..dates import regional_locale
@@ -50,11 +51,20 @@ def format_moment(moment: datetime | None, tz: ZoneInfo) -> str:
     return f"{format_day(moment, tz)} {format_clock(moment, tz)}"
 
 
-def format_span(start: datetime, end: datetime, tz: ZoneInfo) -> str:
-    """"Tue, May 12, 2026 1:30 PM – 3:00 PM"; the end's day is repeated only if it differs."""
+def session_span(start: datetime, end: datetime, tz: ZoneInfo, style: str = "short") -> str:
+    """A session's time span in the interface language and the given zone; the end's day is repeated
+    only if it differs. "short" for staff pages: "Tue, May 12, 2026 1:30 PM – 3:00 PM"; "full" for
+    participants' pages and emails: "Thursday, June 10, 2027, 1:30 p.m. – 3:00 p.m."."""
     same_day = start.astimezone(tz).date() == end.astimezone(tz).date()
-    tail = format_clock(end, tz) if same_day else format_moment(end, tz)
-    return f"{format_moment(start, tz)} – {tail}"
+    if style == "short":
+        tail = format_clock(end, tz) if same_day else format_moment(end, tz)
+        return f"{format_moment(start, tz)} – {tail}"
+    if same_day:
+        return _("%(day)s, %(start)s – %(end)s", day=dates.format_day(start, "full", tz),
+                 start=format_clock(start, tz), end=format_clock(end, tz))
+    return _("%(start_day)s, %(start)s – %(end_day)s, %(end)s",
+             start_day=dates.format_day(start, "full", tz), start=format_clock(start, tz),
+             end_day=dates.format_day(end, "full", tz), end=format_clock(end, tz))
 
 
 def zone_name(tz: ZoneInfo) -> str:

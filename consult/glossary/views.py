@@ -3,7 +3,7 @@ from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
+from ..consultations import get_consultation, get_public_consultation
 from ..evaluation.items import settings_of
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
@@ -11,9 +11,8 @@ from ..i18n import current_language
 from ..models import GlossaryTerm
 from ..page_cache import cacheable
 from ..permissions import permission_required
-from ..public.services import get_public_consultation
 from ..readability import Readability, readability
-from . import bp
+from .blueprint import bp
 from .forms import DeleteTermForm, TermForm
 from .marking import PageGlossary
 from .terms import delete_term, problems, save_term, terms_of

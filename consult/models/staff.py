@@ -37,9 +37,6 @@ class StaffUser(UserMixin, db.Model):
     def roles(self) -> set[str]:
         return {row.role for row in self.role_rows}
 
-    def has_role(self, *roles: str) -> bool:
-        return bool(self.roles.intersection(roles))
-
     def can(self, permission: str, consultation=None) -> bool:
         return user_can(self, permission, consultation)
 

@@ -7,7 +7,7 @@ import click
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from ..cli import consult
+from ..command_group import consult
 from ..extensions import db
 from ..models import Participant
 from . import backup as backups

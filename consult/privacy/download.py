@@ -9,7 +9,7 @@ from datetime import datetime
 
 from ..i18n import current_language, localized
 from ..participants.regions import region_name
-from ..questionnaires.services import answer_text
+from ..questionnaires.copies import answer_text
 from ..submissions.services import attachment_path
 from .services import Holdings, ordered_answers
 

@@ -6,11 +6,11 @@ from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forums.forms import SignupForm
-from ..forums.organizer_forms import DayField, WholeNumberField
+from ..form_fields import DayField, WholeNumberField
 from ..i18n import localized
 from ..models import Consultation
 from ..participants.fields import email_field, profile_answers, valid_email
+from ..participants.forms import ProfileForm as ProfileQuestions
 
 NOTICE_MAX = 50_000
 INCIDENT_TEXT_MAX = 20_000
@@ -22,14 +22,8 @@ class RequestLinkForm(FlaskForm):
     validate_email = valid_email
 
 
-class ProfileForm(SignupForm):
+class ProfileForm(ProfileQuestions):
     """The profile questions of the sign-up forms, for the person to correct their answers."""
-
-    email = None
-    consent_processing = None
-    consent_recording = None
-    consent_quotation = None
-    consent_contact = None
 
     @classmethod
     def for_participant(cls, consultation: Consultation, participant):

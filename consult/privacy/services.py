@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import tokens, uploads
 from ..audit import record
+from ..channels import held_origins
 from ..extensions import db
 from ..forums import notifications as forum_notifications
 from ..forums import registration as seats
@@ -20,7 +21,6 @@ from ..models import (
     Answer,
     Comment,
     Consultation,
-    Excerpt,
     Forum,
     ForumNote,
     Invitation,
@@ -152,12 +152,9 @@ def _emails_of(participant: Participant):
 def comments_of(participant: Participant) -> list[Comment]:
     """The comments analysis derived from what this person said: linked to them, to one of their
     answers or to an excerpt of one of their submissions."""
-    their_answers = select(Answer.id).join(Response).where(Response.participant_id == participant.id)
-    their_excerpts = select(Excerpt.id).join(Submission).where(Submission.participant_id == participant.id)
+    theirs = [getattr(Comment, column).in_(origins) for column, origins in held_origins(participant).items()]
     return list(db.session.scalars(
-        select(Comment).where(or_(Comment.participant_id == participant.id,
-                                  Comment.answer_id.in_(their_answers),
-                                  Comment.excerpt_id.in_(their_excerpts)))
+        select(Comment).where(or_(Comment.participant_id == participant.id, *theirs))
         .options(selectinload(Comment.topic)).order_by(Comment.source_date, Comment.id)))
 
 
@@ -263,8 +260,11 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
     done.registrations_cancelled = _cancel_future_registrations(participant, now)
     if keep_comments:
         # Detached before their origin goes: the database would otherwise delete them with it.
+        origin_columns = list(held_origins(participant))
         for comment in comments:
-            comment.participant_id = comment.answer_id = comment.excerpt_id = None
+            comment.participant_id = None
+            for column in origin_columns:
+                setattr(comment, column, None)
         done.comments_kept_anonymously = len(comments)
     else:
         for note in interview_notes:

@@ -4,18 +4,18 @@ from flask import flash, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
-from ..auth.roles import role_required
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
-from . import bp, incidents, notice
+from ..permissions import permission_required
+from . import incidents, notice
+from .blueprint import bp
 from .forms import IncidentForm, NoticeForm
 
 INCIDENTS = "/staff/privacy/incidents"
 
 
-@bp.app_template_global()
 def privacy_breadcrumbs(consultation=None, here=None, incident_list=False) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard"))]
     if consultation is not None:
@@ -28,7 +28,7 @@ def privacy_breadcrumbs(consultation=None, here=None, incident_list=False) -> li
 
 
 @bp.route("/staff/consultations/<slug>/privacy", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("manage_privacy")
 def notice_edit(slug):
     consultation = get_consultation(slug)
     form = NoticeForm(data={"privacy_notice_fr": consultation.privacy_notice_fr,
@@ -51,14 +51,14 @@ def notice_edit(slug):
 
 
 @bp.get(INCIDENTS)
-@role_required("admin")
+@permission_required("manage_privacy")
 def incidents_index():
     listing = incidents.list_incidents(request.args.get("page", 1, type=int))
     return render_template("privacy/staff/incidents.html", listing=listing)
 
 
 @bp.route(INCIDENTS + "/new", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("manage_privacy")
 def incident_new():
     form = IncidentForm.with_consultations(incidents.consultations(),
                                            data={"status": "open", "discovered_on": incidents.to_day(g.now)})
@@ -72,7 +72,7 @@ def incident_new():
 
 
 @bp.route(INCIDENTS + "/<int:incident_id>", methods=["GET", "POST"])
-@role_required("admin")
+@permission_required("manage_privacy")
 def incident_edit(incident_id):
     incident = incidents.get_incident(incident_id)
     form = IncidentForm.with_consultations(incidents.consultations(), data=incidents.form_values(incident))

@@ -6,15 +6,16 @@ from flask import abort, current_app, flash, g, render_template, send_file, url_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..participants import regions
-from ..public.services import get_public_consultation
-from ..questionnaires.services import answer_text
+from ..questionnaires.copies import answer_text
 from ..security import personal_pages
 from ..submissions.services import attachment_path
 from ..tokens import LinkError
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .download import write_archive
 from .forms import ConsentForm, EraseForm, ProfileForm, RequestLinkForm
 
@@ -175,16 +176,9 @@ def erase(token):
 
 # -- template helpers -------------------------------------------------------------------------
 
-@bp.app_template_global()
-def privacy_region_name(code: str) -> str:
-    return regions.region_name(code) if code else ""
-
-
-@bp.app_template_global()
 def privacy_answers(response) -> list:
     return services.ordered_answers(response)
 
 
-@bp.app_template_global()
 def privacy_answer_text(answer) -> str:
     return answer_text(answer.question, answer)

@@ -2,12 +2,10 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Consultation, Topic
+from ..models import Consultation
 
 # Which view takes part through a channel; a channel whose view is not installed is described, not linked.
 CHANNEL_ENDPOINTS = {
@@ -37,73 +35,6 @@ def list_consultations(now: datetime) -> ConsultationListing:
         else:
             listing.past.append(consultation)
     return listing
-
-
-def get_public_consultation(slug: str) -> Consultation:
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is None or not consultation.is_public:
-        abort(404)
-    return consultation
-
-
-@dataclass
-class Tree:
-    """The whole policy tree loaded in three queries, with navigation helpers."""
-
-    roots: list[Topic]
-    by_code: dict[str, Topic]
-    reading_order: list[Topic]
-
-    def neighbours(self, topic: Topic) -> tuple[Topic | None, Topic | None]:
-        index = self.reading_order.index(topic)
-        before = self.reading_order[index - 1] if index > 0 else None
-        after = self.reading_order[index + 1] if index + 1 < len(self.reading_order) else None
-        return before, after
-
-    @property
-    def axes(self) -> list[Topic]:
-        return [topic for topic in self.roots if topic.kind == "axis"]
-
-    @property
-    def sections(self) -> list[Topic]:
-        return [topic for topic in self.roots if topic.kind == "section"]
-
-
-def load_tree(consultation: Consultation) -> Tree:
-    topics = db.session.scalars(
-        select(Topic)
-        .where(Topic.consultation_id == consultation.id)
-        .options(selectinload(Topic.themes), selectinload(Topic.change_targets), selectinload(Topic.children))
-        .order_by(Topic.position)
-    ).all()
-    return _tree(topics)
-
-
-def load_outline(consultation: Consultation) -> Tree:
-    """The tree's topics alone, in one query: what a single topic's page needs to place itself and
-    link to its neighbours. The page's own themes, change targets and children load on access (three
-    small queries), instead of every topic's: the whole tree's ran to six times as many rows to load."""
-    topics = db.session.scalars(
-        select(Topic).where(Topic.consultation_id == consultation.id).order_by(Topic.position, Topic.id)
-    ).all()
-    return _tree(topics)
-
-
-def _tree(topics: list[Topic]) -> Tree:
-    """Reading order from parent ids (not from `children`, which may not be loaded)."""
-    children: dict[int | None, list[Topic]] = {}
-    for topic in topics:
-        children.setdefault(topic.parent_id, []).append(topic)
-    order: list[Topic] = []
-
-    def walk(nodes):
-        for node in nodes:
-            order.append(node)
-            walk(children.get(node.id, []))
-
-    roots = children.get(None, [])
-    walk(roots)
-    return Tree(roots=roots, by_code={topic.code: topic for topic in topics}, reading_order=order)
 
 
 def channel_view(kind: str, view_functions) -> str | None:

@@ -1,9 +1,12 @@
 from flask import abort, current_app, g, jsonify, redirect, render_template, url_for
 from sqlalchemy import text
 
+from ..consultations import get_public_consultation
 from ..extensions import db
 from ..page_cache import cacheable, keep_until, next_moment
-from . import bp, services
+from ..tree import load_outline, load_tree
+from . import services
+from .blueprint import bp
 
 
 @bp.get("/")
@@ -16,29 +19,29 @@ def home():
 
 @bp.get("/consultations/<slug>/")
 def consultation(slug):
-    item = services.get_public_consultation(slug)
+    item = get_public_consultation(slug)
     keep_until(next_moment(g.now, [item.opens_at, item.closes_at]
                            + [moment for channel in item.channels for moment in (channel.opens_at, channel.closes_at)]))
     channels = [
         (channel, channel.state(g.now), services.channel_view(channel.kind, current_app.view_functions))
         for channel in item.channels
     ]
-    tree = services.load_tree(item)
+    tree = load_tree(item)
     return render_template("public/consultation.html", consultation=item, channels=channels, tree=tree)
 
 
 @bp.get("/consultations/<slug>/proposal/")
 @cacheable
 def proposal(slug):
-    item = services.get_public_consultation(slug)
-    return render_template("public/proposal.html", consultation=item, tree=services.load_tree(item))
+    item = get_public_consultation(slug)
+    return render_template("public/proposal.html", consultation=item, tree=load_tree(item))
 
 
 @bp.get("/consultations/<slug>/proposal/<code>")
 @cacheable
 def topic(slug, code):
-    item = services.get_public_consultation(slug)
-    tree = services.load_outline(item)
+    item = get_public_consultation(slug)
+    tree = load_outline(item)
     node = tree.by_code.get(code)
     if node is None:
         abort(404)
@@ -50,8 +53,8 @@ def topic(slug, code):
 @bp.get("/consultations/<slug>/synoptic")
 @cacheable
 def synoptic(slug):
-    item = services.get_public_consultation(slug)
-    return render_template("public/synoptic.html", consultation=item, tree=services.load_tree(item))
+    item = get_public_consultation(slug)
+    return render_template("public/synoptic.html", consultation=item, tree=load_tree(item))
 
 
 @bp.get("/favicon.ico")

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..lookups import get_owned_or_404
 from ..models import Answer, Channel, Consultation, Question, Questionnaire, QuestionnairePage, Topic
 from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
-from ..public.services import load_tree
+from ..tree import load_tree
 
 # Content, not interface: stored in both languages whatever the language of the page (like the
 # suggested interview titles), then edited by the organizer.

@@ -20,22 +20,21 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..forums.forms import SignupForm
-from ..forums.organizer_forms import DayField
+from ..form_fields import DayField
 from ..forums.when import to_utc
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
 from ..participants.fields import email_field, profile_answers, single_line, valid_email
+from ..participants.forms import ProfileForm as ProfileQuestions
+from .prompts import PROMPT_NAMES
 
 MAX_LIST_BYTES = 1024 * 1024
 OPTION_SEPARATOR = "|"
 
 
-class StartForm(SignupForm):
-    """Name, email, the profile questions (asked once) and consent; the forum form without what only
-    sessions need (recording, future contact)."""
+class _ProfileAndConsent(ProfileQuestions):
+    """The profile questions (asked once) and the consents the questionnaire asks for."""
 
-    email = email_field(_l("Your personal link to continue and the copy of your answers are sent here."))
     consent_processing = BooleanField(
         _l("I agree that my information and my answers are used for this consultation and to describe, "
            "anonymously, who took part (required)"),
@@ -43,8 +42,6 @@ class StartForm(SignupForm):
                                             "your answers."))],
         description=_l("As explained in the privacy notice on this page."))
     consent_quotation = BooleanField(_l("My answers may be quoted in the report, without my name (optional)"))
-    consent_recording = None
-    consent_contact = None
 
     @classmethod
     def for_consultation(cls, consultation, data: dict | None = None):
@@ -57,10 +54,15 @@ class StartForm(SignupForm):
         return {"processing": bool(self.consent_processing.data), "quotation": bool(self.consent_quotation.data)}
 
 
-class ProfileForm(StartForm):
-    """The same questions for someone who came through their invitation: the email is already known."""
+class StartForm(_ProfileAndConsent):
+    """Name, email, the profile questions and consent."""
 
-    email = None
+    email = email_field(_l("Your personal link to continue and the copy of your answers are sent here."))
+    validate_email = valid_email
+
+
+class ProfileForm(_ProfileAndConsent):
+    """The same questions for someone who came through their invitation: the email is already known."""
 
     @classmethod
     def for_participant(cls, consultation, participant):
@@ -151,15 +153,6 @@ class SettingsForm(FlaskForm):
             return (moment.astimezone(tz) - timedelta(days=shift)).date() if moment else None
         # A closing moment at midnight means the day before was the last one.
         return {"opens_on": day(questionnaire.opens_at), "closes_on": day(questionnaire.closes_at, 1)}
-
-
-PROMPT_NAMES = {
-    "liked": _l("What they like"),
-    "disliked": _l("What they dislike"),
-    "unclear": _l("What is unclear"),
-    "adjust": _l("What should be adjusted"),
-    "missing": _l("What is missing"),
-}
 
 
 class GenerateForm(FlaskForm):
@@ -298,10 +291,6 @@ class MoveForm(FlaskForm):
     def validate_direction(self, field):
         if field.data not in ("up", "down"):
             raise ValidationError(_l("Choose up or down."))
-
-
-class ConfirmForm(FlaskForm):
-    """Only the CSRF token: generate, remind, delete."""
 
 
 class InviteForm(FlaskForm):

@@ -6,16 +6,17 @@ from functools import cached_property
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
+from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..forums.when import format_clock
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..participants import regions
-from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import bp, notifications, services
+from . import copies, notifications, responding, saving
+from .blueprint import bp
 from .forms import AnswerPageForm, LostLinkForm, ProfileForm, SendLinkForm, StartForm, SubmitForm, answer_error_message
-from .services import QuestionnaireUnavailable
+from .responding import QuestionnaireUnavailable
 
 PERSONAL_ENDPOINTS = {"questionnaires.overview", "questionnaires.profile", "questionnaires.page",
                       "questionnaires.autosave", "questionnaires.send_link", "questionnaires.review",
@@ -66,7 +67,7 @@ def _render_start(consultation, questionnaire, form, lost_form, status=200):
     return render_page_or_fragment("questionnaires/start.html", "questionnaires/_start_form.html", status=status,
                                    consultation=consultation, questionnaire=questionnaire, form=form,
                                    lost_form=lost_form, state=questionnaire.state(g.now),
-                                   has_notice=services.has_privacy_notice(consultation),
+                                   has_notice=responding.has_privacy_notice(consultation),
                                    country_names=regions.country_names())
 
 
@@ -74,22 +75,23 @@ def _render_start(consultation, questionnaire, form, lost_form, status=200):
 @limiter.limit(_start_limit, methods=["POST"])
 def start(slug):
     consultation = get_public_consultation(slug)
-    questionnaire = services.public_questionnaire(consultation)
+    questionnaire = responding.public_questionnaire(consultation)
     form = StartForm.for_consultation(consultation)
     can_start = (questionnaire.state(g.now) == "open" and questionnaire.access == "open"
-                 and services.has_privacy_notice(consultation))
+                 and responding.has_privacy_notice(consultation))
     if request.method == "POST" and not can_start:
-        services.require_open(questionnaire, g.now)
+        responding.require_open(questionnaire, g.now)
         raise QuestionnaireUnavailable(questionnaire, "invitation" if questionnaire.access != "open" else "no_notice")
     if form.validate_on_submit():
         profile = form.profile()
-        result = services.start(questionnaire, services.Start(email=form.email.data, profile=profile,
+        result = responding.start(questionnaire, responding.Start(email=form.email.data, profile=profile,
                                                               consents=form.consents), g.now)
         db.session.commit()
         if not _started_here(result.response):
             # The link goes to the address typed, never to the browser: same answer for everyone.
             return redirect_after_post(url_for("questionnaires.check_email", slug=slug))
-        return redirect_after_post(url_for("questionnaires.overview", token=services.response_token(result.response)))
+        return redirect_after_post(url_for("questionnaires.overview",
+                                           token=notifications.response_token(result.response)))
     return _render_start(consultation, questionnaire, form, LostLinkForm(),
                          status=422 if form.is_submitted() else 200)
 
@@ -98,13 +100,13 @@ def start(slug):
 @limiter.limit(_start_limit)
 def lost_link(slug):
     consultation = get_public_consultation(slug)
-    questionnaire = services.public_questionnaire(consultation)
+    questionnaire = responding.public_questionnaire(consultation)
     lost_form = LostLinkForm()
     if lost_form.validate_on_submit():
-        services.send_my_link(questionnaire, lost_form.email.data, g.now)
+        responding.send_my_link(questionnaire, lost_form.email.data, g.now)
         db.session.commit()
         return redirect_after_post(url_for("questionnaires.check_email", slug=slug))
-    services.require_open(questionnaire, g.now)
+    responding.require_open(questionnaire, g.now)
     if questionnaire.access != "open":
         return render_template("questionnaires/unavailable.html", questionnaire=questionnaire,
                                consultation=consultation, reason="invitation", lost_form=lost_form), 422
@@ -115,7 +117,7 @@ def lost_link(slug):
 @bp.get("/consultations/<slug>/questionnaire/check-your-email")
 def check_email(slug):
     consultation = get_public_consultation(slug)
-    questionnaire = services.public_questionnaire(consultation)
+    questionnaire = responding.public_questionnaire(consultation)
     return render_template("questionnaires/check_email.html", consultation=consultation, questionnaire=questionnaire)
 
 
@@ -127,7 +129,7 @@ class _Context:
 
     def __init__(self, token: str):
         self.token = token
-        self.response = services.response_from_token(token)
+        self.response = responding.response_from_token(token)
         # Holding the link proves the address: this browser may come back through the start form.
         _remember(self.response)
         self.questionnaire = self.response.questionnaire
@@ -139,25 +141,25 @@ class _Context:
 
     @cached_property
     def pages(self):
-        return services.answer_pages(self.questionnaire)
+        return responding.answer_pages(self.questionnaire)
 
     @cached_property
     def answers(self):
-        return services.answers_of(self.response)
+        return responding.answers_of(self.response)
 
     @property
     def progress(self):
-        return services.progress(self.pages, self.answers)
+        return responding.progress(self.pages, self.answers)
 
     def template_values(self, **extra) -> dict:
         return {"token": self.token, "response": self.response, "questionnaire": self.questionnaire,
                 "consultation": self.consultation, "pages": self.pages, "answers": self.answers,
                 "readonly": self.readonly, "state": self.state, "progress": self.progress,
-                "changed": services.changed_since_submission(self.response), **extra}
+                "changed": saving.changed_since_submission(self.response), **extra}
 
 
 def _profile_first(context: _Context):
-    if not context.readonly and services.needs_profile(context.response.participant):
+    if not context.readonly and responding.needs_profile(context.response.participant):
         return redirect(url_for("questionnaires.profile", token=context.token))
     return None
 
@@ -180,13 +182,13 @@ def profile(token):
     participant = context.response.participant
     form = ProfileForm.for_participant(context.consultation, participant)
     if form.validate_on_submit():
-        services.complete_profile(context.response, form.profile(), form.consents)
+        responding.complete_profile(context.response, form.profile(), form.consents)
         db.session.commit()
         return redirect_after_post(url_for("questionnaires.overview", token=token))
     return render_page_or_fragment("questionnaires/profile.html", "questionnaires/_profile_form.html",
                                    status=422 if form.is_submitted() else 200, form=form,
                                    country_names=regions.country_names(),
-                                   has_notice=services.has_privacy_notice(context.consultation),
+                                   has_notice=responding.has_privacy_notice(context.consultation),
                                    **context.template_values())
 
 
@@ -199,7 +201,7 @@ def _page_or_404(context: _Context, number: int):
 def _render_page(context: _Context, number: int, form, values=None, errors=None, status=200, message=""):
     page = _page_or_404(context, number)
     return render_template("questionnaires/page.html", page=page, number=number, form=form,
-                           groups=services.groups_of(page), values=values or {}, errors=errors or {},
+                           groups=responding.groups_of(page), values=values or {}, errors=errors or {},
                            message=message, **context.template_values()), status
 
 
@@ -232,21 +234,21 @@ def page(token, number):
     form = AnswerPageForm()
     if request.method == "GET":
         return _render_page(context, number, form)
-    questions = services.ordered_questions(questionnaire_page)
-    typed = services.typed_values(questions, request.form)
+    questions = responding.ordered_questions(questionnaire_page)
+    typed = saving.typed_values(questions, request.form)
     if not form.validate_on_submit():
         return _render_page(context, number, form, values=typed, status=422)
     if context.readonly:
         return _render_page(context, number, form, values=typed, status=409)
     try:
-        result = services.save_answers(context.response, questions, request.form, g.now)
+        result = saving.save_answers(context.response, questions, request.form, g.now)
     except QuestionnaireUnavailable:
         db.session.rollback()
         context.readonly = True
         return _render_page(context, number, form, values=typed, status=409)
     db.session.commit()
     if result.errors:
-        context.answers = services.answers_of(context.response)
+        context.answers = responding.answers_of(context.response)
         return _render_page(context, number, form, values=result.values,
                             errors=_error_messages(questions, result), status=422)
     go = request.form.get("go", "save")
@@ -261,12 +263,12 @@ def autosave(token, number):
     """The htmx autosave of a page: saves what this page changed, answers with the status message
     (and the new digests of what was saved, swapped out of band into the page)."""
     context = _Context(token)
-    questions = services.page_questions(context.questionnaire, number)
+    questions = responding.page_questions(context.questionnaire, number)
     if questions is None:
         abort(404)
     form = AnswerPageForm()
     values = {"token": token, "number": number, "saved": [], "problems": []}
-    if not context.readonly and services.needs_profile(context.response.participant):
+    if not context.readonly and responding.needs_profile(context.response.participant):
         # Answers are only kept once the person has said who they are and agreed to the processing.
         values["message"] = _("Not saved: first complete the “About you” page.")
         return render_template("questionnaires/_save_status.html", **values), 409
@@ -274,13 +276,13 @@ def autosave(token, number):
         values["message"] = _("Not saved: the page has expired. Use the Save button to save your answers.")
         return render_template("questionnaires/_save_status.html", **values), 422
     try:
-        result = services.save_answers(context.response, questions, request.form, g.now)
+        result = saving.save_answers(context.response, questions, request.form, g.now)
     except QuestionnaireUnavailable:
         db.session.rollback()
         values["message"] = _("Not saved: the questionnaire is closed. Copy your text if you want to keep it.")
         return render_template("questionnaires/_save_status.html", **values), 422
     # Read before the commit, which expires every row: nothing is loaded again afterwards.
-    values["saved"] = [(question.id, services.fingerprint(result.values[question.id])) for question in result.saved]
+    values["saved"] = [(question.id, saving.fingerprint(result.values[question.id])) for question in result.saved]
     problems = _error_messages(questions, result) if result.errors else {}
     zone = context.consultation.tz
     db.session.commit()
@@ -312,9 +314,9 @@ def send_link(token):
 
 
 def _render_review(context: _Context, submit_form, missing=None, status=200):
-    sections = services.answer_sections(context.pages, context.answers)
+    sections = copies.answer_sections(context.pages, context.answers)
     if missing is None:
-        missing = services.missing_required(context.pages, context.answers)
+        missing = saving.missing_required(context.pages, context.answers)
     return render_template("questionnaires/review.html", sections=sections, missing=missing,
                            submit_form=submit_form, **context.template_values()), status
 
@@ -340,13 +342,13 @@ def submit(token):
         return detour
     if not form.validate_on_submit():
         return _render_review(context, SubmitForm(version=str(context.response.version)), status=422)
-    outcome = services.submit(context.response, form.seen_version, g.now)
+    outcome = saving.submit(context.response, form.seen_version, g.now)
     if outcome.missing:
         db.session.rollback()
         return _render_review(context, SubmitForm(version=str(context.response.version)), missing=outcome.missing,
                               status=422)
     db.session.commit()
-    if not outcome.submitted and services.changed_since_submission(context.response):
+    if not outcome.submitted and saving.changed_since_submission(context.response):
         # The review page was out of date (answers changed in another window): show them again.
         flash(_("Your answers changed since this review page was opened. Check them and send them again."),
               "warning")
@@ -365,19 +367,16 @@ def receipt(token):
 
 # -- template helpers -----------------------------------------------------------------------
 
-@bp.app_template_global()
 def localized_option(option: dict) -> str:
-    return services.answer_text_of_option(option)
+    return copies.answer_text_of_option(option)
 
 
-@bp.app_template_global()
 def question_value(question, answers: dict, values: dict):
     """What a field shows: what was just typed (after a problem), else what is saved."""
     if question.id in values:
         return values[question.id]
-    return services.stored_value(question, answers.get(question.id))
+    return saving.stored_value(question, answers.get(question.id))
 
 
-@bp.app_template_global()
 def question_baseline(question, answers: dict) -> str:
-    return services.fingerprint(services.stored_value(question, answers.get(question.id)))
+    return saving.fingerprint(saving.stored_value(question, answers.get(question.id)))

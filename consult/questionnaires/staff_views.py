@@ -5,15 +5,16 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..admin.services import get_consultation
-from ..auth.roles import role_required
+from ..consultations import get_consultation
 from ..extensions import db
+from ..form_fields import ConfirmForm
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
-from ..participants import regions
-from . import bp, builder, services
+from ..permissions import permission_required
+from . import builder, copies, responding, saving, staff_reads
+from . import invitations as invites
+from .blueprint import bp
 from .forms import (
-    ConfirmForm,
     GenerateForm,
     InviteForm,
     MoveForm,
@@ -25,28 +26,20 @@ from .forms import (
     options_text,
 )
 
-ORGANIZERS = ("organizer", "admin")
-READERS = ("organizer", "analyst", "coordinator", "admin")
 BASE = "/staff/consultations/<slug>/questionnaire"
 TEMPLATES = "questionnaires/staff/"
 
 
-@bp.app_template_global()
 def questionnaire_breadcrumbs(consultation, here=None) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard")),
              (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug))]
-    if current_user.has_role(*ORGANIZERS):
+    if current_user.can("manage_questionnaire"):
         items.append((_("Questionnaire"), url_for("questionnaires.builder", slug=consultation.slug)))
     else:
         items.append((_("Questionnaire responses"), url_for("questionnaires.responses", slug=consultation.slug)))
     if here:
         items.append((here, None))
     return items
-
-
-@bp.app_template_global()
-def region_label(code: str) -> str:
-    return regions.region_name(code)
 
 
 def _questionnaire_or_404(consultation):
@@ -66,14 +59,14 @@ def _render_builder(consultation, questionnaire, *, generate_form=None, page_for
     """The builder page; a form that failed validation is passed in to be shown with its errors."""
     generate_form = generate_form or GenerateForm.with_labels(builder.default_prompt_labels(consultation))
     pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id)) if questionnaire else []
-    answered = services.answered_question_ids(questionnaire) if questionnaire else set()
+    answered = staff_reads.answered_question_ids(questionnaire) if questionnaire else set()
     return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
                            pages=pages, generate_form=generate_form, move_form=MoveForm(), confirm_form=ConfirmForm(),
                            page_form=page_form or NewPageForm(), answered=answered, now=g.now), status
 
 
 @bp.get(BASE + "/", endpoint="builder")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def builder_page(slug):
     consultation = get_consultation(slug)
     return _render_builder(consultation, builder.find_questionnaire(consultation))
@@ -81,7 +74,7 @@ def builder_page(slug):
 
 
 @bp.post(BASE + "/generate")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def generate(slug):
     consultation = get_consultation(slug)
     form = GenerateForm.with_labels(builder.default_prompt_labels(consultation))
@@ -101,7 +94,7 @@ def generate(slug):
 
 
 @bp.route(BASE + "/settings", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def settings(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -119,7 +112,7 @@ def settings(slug):
 
 
 @bp.route(BASE + "/questions/<int:question_id>/edit", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def edit_question(slug, question_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -139,7 +132,7 @@ def edit_question(slug, question_id):
 
 
 @bp.route(BASE + "/questions/new", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def new_question(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -164,7 +157,7 @@ def new_question(slug):
 
 
 @bp.post(BASE + "/questions/<int:question_id>/move")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def move_question(slug, question_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -177,7 +170,7 @@ def move_question(slug, question_id):
 
 
 @bp.post(BASE + "/questions/<int:question_id>/delete")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def delete_question(slug, question_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -193,7 +186,7 @@ def delete_question(slug, question_id):
 
 
 @bp.post(BASE + "/pages/new")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def new_page(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -207,7 +200,7 @@ def new_page(slug):
 
 
 @bp.post(BASE + "/pages/<int:page_id>/move")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def move_page(slug, page_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -222,14 +215,14 @@ def move_page(slug, page_id):
 # -- invitations ----------------------------------------------------------------------------
 
 def _render_invitations(consultation, questionnaire, form, status=200, invalid=()):
-    listing = services.list_invitations(questionnaire, request.args.get("page", 1, type=int))
+    listing = invites.list_invitations(questionnaire, request.args.get("page", 1, type=int))
     return render_page_or_fragment(TEMPLATES + "invitations.html", TEMPLATES + "_invite_form.html", status=status,
                                    consultation=consultation, questionnaire=questionnaire, form=form,
                                    listing=listing, invalid=invalid, remind_form=ConfirmForm())
 
 
 @bp.route(BASE + "/invitations", methods=["GET", "POST"])
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def invitations(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -241,8 +234,8 @@ def invitations(slug):
                                   "closes."))
         return _render_invitations(consultation, questionnaire, form, status=422)
     if form.validate_on_submit():
-        listed = services.parse_email_list(form.text)
-        report = services.invite(questionnaire, listed.entries, form.language.data, current_user.id, g.now)
+        listed = invites.parse_email_list(form.text)
+        report = invites.invite(questionnaire, listed.entries, form.language.data, current_user.id, g.now)
         db.session.commit()
         for category, message in invitation_summary(report, listed):
             flash(message, category)
@@ -259,7 +252,7 @@ def invitations(slug):
 
 
 @bp.post(BASE + "/invitations/remind")
-@role_required(*ORGANIZERS)
+@permission_required("manage_questionnaire")
 def remind(slug):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
@@ -267,7 +260,7 @@ def remind(slug):
         flash(_("No reminder sent: the questionnaire is not taking answers."), "error")
         return redirect_after_post(url_for("questionnaires.invitations", slug=slug))
     if ConfirmForm().validate_on_submit():
-        count = services.remind(questionnaire, current_user.id, g.now)
+        count = invites.remind(questionnaire, current_user.id, g.now)
         db.session.commit()
         if count:
             flash(ngettext("%(num)d reminder was queued for sending.", "%(num)d reminders were queued for sending.",
@@ -280,29 +273,29 @@ def remind(slug):
 # -- responses ------------------------------------------------------------------------------
 
 @bp.get(BASE + "/responses")
-@role_required(*READERS)
+@permission_required("read_responses")
 def responses(slug):
     consultation = get_consultation(slug)
     questionnaire = builder.find_questionnaire(consultation)
     if questionnaire is None:
         return render_template(TEMPLATES + "no_questionnaire.html", consultation=consultation)
     status = request.args.get("status") if request.args.get("status") in ("draft", "submitted") else None
-    listing = services.list_responses(questionnaire, request.args.get("page", 1, type=int), status)
+    listing = staff_reads.list_responses(questionnaire, request.args.get("page", 1, type=int), status)
     return render_page_or_fragment(TEMPLATES + "responses.html", TEMPLATES + "_response_list.html",
                                    consultation=consultation, questionnaire=questionnaire, listing=listing,
-                                   status=status, topic_counts=services.counts_by_topic(questionnaire))
+                                   status=status, topic_counts=staff_reads.counts_by_topic(questionnaire))
 
 
 @bp.get(BASE + "/responses/<int:response_id>")
-@role_required(*READERS)
+@permission_required("read_responses")
 def response_detail(slug, response_id):
     consultation = get_consultation(slug)
     questionnaire = _questionnaire_or_404(consultation)
-    response = services.get_response(questionnaire, response_id)
-    pages = services.answer_pages(questionnaire)
-    answers = services.answers_of(response)
-    services.record_reading(response, current_user.id)
+    response = staff_reads.get_response(questionnaire, response_id)
+    pages = responding.answer_pages(questionnaire)
+    answers = responding.answers_of(response)
+    staff_reads.record_reading(response, current_user.id)
     db.session.commit()
     return render_template(TEMPLATES + "response.html", consultation=consultation, questionnaire=questionnaire,
-                           response=response, sections=services.answer_sections(pages, answers), answers=answers,
-                           changed=services.changed_since_submission(response))
+                           response=response, sections=copies.answer_sections(pages, answers), answers=answers,
+                           changed=saving.changed_since_submission(response))

@@ -12,10 +12,10 @@ from docx.shared import Pt
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..channels import channel_label
 from ..dates import format_day
 from ..requests import without_control_characters
 from ..web import text_blocks
-from .participation import channel_label
 from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, quoted
 
 MAX_HEADING_LEVEL = 3

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..channels import channel_label
 from ..extensions import db
 from ..i18n import localized
 from ..models import (
@@ -31,18 +32,13 @@ from ..models import (
     Track,
 )
 from ..participants.regions import region_name
-from ..public.services import load_tree
+from ..tree import load_tree
 
 CHANNELS = ("forum", "interview", "questionnaire", "submission")
 SENT = ("submitted", "processed")
 # The column of people who attended no forum or interview (questionnaire or submission only).
 NO_SESSION = ""
 TOTAL = "*"
-
-
-def channel_label(channel: str) -> str:
-    return {"forum": _("Forum"), "interview": _("Interview"), "questionnaire": _("Questionnaire"),
-            "submission": _("Written submission")}[channel]
 
 
 def rate(part: int, whole: int) -> float | None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..i18n import Localized, localized
 from ..models import Coding, Comment, Consultation, Participant, Topic, TopicMemo
-from ..public.services import load_tree
+from ..tree import load_tree
 from . import attribution
 from .participation import CHANNELS
 

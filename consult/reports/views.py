@@ -6,28 +6,27 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..admin.services import get_consultation
-from ..auth.roles import role_required
+from ..channels import channel_label
+from ..consultations import get_consultation
 from ..csv_safe import csv_lines
 from ..evaluation.results import SMALL_GROUP, evaluation_results
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..models.base import utcnow
-from . import bp, services
+from ..permissions import permission_required
+from . import services
+from .blueprint import bp
 from .charts import Bar, bar_chart
 from .docx_report import build_docx
-from .participation import TOTAL, channel_label, participation
+from .participation import TOTAL, participation
 from .participation import csv_rows as participation_rows
 from .report_draft import GROUPS, build, group_title, report_language
 
-REPORT_READERS = ("coordinator", "analyst", "admin")
-PARTICIPATION_READERS = ("coordinator", "analyst", "admin", "organizer")
 BASE = "/staff/consultations/<slug>/reports"
 CHART_ROWS = 15
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-@bp.app_template_global()
 def report_breadcrumbs(consultation, here) -> list[tuple[str, str | None]]:
     return [(_("Staff area"), url_for("admin.dashboard")),
             (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
@@ -44,7 +43,7 @@ def _language_or_redirect(consultation, endpoint: str):
 
 
 @bp.get(BASE + "/draft")
-@role_required(*REPORT_READERS)
+@permission_required("read_report")
 def draft(slug):
     consultation = get_consultation(slug)
     lang, response = _language_or_redirect(consultation, "reports.draft")
@@ -57,7 +56,7 @@ def draft(slug):
 
 
 @bp.get(BASE + "/draft.docx")
-@role_required(*REPORT_READERS)
+@permission_required("read_report")
 def draft_docx(slug):
     consultation = get_consultation(slug)
     lang, response = _language_or_redirect(consultation, "reports.draft_docx")
@@ -100,7 +99,7 @@ def _percent(value) -> str:
 
 
 @bp.get(BASE + "/participation", endpoint="participation")
-@role_required(*PARTICIPATION_READERS)
+@permission_required("read_participation")
 def participation_page(slug):
     consultation = get_consultation(slug)
     figures = participation(consultation)
@@ -109,7 +108,7 @@ def participation_page(slug):
 
 
 @bp.get(BASE + "/participation.csv")
-@role_required(*PARTICIPATION_READERS)
+@permission_required("read_participation")
 def participation_csv(slug):
     consultation = get_consultation(slug)
     rows = participation_rows(participation(consultation), consultation.tz)

@@ -14,10 +14,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .. import uploads
-from ..forums.organizer_forms import topic_choices
+from ..channels.passages import PassageForm
+from ..form_fields import optional_int
 from ..i18n import LANGUAGE_NAMES, current_language, localized
 from ..participants.fields import email_field, name_field, organisation_field, single_line, valid_email
 from ..participants.services import Profile
+from ..tree import topic_choices
 from . import services
 
 ACCEPT = ".pdf,.docx,.odt,.txt,application/pdf,application/vnd.openxmlformats-officedocument.wordprocessingml" \
@@ -260,18 +262,8 @@ class ProcessedForm(FlaskForm):
                             invalid_choice_message=_l("Say whether the submission is processed."))
 
 
-class ConfirmForm(FlaskForm):
-    """A confirmation step: nothing to fill in, the form carries the CSRF token."""
-
-
-def _optional_int(value):
-    if value in (None, "", "None"):
-        return None
-    return int(value)
-
-
-class ExcerptForm(FlaskForm):
-    topic_id = SelectField(_l("Topic"), coerce=_optional_int,
+class ExcerptForm(PassageForm):
+    topic_id = SelectField(_l("Topic"), coerce=optional_int,
                            validators=[DataRequired(message=_l("Choose the topic this excerpt is about."))],
                            invalid_choice_message=_l("Choose one of the topics listed."),
                            description=_l("The orientation, axis or section the excerpt comments on."))
@@ -293,11 +285,7 @@ class ExcerptForm(FlaskForm):
         sources += [SelectChoice(f"link-{link.id}", _("Link: %(title)s", title=link.title or link.url))
                     for link in submission.links]
         self.source.choices = sources
-        languages = consultation.language_list or ["fr", "en"]
-        self.language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in languages
-                                 if code in LANGUAGE_NAMES]
-        if not self.language.data:
-            self.language.data = submission.language if submission.language in languages else languages[0]
+        self.offer_languages(consultation, submission.language)
 
     def values(self) -> dict:
         kind, _sep, number = (self.source.data or "text").partition("-")

@@ -29,6 +29,7 @@ from ..extensions import db
 from ..models import AuditEvent, Consultation, Submission
 from ..participants.services import InvalidEmail, Profile, find_or_create_participant, normalise_email
 from . import services
+from .forms import web_address
 
 URL = re.compile(r"https?://[^\s<>\"'()\[\]{}]+", re.IGNORECASE)
 MAX_LINKS = 20
@@ -209,8 +210,6 @@ def html_to_text(html: str) -> str:
 
 
 def find_links(text: str) -> list[str]:
-    from .forms import web_address
-
     found: list[str] = []
     for match in URL.finditer(text or ""):
         url = match.group(0).rstrip(".,;:!?»")

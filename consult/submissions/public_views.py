@@ -3,12 +3,14 @@ from flask import current_app, flash, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
-from ..public.services import get_public_consultation
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import bp, notifications, services, staff_services
+from ..tree import topic_options
+from . import services, staff_services
+from .blueprint import bp
 from .forms import megabytes, submission_form
 
 TEMPLATES = "submissions/"
@@ -19,7 +21,6 @@ SESSION_KEY = "submissions_sent"
 SESSION_KEEP = 10
 
 
-bp.add_app_template_global(notifications.file_size, "file_size")
 
 
 def _limit():
@@ -70,7 +71,7 @@ def new(slug):
     consultation = get_public_consultation(slug)
     if not services.submissions_open(consultation, g.now):
         return _closed(consultation)
-    form = submission_form(consultation, services.topic_options(consultation), max_links=_max_links())
+    form = submission_form(consultation, topic_options(consultation), max_links=_max_links())
     form.sending = request.form.get("action") != "draft"
     if form.validate_on_submit():
         try:
@@ -115,7 +116,7 @@ def draft(slug, token):
     if not services.submissions_open(consultation, g.now):
         return _closed(consultation, submission)
     initial = {} if request.method == "POST" else _initial(submission)
-    form = submission_form(consultation, services.topic_options(consultation), max_links=_max_links(),
+    form = submission_form(consultation, topic_options(consultation), max_links=_max_links(),
                            participant=submission.participant, **initial)
     remove = request.form.get("remove_attachment", "")
     form.sending = request.form.get("action") == "send" and not remove

@@ -81,13 +81,6 @@ def submissions_open(consultation: Consultation, now: datetime) -> bool:
     return channel is None or channel.state(now) == "open"
 
 
-def topic_options(consultation: Consultation) -> list[tuple[Topic, int]]:
-    """Sections, axes and orientations in reading order, with their depth (same as the forums')."""
-    from ..forums.organizer_services import topic_options as tree_options
-
-    return tree_options(consultation)
-
-
 # -- saving -----------------------------------------------------------------------------------
 
 def kept_attachments(submission: Submission | None, content: Content) -> list[SubmissionAttachment]:

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import selectinload
 
+from ..channels.passages import apply_changes
+from ..channels.submission import sync_excerpt
 from ..extensions import db
 from ..forums.organizer_services import audit
 from ..lookups import get_owned_or_404
@@ -163,24 +165,19 @@ def create_excerpt(submission: Submission, values: dict, actor_id: int | None) -
     audit(actor_id, "excerpt.created", "excerpt", excerpt.id, submission.consultation_id,
           submission=submission.reference, topic_id=excerpt.topic_id)
     # Analysis: the excerpt becomes a comment (imported here: analysis imports this package).
-    from ..analysis.derivation import sync_excerpt
     sync_excerpt(excerpt)
     return excerpt
 
 
 def update_excerpt(excerpt: Excerpt, values: dict, actor_id: int | None) -> bool:
     previous_topic_id = excerpt.topic_id  # analysis: its comment follows unless an analyst moved it
-    changes = {}
-    for name, value in _checked(excerpt.submission, values).items():
-        if getattr(excerpt, name) != value:
-            changes[name] = name if name == "text" else value
-            setattr(excerpt, name, value)
+    changes = {name: name if name == "text" else after
+               for name, (_before, after) in apply_changes(excerpt, _checked(excerpt.submission, values)).items()}
     if changes:
         audit(actor_id, "excerpt.updated", "excerpt", excerpt.id, excerpt.submission.consultation_id,
               submission=excerpt.submission.reference, changed=sorted(changes))
     db.session.flush()
     # Analysis: the excerpt's comment follows the change.
-    from ..analysis.derivation import sync_excerpt
     sync_excerpt(excerpt, previous_topic_id)
     return bool(changes)
 

@@ -6,32 +6,24 @@ from flask import abort, flash, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.services import get_consultation
-from ..auth.roles import role_required
+from ..channels.passage_views import passage_deleted, passage_saved
+from ..consultations import get_consultation
 from ..extensions import db
-from ..htmx import is_htmx, redirect_after_post, render_page_or_fragment
+from ..form_fields import ConfirmForm
+from ..htmx import redirect_after_post, redirect_to_page, render_page_or_fragment
 from ..i18n import localized
-from . import bp, services
+from ..permissions import permission_required
+from ..tree import topic_options
+from . import services
 from . import staff_services as staff
-from .forms import ConfirmForm, ExcerptForm, ProcessedForm
+from .blueprint import bp
+from .forms import ExcerptForm, ProcessedForm
 
-READERS = ("analyst", "coordinator", "admin", "organizer")
-EDITORS = ("analyst", "coordinator", "admin")
 BASE = "/staff/consultations/<slug>/submissions"
 ONE = BASE + "/<int:submission_id>"
 TEMPLATES = "submissions/staff/"
 
 
-def _back_to_page(location: str):
-    """PRG to the page the form is on. htmx follows HX-Redirect by setting location.href, which does
-    not reload when only the #anchor differs: HX-Refresh makes it load the page and its message."""
-    response = redirect_after_post(location)
-    if is_htmx():
-        response.headers["HX-Refresh"] = "true"
-    return response
-
-
-@bp.app_template_global()
 def submission_breadcrumbs(consultation, submission=None, here=None) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard")),
              (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
@@ -45,7 +37,7 @@ def submission_breadcrumbs(consultation, submission=None, here=None) -> list[tup
 
 
 @bp.get(BASE + "/")
-@role_required(*READERS)
+@permission_required("read_submissions")
 def staff_index(slug):
     consultation = get_consultation(slug)
     filters = staff.Filters.from_args(request.args)
@@ -55,9 +47,9 @@ def staff_index(slug):
 
 
 def _render_show(consultation, submission, excerpt_form=None, status=200):
-    can_edit = current_user.has_role(*EDITORS)
+    can_edit = current_user.can("process_submissions")
     if excerpt_form is None and can_edit:
-        excerpt_form = ExcerptForm(consultation, submission, services.topic_options(consultation))
+        excerpt_form = ExcerptForm(consultation, submission, topic_options(consultation))
     return render_page_or_fragment(TEMPLATES + "show.html", TEMPLATES + "_excerpt_form.html", status=status,
                                    consultation=consultation, submission=submission, can_edit=can_edit,
                                    texts=staff.sorted_texts(submission), form=excerpt_form,
@@ -67,14 +59,14 @@ def _render_show(consultation, submission, excerpt_form=None, status=200):
 
 
 @bp.get(ONE)
-@role_required(*READERS)
+@permission_required("read_submissions")
 def staff_show(slug, submission_id):
     consultation = get_consultation(slug)
     return _render_show(consultation, staff.get_submission(consultation, submission_id))
 
 
 @bp.get(ONE + "/attachments/<int:attachment_id>")
-@role_required(*READERS)
+@permission_required("read_submissions")
 def staff_attachment(slug, submission_id, attachment_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
@@ -94,7 +86,7 @@ def staff_attachment(slug, submission_id, attachment_id):
 
 
 @bp.post(ONE + "/processed")
-@role_required(*EDITORS)
+@permission_required("process_submissions")
 def staff_processed(slug, submission_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
@@ -110,35 +102,33 @@ def staff_processed(slug, submission_id):
 
 
 @bp.post(ONE + "/excerpts")
-@role_required(*EDITORS)
+@permission_required("process_submissions")
 def staff_excerpt_create(slug, submission_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
-    form = ExcerptForm(consultation, submission, services.topic_options(consultation))
+    form = ExcerptForm(consultation, submission, topic_options(consultation))
     if form.validate_on_submit():
         excerpt = staff.create_excerpt(submission, form.values(), current_user.id)
         db.session.commit()
         flash(_("The excerpt was saved."), "success")
-        return _back_to_page(url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
+        return redirect_to_page(url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
                                            _anchor=f"excerpt-{excerpt.id}"))
     return _render_show(consultation, submission, form, status=422)
 
 
 @bp.route(ONE + "/excerpts/<int:excerpt_id>/edit", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("process_submissions")
 def staff_excerpt_edit(slug, submission_id, excerpt_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
     excerpt = staff.get_excerpt(submission, excerpt_id)
-    form = ExcerptForm(consultation, submission, services.topic_options(consultation), obj=excerpt,
+    form = ExcerptForm(consultation, submission, topic_options(consultation), obj=excerpt,
                        source=ExcerptForm.source_of(excerpt))
     if form.validate_on_submit():
-        changed = staff.update_excerpt(excerpt, form.values(), current_user.id)
-        db.session.commit()
-        flash(_("The excerpt was saved.") if changed else _("Nothing to save: the excerpt was not changed."),
-              "success" if changed else "info")
-        return redirect_after_post(url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
-                                           _anchor=f"excerpt-{excerpt.id}"))
+        return passage_saved(staff.update_excerpt(excerpt, form.values(), current_user.id),
+                             _("The excerpt was saved."), _("Nothing to save: the excerpt was not changed."),
+                             url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
+                                     _anchor=f"excerpt-{excerpt.id}"))
     return render_page_or_fragment(TEMPLATES + "excerpt_edit.html", TEMPLATES + "_excerpt_form.html",
                                    status=422 if form.is_submitted() else 200, consultation=consultation,
                                    submission=submission, excerpt=excerpt, form=form,
@@ -147,7 +137,7 @@ def staff_excerpt_edit(slug, submission_id, excerpt_id):
 
 
 @bp.route(ONE + "/excerpts/<int:excerpt_id>/delete", methods=["GET", "POST"])
-@role_required(*EDITORS)
+@permission_required("process_submissions")
 def staff_excerpt_delete(slug, submission_id, excerpt_id):
     consultation = get_consultation(slug)
     submission = staff.get_submission(consultation, submission_id)
@@ -155,9 +145,7 @@ def staff_excerpt_delete(slug, submission_id, excerpt_id):
     form = ConfirmForm()
     if form.validate_on_submit():
         staff.delete_excerpt(excerpt, current_user.id)
-        db.session.commit()
-        flash(_("The excerpt was deleted."), "success")
-        return redirect_after_post(url_for("submissions.staff_show", slug=slug, submission_id=submission.id,
-                                           _anchor="excerpts"))
+        return passage_deleted(_("The excerpt was deleted."), url_for(
+            "submissions.staff_show", slug=slug, submission_id=submission.id, _anchor="excerpts"))
     return render_template(TEMPLATES + "excerpt_delete.html", consultation=consultation, submission=submission,
                            excerpt=excerpt, form=form), 422 if form.is_submitted() else 200

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
-from ..cli import consult
+from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
 from . import corpus, service

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..analysis.codebook import tree_order
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, Theme, Topic
+from ..tree import tree_order
 from .documents import Example, OrientationDoc, ThemeDoc
 
 LANGUAGE_FIELDS = ("fr", "en")

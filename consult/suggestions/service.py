@@ -21,9 +21,10 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..analysis import coding
-from ..analysis.codebook import ensure_codebook, tree_order
+from ..analysis.codebook import ensure_codebook
 from ..extensions import db
 from ..models import Code, Coding, Comment, CommentSuggestion, Consultation, Theme, Topic
+from ..tree import tree_order
 from . import corpus
 
 if TYPE_CHECKING:

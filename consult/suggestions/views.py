@@ -9,25 +9,23 @@ in a page with the same statuses.
 """
 from flask import abort, flash, make_response, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..admin.services import get_consultation
 from ..analysis.navigation import analysis_breadcrumbs, safe_back
-from ..auth.roles import role_required
+from ..channels import channel_labels
+from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
 from ..i18n import localized
-from . import bp, service
+from ..permissions import permission_required
+from . import service
+from .blueprint import bp
 from .forms import AcceptForm, ComputeForm, DismissForm, SuggestForm
 
-ROLES = ("analyst", "coordinator", "admin")
 BASE = "/staff/consultations/<slug>/analysis/suggestions"
 ONE = BASE + "/<int:comment_id>"
 TEMPLATES = "suggestions/"
-CHANNEL_NAMES = {"questionnaire": _l("Questionnaire"), "submission": _l("Written submission"),
-                 "forum": _l("Forum"), "interview": _l("Interview")}
 
 
 def _breadcrumbs(consultation, here: str | None = None) -> list[tuple[str, str | None]]:
@@ -43,7 +41,7 @@ def _back(target: str | None, consultation) -> str:
 
 def _context(consultation, **extra) -> dict:
     return {"consultation": consultation, "topics": service.placeable_topics(consultation),
-            "channel_names": CHANNEL_NAMES, **extra}
+            "channel_names": channel_labels(), **extra}
 
 
 def _page_number() -> int:
@@ -52,7 +50,7 @@ def _page_number() -> int:
 
 
 @bp.get(BASE)
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def queue(slug):
     consultation = get_consultation(slug)
     sort = request.args.get("sort", "confident")
@@ -66,7 +64,7 @@ def queue(slug):
 
 
 @bp.post(BASE + "/compute")
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def compute(slug):
     consultation = get_consultation(slug)
     form = ComputeForm()
@@ -106,7 +104,7 @@ def _render_comment(consultation, comment, back: str, status: int = 200, message
 
 
 @bp.get(ONE)
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def comment(slug, comment_id):
     consultation = get_consultation(slug)
     found = _comment_or_404(consultation, comment_id)
@@ -114,7 +112,7 @@ def comment(slug, comment_id):
 
 
 @bp.post(ONE + "/suggest")
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def suggest(slug, comment_id):
     consultation = get_consultation(slug)
     found = _comment_or_404(consultation, comment_id)
@@ -175,7 +173,7 @@ def _placed_message(comment_id: int, accepted) -> str:
 
 
 @bp.post(ONE + "/accept")
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def accept(slug, comment_id):
     consultation, found, form, back = _comment_action(slug, comment_id, AcceptForm)
     if not form.validate_on_submit():
@@ -194,7 +192,7 @@ def accept(slug, comment_id):
 
 
 @bp.post(ONE + "/dismiss")
-@role_required(*ROLES)
+@permission_required("review_suggestions")
 def dismiss(slug, comment_id):
     consultation, found, form, back = _comment_action(slug, comment_id, DismissForm)
     if not form.validate_on_submit():

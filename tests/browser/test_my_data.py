@@ -19,9 +19,8 @@ from tests.privacy_data import ALICE, alice_takes_part
 
 
 @pytest.fixture
-def site(app, demo, live_server, monkeypatch, tmp_path):
+def site(app, demo, live_server, monkeypatch, uploads_in_tmp):
     monkeypatch.setitem(app.config, "BASE_URL", live_server)
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     with app.app_context():
         taking = alice_takes_part(demo)
         db.session.remove()

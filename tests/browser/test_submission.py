@@ -20,9 +20,8 @@ TEXT = "Remuneration should reward teams, not the number of visits."
 
 
 @pytest.fixture
-def site(app, demo, live_server, monkeypatch, tmp_path):
+def site(app, demo, live_server, monkeypatch, uploads_in_tmp):
     monkeypatch.setitem(app.config, "BASE_URL", live_server)
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     return demo
 
 

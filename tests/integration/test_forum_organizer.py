@@ -17,6 +17,8 @@ from consult.forums.when import to_utc
 from consult.models import AuditEvent, Consultation, Forum, ForumNote, Participant, Registration, Topic
 from tests.conftest import STAFF_PASSWORD, csrf_token_from, submit_form
 
+pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
+
 SLUG = "politique-premiere-ligne-2025"
 BASE = f"/staff/consultations/{SLUG}/forums"
 NEXT_YEAR = datetime.now(timezone.utc).year + 1
@@ -47,12 +49,6 @@ def docx_bytes(main_type="application/vnd.openxmlformats-officedocument.wordproc
                                                 f'ContentType="{main_type}"/></Types>')
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def uploads_in_tmp(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
 
 
 @pytest.fixture

@@ -10,22 +10,18 @@ from consult.extensions import db
 from consult.models import Consultation, OutboxMessage, Participant, Submission
 from consult.participants.services import Profile, find_or_create_participant
 from consult.structure.importer import import_structure
-from tests.integration.test_submissions import EXE, PDF, open_document
+from tests.submission_data import EXE, PDF, open_document
+
+pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
 
 @pytest.fixture(autouse=True)
-def uploads_in_tmp(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-
-
-@pytest.fixture
-def site(app):
+def known_sender(app, site):
+    """Someone already known: their email's submission is theirs, and their profile is kept."""
     with app.app_context():
-        consultation = import_structure(open_document(), source="test").consultation
-        # Someone already known: their email's submission is theirs, and their profile is kept.
-        find_or_create_participant(consultation, "known@example.org", Profile(name="Known Person"))
+        find_or_create_participant(db.session.get(Consultation, site.id), "known@example.org",
+                                   Profile(name="Known Person"))
         db.session.commit()
-        return consultation.slug
 
 
 def email(sender, subject, body, *, message_id="<a1@mail.example>", attachments=(), html=None, date=None):

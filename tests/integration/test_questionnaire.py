@@ -23,7 +23,7 @@ from consult.models import (
     Topic,
 )
 from consult.questionnaires import builder
-from consult.questionnaires.services import fingerprint
+from consult.questionnaires.saving import fingerprint
 from consult.structure.importer import import_structure
 from consult.tokens import make_token
 from tests.conftest import csrf_token_from, minimal_document

@@ -115,10 +115,9 @@ def test_each_participant_in_their_own_language(ctx, smtp_server, base_url):
 STORED = "0123456789abcdef0123456789abcdef.pdf"  # a name consult.uploads.store makes
 
 
-def test_an_uploaded_file_is_attached(app, ctx, smtp_server, base_url, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
-    (tmp_path / "prereading").mkdir()  # where consult.uploads stores pre-readings
-    (tmp_path / "prereading" / STORED).write_bytes(b"%PDF-1.7 pre-reading")
+def test_an_uploaded_file_is_attached(app, ctx, smtp_server, base_url, uploads_in_tmp):
+    (uploads_in_tmp / "prereading").mkdir(parents=True)  # where consult.uploads stores pre-readings
+    (uploads_in_tmp / "prereading" / STORED).write_bytes(b"%PDF-1.7 pre-reading")
     forum = make_forum(make_consultation(), prereading_kind="file", prereading_file=STORED,
                        prereading_filename="Cahier du participant.pdf", prereading_mimetype="application/pdf")
     sign_up(forum, "ana@example.org", "en")
@@ -130,10 +129,9 @@ def test_an_uploaded_file_is_attached(app, ctx, smtp_server, base_url, tmp_path,
     assert "Attached: Cahier du participant.pdf" in text_of(message)
 
 
-def test_a_file_too_large_or_missing_is_linked_instead(app, ctx, smtp_server, base_url, tmp_path, monkeypatch):
-    uploads = tmp_path / "uploads"
+def test_a_file_too_large_or_missing_is_linked_instead(app, ctx, smtp_server, base_url, uploads_in_tmp):
+    uploads = uploads_in_tmp
     uploads.mkdir()
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(uploads))
     (uploads / "prereading").mkdir()
     with (uploads / "prereading" / STORED).open("wb") as handle:
         handle.truncate(ATTACHMENT_MAX_BYTES + 1)
@@ -141,7 +139,7 @@ def test_a_file_too_large_or_missing_is_linked_instead(app, ctx, smtp_server, ba
     big = make_forum(consultation, prereading_kind="file", prereading_file=STORED)
     missing = make_forum(consultation, prereading_kind="file", prereading_file="gone.pdf")
     outside = make_forum(consultation, prereading_kind="file", prereading_file="../secret.pdf")
-    (tmp_path / "secret.pdf").write_bytes(b"not yours")  # exists, but outside UPLOAD_FOLDER
+    (uploads.parent / "secret.pdf").write_bytes(b"not yours")  # exists, but outside UPLOAD_FOLDER
     for number, forum in enumerate((big, missing, outside)):
         sign_up(forum, f"p{number}@example.org", "en")
     db.session.commit()

@@ -28,7 +28,7 @@ def staff_routes(app):
 
 
 @pytest.fixture
-def demo_submission(app, demo, monkeypatch, tmp_path):
+def demo_submission(app, demo, monkeypatch, uploads_in_tmp):
     """One sent written submission with a document and an excerpt, for the submissions' staff routes."""
     from sqlalchemy import select
 
@@ -37,7 +37,6 @@ def demo_submission(app, demo, monkeypatch, tmp_path):
     from consult.models import Consultation, Excerpt, Participant, Submission, Topic
     from consult.submissions import services as submissions
 
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
     with app.app_context():
         consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
         participant = Participant(consultation_id=consultation.id, email="writer@example.org", name="Writer")
@@ -66,7 +65,7 @@ def demo_questionnaire(app, demo, monkeypatch):
 
     from consult.extensions import db
     from consult.models import Consultation, Participant
-    from consult.questionnaires import builder, services
+    from consult.questionnaires import builder, responding
 
     with app.app_context():
         consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
@@ -74,7 +73,7 @@ def demo_questionnaire(app, demo, monkeypatch):
         participant = Participant(consultation_id=consultation.id, email="answerer@example.org", name="Answerer")
         db.session.add(participant)
         db.session.flush()
-        response = services.get_or_create_response(questionnaire, participant)
+        response = responding.get_or_create_response(questionnaire, participant)
         response.started_at = datetime.now(timezone.utc)
         db.session.commit()
         monkeypatch.setitem(ARGUMENTS, "question_id", questionnaire.pages[0].questions[0].id)

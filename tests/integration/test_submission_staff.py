@@ -1,35 +1,21 @@
 """Staff pages of written submissions: list with filters and pages, reading, downloads, processed, excerpts."""
 import re
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
 from consult import uploads
 from consult.extensions import db
-from consult.models import AuditEvent, Consultation, Excerpt, Submission, Topic
+from consult.models import AuditEvent, Consultation, Excerpt, Submission
 from consult.participants.services import Profile, find_or_create_participant
-from consult.structure.importer import import_structure
 from consult.submissions import services
 from tests.conftest import csrf_token_from
-from tests.integration.test_submissions import PDF, open_document
+from tests.submission_data import PDF
+
+pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
 SLUG = "mini"
 BASE = f"/staff/consultations/{SLUG}/submissions"
-
-
-@pytest.fixture(autouse=True)
-def uploads_in_tmp(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-
-
-@pytest.fixture
-def site(app):
-    with app.app_context():
-        consultation = import_structure(open_document(), source="test").consultation
-        db.session.commit()
-        topic = db.session.scalar(select(Topic).where(Topic.consultation_id == consultation.id, Topic.code == "1.1"))
-        return SimpleNamespace(id=consultation.id, topic_id=topic.id)
 
 
 def make_submission(app, site, *, email="ana@example.org", text="Plus d'infirmières", language="fr",

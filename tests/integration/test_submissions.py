@@ -9,41 +9,18 @@ import pytest
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.models import Consent, OutboxMessage, Participant, Submission, SubmissionAttachment, Topic
+from consult.models import Consent, OutboxMessage, Participant, Submission, SubmissionAttachment
 from consult.structure.importer import import_structure
 from consult.submissions import services
 from consult.tokens import make_token
-from tests.conftest import csrf_token_from, minimal_document
+from tests.conftest import csrf_token_from
+from tests.submission_data import EXE, PDF, open_document
+
+pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
 SLUG = "mini"
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 100
 NEW = f"/consultations/{SLUG}/submissions/new"
 DRAFT_LINK = re.compile(r"https?://\S+/submissions/draft/[\w.-]+")
-
-
-def open_document(**overrides):
-    today = datetime.now(timezone.utc).date()
-    values = {"privacy_notice": {"fr": "Nous recueillons votre texte.", "en": "We collect your text."},
-              "channels": [{"kind": "submissions", "opens_at": (today - timedelta(days=1)).isoformat(),
-                            "closes_at": (today + timedelta(days=30)).isoformat()}]}
-    return minimal_document(**{**values, **overrides})
-
-
-@pytest.fixture(autouse=True)
-def uploads_in_tmp(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
-    return tmp_path / "uploads"
-
-
-@pytest.fixture
-def site(app):
-    with app.app_context():
-        consultation = import_structure(open_document(), source="test").consultation
-        db.session.commit()
-        topic = db.session.scalar(select(Topic).where(Topic.consultation_id == consultation.id,
-                                                      Topic.code == "1.1"))
-        return SimpleNamespace(id=consultation.id, slug=consultation.slug, topic_id=topic.id)
 
 
 @pytest.fixture

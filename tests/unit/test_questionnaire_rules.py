@@ -5,7 +5,8 @@ from werkzeug.datastructures import MultiDict
 
 from consult.models import Question, Questionnaire
 from consult.questionnaires.forms import options_text, parse_options
-from consult.questionnaires.services import fingerprint, normalise_text, parse_email_list, read_answer
+from consult.questionnaires.invitations import parse_email_list
+from consult.questionnaires.saving import fingerprint, normalise_text, read_answer
 
 NOW = datetime(2030, 5, 10, 12, tzinfo=timezone.utc)
 
@@ -83,7 +84,7 @@ def test_addresses_over_the_limit_are_reported_not_dropped_silently(app):
     from flask_babel import force_locale
 
     from consult.questionnaires.forms import invitation_summary
-    from consult.questionnaires.services import InviteReport
+    from consult.questionnaires.invitations import InviteReport
 
     with app.test_request_context(), force_locale("en"):
         messages = invitation_summary(InviteReport(invited=2000, left_over=5), SimpleNamespace(repeated=0))

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from consult.analysis.derivation import derive_all, sync_note
+from consult.analysis.derivation import derive_all
+from consult.channels.notes import sync_note
 from consult.extensions import db
 from consult.forums import organizer_services as forums
 from consult.models import (
@@ -22,8 +23,8 @@ from consult.models import (
     Submission,
     Track,
 )
-from consult.questionnaires import builder
-from consult.questionnaires import services as questionnaires
+from consult.questionnaires import builder, saving
+from consult.questionnaires.responding import get_or_create_response
 from consult.submissions import staff_services as submissions
 from tests.factories import consultation_of, make_participant, topic_of
 
@@ -73,7 +74,7 @@ def answer(response, question_row, value):
 
 
 def submit(response):
-    outcome = questionnaires.submit(response, response.version, datetime.now(timezone.utc))
+    outcome = saving.submit(response, response.version, datetime.now(timezone.utc))
     assert outcome.submitted, outcome.missing
     db.session.commit()
 
@@ -81,7 +82,7 @@ def submit(response):
 def respond(consultation, participant, answers):
     """A response with these {(topic code, prompt): text} answers, submitted."""
     questionnaire = builder.find_questionnaire(consultation)
-    response = questionnaires.get_or_create_response(questionnaire, participant)
+    response = get_or_create_response(questionnaire, participant)
     for (code, prompt), value in answers.items():
         answer(response, question(consultation, code, prompt), value)
     submit(response)

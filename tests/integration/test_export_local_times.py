@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
-from consult.exports import services, writers
+from consult.exports import rows, services, writers
 from consult.extensions import db
 from consult.models import Code, Coding, Comment
 from tests.factories import consultation_of, make_comment, make_participant
@@ -121,7 +121,7 @@ def test_a_download_closed_early_leaves_the_database_usable(demo, ctx, monkeypat
     for number in range(9):
         make_comment(consultation, f"Comment {number}", topic="4.1", when=utc(2025, 3, 10, 15, number))
     db.session.commit()
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(rows, "BATCH_SIZE", 2)
     options = services.make_options(consultation, "csv", lang="en")
     chunks = writers.stream(options)
     assert next(chunks).startswith(b"\xef\xbb\xbf")

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from sqlalchemy import event, select
 
-from consult.exports import csv_export, services, writers
+from consult.exports import csv_export, rows, services, writers
 from consult.exports.labels import COLUMNS, labels_for
 from consult.exports.xlsx_export import CELL_LIMIT, CUT_MARK
 from consult.extensions import db
@@ -209,13 +209,13 @@ def test_sources_name_the_submission_excerpt_and_the_forum(data):
 
 def test_rows_come_in_batches_with_one_codes_query_each(data, monkeypatch):
     consultation, comments, _theme = data
-    monkeypatch.setattr(services, "BATCH_SIZE", 2)
+    monkeypatch.setattr(rows, "BATCH_SIZE", 2)
     statements, coding_calls, streams = [], [], []
 
     def count(_conn, _cursor, statement, *_args):
         statements.append(statement)
 
-    original, original_streamed = services.RowReader._codings, services._streamed
+    original, original_streamed = rows.RowReader._codings, rows._streamed
 
     def codings(connection, raw):
         coding_calls.append(len(raw))
@@ -225,9 +225,9 @@ def test_rows_come_in_batches_with_one_codes_query_each(data, monkeypatch):
         streams.append(statement)
         return original_streamed(connection, statement)
 
-    monkeypatch.setattr(services.RowReader, "_codings", staticmethod(codings))
-    monkeypatch.setattr(services, "_streamed", streamed)
-    reader = services.RowReader(services.make_options(consultation, "csv", axis="4"))
+    monkeypatch.setattr(rows.RowReader, "_codings", staticmethod(codings))
+    monkeypatch.setattr(rows, "_streamed", streamed)
+    reader = rows.RowReader(services.make_options(consultation, "csv", axis="4"))
     event.listen(db.engine, "before_cursor_execute", count)
     try:
         batches = [batch for batch in reader.batches() if batch.raw]
@@ -423,7 +423,7 @@ def test_reading_ahead_or_not_gives_the_same_file(data):
     consultation, _comments, _theme = data
     files = []
     for prefetch in (True, False):
-        reader = services.RowReader(services.make_options(consultation, "csv", lang="en", include_hidden=True))
+        reader = rows.RowReader(services.make_options(consultation, "csv", lang="en", include_hidden=True))
         reader.prefetch = prefetch
         files.append(b"".join(csv_export.csv_chunks(reader)))
     assert files[0] == files[1] and files[0].count(b"\r\n") > 10

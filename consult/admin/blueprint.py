@@ -1,0 +1,6 @@
+"""The admin blueprint. Importing this module registers the area's views on it."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/staff")
+
+from . import views  # noqa: E402,F401  (each attaches its views to bp)

@@ -1,0 +1,6 @@
+"""The privacy blueprint. Importing this module registers the area's views on it."""
+from flask import Blueprint
+
+bp = Blueprint("privacy", __name__)
+
+from . import staff_views, views  # noqa: E402,F401  (each attaches its views to bp)

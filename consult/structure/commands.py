@@ -1,0 +1,70 @@
+"""`flask consult import FILE` and `flask consult export SLUG`: a consultation's structure in and out."""
+import sys
+from pathlib import Path
+
+import click
+from flask_babel import gettext as _
+
+from ..command_group import consult
+from ..extensions import db
+from .exporter import export_json
+from .importer import import_structure, load_file
+from .validation import StructureError
+
+
+def import_or_exit(document: dict, source: str, prune: bool = False):
+    try:
+        report = import_structure(document, source=source, prune=prune)
+    except StructureError as error:
+        db.session.rollback()
+        for problem in error.problems:
+            click.echo(f"{error.source}: {problem}", err=True)
+        click.echo(_("Nothing was imported."), err=True)
+        sys.exit(1)
+    db.session.commit()
+    return report
+
+
+def echo_report(report):
+    counts = report.counts
+    verb = _("Created") if report.created else _("Updated")
+    click.echo(_("%(verb)s consultation “%(slug)s”: %(sections)s sections, %(axes)s axes, %(orientations)s "
+                 "orientations, %(themes)s themes, %(targets)s change targets.",
+                 verb=verb, slug=report.consultation.slug, sections=counts["section"], axes=counts["axis"],
+                 orientations=counts["orientation"], themes=counts["themes"], targets=counts["change_targets"]))
+    for label in report.kept_absent:
+        click.echo(_("Kept (not in the file; use --prune to remove): %(label)s", label=label))
+    for label in report.pruned:
+        click.echo(_("Removed: %(label)s", label=label))
+
+
+@consult.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--prune", is_flag=True, help="Remove topics, themes, change targets and tracks absent from the file.")
+def import_command(path: Path, prune: bool):
+    """Create or update a consultation from a structure file (JSON)."""
+    try:
+        document = load_file(path)
+    except StructureError as error:
+        for problem in error.problems:
+            click.echo(f"{error.source}: {problem}", err=True)
+        click.echo(_("Nothing was imported."), err=True)
+        sys.exit(1)
+    echo_report(import_or_exit(document, str(path), prune))
+
+
+@consult.command("export")
+@click.argument("slug")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write; standard output when omitted.")
+def export_command(slug: str, output: Path | None):
+    """Write a consultation's structure in the import format."""
+    text = export_json(slug)
+    if text is None:
+        click.echo(_("No consultation has the slug “%(slug)s”.", slug=slug), err=True)
+        sys.exit(1)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        click.echo(_("Written to %(path)s", path=output), err=True)
+    else:
+        click.echo(text, nl=False)
