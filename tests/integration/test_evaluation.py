@@ -146,3 +146,29 @@ def test_the_delay_is_the_coordinators(app, login, client):
         assert send_evaluations(END + timedelta(hours=2)).invitations == []
         assert len(send_evaluations(END + timedelta(hours=3, minutes=1)).invitations) == 1
         db.session.commit()
+
+
+def test_staff_edit_the_questions_starting_from_the_bilingual_set(app, login, client):
+    with app.app_context():
+        slug = make_consultation().slug
+        db.session.commit()
+    login(("organizer",))
+    listing = client.get(f"/staff/consultations/{slug}/evaluation/items?lang=en").get_data(as_text=True)
+    assert "I feel that my views were heard." in listing
+    assert "Je sens que mes points de vue ont été entendus." in listing
+    url = f"/staff/consultations/{slug}/evaluation/items/new"
+    empty = submit_form(client, url, {"kind": "scale", "label_fr": "", "label_en": ""})
+    assert empty.status_code == 422
+    added = submit_form(client, url, {"kind": "open", "label_fr": "Autre chose?", "label_en": "Anything else?",
+                                      "active": "y"})
+    assert added.status_code == 303
+    with app.app_context():
+        from consult.models import EvaluationItem
+        item = db.session.scalar(select(EvaluationItem).where(EvaluationItem.label_en == "Anything else?"))
+        assert item.kind == "open" and item.position == 9
+        item_id = item.id
+    hidden = submit_form(client, f"/staff/consultations/{slug}/evaluation/items/{item_id}/edit",
+                         {"kind": "open", "label_fr": "Autre chose?", "label_en": "Anything else?"})
+    assert hidden.status_code == 303
+    with app.app_context():
+        assert db.session.get(EvaluationItem, item_id).active is False
