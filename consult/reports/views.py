@@ -63,7 +63,7 @@ def draft_docx(slug):
     if response is not None:
         return response
     now = utcnow()
-    content = build_docx(build(consultation, lang), now.astimezone(consultation.tz))
+    content = build_docx(build(consultation, lang), now.astimezone(consultation.tz), evaluation_results(consultation))
     services.record_report_download(consultation, current_user.id, lang, "docx")
     db.session.commit()
     response = Response(content, mimetype=DOCX)

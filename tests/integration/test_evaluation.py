@@ -1,8 +1,10 @@
 """Session evaluations: sent an hour after the session to those present, once; one anonymous answer per link;
 results with small groups kept back."""
+import io
 import re
 from datetime import timedelta
 
+from docx import Document
 from sqlalchemy import inspect, select
 
 from consult.evaluation.sending import send_evaluations
@@ -128,6 +130,11 @@ def test_results_keep_back_groups_under_five(ctx, login, client):
     assert re.search(r"fewer than 5|moins de 5", small_row) and not re.search(r"5[.,]0", small_row)
     draft = client.get(f"/staff/consultations/{slug}/reports/draft?lang=fr").get_data(as_text=True)
     assert "evaluation-section" in draft and re.search(r"fewer than 5|moins de 5", draft)
+    word = Document(io.BytesIO(client.get(f"/staff/consultations/{slug}/reports/draft.docx?lang=fr").data))
+    text = "\n".join(cell.text for table in word.tables for row in table.rows for cell in row.cells)
+    assert "Big forum" in text and "5,0 (6 réponses)" in text
+    small = next(row for table in word.tables for row in table.rows if row.cells[0].text == "Small forum")
+    assert small.cells[1].text == "moins de 5"
 
 
 def test_the_delay_is_the_coordinators(app, login, client):
