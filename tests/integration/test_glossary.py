@@ -111,3 +111,16 @@ def test_the_pre_reading_starts_with_the_glossary_and_marks_terms(app, demo, cli
     for acronym in ("GMF", "IPS", "CLSC", "DSQ", "RLS"):
         assert f">{acronym}</abbr></dfn>" in html
     assert '<a class="term" href="#term-' in html
+
+
+def test_a_new_term_shows_at_once_on_kept_pages(app, login):
+    slug = _consultation(app, body={"fr": "Une IPS suit la personne."})
+    visitor = app.test_client()
+    page = f"/consultations/{slug}/proposal/1.1?lang=fr"
+    assert 'class="term"' not in visitor.get(page).get_data(as_text=True)
+    staff = login(("coordinator",))
+    assert submit_form(staff, f"/staff/consultations/{slug}/glossary/new", {
+        "term_fr": "IPS", "expansion_fr": "Infirmière praticienne spécialisée",
+        "definition_fr": "Infirmière qui peut poser des diagnostics."}).status_code == 303
+    assert '<abbr title="Infirmière praticienne spécialisée">IPS</abbr>' in app.test_client().get(page).get_data(
+        as_text=True)
