@@ -47,6 +47,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .form_fields import IdConverter
     from .forums.blueprint import bp as forums_bp
     from .glossary.blueprint import bp as glossary_bp
+    from .items.blueprint import bp as items_bp
+    from .outcome.blueprint import bp as outcome_bp
     from .privacy.blueprint import bp as privacy_bp
     from .public.blueprint import bp as public_bp
     from .questionnaires.blueprint import bp as questionnaires_bp
@@ -65,6 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(suggestions_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(items_bp)
+    app.register_blueprint(outcome_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(glossary_bp)

@@ -21,6 +21,7 @@ from .models import (
     Coding,
     Comment,
     Consultation,
+    ConsultationOutcome,
     Excerpt,
     ForumNote,
     GlossaryTerm,
@@ -40,7 +41,9 @@ SCOPES = (ANALYSIS, CONTENT)  # the order stamps are written in
 
 # Classes whose rows, new, changed or deleted, change a scope.
 _TOUCHES = {
-    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, GlossaryTerm),
+    # The outcome: the consultation page says the level of participation and links to the published outcome.
+    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, ConsultationOutcome,
+              GlossaryTerm),
     ANALYSIS: (Comment, Coding, Code, Topic, Theme, Track, ParticipantCategory),
 }
 # Classes whose rows matter only through some columns: a participant counts through their

@@ -15,12 +15,14 @@ from .auth import commands as _auth_commands  # noqa: F401
 from .auth.services import create_or_update_staff, generate_password
 from .command_group import consult
 from .demo import activity as demo_activity
+from .demo.builder import staff_with_role
 from .demo.forums import add_demo_forums
 from .evaluation import commands as _evaluation_commands  # noqa: F401
 from .exports import commands as _exports_commands  # noqa: F401
 from .extensions import db
 from .forums import commands as _forums_commands  # noqa: F401
 from .mail import commands as _mail_commands  # noqa: F401
+from .outcome.demo import seed_outcome
 from .privacy import commands as _privacy_commands  # noqa: F401
 from .questionnaires.builder import ensure_demo_questionnaire
 from .structure.commands import echo_report, import_or_exit
@@ -124,6 +126,17 @@ def _seed_demo_activity(consultation) -> None:
     if upcoming:
         click.echo(ngettext("Demo forums: %(num)d more session in the coming weeks.",
                              "Demo forums: %(num)d more sessions in the coming weeks.", upcoming))
+    _seed_demo_outcome(consultation)
+
+
+def _seed_demo_outcome(consultation) -> None:
+    items = seed_outcome(consultation, datetime.now(timezone.utc), staff_with_role("coordinator"))
+    db.session.commit()
+    if items:
+        click.echo(ngettext("Demo outcome: %(num)d modification item with its decision, a reviewed final report "
+                            "and the published outcome page.",
+                            "Demo outcome: %(num)d modification items with decisions, a reviewed final report and "
+                            "the published outcome page.", items))
 
 
 @consult.command("touch-caches")

@@ -30,6 +30,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "read_participation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "review_suggestions": frozenset({"analyst", "coordinator", "admin"}),
     "manage_privacy": frozenset({"admin"}),
+    "build_items": frozenset({"analyst", "coordinator", "admin"}),
+    "decide_items": frozenset({"coordinator", "admin"}),
+    "manage_review": frozenset({"coordinator", "admin"}),
+    "publish_outcome": frozenset({"coordinator", "admin"}),
     # Evaluation of the engagement: results are anonymous and grouped, so every reader of reports may see them.
     "read_evaluation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "edit_evaluation": frozenset({"organizer", "coordinator", "admin"}),
@@ -37,6 +41,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The evaluation delay and the readability target of a consultation's public texts.
     "set_engagement_targets": frozenset({"coordinator", "admin"}),
 }
+
+# What a reviewer (a partner reached by a personal link, not a staff account) may do, and only on
+# the report versions of the consultation the link was made for.
+REVIEWER_PERMISSIONS = frozenset({"read_report_versions", "comment_report_versions"})
 
 
 def roles_with(permission: str) -> frozenset[str]:
@@ -56,6 +64,13 @@ def user_can(user, permission: str, consultation=None) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return bool(user.roles & roles)
+
+
+def reviewer_can(reviewer, permission: str, consultation) -> bool:
+    """Whether the reviewer behind a personal link may do `permission` on `consultation`."""
+    if permission not in REVIEWER_PERMISSIONS:
+        raise ValueError(f"unknown reviewer permission {permission!r}")
+    return reviewer is not None and consultation is not None and reviewer.consultation_id == consultation.id
 
 
 def can(permission: str, consultation=None) -> bool:

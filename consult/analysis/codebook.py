@@ -33,8 +33,8 @@ MODIFICATION_CODES = (
      "description_en": "Strengthen or widen something already proposed."},
 )
 THEME_POSITION_START = 100
-# Keys pressed on a focused comment to move between comments or open the help: never shortcuts.
-RESERVED_KEYS = frozenset("jk?")
+# Keys pressed on a focused comment to move between comments, select it or open the help: never shortcuts.
+RESERVED_KEYS = frozenset("jk?xi")  # x: select the comment, i: go to "add to item"
 SHORTCUT_PATTERN = re.compile(r"^[0-9a-z]$")
 
 KIND_NAMES = {"modification": _l("Modification codes"), "theme": _l("Theme codes"), "other": _l("Other codes")}

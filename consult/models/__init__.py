@@ -6,10 +6,12 @@ from .consultation import Channel, Consultation
 from .evaluation import EngagementSettings, EvaluationAnswer, EvaluationInvitation, EvaluationItem
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
 from .glossary import GlossaryTerm
+from .items import ConsultationOutcome, Decision, ItemSupport, ModificationItem, ReportSectionNote
 from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
 from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
+from .review import ReportVersion, ReviewComment, Reviewer, ReviewVerdict
 from .staff import ROLES, StaffRole, StaffUser
 from .submission import (
     Excerpt,
@@ -23,6 +25,15 @@ from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
 __all__ = [
+    "ConsultationOutcome",
+    "Decision",
+    "ItemSupport",
+    "ModificationItem",
+    "ReportSectionNote",
+    "ReportVersion",
+    "ReviewComment",
+    "Reviewer",
+    "ReviewVerdict",
     "Code",
     "CodeChange",
     "Coding",

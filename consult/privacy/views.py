@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
+from ..outcome.contribution import contributions
 from ..participants import regions
 from ..questionnaires.copies import answer_text
 from ..security import personal_pages
@@ -79,7 +80,7 @@ def _page(token, participant, status=200, **extra):
              for purpose in services.CHANGEABLE_PURPOSES}
     return render_template("privacy/my_data.html", token=token, held=held, participant=participant,
                            consultation=held.consultation, consent_forms=forms, purposes=PURPOSES,
-                           **extra), status
+                           contributions=contributions(held.consultation, held.comments), **extra), status
 
 
 @bp.get("/my-data/<token>")

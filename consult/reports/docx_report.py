@@ -57,6 +57,30 @@ def _table(document, header: list[str], rows: list[list[str]]):
     return table
 
 
+def add_footer(document, text: str) -> None:
+    """The version and its date at the foot of every page."""
+    for section in document.sections:
+        paragraph = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
+        paragraph.text = text
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def item_header() -> list[str]:
+    return [_("Item"), _("Proposed modification"), _("Supporting comments"), _("Channels")]
+
+
+def add_item_tables(document, tables, sub: int) -> None:
+    """The section's modification items, one table per kind, as the reference report's tables."""
+    document.add_heading(_("Modifications and improvements"), level=sub)
+    if not tables:
+        document.add_paragraph(_("No modification item on this part yet.")).runs[0].italic = True
+    for table in tables:
+        caption = document.add_paragraph()
+        caption.add_run(table.title).bold = True
+        _table(document, item_header(),
+               [[str(row.number), row.statement, str(row.comments), row.channels] for row in table.rows])
+
+
 def _memo(document, section: TopicSection) -> None:
     if section.memo is None:
         document.add_paragraph(_("The analysts have not written a memo for this topic yet.")).runs[0].italic = True
@@ -79,6 +103,15 @@ def _section(document, section: TopicSection, lang: str) -> None:
     document.add_heading(_("What we heard"), level=sub)
     _memo(document, section)
 
+    if section.note is not None:
+        for kind, content in text_blocks(section.note.text):
+            if kind == "ul":
+                for item in content:
+                    document.add_paragraph(without_control_characters(item), style="List Bullet")
+            else:
+                document.add_paragraph(without_control_characters(content))
+    add_item_tables(document, section.items, sub)
+
     document.add_heading(_("Comments by channel"), level=sub)
     counts = [[channel_label(channel), str(number)] for channel, number in section.counts]
     counts.append([_("Total"), str(section.total)])
@@ -92,7 +125,7 @@ def _section(document, section: TopicSection, lang: str) -> None:
         credit = document.add_paragraph(f"— {quote.attribution}")
         credit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
-    document.add_heading(_("Proposed modifications"), level=sub)
+    document.add_heading(_("Coded comments"), level=sub)
     for group in GROUPS:
         rows = section.rows(group)
         caption = document.add_paragraph()
@@ -122,6 +155,7 @@ def build_docx(draft: ReportDraft, now: datetime, evaluation: EvaluationResults 
                                         draft.unplaced))
     for section in draft.sections:
         _section(document, section, draft.lang)
+    add_footer(document, _("Draft of %(date)s, not a frozen version", date=format_day(now, "long")))
     if evaluation is not None:
         add_evaluation_section(document, evaluation, _table)
     buffer = io.BytesIO()

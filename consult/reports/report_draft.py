@@ -18,17 +18,16 @@ from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import Localized, localized
-from ..models import Coding, Comment, Consultation, Participant, Topic, TopicMemo
+from ..items.report_rows import item_tables
+from ..items.services import items_of
+from ..models import Coding, Comment, Consultation, Participant, ReportSectionNote, Topic, TopicMemo
 from ..tree import load_tree
 from . import attribution
 from .participation import CHANNELS
+from .quoting import QUOTE_CHARS, Quote, may_quote, may_show_words, quoted, shorten  # noqa: F401
 
 QUOTES_PER_TOPIC = 3
-QUOTE_CHARS = 420
 ROW_CHARS = 600
-# A quote reads best between a sentence and a short paragraph.
-QUOTE_MIN_CHARS = 40
-NOTE_CHANNELS = ("forum", "interview")
 GROUPS = ("clarify", "strengthen")
 
 
@@ -43,41 +42,6 @@ def heading(topic: Topic, title: Localized) -> str:
     if topic.kind == "orientation":
         return _("Orientation %(code)s. %(title)s", code=topic.code, title=title.text)
     return title.text
-
-
-def quoted(text: str, lang: str) -> str:
-    return f"« {text} »" if lang == "fr" else f"“{text}”"
-
-
-def shorten(text: str, limit: int) -> str:
-    """The text on one line, cut at a word boundary with an ellipsis when longer than limit."""
-    text = " ".join((text or "").split())
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:")
-    return cut + " …"
-
-
-def may_show_words(comment: Comment) -> bool:
-    """Whether the comment's own words may appear in the report."""
-    participant = comment.participant
-    if participant is None:
-        return comment.channel in NOTE_CHANNELS
-    return participant.erased_at is None and participant.current_consent("quotation")
-
-
-def may_quote(comment: Comment) -> bool:
-    return (comment.visibility == "visible" and comment.participant is not None
-            and comment.channel not in NOTE_CHANNELS and may_show_words(comment)
-            and len((comment.text or "").strip()) >= QUOTE_MIN_CHARS)
-
-
-@dataclass
-class Quote:
-    text: str
-    language: str
-    attribution: str
-    channel: str
 
 
 @dataclass
@@ -104,6 +68,9 @@ class TopicSection:
     quotes: list[Quote] = field(default_factory=list)
     clarify: list[ModificationRow] = field(default_factory=list)
     strengthen: list[ModificationRow] = field(default_factory=list)
+    # The modification items of this node (tables per kind) and the coordinator's own text.
+    items: list = field(default_factory=list)
+    note: Localized | None = None
 
     @property
     def total(self) -> int:
@@ -192,6 +159,12 @@ def build(consultation: Consultation, lang: str) -> ReportDraft:
             by_topic[comment.topic_id].append(comment)
     memos = {memo.topic_id: memo for memo in db.session.scalars(
         select(TopicMemo).join(Topic, TopicMemo.topic_id == Topic.id).where(Topic.consultation_id == consultation.id))}
+    notes = {note.topic_id: note for note in db.session.scalars(
+        select(ReportSectionNote).join(Topic, ReportSectionNote.topic_id == Topic.id)
+        .where(Topic.consultation_id == consultation.id))}
+    items: dict[int, list] = defaultdict(list)
+    for item in items_of(consultation):
+        items[item.topic_id].append(item)
     sections = []
     for topic in tree.reading_order:
         mine = by_topic.get(topic.id, [])
@@ -199,8 +172,12 @@ def build(consultation: Consultation, lang: str) -> ReportDraft:
         body = localized(memo, "body", lang) if memo is not None else None
         counts = [(channel, sum(1 for comment in mine if comment.channel == channel)) for channel in CHANNELS]
         rows = _rows(mine, lang)
+        note = notes.get(topic.id)
+        note_text = localized(note, "body", lang) if note is not None else None
         sections.append(TopicSection(topic=topic, depth=len(topic.ancestors()), title=localized(topic, "title", lang),
                                      memo=body if body else None, counts=counts, quotes=_quotes(mine, lang),
-                                     clarify=rows["clarify"], strengthen=rows["strengthen"]))
+                                     clarify=rows["clarify"], strengthen=rows["strengthen"],
+                                     items=item_tables(items.get(topic.id, []), lang),
+                                     note=note_text if note_text else None))
     return ReportDraft(consultation=consultation, lang=lang, title=localized(consultation, "title", lang),
                        sections=sections, unplaced=unplaced)

@@ -43,8 +43,95 @@ def suggest_command(slug: str, everything: bool):
                         computed.count, slug=slug, seconds=time.perf_counter() - started))
 
 
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{100 * value:.1f} %"
+def _percent(value: float | None, spread: float | None = None) -> str:
+    if value is None:
+        return "—"
+    if spread:
+        return f"{100 * value:.1f} ± {100 * spread:.1f} %"
+    return f"{100 * value:.1f} %"
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> None:
+    widths = [max(len(header), *(len(row[column]) for row in rows)) if rows else len(header)
+              for column, header in enumerate(headers)]
+    click.echo("  ".join(header.ljust(width) for header, width in zip(headers, widths, strict=True)))
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def _placed(count: int) -> str:
+    return ngettext("%(num)d placed", "%(num)d placed", count)
+
+
+def _subset_name(subset: str) -> str:
+    kind, _sep, value = subset.partition(":")
+    if kind == "lang":
+        return _("language %(code)s", code=value)
+    return _("under %(code)s", code=value)
+
+
+def _print_report(report, examples_path: Path | None, path: Path) -> None:
+    languages = ", ".join(f"{code} {count}" if code != "?"
+                          else ngettext("%(num)d without a language", "%(num)d without a language", count)
+                          for code, count in sorted(report.languages.items()))
+    click.echo(_("%(passages)d passages (%(languages)s) on %(orientations)d orientations, %(themed)d with a theme; "
+                 "examples drawn %(draws)d times (seed %(seed)d).", passages=report.passages,
+                 languages=languages, orientations=report.orientations, themed=report.with_theme,
+                 draws=report.draws, seed=report.seed))
+    if examples_path:
+        click.echo(_("Examples drawn from %(path)s; every passage of %(file)s is scored.",
+                     path=examples_path, file=path))
+    methods = {"suggestions": _("suggestions"), "baseline": _("TF-IDF baseline"), "live": _("live model")}
+    headers = [_("method"), _("examples per orientation"), _("passages scored"), _("orientation top-1"),
+               _("orientation top-3"), _("theme top-1"), _("theme top-3"), _("calibration error")]
+    rows = []
+    for row in report.figures:
+        if row.subset and not row.subset.startswith("lang:"):
+            continue
+        shots = str(row.shots) if row.method != "live" else _placed(row.shots)
+        if row.subset:
+            shots += f" ({row.subset.partition(':')[2]})"
+        rows.append([methods[row.method], shots, str(row.passages), _percent(row.top1, row.top1_sd),
+                     _percent(row.top3, row.top3_sd), _percent(row.theme_top1, row.theme_top1_sd),
+                     _percent(row.theme_top3), "—" if row.ece is None else f"{row.ece:.3f}"])
+    _table(headers, rows)
+    click.echo(_("± is the standard deviation over the draws; the calibration error is the expected "
+                 "calibration error of the first suggestion's likelihood."))
+    click.echo("")
+    click.echo(_("What the examples add, on the same passages scored (the structure alone, then with the "
+                 "examples):"))
+    _table([_("method"), _("examples per orientation"), _("orientation top-1"), _("orientation top-3")],
+           [[methods[row.method], str(row.shots), f"{_percent(row.paired_top1)} → {_percent(row.top1)}",
+             f"{_percent(row.paired_top3)} → {_percent(row.top3)}"]
+            for row in report.figures if row.paired_top1 is not None])
+    click.echo("")
+    click.echo(_("Per part of the structure:"))
+    rows = [[methods[row.method], str(row.shots) if row.method != "live" else _placed(row.shots),
+             _subset_name(row.subset), str(row.passages), _percent(row.top1), _percent(row.top3),
+             _percent(row.theme_top1)]
+            for row in report.figures if row.subset.startswith("group:")]
+    _table([_("method"), _("examples per orientation"), _("part of the structure"), _("passages scored"),
+            _("orientation top-1"), _("orientation top-3"), _("theme top-1")], rows)
+    click.echo("")
+    click.echo(_("Places most often taken for another (without examples):"))
+    if report.confusion:
+        _table([_("right place"), _("suggested first"), _("passages")],
+               [[right, wrong, str(count)] for right, wrong, count in report.confusion[:10]])
+    else:
+        click.echo(_("none"))
+    for (method, shots), calibration in report.calibration.items():
+        click.echo("")
+        click.echo(ngettext("Reliability of the first suggestion (%(method)s, %(shots)s): %(num)d suggestion, "
+                            "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece).3f.",
+                            "Reliability of the first suggestion (%(method)s, %(shots)s): %(num)d suggestions, "
+                            "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece).3f.",
+                            calibration.count, method=methods[method],
+                            shots=shots if method != "live" else _placed(shots),
+                            likelihood=_percent(calibration.mean_likelihood),
+                            right=_percent(calibration.accuracy), ece=calibration.ece))
+        _table([_("likelihood shown"), _("suggestions"), _("mean likelihood"), _("right")],
+               [[f"{100 * item.low:.0f}–{100 * item.high:.0f} %", str(item.count), _percent(item.likelihood),
+                 _percent(item.accuracy)] for item in calibration.bins if item.count])
 
 
 @consult.command("evaluate-suggestions")
@@ -55,7 +142,9 @@ def _percent(value: float | None) -> str:
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int)
 @click.option("--examples", "examples_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Draw the labelled examples from this other file, and score every passage of FILE.")
-def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path: Path | None):
+@click.option("--with-placed", "with_placed", is_flag=True,
+              help="Also measure the live model, built from the comments already placed in the consultation.")
+def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path: Path | None, with_placed: bool):
     """Measure the suggestions on labelled passages (JSON lines: text, orientation, optional theme)."""
     from . import evaluation  # loads scikit-learn: only when measuring
 
@@ -70,26 +159,6 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
     except evaluation.LabelledFileError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool)
-    languages = ", ".join(f"{code} {count}" if code != "?"
-                          else ngettext("%(num)d without a language", "%(num)d without a language", count)
-                          for code, count in sorted(report.languages.items()))
-    click.echo(_("%(passages)d passages (%(languages)s) on %(orientations)d orientations, %(themed)d with a theme; "
-                 "examples drawn %(draws)d times (seed %(seed)d).", passages=report.passages,
-                 languages=languages, orientations=report.orientations, themed=report.with_theme,
-                 draws=report.draws, seed=report.seed))
-    if examples_path:
-        click.echo(_("Examples drawn from %(path)s; every passage of %(file)s is scored.",
-                     path=examples_path, file=path))
-    methods = {"suggestions": _("suggestions"), "baseline": _("TF-IDF baseline")}
-    headers = [_("method"), _("examples per orientation"), _("passages scored"), _("orientation top-1"),
-               _("orientation top-3"), _("theme top-1"), _("theme top-3")]
-    rows = []
-    for row in report.figures:
-        shots = str(row.shots) if not row.subset else f"0 ({row.subset})"
-        rows.append([methods[row.method], shots, str(row.passages), _percent(row.top1), _percent(row.top3),
-                     _percent(row.theme_top1), _percent(row.theme_top3)])
-    widths = [max(len(header), *(len(row[column]) for row in rows)) for column, header in enumerate(headers)]
-    click.echo("  ".join(header.ljust(width) for header, width in zip(headers, widths, strict=True)))
-    for row in rows:
-        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+    placed = corpus.examples(consultation, {doc.key for doc in docs}) if with_placed else None
+    report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool, placed=placed)
+    _print_report(report, examples_path, path)

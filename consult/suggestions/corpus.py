@@ -43,7 +43,9 @@ def structure(consultation: Consultation) -> list[OrientationDoc]:
         context = tuple(text for node in topic.ancestors() if node.kind == "axis"
                         for name in ("title", "summary") for text in _texts(node, name))
         themes = tuple(ThemeDoc(theme.id, theme.code, tuple(_texts(theme, "name"))) for theme in topic.themes)
-        docs.append(OrientationDoc(topic.id, topic.code, tuple(segments), context, themes))
+        ancestors = list(topic.ancestors())
+        group = ancestors[0].code if ancestors else topic.code  # root first
+        docs.append(OrientationDoc(topic.id, topic.code, tuple(segments), context, themes, group))
     return docs
 
 

@@ -22,6 +22,7 @@ class OrientationDoc:
     segments: tuple[tuple[str, float], ...]  # (text, weight): title, summary, body, change targets
     context: tuple[str, ...] = ()  # the texts of its axis
     themes: tuple[ThemeDoc, ...] = ()
+    group: str = ""  # the code of its top-level node (its axis), for figures per part of the structure
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,15 @@ class Settings:
     theme_name_weight: float = 1.0  # a theme's name, as a sentence of its orientation
     context_weight: float = 0.3  # the axis, as a sentence of each of its orientations
     theme_alpha: float = 1.0
-    temperature: float = 0.15  # of the softmax that turns scores into shares
+    # Of the softmax that turns scores into likelihoods: the smallest log loss on held-out labelled
+    # passages (calibration.fit_temperature; docs/suggestions.md gives the measurement).
+    temperature: float = 0.15
+    # Below this likelihood the first suggestion is not offered as one: "no confident suggestion".
+    confidence_floor: float = 0.3
     theme_floor: float = 0.05  # below this share of its orientation's themes, no theme is suggested
     use_lexicon: bool = True
     min_example_similarity: float = 0.1  # a placed comment less similar than this is not shown as a reason
+    neighbours: int = 2  # placed comments shown as the closest ones
 
 
 @dataclass

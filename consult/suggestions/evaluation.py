@@ -9,7 +9,11 @@ with a fixed seed, several times, and the figures averaged. A plain TF-IDF simil
 passage and each orientation's texts (examples appended) is measured the same way, as a baseline.
 
 Accuracy top-1: the first suggestion is right; top-3: one of the three is. For themes, among the
-passages that have one: the theme of the first suggestion, or of any of the three, is right.
+passages that have one: the theme of the first suggestion, or of any of the three, is right. Each
+figure is the mean over the draws, with its standard deviation; figures are also given per language
+and per top-level node of the structure, with the orientations most often taken for one another, and
+the calibration of the first suggestion's likelihood (`calibration.py`). With the comments already
+placed in the consultation, the live model (what analysts see) is measured on every passage too.
 """
 import json
 import random
@@ -22,6 +26,7 @@ from flask_babel import gettext as _
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..analysis.text import search_form
+from .calibration import Calibration, reliability
 from .documents import DEFAULT_DRAWS, DEFAULT_SEED, Example, OrientationDoc, Settings, Suggestion
 from .scorer import Scorer
 
@@ -65,7 +70,10 @@ def read_labelled(path: Path, docs: Sequence[OrientationDoc]) -> list[Passage]:
                                       code=row.get("orientation", "")))
         theme = None
         if row.get("theme"):
-            theme = next((item.key for item in doc.themes if item.code == row["theme"]), None)
+            # A theme is named by its code or, as a report's sub-heading would be, by its name.
+            wanted = " ".join(str(row["theme"]).split()).casefold()
+            theme = next((item.key for item in doc.themes if item.code.casefold() == wanted
+                          or wanted in {" ".join(name.split()).casefold() for name in item.names}), None)
             if theme is None:
                 raise LabelledFileError(_("%(where)s: “%(theme)s” is not a theme of %(code)s.", where=where,
                                           theme=row["theme"], code=doc.code))
@@ -77,14 +85,22 @@ def read_labelled(path: Path, docs: Sequence[OrientationDoc]) -> list[Passage]:
 
 @dataclass
 class Figures:
-    method: str  # "suggestions" or "baseline"
-    shots: int  # labelled examples per orientation
+    method: str  # "suggestions", "baseline" or "live" (with the comments placed in the consultation)
+    shots: int  # labelled examples per orientation (for "live": the comments placed)
     passages: int  # passages scored (per draw)
     top1: float
     top3: float
     theme_top1: float | None
     theme_top3: float | None
-    subset: str = ""  # "" for all passages, else a language code
+    subset: str = ""  # "" for all passages, "lang:fr" for one language, "group:1" for one top-level node
+    draws: int = 1
+    top1_sd: float = 0.0  # standard deviations over the draws
+    top3_sd: float = 0.0
+    theme_top1_sd: float | None = None
+    ece: float | None = None  # of the first suggestion's likelihood, all draws pooled
+    # The structure alone on the same passages scored (the passages left differ from zero-shot's).
+    paired_top1: float | None = None
+    paired_top3: float | None = None
 
 
 @dataclass
@@ -96,6 +112,11 @@ class Report:
     draws: int
     seed: int
     figures: list[Figures] = field(default_factory=list)
+    # (method, shots) -> the calibration of its first suggestions, all draws pooled
+    calibration: dict[tuple[str, int], Calibration] = field(default_factory=dict)
+    # zero-shot first suggestions that were wrong: (right code, suggested code, how many), most frequent first
+    confusion: list[tuple[str, str, int]] = field(default_factory=list)
+    placed: int | None = None  # comments placed in the consultation, with --with-placed
 
     def get(self, method: str, shots: int, subset: str = "") -> Figures:
         return next(row for row in self.figures if (row.method, row.shots, row.subset) == (method, shots, subset))
@@ -143,19 +164,69 @@ class Baseline:
         return results
 
 
-def _score(model, passages: Sequence[Passage]) -> tuple[float, float, float | None, float | None, int]:
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one scored passage."""
+
+    passage: Passage
+    first: object  # the key of the first suggestion, None when there was none
+    likelihood: float  # of the first suggestion
+    top1: bool
+    top3: bool
+    theme_top1: bool | None  # None for a passage without a theme
+    theme_top3: bool | None
+
+
+def _outcomes(model, passages: Sequence[Passage]) -> list[Outcome]:
     suggestions = model.suggest([passage.text for passage in passages])
-    top1 = top3 = theme1 = theme3 = themed = 0
+    found = []
     for passage, offered in zip(passages, suggestions, strict=True):
-        top1 += bool(offered) and offered[0].orientation == passage.orientation
-        top3 += any(item.orientation == passage.orientation for item in offered)
+        top1 = bool(offered) and offered[0].orientation == passage.orientation
+        top3 = any(item.orientation == passage.orientation for item in offered)
+        theme1 = theme3 = None
         if passage.theme is not None:
-            themed += 1
-            theme1 += bool(offered) and offered[0].theme == passage.theme
-            theme3 += any(item.theme == passage.theme for item in offered)
-    count = len(passages)
-    return (top1 / count, top3 / count, theme1 / themed if themed else None, theme3 / themed if themed else None,
-            count)
+            theme1 = bool(offered) and offered[0].theme == passage.theme
+            theme3 = any(item.theme == passage.theme for item in offered)
+        found.append(Outcome(passage, offered[0].orientation if offered else None,
+                             offered[0].score if offered else 0.0, top1, top3, theme1, theme3))
+    return found
+
+
+def _rates(outcomes: Sequence[Outcome]) -> tuple[float, float, float | None, float | None]:
+    count = len(outcomes)
+    themed = [outcome for outcome in outcomes if outcome.theme_top1 is not None]
+    return (sum(outcome.top1 for outcome in outcomes) / count, sum(outcome.top3 for outcome in outcomes) / count,
+            sum(outcome.theme_top1 for outcome in themed) / len(themed) if themed else None,
+            sum(outcome.theme_top3 for outcome in themed) / len(themed) if themed else None)
+
+
+def _figures(method: str, shots: int, runs: list[list[Outcome]], subset: str = "",
+             calibrated: bool = False) -> Figures:
+    """Mean and spread over the draws (one run per draw)."""
+    rates = [_rates(run) for run in runs if run]
+
+    def column(index):
+        values = [row[index] for row in rates if row[index] is not None]
+        return values
+
+    def mean(values):
+        return float(np.mean(values)) if values else None
+
+    def sd(values):
+        return float(np.std(values)) if values else None
+
+    pooled = [outcome for run in runs for outcome in run]
+    ece = None
+    if calibrated and pooled:
+        ece = reliability([outcome.likelihood for outcome in pooled], [outcome.top1 for outcome in pooled]).ece
+    return Figures(method, shots, round(np.mean([len(run) for run in runs])), mean(column(0)), mean(column(1)),
+                   mean(column(2)), mean(column(3)), subset, len(runs), sd(column(0)), sd(column(1)),
+                   sd(column(2)), ece)
+
+
+def _score(model, passages: Sequence[Passage]) -> tuple[float, float, float | None, float | None, int]:
+    """Top-1, top-3, theme top-1, theme top-3 and the number of passages scored."""
+    return (*_rates(_outcomes(model, passages)), len(passages))
 
 
 def _draw(passages: list[Passage], shots: int, rng: random.Random,
@@ -177,40 +248,83 @@ def _draw(passages: list[Passage], shots: int, rng: random.Random,
     return examples, [passage for index, passage in enumerate(passages) if index not in chosen]
 
 
-def _average(rows: list[tuple]) -> tuple:
-    def mean(values):
-        values = [value for value in values if value is not None]
-        return sum(values) / len(values) if values else None
+def _subsets(passages: Sequence[Passage], groups: dict) -> dict[str, list[int]]:
+    """{subset name: indexes of its passages}: each language, each top-level node."""
+    found: dict[str, list[int]] = {}
+    for index, passage in enumerate(passages):
+        if passage.language:
+            found.setdefault(f"lang:{passage.language}", []).append(index)
+        found.setdefault(f"group:{groups.get(passage.orientation, '?')}", []).append(index)
+    return dict(sorted(found.items()))
 
-    return tuple(mean([row[column] for row in rows]) for column in range(5))
+
+def _add_subsets(report: Report, method: str, shots: int, runs: list[list[Outcome]], groups: dict) -> None:
+    names = sorted({name for run in runs for name in _subsets([outcome.passage for outcome in run], groups)})
+    for name in names:
+        picked = []
+        for run in runs:
+            indexes = _subsets([outcome.passage for outcome in run], groups).get(name, [])
+            picked.append([run[index] for index in indexes])
+        if any(picked):
+            report.figures.append(_figures(method, shots, [run for run in picked if run], subset=name))
 
 
 def evaluate(docs: Sequence[OrientationDoc], passages: list[Passage], shots: Sequence[int] = DEFAULT_SHOTS,
              draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, settings: Settings | None = None,
-             pool: list[Passage] | None = None) -> Report:
+             pool: list[Passage] | None = None, placed: Sequence[Example] | None = None,
+             baseline: bool = True) -> Report:
     """The figures of the scorer and of the baseline; examples drawn from `passages` themselves, or
-    from a separate labelled `pool` (then every passage is scored, and none is ever an example)."""
+    from a separate labelled `pool` (then every passage is scored, and none is ever an example).
+    With `placed` (the comments people placed in the consultation), also the live model's figures:
+    the scorer built from those comments, as analysts see it; a placed comment with the same text as
+    a passage is left out, so that no passage is scored by a model that learned it."""
     languages: dict[str, int] = {}
     for passage in passages:
         languages[passage.language or "?"] = languages.get(passage.language or "?", 0) + 1
     report = Report(len(passages), languages, len({passage.orientation for passage in passages}),
                     sum(passage.theme is not None for passage in passages), draws, seed)
-    builders = {"suggestions": lambda examples: Scorer(docs, examples, settings),
-                "baseline": lambda examples: Baseline(docs, examples)}
+    groups = {doc.key: doc.group or doc.code for doc in docs}
+    codes = {doc.key: doc.code for doc in docs}
+    builders = {"suggestions": lambda examples: Scorer(docs, examples, settings)}
+    if baseline:
+        builders["baseline"] = lambda examples: Baseline(docs, examples)
     for method, build in builders.items():
-        model = build([])
-        figures = _score(model, passages)
-        report.figures.append(Figures(method, 0, figures[4], *figures[:4]))
-        for language in sorted(code for code in languages if code != "?"):
-            subset = [passage for passage in passages if passage.language == language]
-            figures = _score(model, subset)
-            report.figures.append(Figures(method, 0, figures[4], *figures[:4], subset=language))
+        runs = [_outcomes(build([]), passages)]
+        report.figures.append(_figures(method, 0, runs, calibrated=method == "suggestions"))
+        if method == "suggestions":
+            _add_subsets(report, method, 0, runs, groups)
+            report.calibration[(method, 0)] = reliability([item.likelihood for item in runs[0]],
+                                                          [item.top1 for item in runs[0]])
+            pairs: dict[tuple[str, str], int] = {}
+            for item in runs[0]:
+                if not item.top1 and item.first is not None:
+                    pair = (codes[item.passage.orientation], codes[item.first])
+                    pairs[pair] = pairs.get(pair, 0) + 1
+            report.confusion = sorted(((right, wrong, count) for (right, wrong), count in pairs.items()),
+                                      key=lambda row: (-row[2], row[0], row[1]))
+        alone = build([])
         for k in shots:
             rng = random.Random(seed)
-            rows = []
+            runs, paired = [], []
             for _draw_number in range(draws):
                 examples, rest = _draw(passages, k, rng, pool)
-                rows.append(_score(build(examples), rest))
-            figures = _average(rows)
-            report.figures.append(Figures(method, k, round(figures[4]), *figures[:4]))
+                runs.append(_outcomes(build(examples), rest))
+                paired.append(_rates(_outcomes(alone, rest)))
+            figures = _figures(method, k, runs, calibrated=method == "suggestions")
+            figures.paired_top1 = float(np.mean([row[0] for row in paired]))
+            figures.paired_top3 = float(np.mean([row[1] for row in paired]))
+            report.figures.append(figures)
+            if method == "suggestions":
+                pooled = [item for run in runs for item in run]
+                report.calibration[(method, k)] = reliability([item.likelihood for item in pooled],
+                                                              [item.top1 for item in pooled])
+    if placed is not None:
+        texts = {" ".join(passage.text.split()) for passage in passages}
+        kept = [example for example in placed if " ".join(example.text.split()) not in texts]
+        report.placed = len(kept)
+        runs = [_outcomes(Scorer(docs, kept, settings), passages)]
+        report.figures.append(_figures("live", len(kept), runs, calibrated=True))
+        _add_subsets(report, "live", len(kept), runs, groups)
+        report.calibration[("live", len(kept))] = reliability([item.likelihood for item in runs[0]],
+                                                             [item.top1 for item in runs[0]])
     return report

@@ -20,6 +20,7 @@ Nothing here touches the database: `corpus.py` reads the structure and examples,
 the suggestions.
 """
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -27,11 +28,14 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import Ridge
 
 from . import lexicon as lexicon_module
+from .calibration import softmax as _softmax
 from .documents import Example, OrientationDoc, Settings, Suggestion
 from .textproc import all_words, meaningful, span
 
 # Texts compared with the placed comments at once, when looking for the closest ones.
 NEIGHBOUR_CHUNK = 500
+# Texts whose features are kept in memory (placed comments and the structure, mostly): about 2 kB each.
+ANALYSED_TEXTS = 40_000
 
 
 class Features:
@@ -40,25 +44,32 @@ class Features:
     def __init__(self, lexicon=None):
         self.lexicon = lexicon
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, text: str) -> tuple[str, ...]:
         return self.analyse(text)[0]
 
-    def analyse(self, text: str) -> tuple[list[str], dict[str, str]]:
-        every = all_words(text)
-        kept = meaningful(every)
-        features = [word.stem for word in kept]
-        shown = {}
-        for word in kept:
-            shown.setdefault(word.stem, word.text)
-        for first, second in zip(kept, kept[1:], strict=False):
-            bigram = first.stem + " " + second.stem
-            features.append(bigram)
-            shown.setdefault(bigram, span(text, first, second))
-        if self.lexicon is not None:
-            for concept, phrase in self.lexicon.concepts(every, text):
-                features.append(concept)
-                shown.setdefault(concept, phrase)
-        return features, shown
+    def analyse(self, text: str) -> tuple[tuple[str, ...], dict[str, str]]:
+        """The text's features, and each feature as the text writes it. Kept for the texts seen last:
+        a rebuild after one more placed comment cuts only that comment's text into features again."""
+        return _analysed(text, self.lexicon)
+
+
+@lru_cache(maxsize=ANALYSED_TEXTS)
+def _analysed(text: str, lexicon) -> tuple[tuple[str, ...], dict[str, str]]:
+    every = all_words(text)
+    kept = meaningful(every)
+    features = [word.stem for word in kept]
+    shown = {}
+    for word in kept:
+        shown.setdefault(word.stem, word.text)
+    for first, second in zip(kept, kept[1:], strict=False):
+        bigram = first.stem + " " + second.stem
+        features.append(bigram)
+        shown.setdefault(bigram, span(text, first, second))
+    if lexicon is not None:
+        for concept, phrase in lexicon.concepts(every, text):
+            features.append(concept)
+            shown.setdefault(concept, phrase)
+    return tuple(features), shown
 
 
 class Scorer:
@@ -107,6 +118,7 @@ class Scorer:
         self.model = _fit_ridge(matrix, np.asarray(owners), count, np.asarray(weights), s.alpha)
         self.example_matrix = matrix[structure_count:]
         self.example_owner = np.asarray(owners[structure_count:], dtype=int)
+        self._blocks: dict[int, tuple] = {}
 
         # Themes: each theme learns from its name and from the comments coded with it, against the other
         # themes of the consultation; only those of a suggested orientation are then compared.
@@ -136,8 +148,9 @@ class Scorer:
         matrix = self.vectorizer.transform(list(texts))
         return _predict(self.model, matrix), matrix
 
-    def suggest(self, texts: Sequence[str], top: int = 3) -> list[list[Suggestion]]:
-        """The `top` most likely orientations of each text, each with its likeliest theme and reasons."""
+    def suggest(self, texts: Sequence[str], top: int = 3, refs: Sequence | None = None) -> list[list[Suggestion]]:
+        """The `top` most likely orientations of each text, each with its likeliest theme and reasons.
+        `refs` (the texts' comment ids) keep a placed comment from being shown as its own neighbour."""
         texts = list(texts)
         if not texts:
             return []
@@ -145,7 +158,7 @@ class Scorer:
         shares = _softmax(raw, self.settings.temperature)
         theme_raw = _predict(self.theme_model, matrix) if self.theme_model is not None else None
         order = np.argsort(-shares, axis=1, kind="stable")[:, :top]
-        nearest = self._nearest_examples(matrix, order)
+        nearest = self._nearest_examples(matrix, order, list(refs) if refs is not None else [None] * len(texts))
         results = []
         for row, ranked in enumerate(order):
             vector = matrix.getrow(row)
@@ -197,30 +210,40 @@ class Scorer:
             chosen = [other for other in chosen if other not in text.split(" ")] + [text]
         return chosen
 
-    def _nearest_examples(self, matrix, order: np.ndarray, limit: int = 3) -> dict[tuple[int, int], list]:
+    def _examples_of(self, position: int):
+        """The indexes of an orientation's placed comments and their features, columns ready to compare
+        with: cut once per model, not for every comment suggested."""
+        found = self._blocks.get(position)
+        if found is None:
+            mine = np.flatnonzero(self.example_owner == position)
+            found = self._blocks[position] = (mine, self.example_matrix[mine].T.tocsr())
+        return found
+
+    def _nearest_examples(self, matrix, order: np.ndarray, refs: list) -> dict[tuple[int, int], list]:
         """{(text row, orientation position): the refs of the placed comments of that orientation closest
-        to the text}, for the orientations suggested to each text only, a few hundred texts at a time so
-        that memory stays small whatever the number of placed comments."""
+        to the text, never the text itself}, for the orientations suggested to each text only, a few
+        hundred texts at a time so that memory stays small whatever the number of placed comments."""
         found: dict[tuple[int, int], list] = {}
+        limit = self.settings.neighbours
         if not self.examples:
             return found
         for position in np.unique(order):
-            mine = np.flatnonzero(self.example_owner == position)
+            mine, examples = self._examples_of(int(position))
             rows = np.flatnonzero((order == position).any(axis=1))
             if not len(mine) or not len(rows):
                 continue
-            examples = self.example_matrix[mine]
-            take = min(limit, len(mine))
+            take = min(limit + 1, len(mine))  # one more, in case the text itself is among them
             for start in range(0, len(rows), NEIGHBOUR_CHUNK):
                 chunk = rows[start:start + NEIGHBOUR_CHUNK]
-                sims = (matrix[chunk] @ examples.T).toarray()
+                sims = (matrix[chunk] @ examples).toarray()
                 best = np.argpartition(-sims, take - 1, axis=1)[:, :take]
                 for offset, row in enumerate(chunk):
                     picked = sorted(best[offset], key=lambda column: -sims[offset, column])
                     found[(int(row), int(position))] = [
                         self.examples[mine[column]].ref for column in picked
                         if sims[offset, column] >= self.settings.min_example_similarity
-                        and self.examples[mine[column]].ref is not None]
+                        and self.examples[mine[column]].ref is not None
+                        and self.examples[mine[column]].ref != refs[row]][:limit]
         return found
 
 
@@ -236,10 +259,3 @@ def _fit_ridge(matrix, labels: np.ndarray, classes: int, weights: np.ndarray, al
 
 def _predict(model: dict, matrix) -> np.ndarray:
     return np.asarray(matrix @ model["coef"].T) + model["intercept"]
-
-
-def _softmax(values: np.ndarray, temperature: float) -> np.ndarray:
-    scaled = values / temperature
-    scaled = scaled - scaled.max(axis=1, keepdims=True)
-    exp = np.exp(scaled)
-    return exp / exp.sum(axis=1, keepdims=True)

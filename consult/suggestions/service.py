@@ -10,6 +10,7 @@ structure's texts and the state of the placed comments (how many, last change, t
 comment placed, moved or coded since makes the next computation rebuild it, which takes about a second.
 """
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -17,27 +18,37 @@ from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from .. import audit
+from .. import audit, change_stamps
 from ..analysis import coding
 from ..analysis.codebook import ensure_codebook
 from ..extensions import db
 from ..models import Code, Coding, Comment, CommentSuggestion, Consultation, Theme, Topic
 from ..tree import tree_order
 from . import corpus
+from .documents import Settings
 
 if TYPE_CHECKING:
     from .scorer import Scorer
 
 TOP = 3
 BATCH = 2000
+# New or changed comments suggested when the review page is shown, at most: more waits for "Compute".
+AUTO_SUGGEST = 500
 PER_PAGE = 20
 SORTS = ("confident", "uncertain")
 MAX_CACHED_MODELS = 8
+# Below this likelihood the first suggestion is not offered: the comment shows "no confident suggestion".
+CONFIDENCE_FLOOR = Settings().confidence_floor
 
-_models: "OrderedDict[int, tuple[tuple, Scorer]]" = OrderedDict()
+# consultation id -> (key: structure signature and state of the placed comments, model, content stamp)
+_models: "OrderedDict[int, tuple[tuple, Scorer, int | None]]" = OrderedDict()
 _models_lock = threading.Lock()
+# consultation id -> (when read, content stamp then, state of its placed comments)
+_states: dict[int, tuple[float, int, "corpus.ExampleState"]] = {}
+STATE_SECONDS = 2.0
 
 StaleRevision = coding.StaleRevision
 InvalidChoice = coding.InvalidChoice
@@ -48,36 +59,75 @@ InvalidChoice = coding.InvalidChoice
 def scorer_for(consultation: Consultation) -> "Scorer | None":
     """The consultation's model, rebuilt only when its structure or placed comments changed; None when
     the consultation has no orientation to suggest."""
-    docs = corpus.structure(consultation)
-    if not docs:
-        return None
-    key = (corpus.signature(docs), corpus.example_state(consultation))
+    # The structure is read again only when the content stamp moved (a topic, theme or target changed):
+    # a new comment is then suggested with three small queries and the scoring.
+    session = db.session()
+    content = (change_stamps.read(session.connection(), change_stamps.CONTENT)
+               if change_stamps.settled(session) else None)
+    with _models_lock:
+        cached = _models.get(consultation.id)
+    docs = None
+    if content is not None and cached is not None and cached[2] == content:
+        signature = cached[0][0]
+    else:
+        docs = corpus.structure(consultation)
+        if not docs:
+            return None
+        signature = corpus.signature(docs)
+    key = (signature, _example_state(consultation, content))
     with _models_lock:
         cached = _models.get(consultation.id)
         if cached is not None and cached[0] == key:
+            _models[consultation.id] = (key, cached[1], content)
             _models.move_to_end(consultation.id)
             return cached[1]
+    if docs is None:  # the structure is the cached model's
+        docs = cached[1].orientations
     from .scorer import Scorer  # numpy, scipy and scikit-learn load with the first model, not with the app
 
     scorer = Scorer(docs, corpus.examples(consultation, {doc.key for doc in docs}))
+    scorer.built_at = datetime.now(timezone.utc)
     with _models_lock:
-        _models[consultation.id] = (key, scorer)
+        _models[consultation.id] = (key, scorer, content)
         _models.move_to_end(consultation.id)
         while len(_models) > MAX_CACHED_MODELS:
             _models.popitem(last=False)
     return scorer
 
 
+def _example_state(consultation: Consultation, content: int | None) -> "corpus.ExampleState":
+    """The state of the placed comments, read again at most every STATE_SECONDS under the same content
+    stamp: a stream of new comments is suggested without counting the placed ones each time. A
+    placement made here is seen at once (`accept` forgets it); one made in another process within
+    STATE_SECONDS."""
+    now = time.monotonic()
+    with _models_lock:
+        kept = _states.get(consultation.id)
+    if content is not None and kept is not None and kept[1] == content and now - kept[0] < STATE_SECONDS:
+        return kept[2]
+    state = corpus.example_state(consultation)
+    if content is not None:
+        with _models_lock:
+            _states[consultation.id] = (now, content, state)
+    return state
+
+
+def forget_state(consultation_id: int) -> None:
+    with _models_lock:
+        _states.pop(consultation_id, None)
+
+
 def forget_models() -> None:
     with _models_lock:
         _models.clear()
+        _states.clear()
 
 
 # -- computing ---------------------------------------------------------------------------------------
 
 def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime) -> None:
     ids = [comment_id for comment_id, _ in rows]
-    results = scorer.suggest([text for _, text in rows], top=TOP)
+    results = scorer.suggest([text for _, text in rows], top=TOP, refs=ids)
     suggestion_rows, comment_rows = [], []
     for comment_id, suggestions in zip(ids, results, strict=True):
         for rank, suggestion in enumerate(suggestions, start=1):
@@ -146,6 +196,60 @@ def suggest_one(comment: Comment, actor_id: int | None) -> bool:
     return True
 
 
+def refresh_new(consultation: Consultation) -> "Scorer | None":
+    """Suggest for the comments that arrived or whose text changed since (a few hundred at most, the
+    rest waits for *Compute*): whatever channel brought the text, it gets suggestions the next time
+    the review is shown. Flushes; returns the model."""
+    scorer = scorer_for(consultation)
+    if scorer is None:
+        return None
+    rows = db.session.execute(
+        select(Comment.id, Comment.text).where(
+            Comment.consultation_id == consultation.id, Comment.topic_confirmed.is_(False),
+            Comment.visibility != "hidden", Comment.suggested_at.is_(None))
+        .order_by(Comment.id).limit(AUTO_SUGGEST)).all()
+    if rows:
+        _meanwhile(consultation, [tuple(row) for row in rows], scorer)
+    return scorer
+
+
+def refresh_stale(consultation: Consultation, comments: list[Comment], scorer: "Scorer") -> bool:
+    """Suggest again for the comments shown whose suggestions predate what the model learned since
+    (a comment placed or coded by anyone): the page shows what the live model says. True if any was."""
+    built = getattr(scorer, "built_at", None)
+    stale = [(comment.id, comment.text) for comment in comments if built is not None
+             and comment.suggested_at is not None and _aware(comment.suggested_at) < built]
+    return bool(stale) and _meanwhile(consultation, stale, scorer)
+
+
+def refresh_comment(consultation: Consultation, comment: Comment) -> bool:
+    """A comment not yet placed, shown alone: suggested if it never was or its text changed, suggested
+    again if the model learned since. True if it was. Flushes."""
+    if comment.topic_confirmed or comment.visibility == "hidden":
+        return False
+    scorer = scorer_for(consultation)
+    if scorer is None:
+        return False
+    if comment.suggested_at is None:
+        return _meanwhile(consultation, [(comment.id, comment.text)], scorer)
+    return refresh_stale(consultation, [comment], scorer)
+
+
+def _meanwhile(consultation: Consultation, rows: list[tuple[int, str]], scorer: "Scorer") -> bool:
+    """Suggest while a page is being shown, in a savepoint: when another analyst's page stored the same
+    comments' suggestions at the same moment, theirs are kept and this page carries on. True if stored."""
+    try:
+        with db.session.begin_nested():
+            suggest_rows(consultation, rows, scorer)
+    except IntegrityError:
+        return False
+    return True
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
 # -- reviewing ---------------------------------------------------------------------------------------
 
 def _theme_code(consultation: Consultation, theme: Theme, actor_id: int | None) -> Code | None:
@@ -192,6 +296,7 @@ def accept(comment: Comment, topic_id: int | None, theme_id: int | None, shown_r
                 Coding.comment_id == comment.id, Coding.code_id == code.id, Coding.blind.is_(False))):
             db.session.add(Coding(comment_id=comment.id, code_id=code.id, coder_id=actor_id, blind=False))
     db.session.flush()
+    forget_state(consultation.id)
     db.session.expire(comment, ["topic", "codings"])
     suggestion = offered.get(topic.id)
     action = "suggestions.accepted" if suggestion is not None else "suggestions.placed_elsewhere"
@@ -248,6 +353,7 @@ def similar_comments(consultation: Consultation, comments: list[Comment]) -> dic
 def queue(consultation: Consultation, sort: str = "confident", page: int = 1) -> Queue:
     """The comments whose suggestions wait for review, most (or least) confident first, one page."""
     sort = sort if sort in SORTS else SORTS[0]
+    scorer = refresh_new(consultation)
     total = db.session.scalar(select(func.count(Comment.id)).where(*_pending(consultation)))
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(page, 1), pages)
@@ -255,6 +361,11 @@ def queue(consultation: Consultation, sort: str = "confident", page: int = 1) ->
     comments = list(db.session.scalars(
         select(Comment).where(*_pending(consultation)).order_by(score, Comment.id)
         .offset((page - 1) * PER_PAGE).limit(PER_PAGE).options(*_loaded())))
+    if scorer is not None and refresh_stale(consultation, comments, scorer):
+        comments = list(db.session.scalars(
+            select(Comment).where(Comment.id.in_([comment.id for comment in comments])).options(*_loaded())))
+        comments.sort(key=lambda comment: ((-1 if sort == "confident" else 1) * (comment.suggestion_score or 0),
+                                           comment.id))
     unsuggested = db.session.scalar(select(func.count(Comment.id)).where(
         Comment.consultation_id == consultation.id, Comment.topic_confirmed.is_(False),
         Comment.visibility != "hidden", Comment.suggested_at.is_(None)))

@@ -41,7 +41,7 @@ def _back(target: str | None, consultation) -> str:
 
 def _context(consultation, **extra) -> dict:
     return {"consultation": consultation, "topics": service.placeable_topics(consultation),
-            "channel_names": channel_labels(), **extra}
+            "channel_names": channel_labels(), "confidence_floor": service.CONFIDENCE_FLOOR, **extra}
 
 
 def _page_number() -> int:
@@ -57,6 +57,7 @@ def queue(slug):
     if sort not in service.SORTS:
         sort = "confident"
     listing = service.queue(consultation, sort, _page_number())
+    db.session.commit()  # the suggestions made for new, changed or outdated comments shown
     back = url_for("suggestions.queue", slug=slug, sort=listing.sort, page=listing.page)
     return render_template(TEMPLATES + "queue.html", **_context(
         consultation, listing=listing, back=back, compute_form=ComputeForm(),
@@ -108,6 +109,8 @@ def _render_comment(consultation, comment, back: str, status: int = 200, message
 def comment(slug, comment_id):
     consultation = get_consultation(slug)
     found = _comment_or_404(consultation, comment_id)
+    if service.refresh_comment(consultation, found):
+        db.session.commit()
     return _render_comment(consultation, found, _back(request.args.get("next"), consultation))
 
 

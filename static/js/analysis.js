@@ -2,12 +2,20 @@
 // plain form that works without this file; htmx posts it and swaps the comment's row.
 //
 // J / K (or Tab) go from comment to comment; a code's key applies or removes it on the comment that
-// has the focus; ? opens the help. Keys are ignored while typing in a field or with Ctrl, Alt or Meta.
+// has the focus; X selects it for "add to item" and I goes to that form; ? opens the help. Keys are ignored while typing in a field or with Ctrl, Alt or Meta.
 // Needs keyboard-list.js, loaded before it.
 (function () {
   "use strict";
 
   var ROW = ".comment[data-comment-id]";
+  // Comments ticked for "add to item": a row htmx replaces after a coding keeps its tick.
+  var selected = {};
+
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-comment]")) {
+      selected[event.target.value] = event.target.checked;
+    }
+  });
 
   // What had the focus in the row, to put it back on the same control of the row that replaces it.
   function describeFocus(row) {
@@ -30,6 +38,22 @@
     liveRegion: "analysis-live",
     describeFocus: describeFocus,
     onKey: function (key, row, event) {
+      var select = row.querySelector("[data-select-comment]");
+      if (key === "x" && select) {
+        event.preventDefault();
+        select.checked = !select.checked;
+        selected[select.value] = select.checked;
+        var form = document.getElementById("add-to-item-form");
+        if (form) {
+          list.announce(form.getAttribute(select.checked ? "data-selected" : "data-unselected"));
+        }
+        return;
+      }
+      if (key === "i" && document.getElementById("add-to-item-item")) {
+        event.preventDefault();
+        document.getElementById("add-to-item-item").focus();
+        return;
+      }
       var button = row.querySelector('.code-form button[data-shortcut="' + key + '"]');
       if (button) {
         event.preventDefault();
@@ -42,6 +66,10 @@
       }
     },
     onSwap: function (row, pending) {
+      var box = row.querySelector("[data-select-comment]");
+      if (box && selected[box.value]) {
+        box.checked = true;
+      }
       // Put the focus back only if it was lost with the old row: never take it from where the person went since.
       var active = document.activeElement;
       if (pending.hadFocus && (!active || active === document.body || !document.body.contains(active))) {

@@ -2,6 +2,7 @@
 import pytest
 
 from consult.models import ROLES
+from consult.permissions import roles_with
 
 SLUG = "politique-premiere-ligne-2025"
 # Values for the URL variables of staff routes; the demo_forum fixture sets the real ids.
@@ -9,7 +10,7 @@ ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1,
              "submission_id": 1, "attachment_id": 1, "excerpt_id": 1,
              "question_id": 1, "response_id": 1, "topic_id": 1, "comment_id": 1, "code_id": 1,
              "coder_id": 1, "assignment_id": 1, "incident_id": 1, "axis": "4", "fmt": "csv",
-             "item_id": 1, "term_id": 1}
+             "item_id": 1, "number": 1, "term_id": 1}
 
 
 def staff_routes(app):
@@ -22,6 +23,8 @@ def staff_routes(app):
             continue
         view = app.view_functions[rule.endpoint]
         roles = getattr(view, "required_roles", None)
+        if roles is None and getattr(view, "required_permission", None):
+            roles = tuple(roles_with(view.required_permission))
         url = rule.build({key: ARGUMENTS[key] for key in rule.arguments}, append_unknown=False)[1]
         routes.append((url, roles))
     return routes
@@ -103,8 +106,16 @@ def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
         db.session.add(incident)
         comment = Comment(consultation_id=consultation.id, channel="forum", text="Note")
         db.session.add(comment)
+        db.session.flush()
+        from consult.items.services import Statement, create_item
+        from consult.outcome.review import freeze
+
+        item = create_item(consultation, consultation.topics[0], "clarify", Statement("Énoncé", "Statement"), None,
+                           [comment.id])
+        freeze(consultation, None, datetime.now(timezone.utc))
         db.session.commit()
         monkeypatch.setitem(ARGUMENTS, "comment_id", comment.id)
+        monkeypatch.setitem(ARGUMENTS, "item_id", item.id)
         monkeypatch.setitem(ARGUMENTS, "forum_id", forum.id)
         monkeypatch.setitem(ARGUMENTS, "note_id", note.id)
         monkeypatch.setitem(ARGUMENTS, "incident_id", incident.id)

@@ -12,6 +12,7 @@ from itsdangerous.timed import TimestampSigner
 
 from consult import tokens
 from consult.models import ROLES
+from consult.permissions import roles_with
 from tests.conftest import STAFF_PASSWORD, csrf_token_from, submit_form
 from tests.privacy_data import ALICE, database_snapshot, routes_with_urls
 
@@ -102,7 +103,11 @@ def staff_changing_routes(app, values, link_tokens):
     for rule, url in routes_with_urls(app, values, link_tokens):
         if not (rule.methods & UNSAFE) or not url.startswith("/staff/") or rule.endpoint == "auth.login":
             continue
-        yield rule, url, getattr(app.view_functions[rule.endpoint], "required_roles", None)
+        view = app.view_functions[rule.endpoint]
+        roles = getattr(view, "required_roles", None)
+        if roles is None and getattr(view, "required_permission", None):
+            roles = tuple(roles_with(view.required_permission))
+        yield rule, url, roles
 
 
 def test_staff_routes_that_change_something_send_anonymous_visitors_to_sign_in(app, client, world):

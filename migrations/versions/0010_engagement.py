@@ -1,7 +1,7 @@
 """engagement: session evaluations (anonymous answers), glossary, plain-language summaries, settings
 
-Revision ID: 0009_engagement
-Revises: 0008
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07 00:45:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 from consult.models.base import UTCDateTime
 
-revision = '0009_engagement'
-down_revision = '0008'
+revision = '0010'
+down_revision = '0009'
 branch_labels = None
 depends_on = None
 

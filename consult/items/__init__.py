@@ -1,0 +1,2 @@
+"""Modification items: built from comments in the workspace, supported, merged, split, ordered, and
+answered by a decision."""

@@ -1,0 +1,26 @@
+"""The email that tells a participant the outcome is published, in their language."""
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..i18n import localized
+from ..mail.outbox import queue_message
+from ..mail.text import render_text
+from ..mail.urls import external_url
+from ..models import Consultation, OutboxMessage, Participant
+
+
+def outcome_published(consultation: Consultation, participant: Participant) -> OutboxMessage | None:
+    """Queued once per person and consultation, whatever the number of times it is published."""
+    held = consultation.language_list or ["fr"]
+    language = participant.preferred_language if participant.preferred_language in held else held[0]
+    title = localized(consultation, "title", language).text
+    with force_locale(language):
+        subject = _("What we heard and what was done: %(title)s", title=title)
+        body = render_text("outcome_published", participant=participant, consultation_title=title,
+                           url=external_url("outcome.page", slug=consultation.slug, lang=language),
+                           site_name=current_app.config["SITE_NAME"], lang=language)
+    return queue_message(participant.email, subject, body, language=language,
+                         dedupe_key=f"outcome-{consultation.id}-participant-{participant.id}",
+                         # Filed under the person: an erasure before delivery deletes it with their other emails.
+                         object_type="participant", object_id=str(participant.id))

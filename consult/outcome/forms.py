@@ -1,0 +1,67 @@
+"""Forms of the outcome's staff page and of the review."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from ..models.review import VERDICTS
+from .level import level_choices
+
+TEXT_MAX = 8000
+
+
+class LevelForm(FlaskForm):
+    participation_level = SelectField(_l("Level of participation"), validate_choice=True)
+    level_label_fr = StringField(_l("Its name in French (optional)"), validators=[Optional(), Length(max=200)])
+    level_label_en = StringField(_l("Its name in English (optional)"), validators=[Optional(), Length(max=200)])
+    could_influence_fr = TextAreaField(_l("What participants could influence, in French"),
+                                       validators=[Length(max=TEXT_MAX)])
+    could_influence_en = TextAreaField(_l("What participants could influence, in English"),
+                                       validators=[Length(max=TEXT_MAX)])
+    could_not_influence_fr = TextAreaField(_l("What participants could not influence, in French"),
+                                           validators=[Length(max=TEXT_MAX)])
+    could_not_influence_en = TextAreaField(_l("What participants could not influence, in English"),
+                                           validators=[Length(max=TEXT_MAX)])
+
+    FIELDS = ("participation_level", "level_label_fr", "level_label_en", "could_influence_fr", "could_influence_en",
+              "could_not_influence_fr", "could_not_influence_en")
+
+    @classmethod
+    def for_consultation(cls, consultation, **kwargs):
+        form = cls(**kwargs)
+        form.participation_level.choices = [("", _l("Not stated yet"))] + level_choices()
+        held = consultation.language_list or ["fr"]
+        for name in cls.FIELDS[1:]:
+            if name[-2:] not in held:
+                delattr(form, name)
+        return form
+
+
+class ReviewerForm(FlaskForm):
+    email = StringField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    language = SelectField(_l("Language of the emails"), choices=[("fr", "Français"), ("en", "English")],
+                           validate_choice=True)
+    required = BooleanField(_l("Their approval is required before the report is final"), default=True)
+
+
+class ReviewCommentForm(FlaskForm):
+    section = SelectField(_l("Section"), validate_choice=True)
+    body = TextAreaField(_l("Your comment"), validators=[DataRequired(message=_l("Write your comment.")),
+                                                        Length(max=TEXT_MAX)])
+
+
+class VerdictForm(FlaskForm):
+    verdict = RadioField(_l("Your verdict on this version"),
+                         choices=[(VERDICTS[0], _l("I approve this version")),
+                                  (VERDICTS[1], _l("I ask for changes"))],
+                         validators=[DataRequired(message=_l("Choose approve or ask for changes."))])
+
+
+class AnswerForm(FlaskForm):
+    answer = TextAreaField(_l("Your answer"), validators=[Length(max=TEXT_MAX)])
+    resolve = BooleanField(_l("Resolved"))
+
+
+class SectionNoteForm(FlaskForm):
+    body_fr = TextAreaField(_l("Text in French"), validators=[Length(max=50_000)])
+    body_en = TextAreaField(_l("Text in English"), validators=[Length(max=50_000)])
