@@ -38,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import cli, errors, template_globals, web
+    from . import cli, errors, personal_links, template_globals, web
     from .admin.blueprint import bp as admin_bp
     from .analysis.blueprint import bp as analysis_bp
     from .auth.blueprint import bp as auth_bp
@@ -73,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(glossary_bp)
     web.init_app(app)
+    personal_links.init_app(app)
     template_globals.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

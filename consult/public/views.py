@@ -4,6 +4,7 @@ from sqlalchemy import text
 from ..consultations import get_public_consultation
 from ..extensions import db
 from ..page_cache import cacheable, keep_until, next_moment
+from ..security import rate_limit_storage
 from ..tree import load_outline, load_tree
 from . import services
 from .blueprint import bp
@@ -72,4 +73,8 @@ def healthz():
         current_app.logger.warning("health check: database unavailable: %s", error)
         db.session.rollback()
         return jsonify(status="error", database="unavailable"), 503
-    return jsonify(status="ok", database=database, dialect=db.engine.dialect.name)
+    # The site works without the limiter's storage (each worker then counts in memory, and failed sign-ins
+    # are counted in the database anyway): "degraded", not an error that would take every host out.
+    limits = rate_limit_storage()
+    status = "ok" if limits["reachable"] else "degraded"
+    return jsonify(status=status, database=database, dialect=db.engine.dialect.name, rate_limit_storage=limits)
