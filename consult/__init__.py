@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import cli, errors, personal_links, template_globals, web
     from .admin.blueprint import bp as admin_bp
+    from .admin.blueprint import links_bp as staff_links_bp
     from .analysis.blueprint import bp as analysis_bp
     from .auth.blueprint import bp as auth_bp
     from .evaluation.blueprint import bp as evaluation_bp
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(staff_links_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(submissions_bp)

@@ -1,7 +1,7 @@
 """engagement: session evaluations (anonymous answers), glossary, plain-language summaries, settings
 
-Revision ID: 0012
-Revises: 0011
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-07 00:45:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 from consult.models.base import UTCDateTime
 
-revision = '0012'
-down_revision = '0011'
+revision = '0013'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 
