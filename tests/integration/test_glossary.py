@@ -124,3 +124,19 @@ def test_a_new_term_shows_at_once_on_kept_pages(app, login):
         "definition_fr": "Infirmière qui peut poser des diagnostics."}).status_code == 303
     assert '<abbr title="Infirmière praticienne spécialisée">IPS</abbr>' in app.test_client().get(page).get_data(
         as_text=True)
+
+
+def test_the_structure_editor_takes_a_plain_language_summary_and_shows_its_readability(app, client, login):
+    slug = _consultation(app)
+    login(("admin",))
+    new = f"/staff/consultations/{slug}/structure/nodes/new?lang=en"
+    plain = "You can see a doctor close to home. A nurse can help you too. It is simple and quick for you."
+    response = submit_form(client, new, {"code": "2", "parent": "", "root_kind": "axis", "title_fr": "Deux",
+                                         "title_en": "Two", "plain_summary_en": plain})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        topic = db.session.query(Topic).filter_by(code="2").one()
+        assert topic.plain_summary_en == plain
+        topic_id = topic.id
+    html = client.get(f"/staff/consultations/{slug}/structure/nodes/{topic_id}?lang=en").get_data(as_text=True)
+    assert 'id="readability-title"' in html and "status-ok" in html
