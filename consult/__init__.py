@@ -56,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .reports.blueprint import bp as reports_bp
     from .submissions.blueprint import bp as submissions_bp
     from .suggestions.blueprint import bp as suggestions_bp
+    from .vocabulary.views import bp as vocabulary_bp
 
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(public_bp)
@@ -74,6 +75,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(glossary_bp)
+    app.register_blueprint(vocabulary_bp)
     web.init_app(app)
     personal_links.init_app(app)
     template_globals.init_app(app)

@@ -1,7 +1,7 @@
 """engagement: session evaluations (anonymous answers), glossary, plain-language summaries, settings
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-07 00:45:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 from consult.models.base import UTCDateTime
 
-revision = '0013'
-down_revision = '0012'
+revision = '0014'
+down_revision = '0013'
 branch_labels = None
 depends_on = None
 
