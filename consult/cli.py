@@ -17,6 +17,7 @@ from .command_group import consult
 from .demo import activity as demo_activity
 from .demo.builder import staff_with_role
 from .demo.forums import add_demo_forums
+from .evaluation import commands as _evaluation_commands  # noqa: F401
 from .exports import commands as _exports_commands  # noqa: F401
 from .extensions import db
 from .forums import commands as _forums_commands  # noqa: F401
