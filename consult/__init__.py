@@ -43,9 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin.blueprint import links_bp as staff_links_bp
     from .analysis.blueprint import bp as analysis_bp
     from .auth.blueprint import bp as auth_bp
+    from .evaluation.blueprint import bp as evaluation_bp
     from .exports.blueprint import bp as exports_bp
     from .form_fields import IdConverter
     from .forums.blueprint import bp as forums_bp
+    from .glossary.blueprint import bp as glossary_bp
     from .items.blueprint import bp as items_bp
     from .outcome.blueprint import bp as outcome_bp
     from .partners.blueprint import bp as partners_bp
@@ -76,6 +78,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(transcripts_bp)
     app.register_blueprint(qdpx_bp)
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(glossary_bp)
     app.register_blueprint(vocabulary_bp)
     app.register_blueprint(partners_bp)
     web.init_app(app)

@@ -18,6 +18,7 @@ from .demo import activity as demo_activity
 from .demo.builder import staff_with_role
 from .demo.forums import add_demo_forums
 from .demo.partners import seed_partners as seed_demo_partners
+from .evaluation import commands as _evaluation_commands  # noqa: F401
 from .exports import commands as _exports_commands  # noqa: F401
 from .extensions import db
 from .forums import commands as _forums_commands  # noqa: F401

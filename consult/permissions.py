@@ -42,6 +42,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decide_items": frozenset({"coordinator", "admin"}),
     "manage_review": frozenset({"coordinator", "admin"}),
     "publish_outcome": frozenset({"coordinator", "admin"}),
+    # Evaluation of the engagement: results are anonymous and grouped, so every reader of reports may see them.
+    "read_evaluation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+    "edit_evaluation": frozenset({"organizer", "coordinator", "admin"}),
+    "edit_glossary": frozenset({"organizer", "coordinator", "admin"}),
+    # The evaluation delay and the readability target of a consultation's public texts.
+    "set_engagement_targets": frozenset({"coordinator", "admin"}),
     # Partners: the compensation policy, the ledger's decisions and its export for finance.
     "manage_compensation": frozenset({"coordinator", "admin"}),
     "approve_expenses": frozenset({"coordinator", "admin"}),

@@ -45,6 +45,7 @@ from .builder import (
     round_robin,
     staff_with_role,
 )
+from .evaluations import seed_evaluations
 from .records import code_comments, questions_by_topic, respond, submit, take_notes
 from .shape import reference_shape
 from .transcripts import add_transcript
@@ -202,6 +203,7 @@ def seed_activity(consultation: Consultation, now: datetime | None = None) -> Ac
             db.session.add(TopicMemo(topic_id=topic.id, body_fr=memo["fr"], body_en=memo["en"], updated_by_id=coder,
                                      updated_at=now))
             build.report.memos += 1
+    build.report.evaluations = seed_evaluations(build, sessions)
     db.session.flush()
     build.report.took_part = shape.total
     build.report.comments = db.session.scalar(select(func.count(Comment.id)).where(

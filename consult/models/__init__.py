@@ -11,7 +11,9 @@ from .compensation import (
     RepresentationTarget,
 )
 from .consultation import Channel, Consultation
+from .evaluation import EngagementSettings, EvaluationAnswer, EvaluationInvitation, EvaluationItem
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
+from .glossary import GlossaryTerm
 from .items import ConsultationOutcome, Decision, ItemSupport, ModificationItem, ReportSectionNote
 from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
@@ -89,6 +91,11 @@ __all__ = [
     "ChangeTarget",
     "Channel",
     "Consultation",
+    "EngagementSettings",
+    "EvaluationAnswer",
+    "EvaluationInvitation",
+    "EvaluationItem",
+    "GlossaryTerm",
     "ROLES",
     "StaffRole",
     "StaffUser",
