@@ -123,6 +123,9 @@ class Browser:
 
     def form(self, path: str) -> Form:
         page = self.get(path)
+        if page.status == 303 and page.location.startswith("/"):
+            # A personal link's first visit: its token becomes a cookie, then the same page without it.
+            page = self.get(page.location)
         if page.status != 200:
             raise RuntimeError(f"GET {path} answered {page.status}")
         return read_form(page.body)

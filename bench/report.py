@@ -45,6 +45,8 @@ class Report:
     export_failures: list[str] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     sizes: dict[str, dict] = field(default_factory=dict)
+    # Single figures beside the load runs: cold views, page weights ("name/phase" -> value).
+    figures: dict[str, float] = field(default_factory=dict)
     seconds: float = 0.0
 
     @property
@@ -114,7 +116,11 @@ def markdown(report: Report) -> str:
             f"normal status, plus socket errors. Exports: one run each, its duration in the latency columns. "
             f"Whole run: {report.seconds:.0f} s.\n\n")
     sizes = "".join(f"- **{phase}**: {info['data']}\n" for phase, info in report.sizes.items())
-    return head + table(report) + "\n\nDatabase contents:\n\n" + sizes
+    targets = "".join(f"| {target.row} | {target.wanted} | {target.measured} | "
+                      f"{'—' if target.met is None else ('met' if target.met else '**missed**')} |\n"
+                      for target in report.targets)
+    return (head + table(report) + "\n\nEvery target of the run:\n\n| Row | Wanted | Measured | Verdict |\n"
+            "|---|---|---|---|\n" + targets + "\nDatabase contents:\n\n" + sizes)
 
 
 def _jsonable(value):

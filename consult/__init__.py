@@ -38,8 +38,9 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     limiter.init_app(app)
 
-    from . import cli, errors, template_globals, web
+    from . import cli, errors, personal_links, template_globals, web
     from .admin.blueprint import bp as admin_bp
+    from .admin.blueprint import links_bp as staff_links_bp
     from .analysis.blueprint import bp as analysis_bp
     from .auth.blueprint import bp as auth_bp
     from .exports.blueprint import bp as exports_bp
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(staff_links_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(submissions_bp)
@@ -69,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(outcome_bp)
     app.register_blueprint(privacy_bp)
     web.init_app(app)
+    personal_links.init_app(app)
     template_globals.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

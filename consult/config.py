@@ -86,7 +86,20 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "RATELIMIT_ENABLED": _bool(environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Personal links: the token exchanged for a cookie on the first visit, kept this long (personal_links.py).
+        "PERSONAL_LINK_COOKIES": _bool(environ.get("PERSONAL_LINK_COOKIES"), True),
+        "PERSONAL_LINK_COOKIE_SECONDS": int(environ.get("PERSONAL_LINK_COOKIE_SECONDS", 4 * 3600)),
+        # Written submissions never sent are deleted this many days after submissions closed (`consult purge`).
+        "DRAFT_GRACE_DAYS": int(environ.get("DRAFT_GRACE_DAYS", 30)),
         "LOGIN_RATE_LIMIT": environ.get("LOGIN_RATE_LIMIT", "10 per minute;50 per hour"),
+        # When the limiter's storage (Redis) is unreachable, count in each process's memory rather than fail.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        # Failed sign-ins counted in the database (shared by every worker and host): per account, per address.
+        "LOGIN_FAILURES_PER_ACCOUNT": int(environ.get("LOGIN_FAILURES_PER_ACCOUNT", 10)),
+        "LOGIN_FAILURES_PER_ADDRESS": int(environ.get("LOGIN_FAILURES_PER_ADDRESS", 50)),
+        "LOGIN_FAILURE_WINDOW_SECONDS": int(environ.get("LOGIN_FAILURE_WINDOW_SECONDS", 15 * 60)),
+        "LOGIN_LOCKOUT_SECONDS": int(environ.get("LOGIN_LOCKOUT_SECONDS", 15 * 60)),
         "BABEL_DEFAULT_LOCALE": "fr",
         "BABEL_DEFAULT_TIMEZONE": "America/Montreal",
         "PREFERRED_URL_SCHEME": "https" if env == "production" else "http",
@@ -120,6 +133,7 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         # the analysis counts kept for the next look at the same view.
         "PAGE_CACHE_BYTES": int(environ.get("PAGE_CACHE_BYTES", 32 * 1024 * 1024)),
         "COUNT_CACHE_ENTRIES": int(environ.get("COUNT_CACHE_ENTRIES", 256)),
+        "SEARCH_COUNT_LIMIT": int(environ.get("SEARCH_COUNT_LIMIT", 1000)),
         # How many reverse proxies sit in front; their X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", 0)),
     }

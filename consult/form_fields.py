@@ -2,6 +2,7 @@
 The participant's own questions live in participants/forms.py."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import _FlaskFormCSRF
 from werkzeug.routing import IntegerConverter
 from wtforms import DateField, IntegerField, TimeField, ValidationError
 
@@ -34,6 +35,18 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+class _CSRFWithoutId(_FlaskFormCSRF):
+    """The hidden CSRF field of every form, written without an id: a page with several forms would otherwise
+    repeat id="csrf_token", and no page may repeat an id."""
+
+    def setup_form(self, form):
+        fields = super().setup_form(form)
+        for _name, unbound in fields:
+            unbound.kwargs["render_kw"] = {**unbound.kwargs.get("render_kw", {}), "id": False}
+        return fields
+
+
+FlaskForm.Meta.csrf_class = _CSRFWithoutId
 class _ClearMessages:
     """Parsing errors in our own words (and translated), and no error for an empty value:
     the required-field validator then says what to do."""

@@ -1,5 +1,9 @@
-"""Security headers sent with every response."""
+"""Security headers sent with every response, and the state of the rate limiter's storage."""
+from urllib.parse import urlsplit
+
 from flask import current_app, request
+
+from .extensions import limiter
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -42,3 +46,15 @@ def personal_pages(endpoints):
         return response
 
     return hook
+
+
+def rate_limit_storage() -> dict:
+    """Where the rate limiter counts (the URI's scheme only: never its host or password) and whether that
+    storage answers; when it does not, Flask-Limiter counts in each worker's memory until it is back."""
+    scheme = urlsplit(current_app.config.get("RATELIMIT_STORAGE_URI") or "memory://").scheme or "memory"
+    try:
+        reachable = bool(limiter.storage.check())
+    except Exception:  # noqa: BLE001 - an unreachable storage raises in many ways
+        reachable = False
+    shared = reachable and scheme not in ("memory", "")
+    return {"kind": scheme, "reachable": reachable, "counting": "shared" if shared else "per-worker memory"}

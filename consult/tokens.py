@@ -22,9 +22,18 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
                                   signer_kwargs={"digest_method": hashlib.sha256})
 
 
-def make_token(purpose: str, subject_id: int, version: int = 1) -> str:
+def make_token(purpose: str, subject_id: int, version: int = 1, extra: dict | None = None) -> str:
+    """`extra`: more signed values the link carries (short keys: the link is part of a URL)."""
     # 128 random bits make every link unguessable even for a known subject and time.
-    return _serializer(purpose).dumps({"id": subject_id, "v": version, "n": secrets.token_urlsafe(16)})
+    return _serializer(purpose).dumps({**(extra or {}), "id": subject_id, "v": version,
+                                       "n": secrets.token_urlsafe(16)})
+
+
+def read_token_extra(purpose: str, token: str, max_age: int = DEFAULT_MAX_AGE) -> tuple[int, int, dict]:
+    """(subject id, version, the extra values) of a link made with `extra`, or LinkError."""
+    subject_id, version = read_token(purpose, token, max_age)
+    data = _serializer(purpose).loads(token, max_age=max_age)
+    return subject_id, version, {key: value for key, value in data.items() if key not in ("id", "v", "n")}
 
 
 def read_token(purpose: str, token: str, max_age: int = DEFAULT_MAX_AGE) -> tuple[int, int]:

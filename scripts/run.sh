@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Set up, migrate, load the demo consultation and serve on http://127.0.0.1:5000
+# Set up, migrate, load the demo consultation and serve on http://127.0.0.1:5000 (HOST, PORT and
+# BASE_URL change that: see scripts/run_env.sh)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 source "$ROOT/scripts/setup.sh"
 export CONSULT_ENV="${CONSULT_ENV:-development}"
+source "$ROOT/scripts/run_env.sh"
 FLASK=".venv/bin/flask --app wsgi"
 $FLASK db upgrade
 # The demo comes with the participation of a consultation under way: held forums, answers, written
@@ -12,5 +14,5 @@ $FLASK db upgrade
 $FLASK consult seed-demo --with-activity
 $FLASK consult suggest --consultation politique-premiere-ligne-2025
 echo
-echo "Serving on http://127.0.0.1:${PORT:-5000}  (staff sign-in: http://127.0.0.1:${PORT:-5000}/staff/login)"
-exec .venv/bin/gunicorn --workers 2 --threads 4 --bind "127.0.0.1:${PORT:-5000}" --access-logfile - wsgi:app
+echo "Serving on http://${HOST}:${PORT}  (staff sign-in: ${BASE_URL}/staff/login; links in emails: ${BASE_URL})"
+exec .venv/bin/gunicorn --workers 2 --threads 4 --bind "${HOST}:${PORT}" --access-logfile - wsgi:app

@@ -41,6 +41,9 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": _database_url(tmp_dir),
         "SERVER_NAME": None,
+        # Most tests open personal pages by their token directly; tests/integration/test_walkthrough_links.py
+        # and the browser suite check the exchange for a cookie.
+        "PERSONAL_LINK_COOKIES": False,
     })
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         _reset_postgres_schema(app)
@@ -67,6 +70,8 @@ def clean_database(app):
             else:
                 for name in _table_names():
                     connection.execute(text(f"DELETE FROM {name}"))
+                # Deleting comments takes them off the tally, whichever was emptied first.
+                connection.execute(text("DELETE FROM comment_tally"))
         limiter.reset()
         page_cache.forget(app)
         forget_counts(app)

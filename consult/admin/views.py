@@ -15,7 +15,7 @@ from .forms import TopicTextsForm
 @bp.get("/")
 @staff_required
 def dashboard():
-    return render_template("admin/dashboard.html", consultations=all_consultations(),
+    return render_template("admin/dashboard.html", consultations=all_consultations(current_user),
                            counts=services.structure_counts())
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("analysis", __name__)
 
-from . import browse_views, codebook_views, coding_views, second_coding_views  # noqa: E402,F401  (each attaches its views to bp)
+from . import actions_views, browse_views, codebook_views, coding_views, second_coding_views  # noqa: E402,F401  (each attaches its views to bp)

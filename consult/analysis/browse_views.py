@@ -6,7 +6,7 @@ With htmx the filter form swaps only the results (counts and list); without Java
 plain GET form. A filter value the consultation does not know answers 400 with the form refilled
 and the message next to the filter.
 """
-from flask import make_response, render_template, request, url_for
+from flask import current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -83,6 +83,15 @@ def _render(page: str, results: str, status: int = 200, **context):
     return response
 
 
+def _beyond_bound(consultation, filters, topic_ids=None) -> int | None:
+    """For a search: the bound when more comments match than a search counts (then the page shows
+    "more than" that, and no counts by channel and code); None when they are few enough to count."""
+    if not filters.search.asked:
+        return None
+    number, more = queries.bounded_count(consultation, filters, current_app.config["SEARCH_COUNT_LIMIT"], topic_ids)
+    return number if more else None
+
+
 def _with_codebook(consultation):
     """Themes added to the structure since the last visit get their codes before anyone codes."""
     if ensure_codebook(consultation, current_user.id):
@@ -117,12 +126,18 @@ def topic(slug, topic_id):
     if not form.validate() or page_error:
         return _render("topic.html", "_results.html", status=400, tree=None, node=None, listing=None, **context)
     filters = form.filters()
+    topic_ids = queries.subtree_ids(node_topic)
+    bound = _beyond_bound(consultation, filters, topic_ids)
+    if bound is not None:
+        listing = queries.list_comments(consultation, filters, bound, topic_ids=topic_ids, page=page, more=True)
+        return _render("topic.html", "_results.html", tree=None, node=None, listing=listing, filters=filters,
+                       rows=row_states(listing.comments, current_user, listed=True), **context)
     tree = queries.count_tree(consultation, filters, root=node_topic)
     node = tree.roots[0]
     listing = queries.list_comments(consultation, filters, node.counts.total,
                                     topic_ids=[item.topic.id for item in node.walk()], page=page)
     return _render("topic.html", "_results.html", tree=tree, node=node, listing=listing, filters=filters,
-                   rows=row_states(listing.comments, current_user), **context)
+                   rows=row_states(listing.comments, current_user, listed=True), **context)
 
 
 @bp.get(BASE + "/comments")
@@ -137,7 +152,12 @@ def comments(slug):
     if not form.validate() or page_error:
         return _render("topic.html", "_results.html", status=400, tree=None, node=None, listing=None, **context)
     filters = form.filters()
+    bound = _beyond_bound(consultation, filters)
+    if bound is not None:
+        listing = queries.list_comments(consultation, filters, bound, page=page, more=True)
+        return _render("topic.html", "_results.html", tree=None, node=None, listing=listing, filters=filters,
+                       rows=row_states(listing.comments, current_user, listed=True), **context)
     tree = queries.count_tree(consultation, filters, with_themes=False)
     listing = queries.list_comments(consultation, filters, tree.total.total, page=page)
     return _render("topic.html", "_results.html", tree=tree, node=None, listing=listing, filters=filters,
-                   rows=row_states(listing.comments, current_user), **context)
+                   rows=row_states(listing.comments, current_user, listed=True), **context)

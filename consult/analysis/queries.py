@@ -2,11 +2,13 @@
 the tree (axis → orientation → theme, sections, and comments with no topic yet) and the sorted,
 paged listing of one node or of everything.
 
-Counts are two queries whatever the size of the tree, and are kept per worker for the next look
-at the same view until a comment, a coding, a code or the tree changes (the "analysis" change
-stamp), so paging, coming back to a node or opening a comment costs no counting. A page of the listing is one query
-for its ids (which the indexes on (consultation, topic, date) and (consultation, date) answer) and
-one for the comments (their rows, analysis.rows, fetch what they show for the whole page at once).
+Without filters, the counts are read from the tally the database keeps (analysis.tally). With
+filters, they are counted here, in two queries whatever the size of the tree, and kept per worker
+for the next look at the same view until a comment, a coding, a code or the tree changes (the
+"analysis" change stamp), so paging, coming back to a node or opening a comment costs no counting.
+A page of the listing is one query for its ids (which the indexes on (consultation, topic, date)
+and (consultation, date) answer) and one for the comments (their rows, analysis.rows, fetch what
+they show for the whole page at once).
 """
 import threading
 from collections import Counter
@@ -20,7 +22,7 @@ from sqlalchemy.orm import aliased
 from .. import change_stamps
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, Participant, Theme, Topic
-from . import search
+from . import search, tally
 from .search import SearchQuery
 
 PER_PAGE = 25
@@ -286,8 +288,13 @@ def count_tree(consultation: Consultation, filters: Filters, root: Topic | None 
         theme_of_code = dict(db.session.execute(
             select(Code.id, Code.theme_id).where(Code.consultation_id == consultation.id, Code.kind == "theme",
                                                  Code.theme_id.is_not(None))).all())
-    key = (consultation.id, repr(filters), root.id if root is not None else None, with_themes)
-    by_topic, by_theme = _kept(key, lambda: _count(where, {code.id for code in codes}, theme_of_code), stamp)
+    modification_ids = {code.id for code in codes}
+    if tally.applies(filters):
+        # Kept by the database as comments and codings change: as cheap at a million comments as at ten.
+        by_topic, by_theme = tally.counts(consultation.id, scope, modification_ids, theme_of_code)
+    else:
+        key = (consultation.id, repr(filters), root.id if root is not None else None, with_themes)
+        by_topic, by_theme = _kept(key, lambda: _count(where, modification_ids, theme_of_code), stamp)
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)
@@ -323,6 +330,8 @@ class Listing:
     page: int
     pages: int
     total: int
+    # More comments match than were counted (a search): `total` is the bound, the pages stop there.
+    more: bool = False
 
     @property
     def first(self) -> int:
@@ -352,10 +361,23 @@ def load_comments(ids: list[int]) -> list[Comment]:
     return [by_id[comment_id] for comment_id in ids if comment_id in by_id]
 
 
+def bounded_count(consultation: Consultation, filters: Filters, limit: int,
+                  topic_ids: list[int] | None = None) -> tuple[int, bool]:
+    """How many comments match the filters, counted up to `limit`: (limit, True) when more do. The
+    database stops at the first `limit + 1` matches, so a common word among a million comments costs
+    no more to count than a rare one."""
+    where = conditions(consultation, filters)
+    if topic_ids is not None:
+        where.append(Comment.topic_id.in_(topic_ids))
+    found = select(Comment.id).where(*where).limit(limit + 1).subquery()
+    number = db.session.scalar(select(func.count()).select_from(found)) or 0
+    return min(number, limit), number > limit
+
+
 def list_comments(consultation: Consultation, filters: Filters, total: int, topic_ids: list[int] | None = None,
-                  page: int = 1) -> Listing:
+                  page: int = 1, more: bool = False) -> Listing:
     """One page of the comments matching the filters (under the topics `topic_ids` if given).
-    `total` is their number, known from the counts shown with the list."""
+    `total` is their number, known from the counts shown with the list (or its bound, with `more`)."""
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     page = min(max(page, 1), pages)
     ranking = filters.sort == "relevance" and filters.search.ranked
@@ -366,4 +388,4 @@ def list_comments(consultation: Consultation, filters: Filters, total: int, topi
     if total:
         statement = _ordered(select(Comment.id).where(*where), filters)
         ids = list(db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return Listing(comments=load_comments(ids), page=page, pages=pages, total=total)
+    return Listing(comments=load_comments(ids), page=page, pages=pages, total=total, more=more)

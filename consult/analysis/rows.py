@@ -66,8 +66,10 @@ class Palette:
         return self._made[key]
 
     def general_codes(self) -> list[Code]:
-        """Offered on every comment: the modification codes, the added codes and any code with a shortcut."""
-        return [code for code in self.codes if code.kind != "theme" or code.shortcut]
+        """Offered on every comment: the modification codes, the added codes and any code with a shortcut
+        (the same for every row of the page: picked out of the whole codebook once)."""
+        return self.once(("general codes",), lambda: [code for code in self.codes
+                                                      if code.kind != "theme" or code.shortcut])
 
 
 @dataclass
@@ -88,6 +90,8 @@ class RowState:
     errors: dict = field(default_factory=dict)
     typed: dict = field(default_factory=dict)
     open_actions: bool = False
+    # In a list: "More actions" is filled when opened (analysis.actions_views), not written out.
+    lazy_actions: bool = False
     # The viewer codes this comment blind in a sample not yet settled: its main codes stay hidden.
     blind_sample: bool = False
 
@@ -188,10 +192,10 @@ def topic_options(topics: dict[int, Topic]) -> list[TopicOption]:
     return [TopicOption(topic, depth, topic.kind != "axis") for topic, depth in with_depth(topics.values())]
 
 
-def row_states(comments: list[Comment], viewer) -> dict[int, RowState]:
+def row_states(comments: list[Comment], viewer, listed: bool = False) -> dict[int, RowState]:
     """{comment id: RowState} for the comments of one page, in a fixed number of queries whatever
-    their number."""
-    states = {comment.id: RowState(comment, back=list_url()) for comment in comments}
+    their number. `listed`: rows of a list, whose less frequent actions come when opened."""
+    states = {comment.id: RowState(comment, back=list_url(), lazy_actions=listed) for comment in comments}
     if not states:
         return states
     for comment_id, code in db.session.execute(

@@ -1,5 +1,7 @@
 """Staff accounts: creation, authentication and password changes."""
 import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 
@@ -8,6 +10,7 @@ from ..models import ROLES, AuditEvent, StaffUser
 from ..models.base import utcnow
 from ..models.staff import new_session_token
 from ..participants.services import normalise_email  # staff and participants: one rule
+from . import lockout
 from .passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 
 
@@ -64,6 +67,26 @@ def authenticate(email: str, password: str) -> StaffUser | None:
     db.session.add(AuditEvent(actor_id=user.id, action="staff.login", object_type="staff_user",
                               object_id=str(user.id)))
     return user
+
+
+@dataclass
+class SignIn:
+    user: StaffUser | None
+    locked_until: datetime | None = None  # too many failures: no password is checked until then
+
+
+def sign_in(email: str, password: str, address: str, now: datetime) -> SignIn:
+    """authenticate(), behind the failure counts every worker and host shares (lockout.py). The caller
+    commits whatever the outcome: a failure must be counted."""
+    until = lockout.locked_until(email, address, now)
+    if until is not None:
+        return SignIn(None, until)
+    user = authenticate(email, password)
+    if user is None:
+        lockout.record_failure(email, address, now)  # the next attempt may find the account locked
+        return SignIn(None)
+    lockout.clear_account(email)
+    return SignIn(user)
 
 
 def change_password(user: StaffUser, current: str, new: str) -> bool:

@@ -1,8 +1,10 @@
+import math
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import db, limiter, login_manager
@@ -15,6 +17,16 @@ login_manager.login_message = _l("Please sign in to see this page.")
 login_manager.login_message_category = "info"
 login_manager.session_protection = "strong"
 login_manager.user_loader(services.load_user)
+
+
+@bp.after_app_request
+def _no_remember_cookie_unasked(response):
+    """Strong session protection marks any session without a sign-in for "clear the remember-me cookie"; a visitor
+    who never had that cookie must not be sent an empty one (this hook runs before Flask-Login's)."""
+    if session.get("_remember") == "clear" and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") \
+            not in request.cookies:
+        session.pop("_remember")
+    return response
 
 
 def _safe_next(target: str | None) -> str:
@@ -39,9 +51,17 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        attempt = services.sign_in(form.email.data, form.password.data, request.remote_addr or "", g.now)
+        user = attempt.user
+        db.session.commit()  # a failure is counted whatever happens next
+        if attempt.locked_until is not None:
+            minutes = max(1, math.ceil((attempt.locked_until - g.now).total_seconds() / 60))
+            form.form_errors.append(ngettext(
+                "Too many failed sign-ins for this account or from this network. Try again in %(num)d minute.",
+                "Too many failed sign-ins for this account or from this network. Try again in %(num)d minutes.",
+                minutes))
+            return render_template("auth/login.html", form=form), 429
         if user is not None:
-            db.session.commit()
             # A fresh session on login: nothing planted before sign-in survives it.
             language = session.get("_lang")
             session.clear()

@@ -29,7 +29,7 @@ Everything is done in a few queries per call whatever the number of answers; the
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from ..analysis.text import search_form
 from ..extensions import db
@@ -105,6 +105,27 @@ def participant_tracks(participant_ids) -> dict[int, int | None]:
         .order_by(Registration.participant_id, Registration.created_at, Registration.id)
     ).all()
     return {participant_id: track_id for participant_id, track_id in rows}  # the latest wins
+
+
+# The channels whose comments take their author's track (forum notes take their forum's).
+PARTICIPANT_TRACK_CHANNELS = ("questionnaire", "submission")
+
+
+def follow_tracks(participant_ids) -> int:
+    """After registrations changed (a move to another session, a cancellation, a new one): each participant's
+    comments take the track of their latest registration, as a new derivation would give them. Returns how
+    many comments changed track."""
+    ids = {participant_id for participant_id in participant_ids if participant_id is not None}
+    tracks = participant_tracks(ids)
+    changed = 0
+    for participant_id in ids:
+        track_id = tracks.get(participant_id)
+        changed += db.session.execute(
+            update(Comment).where(Comment.participant_id == participant_id,
+                                  Comment.channel.in_(PARTICIPANT_TRACK_CHANNELS),
+                                  Comment.track_id.is_distinct_from(track_id))
+            .values(track_id=track_id).execution_options(synchronize_session=False)).rowcount
+    return changed
 
 
 def _coded(comment_ids) -> set[int]:

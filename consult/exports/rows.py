@@ -187,8 +187,8 @@ def _whole_statement(consultation_id: int, topics: list[TopicRef | None], includ
 _CODINGS = (select(Coding.comment_id, func.aggregate_strings(cast(Coding.code_id, String), ","))
             .where(Coding.comment_id.in_(bindparam("ids", expanding=True)), Coding.blind.is_(False))
             .group_by(Coding.comment_id))
-# The same straight on SQLite's cursor: a batch's two thousand ids go to the driver as they are,
-# without SQLAlchemy binding them one by one.
+# The same straight to SQLite's driver: a batch's two thousand ids go as they are, without
+# SQLAlchemy binding them one by one.
 _CODINGS_SQLITE = ("SELECT comment_id, group_concat(code_id) FROM coding WHERE NOT blind AND comment_id IN ({}) "
                    "GROUP BY comment_id")
 _CODES, _PLACE = -2, -1  # the last columns of _whole_statement
@@ -328,12 +328,10 @@ class RowReader:
         ids = [row[ID] for row in raw]
         if connection.dialect.name != "sqlite":
             return dict(connection.execute(_CODINGS, {"ids": ids}).all())
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(_CODINGS_SQLITE.format(",".join(["?"] * len(ids))), ids)
-            return dict(cursor.fetchall())
-        finally:
-            cursor.close()
+        # Through the connection's own cursor handling (opened, read and closed in this call, in
+        # this thread), not a raw cursor of the pooled connection that could outlive the batch.
+        return dict(connection.exec_driver_sql(_CODINGS_SQLITE.format(",".join(["?"] * len(ids))),
+                                               tuple(ids)).all())
 
     def applied_codes(self, code_ids: str) -> AppliedCodes:
         """The themes and other codes of a set of code ids ("3,17"), in codebook order; worked out

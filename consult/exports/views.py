@@ -5,6 +5,7 @@ from flask import Response, g, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..analysis.blind_coding import closed_while_coding_blind
 from ..consultations import get_consultation
 from ..extensions import db
 from ..i18n import current_language, localized
@@ -39,12 +40,14 @@ def _render_index(consultation, *, status=200, error=None, identified_form=None)
 
 @bp.get(BASE + "/")
 @permission_required("export_comments")
+@closed_while_coding_blind
 def index(slug):
     return _render_index(get_consultation(slug))
 
 
 @bp.get(BASE + "/comments.<fmt>")
 @permission_required("export_comments")
+@closed_while_coding_blind
 def comments(slug, fmt):
     consultation = get_consultation(slug)
     interface = current_language()

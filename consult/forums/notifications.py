@@ -207,6 +207,11 @@ def _title(forum: Forum, language: str) -> str:
     return localized(forum, "title", language).text
 
 
+def when_of(forum: Forum) -> str:
+    """The session's date and times as emails write them, in the current language."""
+    return _when(forum)
+
+
 def _when(forum: Forum) -> str:
     """"Wednesday, June 10, 2026, 1:30 PM – 3:00 PM (Eastern Time)", in the consultation's zone."""
     return _when_in(forum.starts_at, forum.ends_at, forum.consultation.tz, str(get_locale()))

@@ -255,7 +255,8 @@ class CancelForumForm(FlaskForm):
 
 
 class AttendanceForm(FlaskForm):
-    attended = SelectField(choices=[SelectChoice("yes"), SelectChoice("no")],
+    # "clear" undoes a mark made by mistake: the seat is simply confirmed again.
+    attended = SelectField(choices=[SelectChoice("yes"), SelectChoice("no"), SelectChoice("clear")],
                            invalid_choice_message=_l("Say whether the person attended."))
 
 

@@ -319,10 +319,20 @@ def load_roster(forum: Forum) -> Roster:
     return Roster(seated=seated, waitlist=waiting, cancelled=cancelled)
 
 
-def mark_attendance(registration: Registration, attended: bool, actor_id: int | None) -> None:
+def attendance_open(forum: Forum, now: datetime) -> bool:
+    """Attendance is taken once the session has started: marking someone present a week ahead would take
+    away their meeting link and count them as having come."""
+    return not forum.is_cancelled and forum.starts_at <= now
+
+
+def mark_attendance(registration: Registration, attended: bool | None, actor_id: int | None,
+                    now: datetime) -> None:
+    """`attended` None undoes a mark (the seat is confirmed again); every change is audited."""
     forum = registration.forum
     if forum.is_cancelled:
         raise RegistrationError("forum_cancelled")
+    if not attendance_open(forum, now):
+        raise RegistrationError("attendance_not_open")
     before = registration.status
     seats.mark_attendance(registration, attended)
     audit(actor_id, "registration.attendance", "registration", registration.id, forum.consultation_id,
@@ -330,10 +340,12 @@ def mark_attendance(registration: Registration, attended: bool, actor_id: int | 
     db.session.flush()
 
 
-def add_walk_in(forum: Forum, values: dict, actor_id: int | None) -> Registration:
+def add_walk_in(forum: Forum, values: dict, actor_id: int | None, now: datetime) -> Registration:
     """Someone who came without a seat: found or created by email, recorded as attended."""
     if forum.is_cancelled:
         raise RegistrationError("forum_cancelled")
+    if not attendance_open(forum, now):
+        raise RegistrationError("attendance_not_open")
     consultation = forum.consultation
     category_id = values.get("category_id")
     if category_id is not None and not any(category.id == category_id for category in consultation.categories):

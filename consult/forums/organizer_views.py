@@ -44,6 +44,8 @@ from .when import format_moment, local_parts, session_span, zone_name
 BASE = "/staff/consultations/<slug>/forums"
 FORUM = BASE + "/<int:forum_id>"
 TEMPLATES = "forums/organizer/"
+# The attendance buttons: present, absent, and "undo" (back to a confirmed seat).
+ATTENDANCE_CHOICES = {"yes": True, "no": False, "clear": None}
 
 
 def forum_span(forum) -> str:
@@ -89,6 +91,8 @@ def _error_message(error: RegistrationError) -> str:
                         "create a new recorded session.",
                         "%(num)d people already registered did not agree to a recording. Ask them first, or "
                         "create a new recorded session.", error.details["count"])
+    if error.code == "attendance_not_open":
+        return _("Attendance is taken once the session has started.")
     if error.code == "not_seated":
         return _("Only people with a seat can be marked present or absent.")
     return _("This change could not be made. Reload the page and try again.")
@@ -241,7 +245,7 @@ def _render_roster(consultation, forum, walk_in_form, status=200):
     roster = services.load_roster(forum)
     return render_page_or_fragment(TEMPLATES + "roster.html", TEMPLATES + "_walk_in_form.html", status=status,
                                    consultation=consultation, forum=forum, roster=roster,
-                                   walk_in_form=walk_in_form)
+                                   walk_in_form=walk_in_form, attendance_open=services.attendance_open(forum, g.now))
 
 
 @bp.get(FORUM + "/roster")
@@ -286,20 +290,25 @@ def organizer_attendance(slug, forum_id, registration_id):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.mark_attendance(registration, form.attended.data == "yes", current_user.id)
+        services.mark_attendance(registration, ATTENDANCE_CHOICES[form.attended.data], current_user.id, g.now)
     except RegistrationError as error:
         db.session.rollback()
         flash(_error_message(error), "error")
         return redirect_to_page(_roster_url(forum, _anchor=f"registration-{registration_id}"))
     db.session.commit()
     if is_htmx():
+        # The row, and the counters above the table swapped out of band: they change with it.
         response = make_response(render_template(TEMPLATES + "_roster_row.html", consultation=consultation,
-                                                 forum=forum, registration=registration))
+                                                 forum=forum, registration=registration, attendance_open=True)
+                                 + render_template(TEMPLATES + "_roster_stats.html", forum=forum,
+                                                   roster=services.load_roster(forum), out_of_band=True))
         response.vary.add("HX-Request")
         return response
     name = registration.participant.name or registration.participant.email
     if registration.status == "attended":
         flash(_("%(name)s was marked present.", name=name), "success")
+    elif registration.status == "confirmed":
+        flash(_("%(name)s is no longer marked present or absent.", name=name), "success")
     else:
         flash(_("%(name)s was marked absent.", name=name), "success")
     return redirect_after_post(_roster_url(forum, _anchor=f"registration-{registration.id}"))
@@ -313,7 +322,7 @@ def organizer_walk_in(slug, forum_id):
     form = WalkInForm(consultation)
     if form.validate_on_submit():
         try:
-            registration = services.add_walk_in(forum, form.data, current_user.id)
+            registration = services.add_walk_in(forum, form.data, current_user.id, g.now)
         except RegistrationError as error:
             db.session.rollback()
             flash(_error_message(error), "error")

@@ -14,8 +14,9 @@ from .. import tokens
 from ..extensions import db
 from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
-from ..participants.services import Profile, identify
-from . import notifications, registration
+from ..participants.services import Profile, create_from_form, find_participant
+from ..readiness import channel_open, has_privacy_notice
+from . import known_signup, notifications, registration
 
 TOKEN_PURPOSE = "registration"
 CONSENT_SOURCE = "forum-signup"
@@ -38,12 +39,12 @@ def signups_open(consultation: Consultation, now: datetime) -> bool:
 
     Consent is asked against the notice: without one, nobody can give informed consent.
     """
-    channel = next((channel for channel in consultation.channels if channel.kind == "forums"), None)
-    return _signups_open_with(consultation, channel, now)
+    return channel_open(consultation, "forums", now)
 
 
 def _signups_open_with(consultation: Consultation, channel: Channel | None, now: datetime) -> bool:
-    if not consultation.is_open(now) or not (consultation.privacy_notice_fr or consultation.privacy_notice_en):
+    # The same rule as readiness.channel_state, with the channel already loaded beside the forum.
+    if not consultation.is_open(now) or not has_privacy_notice(consultation):
         return False
     return channel is None or channel.state(now) == "open"
 
@@ -107,19 +108,28 @@ class Signup:
 
 @dataclass
 class SignupResult:
-    outcome: registration.Outcome
+    outcome: registration.Outcome | None
     # The email was already known: whoever typed it is not shown that person's link.
     known: bool
 
 
 def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupResult:
     """Match or create the participant, record their consents, take a seat or join the waitlist,
-    and queue the email. Signing up again for the same session changes nothing and sends nothing."""
-    identified = identify(consultation, signup.email, signup.profile, signup.consents, CONSENT_SOURCE)
-    outcome = registration.register(forum, identified.participant, new_participant=identified.created)
-    if outcome.created:
-        notifications.registration_confirmed(outcome.registration, just_made=True)
-    return SignupResult(outcome, identified.known)
+    and queue the email. Signing up again for the same session changes nothing and sends nothing.
+
+    An address already known changes nothing now: its owner is emailed a link that makes the sign-up
+    (known_signup), and `outcome` is None."""
+    known = find_participant(consultation, signup.email)
+    new = None if known else create_from_form(consultation, signup.email, signup.profile, signup.consents,
+                                              CONSENT_SOURCE)
+    if new is None:
+        known = known or find_participant(consultation, signup.email)
+        if not registration.is_registered(forum, known):  # a double click sends nothing more
+            known_signup.ask_to_confirm(forum, known, signup.consents)
+        return SignupResult(None, True)
+    outcome = registration.register(forum, new, new_participant=True)
+    notifications.registration_confirmed(outcome.registration, just_made=True)
+    return SignupResult(outcome, False)
 
 
 # -- personal links ----------------------------------------------------------------------------
@@ -148,6 +158,14 @@ def registration_from_token(token: str) -> Registration:
     return item
 
 
+def _follow_tracks(participant_id: int) -> None:
+    """Their comments move with them when the track of their latest registration changes.
+    Imported here: the analysis package imports the areas it derives comments from."""
+    from ..channels.derive import follow_tracks
+
+    follow_tracks([participant_id])
+
+
 def can_change(item: Registration, now: datetime) -> bool:
     """Cancel or switch: only while the session is ahead and the registration still active."""
     return item.status in ACTIVE and not item.forum.is_cancelled and item.forum.starts_at > now
@@ -171,6 +189,7 @@ def cancel(item: Registration) -> registration.Outcome:
     if item.status not in ACTIVE:
         return registration.Outcome(item)
     outcome = registration.cancel(item)
+    _follow_tracks(item.participant_id)
     notifications.registration_cancelled(item)
     for promoted in outcome.promoted:
         notifications.registration_promoted(promoted)
@@ -192,6 +211,7 @@ def switch(item: Registration, target: Forum) -> registration.Outcome | None:
     if target.recorded and not item.participant.current_consent("recording"):
         raise registration.RegistrationError("recording_consent_needed")
     outcome = registration.switch(item, target)
+    _follow_tracks(item.participant_id)
     # The old session's invitation is withdrawn from their calendar too.
     notifications.registration_cancelled(item)
     if outcome.created:

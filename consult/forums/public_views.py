@@ -1,6 +1,6 @@
 """Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
 from babel.dates import get_timezone_name
-from flask import abort, current_app, flash, g, make_response, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -12,17 +12,15 @@ from ..i18n import localized
 from ..participants import regions
 from ..security import personal_pages
 from ..tokens import LinkError
-from . import public_services, registration
+from . import known_signup, public_services, registration
 from .blueprint import bp
 from .forms import CancelForm, SignupForm, SwitchForm
 from .ics import forum_invitation
 from .when import session_span
 
 # Pages reached through a personal link: never cached, never indexed.
-PERSONAL_ENDPOINTS = {"forums.registered", "forums.manage", "forums.cancel", "forums.switch", "forums.ics"}
-# Registrations made from this browser, so a replayed sign-up finds its confirmation page again.
-SESSION_KEY = "forum_signups"
-SESSION_KEEP = 10
+PERSONAL_ENDPOINTS = {"forums.registered", "forums.confirm_signup", "forums.manage", "forums.cancel", "forums.switch",
+                      "forums.ics"}
 
 
 def _signup_limit():
@@ -37,16 +35,6 @@ def forum_when(forum):
 def forum_zone(forum):
     """"Eastern Time": the consultation's zone, by its everyday name."""
     return get_timezone_name(forum.consultation.tz, "long", locale=regional_locale(), zone_variant="generic")
-
-
-def _remember_signup(item_id: int) -> None:
-    known = [registration_id for registration_id in session.get(SESSION_KEY, []) if registration_id != item_id]
-    session[SESSION_KEY] = [*known, item_id][-SESSION_KEEP:]
-
-
-def _signed_up_here(item_id: int) -> bool:
-    """A replayed or double-clicked sign-up from the browser that made the registration."""
-    return item_id in session.get(SESSION_KEY, [])
 
 
 def _title(forum) -> str:
@@ -117,7 +105,7 @@ def signup(slug, forum_id):
     if form.validate_on_submit():
         profile = form.profile()
         try:
-            result = public_services.sign_up(consultation, forum, public_services.Signup(
+            public_services.sign_up(consultation, forum, public_services.Signup(
                 email=form.email.data, profile=profile, consents=form.consents))
         except registration.RegistrationError as error:
             db.session.rollback()
@@ -125,19 +113,10 @@ def signup(slug, forum_id):
             return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=422,
                                            consultation=consultation, forum=forum, form=form,
                                            country_names=regions.country_names())
-        item = result.outcome.registration
-        # Read before the commit, which expires every row: nothing is loaded again afterwards. The
-        # link is signed after it: on SQLite every other sign-up waits for this commit.
-        item_id, forum_id, link_version = item.id, forum.id, item.participant.link_version
         db.session.commit()
-        if result.outcome.created and not result.known:
-            _remember_signup(item_id)
-        elif not _signed_up_here(item_id):
-            # The address belongs to someone already known: their personal link goes to them by
-            # email and is never shown to whoever typed the address (it could be anyone).
-            return redirect_after_post(url_for("forums.check_email", slug=slug, forum_id=forum_id))
-        token = public_services.registration_token_for(item_id, link_version)
-        return redirect_after_post(url_for("forums.registered", slug=slug, forum_id=forum_id, token=token))
+        # The same answer for a new address and a known one: the page must not tell whoever typed the
+        # address whether that person is registered. The details and the personal link go by email.
+        return redirect_after_post(url_for("forums.check_email", slug=slug, forum_id=forum_id))
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=status,
                                    consultation=consultation, forum=forum, form=form,
@@ -149,6 +128,32 @@ def check_email(slug, forum_id):
     consultation = get_public_consultation(slug)
     forum = public_services.forum_for_signup(consultation, forum_id, g.now)
     return render_template("forums/check_email.html", consultation=consultation, forum=forum)
+
+
+@bp.route("/consultations/<slug>/forums/<int:forum_id>/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_signup_limit, methods=["POST"])
+def confirm_signup(slug, forum_id, token):
+    """The emailed link of a sign-up made with a known address: a button (mail scanners open links, only a
+    person presses buttons), then the registration."""
+    consultation = get_public_consultation(slug)
+    forum = public_services.forum_for_signup(consultation, forum_id, g.now)
+    participant, consents = known_signup.read(token, forum)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            outcome = known_signup.confirm(forum, participant, consents)
+        except registration.RegistrationError as error:
+            db.session.rollback()
+            form.form_errors.append(REFUSALS.get(error.code, REFUSALS["other"]))
+        else:
+            db.session.commit()
+            if not outcome.created:
+                flash(REFUSALS["already_registered_there"], "info")
+            return redirect_after_post(url_for("forums.manage",
+                                               token=public_services.registration_token(outcome.registration)))
+    status = 422 if form.is_submitted() else 200
+    return render_template("forums/confirm_signup.html", consultation=consultation, forum=forum, form=form,
+                           participant=participant, token=token), status
 
 
 @bp.get("/consultations/<slug>/forums/<int:forum_id>/registered/<token>")

@@ -55,6 +55,12 @@ def _find(forum_id: int, participant_id: int) -> Registration | None:
     return db.session.scalar(_REGISTRATION_OF, {"forum_id": forum_id, "participant_id": participant_id})
 
 
+def is_registered(forum: Forum, participant: Participant) -> bool:
+    """Whether the participant holds a seat or a waitlist place at the forum."""
+    existing = _find(forum.id, participant.id)
+    return existing is not None and existing.status != "cancelled"
+
+
 def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = True,
              walk_in: bool = False, replacing: Registration | None = None, new_participant: bool = False) -> Outcome:
     """Confirm a seat if one is free, else waitlist. Registering twice changes nothing.
@@ -128,7 +134,7 @@ def cancel(registration: Registration) -> Outcome:
     db.session.refresh(registration)
     if not claimed:
         return Outcome(registration)
-    held_seat = previous in SEATED
+    held_seat = previous in SEATED and not registration.beyond_capacity
     promoted = []
     if held_seat:
         _release_seat(registration.forum_id)
@@ -210,11 +216,22 @@ def switch(registration: Registration, target: Forum) -> Outcome:
     return outcome
 
 
-def mark_attendance(registration: Registration, attended: bool) -> None:
+def mark_attendance(registration: Registration, attended: bool | None) -> None:
+    """Present (True), absent (False), or not marked after all (None: back to a confirmed seat)."""
     if registration.status not in SEATED:
         raise RegistrationError("not_seated")
-    registration.status = "attended" if attended else "no_show"
-    registration.attendance_marked_at = utcnow()
+    if attended is None and registration.walk_in:
+        # A walk-in added by mistake is taken off the roster; the seat they took, if any, is free again.
+        registration.status, registration.cancelled_at = "cancelled", utcnow()
+        registration.attendance_marked_at = None
+        if not registration.beyond_capacity:
+            _release_seat(registration.forum_id)
+        registration.beyond_capacity = False
+    elif attended is None:
+        registration.status, registration.attendance_marked_at = "confirmed", None
+    else:
+        registration.status = "attended" if attended else "no_show"
+        registration.attendance_marked_at = utcnow()
     db.session.flush()
 
 
@@ -227,13 +244,12 @@ def add_walk_in(forum: Forum, participant: Participant) -> Registration:
     if existing is not None and existing.status == "waitlisted":
         existing.status = "cancelled"
         db.session.flush()
-    if not _take_seat(forum.id):
-        db.session.execute(update(Forum).where(Forum.id == forum.id)
-                           .values(capacity=Forum.capacity + 1, seats_taken=Forum.seats_taken + 1)
-                           .execution_options(synchronize_session=False))
+    # A free seat if there is one; else present beyond capacity, which the session keeps as the organizer set it.
+    beyond = not _take_seat(forum.id)
     registration = existing or Registration(forum_id=forum.id, participant_id=participant.id)
     registration.status = "attended"
     registration.walk_in = True
+    registration.beyond_capacity = beyond
     registration.confirmed_at = registration.attendance_marked_at = utcnow()
     db.session.add(registration)
     db.session.flush()

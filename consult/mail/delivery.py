@@ -10,14 +10,15 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email import policy
 from email.message import EmailMessage
-from email.utils import format_datetime, parseaddr
+from email.utils import format_datetime, getaddresses, parseaddr
 
 from flask import current_app
 from sqlalchemy import and_, select, update
 
 from ..extensions import db
-from ..models import OutboxMessage
+from ..models import Invitation, OutboxMessage
 from ..models.base import utcnow
 from .outbox import decode_attachments
 
@@ -159,6 +160,16 @@ def _connect() -> smtplib.SMTP:
     return smtp
 
 
+def _send(smtp: smtplib.SMTP, email: EmailMessage) -> None:
+    """smtplib.send_message() writes with the compat32 generator, which turns a body line starting with "From "
+    into ">From " (mbox quoting): a receipt quoting "From my experience as a nurse..." must arrive as written."""
+    sender = getaddresses([email["Sender"] or email["From"]])[0][1]
+    recipients = [address for _, address in getaddresses(email.get_all("To", []) + email.get_all("Cc", []))]
+    international = not (sender + "".join(recipients)).isascii()
+    data = email.as_bytes(policy=policy.SMTPUTF8 if international else policy.SMTP)  # never mangles "From "
+    smtp.sendmail(sender, recipients, data, mail_options=["SMTPUTF8", "BODY=8BITMIME"] if international else [])
+
+
 def _send_one(smtp: smtplib.SMTP, message: OutboxMessage, now: datetime, report: DeliveryReport):
     """Send and record the outcome; returns the connection, or None when it is no longer usable."""
     try:
@@ -168,7 +179,7 @@ def _send_one(smtp: smtplib.SMTP, message: OutboxMessage, now: datetime, report:
         _record_failure(message, _describe(error), now, report)
         return smtp
     try:
-        smtp.send_message(email)
+        _send(smtp, email)
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as error:
         # The server answered and stays usable (smtplib reset the transaction).
         _record_failure(message, _describe(error), now, report)
@@ -182,6 +193,10 @@ def _send_one(smtp: smtplib.SMTP, message: OutboxMessage, now: datetime, report:
     message.sent_at = utcnow()
     message.attempts += 1
     message.last_error = ""
+    if message.object_type == "questionnaire_invitation" and message.object_id.isdigit():
+        # An invitation counts as sent once its email is delivered, not when it was queued.
+        db.session.execute(update(Invitation).where(Invitation.id == int(message.object_id),
+                                                    Invitation.sent_at.is_(None)).values(sent_at=message.sent_at))
     db.session.commit()  # at once: a crash later in the run must not send this one again
     report.sent += 1
     return smtp

@@ -4,6 +4,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from werkzeug.routing import BuildError
 
+from ..personal_links import EMAIL_LINK
+
 
 def external_url(endpoint: str, **values) -> str:
     """An absolute URL on the site's public address (config BASE_URL), with or without a request.
@@ -16,6 +18,7 @@ def external_url(endpoint: str, **values) -> str:
     # What url_for(_external=True) does, bound to BASE_URL instead of the current request;
     # no request context is pushed, so no request hooks run as a side effect.
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
+    values[EMAIL_LINK] = True  # a personal link in an email keeps its token (personal_links.py)
     current_app.inject_url_defaults(endpoint, values)
     return adapter.build(endpoint, values, force_external=True)
 

@@ -10,6 +10,7 @@ from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCate
 from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .review import ReportVersion, ReviewComment, Reviewer, ReviewVerdict
+from .sign_in import SignInFailure
 from .staff import ROLES, StaffRole, StaffUser
 from .submission import (
     Excerpt,
@@ -19,6 +20,7 @@ from .submission import (
     SubmissionLink,
     SubmissionText,
 )
+from .tally import CommentTally
 from .topic import ChangeTarget, Theme, Topic
 from .track import Track
 
@@ -32,11 +34,13 @@ __all__ = [
     "ReviewComment",
     "Reviewer",
     "ReviewVerdict",
+    "SignInFailure",
     "Code",
     "CodeChange",
     "Coding",
     "Comment",
     "CommentSuggestion",
+    "CommentTally",
     "PrivacyIncident",
     "SecondCoding",
     "TopicMemo",

@@ -1,7 +1,7 @@
 """Forums and interviews, the people registered for them, and the notes taken there."""
 from datetime import datetime, timedelta
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -95,6 +95,9 @@ class Registration(db.Model):
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(12))
     walk_in: Mapped[bool] = mapped_column(default=False)
+    # A walk-in who came when every seat was taken: present, without taking one of the session's seats
+    # (its capacity and seats_taken stay what the organizer set).
+    beyond_capacity: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # The waitlist is served in order of this time (reset when someone re-joins it).
     waitlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

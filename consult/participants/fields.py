@@ -13,11 +13,15 @@ from .services import InvalidEmail, normalise_email
 OUTSIDE_CANADA = "outside"
 
 
+# Zero-width non-joiner and joiner are part of how Persian and Indic names and emoji sequences are written.
+JOINERS = frozenset("\u200c\u200d")
+
+
 def single_line(value):
-    """Names go into emails: no line breaks or control characters that could forge a message."""
+    """Names go into emails: no line breaks, control or direction characters that could forge a message."""
     if not isinstance(value, str):
         return value
-    return " ".join("".join(" " if unicodedata.category(char).startswith("C") else char
+    return " ".join("".join(" " if unicodedata.category(char).startswith("C") and char not in JOINERS else char
                             for char in value).split())
 
 

@@ -39,7 +39,8 @@ CANADA = "CAN"
 # Codes CLDR keeps as aliases of a country that no longer exists under that code.
 _HISTORIC_ALPHA3 = {"BUR", "DDR", "FXX", "TMP", "YMD", "ZAR"}
 # Territories CLDR names that are not places someone lives in.
-_NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "ZZ"}
+# XA and XB are CLDR's pseudo-locales ("Pseudo-Accents", "Pseudo-Bidi"), used to test translations.
+_NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "ZZ", "XA", "XB"}
 
 
 def _fold(text: str) -> str:

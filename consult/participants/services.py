@@ -141,6 +141,18 @@ def identify_from_form(consultation: Consultation, email: str, profile: Profile,
     return identified.participant, identified.known
 
 
+def create_from_form(consultation: Consultation, email: str, profile: Profile, consents: dict[str, bool],
+                     source: str) -> Participant | None:
+    """The participant for an address found unknown a moment ago (find_participant), with its consents;
+    None when another request made that participant in between."""
+    participant, created = _create_participant(consultation, normalise_email(email), profile)
+    if not created:
+        return None
+    record_consents(participant, consents, notice_version=consultation.privacy_notice_version, source=source,
+                    first=True)
+    return participant
+
+
 def identify(consultation: Consultation, email: str, profile: Profile, consents: dict[str, bool],
              source: str) -> Identified:
     """The participant behind an email typed into a public form, found or created.

@@ -7,10 +7,12 @@ import click
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..auth import lockout as sign_in_failures
 from ..command_group import consult
 from ..extensions import db
 from ..models import Participant
 from . import backup as backups
+from .drafts import purge_abandoned_drafts
 from .retention import due_consultations, purge
 from .services import Erasure, erase
 
@@ -45,10 +47,15 @@ def purge_command(dry_run: bool, slug: str | None):
         click.echo(_("“%(slug)s” has no retention date, or no consultation has this slug.", slug=slug), err=True)
         sys.exit(1)
     results = purge(now, slug)
+    drafts = purge_abandoned_drafts(now, slug)
+    sign_in_failures.purge_expired(now)  # counts of failed sign-ins whose window and lockout are over
     if dry_run:
         db.session.rollback()  # the same work, undone: the counts are exactly what a real run would do
     else:
         db.session.commit()
+    for draft in drafts:
+        click.echo(_("%(slug)s (submissions closed): drafts never sent, deleted: %(drafts)s; their documents: "
+                     "%(files)s.", slug=draft.consultation.slug, drafts=draft.drafts, files=draft.files))
     if not results:
         click.echo(_("No consultation is past its retention date: nothing to purge."))
         return

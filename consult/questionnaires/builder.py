@@ -254,6 +254,30 @@ def add_page(questionnaire: Questionnaire, title_fr: str, title_en: str, actor_i
     return page
 
 
+def rename_page(page: QuestionnairePage, title_fr: str, title_en: str, actor_id: int | None) -> None:
+    page.title_fr, page.title_en = title_fr, title_en
+    db.session.flush()
+    audit(actor_id, "questionnaire.page_renamed", "questionnaire_page", page.id, page.questionnaire.consultation_id)
+
+
+def page_has_answers(page: QuestionnairePage) -> bool:
+    question_ids = [question.id for question in page.questions]
+    return bool(question_ids) and bool(db.session.scalar(
+        select(func.count()).select_from(Answer).where(Answer.question_id.in_(question_ids))))
+
+
+def delete_page(page: QuestionnairePage, actor_id: int | None) -> bool:
+    """A page and its questions, only while none of them has an answer: answers are never thrown away."""
+    if page_has_answers(page):
+        return False
+    questionnaire = page.questionnaire
+    audit(actor_id, "questionnaire.page_deleted", "questionnaire_page", page.id, questionnaire.consultation_id,
+          title_fr=page.title_fr, title_en=page.title_en, questions=len(page.questions))
+    questionnaire.pages.remove(page)
+    db.session.flush()
+    return True
+
+
 def _swap(items: list, item, direction: str) -> bool:
     """Exchange the positions of item and its neighbour; renumbers first so that ties cannot stick."""
     for number, each in enumerate(items, start=1):

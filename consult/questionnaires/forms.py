@@ -70,8 +70,10 @@ class ProfileForm(_ProfileAndConsent):
 
 
 class LostLinkForm(FlaskForm):
+    # Its own id: the start form beside it has an email field too, and each label must name its own field.
     email = EmailField(
-        _l("Email address"), validators=[DataRequired(message=_l("Enter your email address.")), Length(max=254)],
+        _l("Email address"), id="lost-link-email",
+        validators=[DataRequired(message=_l("Enter your email address.")), Length(max=254)],
         render_kw={"autocomplete": "email", "spellcheck": "false"})
     validate_email = valid_email
 

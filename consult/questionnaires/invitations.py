@@ -95,7 +95,8 @@ def invite(questionnaire: Questionnaire, entries: list[tuple[str, str]], languag
         if item is not None:
             report.already += 1
             continue
-        item = Invitation(questionnaire_id=questionnaire.id, participant_id=participant.id, sent_at=now)
+        # sent_at stays empty until the outbox has delivered the email (mail/delivery.py).
+        item = Invitation(questionnaire_id=questionnaire.id, participant_id=participant.id, created_at=now)
         try:
             with db.session.begin_nested():
                 db.session.add(item)
@@ -112,15 +113,16 @@ def invite(questionnaire: Questionnaire, entries: list[tuple[str, str]], languag
     return report
 
 
-INVITATION_STATUSES = ("sent", "started", "submitted")
+# "queued": the email waits in the outbox (or could not be delivered yet); "sent" once delivered.
+INVITATION_STATUSES = ("queued", "sent", "started", "submitted")
 
 
-def invitation_status(response: Response | None) -> str:
+def invitation_status(response: Response | None, sent_at: datetime | None = None) -> str:
     if response is not None and response.submitted_at is not None:
         return "submitted"
     if response is not None and response.started_at is not None:
         return "started"
-    return "sent"
+    return "sent" if sent_at is not None else "queued"
 
 
 @dataclass
@@ -149,15 +151,16 @@ def list_invitations(questionnaire: Questionnaire, page: int = 1) -> InvitationL
                               .where(Invitation.questionnaire_id == questionnaire.id)) or 0
     pages = max((total + INVITATIONS_PER_PAGE - 1) // INVITATIONS_PER_PAGE, 1)
     page = min(max(page, 1), pages)
-    rows = [InvitationRow(item, participant, response, invitation_status(response)) for item, participant, response
+    rows = [InvitationRow(item, participant, response, invitation_status(response, item.sent_at))
+            for item, participant, response
             in db.session.execute(query.limit(INVITATIONS_PER_PAGE).offset((page - 1) * INVITATIONS_PER_PAGE))]
     counts = dict.fromkeys(INVITATION_STATUSES, 0)
-    for submitted_at, started_at in db.session.execute(
-            select(Response.submitted_at, Response.started_at).select_from(Invitation)
+    for submitted_at, started_at, sent_at in db.session.execute(
+            select(Response.submitted_at, Response.started_at, Invitation.sent_at).select_from(Invitation)
             .outerjoin(Response, (Response.questionnaire_id == Invitation.questionnaire_id)
                        & (Response.participant_id == Invitation.participant_id))
             .where(Invitation.questionnaire_id == questionnaire.id)):
-        counts["submitted" if submitted_at else "started" if started_at else "sent"] += 1
+        counts["submitted" if submitted_at else "started" if started_at else "sent" if sent_at else "queued"] += 1
     return InvitationListing(rows, counts, page, pages, total)
 
 

@@ -35,7 +35,9 @@ def invitation(item: Invitation, response: Response) -> OutboxMessage | None:
     with force_locale(language):
         subject = _("Invitation: %(title)s", title=_title(response, language))
         body = _render("questionnaire_invitation", response, language)
-    return _queue(response, subject, body, language, f"invitation-{item.id}")
+    # Tagged with the invitation: once delivered, the outbox marks it sent.
+    return _queue(response, subject, body, language, f"invitation-{item.id}", object_type="questionnaire_invitation",
+                  object_id=item.id)
 
 
 def reminder(item: Invitation, response: Response, day: str) -> OutboxMessage | None:
@@ -66,10 +68,11 @@ def receipt(response: Response, sections: list) -> OutboxMessage | None:
     return _queue(response, subject, body, language, f"receipt-v{response.version}")
 
 
-def _queue(response: Response, subject: str, body: str, language: str, key: str) -> OutboxMessage | None:
+def _queue(response: Response, subject: str, body: str, language: str, key: str,
+           object_type: str = "questionnaire_response", object_id: int | None = None) -> OutboxMessage | None:
     return queue_message(response.participant.email, subject, body, language=language,
                          dedupe_key=f"questionnaire-response-{response.id}-{key}",
-                         object_type="questionnaire_response", object_id=str(response.id))
+                         object_type=object_type, object_id=str(object_id or response.id))
 
 
 def _render(name: str, response: Response, language: str, **extra) -> str:

@@ -106,8 +106,9 @@ def lost_link(slug):
         responding.send_my_link(questionnaire, lost_form.email.data, g.now)
         db.session.commit()
         return redirect_after_post(url_for("questionnaires.check_email", slug=slug))
-    responding.require_open(questionnaire, g.now)
-    if questionnaire.access != "open":
+    if questionnaire.state(g.now) == "upcoming":
+        responding.require_open(questionnaire, g.now)  # a closed one still sends links: answers stay readable
+    if questionnaire.access != "open" and questionnaire.state(g.now) != "closed":
         return render_template("questionnaires/unavailable.html", questionnaire=questionnaire,
                                consultation=consultation, reason="invitation", lost_form=lost_form), 422
     return _render_start(consultation, questionnaire, StartForm.for_consultation(consultation), lost_form,

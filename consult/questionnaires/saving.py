@@ -173,6 +173,10 @@ def save_answers(response: Response, questions: list[Question], form, now: datet
         response.updated_at = now
         response.started_at = response.started_at or now
     db.session.flush()
+    if result.saved and response.status == "submitted":
+        # A change saved after submitting is part of the response, as a resubmission would be: its comments
+        # take the new text (coded ones are marked for re-review, their codes kept).
+        sync_response(response)
     return result
 
 

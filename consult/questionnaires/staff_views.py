@@ -199,6 +199,39 @@ def new_page(slug):
     return _render_builder(consultation, questionnaire, page_form=form, status=422)
 
 
+@bp.route(BASE + "/pages/<int:page_id>/edit", methods=["GET", "POST"])
+@permission_required("manage_questionnaire")
+def edit_page(slug, page_id):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    page = builder.get_page(questionnaire, page_id)
+    form = NewPageForm(obj=page)
+    if form.validate_on_submit():
+        builder.rename_page(page, form.title_fr.data or "", form.title_en.data or "", current_user.id)
+        db.session.commit()
+        flash(_("The page was renamed."), "success")
+        return redirect_after_post(_builder_url(consultation, _anchor=f"page-{page.id}"))
+    return render_template(TEMPLATES + "page.html", consultation=consultation, page=page, form=form,
+                           delete_form=ConfirmForm(), has_answers=builder.page_has_answers(page)), \
+        422 if form.is_submitted() else 200
+
+
+@bp.post(BASE + "/pages/<int:page_id>/delete")
+@permission_required("manage_questionnaire")
+def delete_page(slug, page_id):
+    consultation = get_consultation(slug)
+    questionnaire = _questionnaire_or_404(consultation)
+    page = builder.get_page(questionnaire, page_id)
+    if ConfirmForm().validate_on_submit():
+        if builder.delete_page(page, current_user.id):
+            db.session.commit()
+            flash(_("The page and its questions were removed."), "success")
+            return redirect_after_post(_builder_url(consultation, _anchor="pages-title"))
+        flash(_("Questions of this page have answers: it cannot be removed. Rename it or edit its questions "
+                "instead."), "error")
+    return redirect_after_post(url_for("questionnaires.edit_page", slug=slug, page_id=page.id))
+
+
 @bp.post(BASE + "/pages/<int:page_id>/move")
 @permission_required("manage_questionnaire")
 def move_page(slug, page_id):

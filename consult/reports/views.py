@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..analysis.blind_coding import closed_while_coding_blind
 from ..channels import channel_label
 from ..consultations import get_consultation
 from ..csv_safe import csv_lines
@@ -43,6 +44,7 @@ def _language_or_redirect(consultation, endpoint: str):
 
 @bp.get(BASE + "/draft")
 @permission_required("read_report")
+@closed_while_coding_blind
 def draft(slug):
     consultation = get_consultation(slug)
     lang, response = _language_or_redirect(consultation, "reports.draft")
@@ -55,6 +57,7 @@ def draft(slug):
 
 @bp.get(BASE + "/draft.docx")
 @permission_required("read_report")
+@closed_while_coding_blind
 def draft_docx(slug):
     consultation = get_consultation(slug)
     lang, response = _language_or_redirect(consultation, "reports.draft_docx")

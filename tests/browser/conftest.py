@@ -6,6 +6,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.browser.page_checks import CheckedBrowser
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
@@ -19,6 +21,14 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+@pytest.fixture(autouse=True)
+def personal_link_cookies(app):
+    """In a browser, personal links are exchanged for a cookie as in production (off for the other suites)."""
+    app.config["PERSONAL_LINK_COOKIES"] = True
+    yield
+    app.config["PERSONAL_LINK_COOKIES"] = False
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -29,7 +39,7 @@ def live_server(app):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def real_browser():
     from playwright.sync_api import sync_playwright
 
     if not os.path.exists(CHROMIUM):
@@ -38,6 +48,14 @@ def browser():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def browser(real_browser):
+    """The browser, whose every context checks every page it shows (see page_checks.py)."""
+    checked = CheckedBrowser(real_browser)
+    yield checked
+    checked.close_open_contexts()
 
 
 @pytest.fixture

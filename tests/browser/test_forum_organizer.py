@@ -2,7 +2,7 @@
 attendance (htmx swaps the row), in a real Chromium with axe-core on every page visited.
 The interface is in English (?lang=en, remembered in a cookie)."""
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -86,6 +86,8 @@ def test_organizer_creates_a_forum_and_marks_attendance(page, live_server, app, 
         db.session.add(person)
         db.session.flush()
         registration_id = seats.register(forum, person).registration.id
+        # The day has come: attendance is taken once the session has started.
+        forum.starts_at = datetime.now(timezone.utc) - timedelta(minutes=5)
         db.session.commit()
 
     # The roster, then attendance marked in place.
@@ -107,8 +109,15 @@ def test_organizer_creates_a_forum_and_marks_attendance(page, live_server, app, 
     expect(page).to_have_url(re.compile(r"/roster$"))  # no page load
     assert_accessible(page)
 
+    expect(page.locator("#roster-stats")).to_contain_text("1 present")
     page.get_by_role("button", name="Absent: Ana Lavoie").click()
     expect(person_row.locator(".attendance-status")).to_have_text("Absent")
+    expect(page.locator("#roster-stats")).to_contain_text("0 present")
+    expect(page.locator("#roster-stats")).to_contain_text("1 absent")
+    # A mark made by mistake is undone: the seat is confirmed again.
+    page.get_by_role("button", name="Undo the mark: Ana Lavoie").click()
+    expect(person_row.locator(".attendance-status")).to_have_text("Not marked yet")
+    expect(page.locator("#roster-stats")).to_contain_text("0 absent")
 
     # Someone came without a seat: added with the form below the roster, marked present.
     page.get_by_label("Name", exact=True).fill("Walk In")

@@ -54,6 +54,11 @@ def test_small_benchmark_measures_every_path_and_writes_its_table(bench_environm
         assert set(result["statuses"]) <= {str(status) for status in scenario.expected}, (scenario.label,
                                                                                           result["statuses"])
     assert report["export_failures"] == []
+    # Every target is a row with its verdict, those measured beside the load runs too.
+    targets = {target["row"]: target for target in report["targets"]}
+    assert {"cold orientation view", "analysis topic page, 25 rows (empty)",
+            "public orientation page with CSS and JS (empty)"} <= set(targets)
+    assert targets["analysis topic page, 25 rows (empty)"]["met"] is True
     exports = report["exports"]
     dump = exports["Database's own CSV dump"]
     assert dump["rows"] > 0

@@ -194,7 +194,7 @@ from consult import create_app
 from consult.extensions import db
 
 app = create_app({{"TESTING": True, "SECRET_KEY": {secret!r}, "SQLALCHEMY_DATABASE_URI": {database!r},
-                   "RATELIMIT_ENABLED": False, "UPLOAD_FOLDER": {uploads!r}}})
+                   "RATELIMIT_ENABLED": False, "UPLOAD_FOLDER": {uploads!r}, "PERSONAL_LINK_COOKIES": False}})
 client = app.test_client()
 page = client.get({page!r})
 assert page.status_code == 200, page.status_code

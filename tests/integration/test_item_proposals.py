@@ -145,8 +145,8 @@ def test_matching_weighs_place_and_kind_only_alongside_shared_words(app, data):
 
 def test_the_workspace_row_of_a_coded_comment_links_to_its_proposed_items(app, data, login):
     client = login(["analyst"])
-    with app.app_context():
-        topic = topic_of(consultation_of(data["slug"]), "1.1").id
-    page = text_of(client.get(f"/staff/consultations/{data['slug']}/analysis/topics/{topic}"))
-    assert f"/items/for-comment/{data['comments']['private']}" in page
-    assert f"/items/for-comment/{data['comments']['quote']}" not in page
+    analysis = f"/staff/consultations/{data['slug']}/analysis"
+    coded = text_of(client.get(f"{analysis}/comments/{data['comments']['private']}/actions"))
+    assert f"/items/for-comment/{data['comments']['private']}" in coded
+    uncoded = text_of(client.get(f"{analysis}/comments/{data['comments']['quote']}/actions"))
+    assert "/items/for-comment/" not in uncoded

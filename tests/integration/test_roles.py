@@ -8,9 +8,9 @@ SLUG = "politique-premiere-ligne-2025"
 # Values for the URL variables of staff routes; the demo_forum fixture sets the real ids.
 ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1,
              "submission_id": 1, "attachment_id": 1, "excerpt_id": 1,
-             "question_id": 1, "response_id": 1, "topic_id": 1, "comment_id": 1, "code_id": 1,
+             "question_id": 1, "page_id": 1, "response_id": 1, "topic_id": 1, "comment_id": 1, "code_id": 1,
              "coder_id": 1, "assignment_id": 1, "incident_id": 1, "axis": "4", "fmt": "csv",
-             "item_id": 1, "number": 1}
+             "item_id": 1, "number": 1, "user_id": 1}
 
 
 def staff_routes(app):
@@ -80,6 +80,7 @@ def demo_questionnaire(app, demo, monkeypatch):
         response.started_at = datetime.now(timezone.utc)
         db.session.commit()
         monkeypatch.setitem(ARGUMENTS, "question_id", questionnaire.pages[0].questions[0].id)
+        monkeypatch.setitem(ARGUMENTS, "page_id", questionnaire.pages[0].id)
         monkeypatch.setitem(ARGUMENTS, "response_id", response.id)
     return demo
 

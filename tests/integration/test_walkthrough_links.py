@@ -1,0 +1,87 @@
+"""Personal links: the token is exchanged for a short-lived cookie on the first visit, and no later address
+carries it (access logs, browser history, the Referer of an outgoing link); links in emails keep it."""
+# ruff: noqa: F811  (pytest fixtures imported from the forum sign-up tests are parameters here)
+import re
+
+import pytest
+from sqlalchemy import select
+
+from consult.extensions import db
+from consult.models import OutboxMessage
+from tests.conftest import csrf_token_from
+from tests.integration.test_forum_signup import en, make_forum, sign_up, site  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def link_cookies(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PERSONAL_LINK_COOKIES", True)
+
+
+def emailed_link(app, to="ana@example.org", pattern=r"https?://[^/\s]+(/registrations/[^\s?]+)(\?\S*)?"):
+    with app.app_context():
+        body = db.session.scalar(select(OutboxMessage.body_text).where(OutboxMessage.to_address == to)
+                                 .order_by(OutboxMessage.id))
+    match = re.search(pattern, body)
+    return match.group(1), match.group(2) or ""
+
+
+def test_a_personal_link_ends_on_an_address_without_its_token(app, en, site, make_forum):
+    forum = make_forum(recorded=False)
+    assert sign_up(en, site, forum).status_code == 303
+    path, query = emailed_link(app)  # the email carries the token: it must keep working
+    token = path.rsplit("/", 1)[1]
+    assert len(token) > 40 and not token.startswith("~")
+
+    visitor = app.test_client()
+    first = visitor.get(path + query)
+    assert first.status_code == 303
+    final = first.headers["Location"]
+    assert token not in final and re.fullmatch(r"/registrations/~[0-9a-f]{16}\?lang=fr", final)
+    cookie = first.headers["Set-Cookie"]
+    assert token in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=" in cookie
+
+    page = visitor.get(final)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert token not in html  # links and forms of the page use the address without the token
+    cancel = re.search(r'href="(/registrations/~[0-9a-f]{16}/cancel)"', html).group(1)
+    form = visitor.get(cancel)
+    assert form.status_code == 200 and token not in form.get_data(as_text=True)
+    done = visitor.post(cancel, data={"csrf_token": csrf_token_from(form.get_data(as_text=True))})
+    assert done.status_code == 303 and token not in done.headers["Location"]
+    assert "annulée" in visitor.get(done.headers["Location"]).get_data(as_text=True)
+
+    # Without the cookie (another browser, or once it expired), the address without the token opens nothing.
+    assert app.test_client().get(final).status_code == 404
+
+
+@pytest.mark.parametrize("area", ["questionnaire", "my-data"])
+def test_every_personal_link_area_exchanges_its_token(app, area):
+    from consult.tokens import make_token
+
+    # A token that names nothing still goes through the exchange, then fails as any unknown link does.
+    with app.app_context():
+        token = make_token("anything", 424242)
+    path = {"questionnaire": f"/questionnaire/{token}/", "my-data": f"/my-data/{token}"}[area]
+    client = app.test_client()
+    first = client.get(path)
+    assert first.status_code == 303 and token not in first.headers["Location"]
+    assert client.get(first.headers["Location"]).status_code in (404, 410)
+
+
+def test_a_submission_draft_link_is_exchanged_too(app):
+    from consult.tokens import make_token
+
+    with app.app_context():
+        token = make_token("submission", 424242)
+    first = app.test_client().get(f"/consultations/any/submissions/draft/{token}")
+    assert first.status_code == 303 and token not in first.headers["Location"]
+
+
+def test_the_calendar_file_downloads_through_the_exchange(app, en, site, make_forum):
+    forum = make_forum()
+    sign_up(en, site, forum)
+    path, _query = emailed_link(app)
+    response = app.test_client().get(path + "/invitation.ics", follow_redirects=True)
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/calendar")
+    assert path.rsplit("/", 1)[1] not in response.request.path
