@@ -7,14 +7,14 @@ from sqlalchemy import update
 
 from consult.extensions import db
 from consult.models import SecondCoding
-from tests.integration.test_analysis_coding import site, two_coders  # noqa: F401
+from tests.integration.test_analysis_coding import to_code, two_coders  # noqa: F401
 
 SLUG = "politique-premiere-ligne-2025"
 PAGES = [f"/staff/consultations/{SLUG}/exports/", f"/staff/consultations/{SLUG}/exports/comments.csv",
          f"/staff/consultations/{SLUG}/reports/draft", f"/staff/consultations/{SLUG}/reports/draft.docx"]
 
 
-def test_exports_and_the_report_wait_for_the_blind_sample_to_be_settled(app, site, two_coders):
+def test_exports_and_the_report_wait_for_the_blind_sample_to_be_settled(app, to_code, two_coders):
     second, coordinator = two_coders["second"], two_coders["coordinator"]
     for url in PAGES:
         response = second.get(url + "?lang=en")
@@ -33,7 +33,7 @@ def test_exports_and_the_report_wait_for_the_blind_sample_to_be_settled(app, sit
 VERSIONS = f"/staff/consultations/{SLUG}/reports/versions/"
 
 
-def test_frozen_report_versions_wait_for_the_blind_sample_to_be_settled_too(app, site, two_coders):
+def test_frozen_report_versions_wait_for_the_blind_sample_to_be_settled_too(app, to_code, two_coders):
     """A coordinator who also codes blind may manage the review, but not read a version while unsettled."""
     from consult.consultations import get_consultation
     from consult.models import StaffUser
