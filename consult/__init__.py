@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import cli, errors, personal_links, template_globals, web
     from .admin.blueprint import bp as admin_bp
+    from .admin.blueprint import links_bp as staff_links_bp
     from .analysis.blueprint import bp as analysis_bp
     from .auth.blueprint import bp as auth_bp
     from .exports.blueprint import bp as exports_bp
@@ -53,11 +54,13 @@ def create_app(config: dict | None = None) -> Flask:
     from .reports.blueprint import bp as reports_bp
     from .submissions.blueprint import bp as submissions_bp
     from .suggestions.blueprint import bp as suggestions_bp
+    from .vocabulary.views import bp as vocabulary_bp
 
     app.url_map.converters["int"] = IdConverter
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(staff_links_bp)
     app.register_blueprint(forums_bp)
     app.register_blueprint(questionnaires_bp)
     app.register_blueprint(submissions_bp)
@@ -68,6 +71,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(items_bp)
     app.register_blueprint(outcome_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(vocabulary_bp)
     web.init_app(app)
     personal_links.init_app(app)
     template_globals.init_app(app)

@@ -26,6 +26,9 @@ from .models import (
     ForumNote,
     Participant,
     ParticipantCategory,
+    Question,
+    Questionnaire,
+    QuestionnairePage,
     Response,
     Submission,
     SubmissionText,
@@ -40,8 +43,10 @@ SCOPES = (ANALYSIS, CONTENT)  # the order stamps are written in
 
 # Classes whose rows, new, changed or deleted, change a scope.
 _TOUCHES = {
-    # The outcome: the consultation page says the level of participation and links to the published outcome.
-    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, ConsultationOutcome),
+    # The outcome: the consultation page says the level of participation and links to the published outcome;
+    # the questionnaire's rows too: whether its way of taking part says "Open" depends on them.
+    CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, ConsultationOutcome, Questionnaire,
+              QuestionnairePage, Question),
     ANALYSIS: (Comment, Coding, Code, Topic, Theme, Track, ParticipantCategory),
 }
 # Classes whose rows matter only through some columns: a participant counts through their

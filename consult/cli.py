@@ -29,6 +29,8 @@ from .submissions import commands as _submissions_commands  # noqa: F401
 from .suggestions import commands as _suggestions_commands  # noqa: F401
 
 DEMO_FILE = "demo-consultation.json"
+# A second, small consultation held in English only, with its own level names, questions and codes.
+SECOND_DEMO_FILE = "demo-interview-study.json"
 DEMO_STAFF = {
     "admin@example.org": ["admin"],
     "organizer@example.org": ["organizer"],
@@ -37,9 +39,9 @@ DEMO_STAFF = {
 }
 
 
-def demo_document(now: datetime) -> dict:
-    """The shipped demo, with its six weeks moved so that it is open today."""
-    document = json.loads(resources.files("consult.data").joinpath(DEMO_FILE).read_text("utf-8"))
+def demo_document(now: datetime, name: str = DEMO_FILE) -> dict:
+    """A shipped demo, with its six weeks moved so that it is open today."""
+    document = json.loads(resources.files("consult.data").joinpath(name).read_text("utf-8"))
     start = (now - timedelta(days=7)).date()
     shift = start - datetime.fromisoformat(document["opens_at"]).date()
 
@@ -59,7 +61,8 @@ def demo_document(now: datetime) -> dict:
 @click.option("--with-activity", is_flag=True,
               help="Also fill it with participation, comments, codes and memos shaped like the 2025 consultation.")
 def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
-    """Load the demo consultation (2025 Québec primary-care policy) and demo staff accounts."""
+    """Load the demo consultations (2025 Québec primary-care policy; an English-only interview study)
+    and demo staff accounts."""
     now = datetime.now(timezone.utc)
     document = demo_document(now)
     if keep_dates:
@@ -76,6 +79,10 @@ def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
     db.session.commit()
     questions = sum(len(page.questions) for page in questionnaire.pages)
     click.echo(ngettext("Demo questionnaire: %(num)d question.", "Demo questionnaire: %(num)d questions.", questions))
+    second = import_or_exit(demo_document(now, SECOND_DEMO_FILE), SECOND_DEMO_FILE)
+    echo_report(second)
+    ensure_demo_questionnaire(second.consultation, now)
+    db.session.commit()
     if staff:
         lines = []
         for email, roles in DEMO_STAFF.items():

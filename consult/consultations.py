@@ -22,8 +22,12 @@ def get_public_consultation(slug: str) -> Consultation:
     return consultation
 
 
-def all_consultations() -> list[Consultation]:
-    return list(db.session.scalars(select(Consultation).order_by(Consultation.created_at.desc())))
+def all_consultations(user=None) -> list[Consultation]:
+    """Every consultation, or for an account whose roles are all held in some consultations, those."""
+    query = select(Consultation).order_by(Consultation.created_at.desc())
+    if user is not None and not user.site_roles:
+        query = query.where(Consultation.id.in_(user.scoped_consultation_ids or {-1}))
+    return list(db.session.scalars(query))
 
 
 def get_topic(consultation: Consultation, code: str) -> Topic:

@@ -4,13 +4,14 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 LOCALE_COOKIE = "lang"
+# Each language in its own name: the language links, a choice of language in a form.
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 # Shown after a text that is only available in another language.
 ONLY_IN = {"fr": _l("Available in French only"), "en": _l("Available in English only")}
@@ -36,6 +37,16 @@ def language_asked_by(visitor_request) -> str:
     if remembered in LANGUAGES:
         return remembered
     return visitor_request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def language_name(code: str) -> str:
+    """The name of a language in the interface's language, for use inside a sentence ("held in
+    French only", « en français seulement »)."""
+    if code == "fr":
+        return pgettext("language named inside a sentence", "French")
+    if code == "en":
+        return pgettext("language named inside a sentence", "English")
+    return code
 
 
 def current_language() -> str:

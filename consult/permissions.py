@@ -8,8 +8,12 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import column, select, table
 
-from .extensions import login_manager
+from .extensions import db, login_manager
+
+# The consultation table by name: the models import this module (StaffUser.can), not the reverse.
+_CONSULTATION = table("consultation", column("id"), column("slug"))
 
 # permission -> roles that hold it
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -49,15 +53,14 @@ def roles_with(permission: str) -> frozenset[str]:
 
 
 def user_can(user, permission: str, consultation=None) -> bool:
-    """Whether `user` (a StaffUser, or an anonymous user) holds `permission`.
-
-    `consultation` is accepted so that callers can already ask about one consultation; roles are
-    held site-wide until accounts are scoped to consultations.
-    """
+    """Whether `user` (a StaffUser, or an anonymous user) holds `permission`, in `consultation` when
+    given (roles held site-wide plus those held in that consultation), else where the user is acting
+    now (see enter_consultation) or site-wide."""
     roles = roles_with(permission)
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return bool(user.roles & roles)
+    held = user.roles_in(consultation.id) if consultation is not None else user.roles
+    return bool(held & roles)
 
 
 def reviewer_can(reviewer, permission: str, consultation) -> bool:
@@ -72,6 +75,22 @@ def can(permission: str, consultation=None) -> bool:
     return user_can(current_user, permission, consultation)
 
 
+def enter_consultation(slug: str | None) -> None:
+    """Scope the signed-in account to the consultation of a /staff/consultations/<slug>/ view.
+
+    A consultation the account holds no role in does not exist for it (404), so an analyst of one
+    consultation learns nothing of the others. Unknown slugs are left to the view's own 404.
+    """
+    if slug is None:
+        return
+    consultation_id = db.session.scalar(select(_CONSULTATION.c.id).where(_CONSULTATION.c.slug == slug))
+    if consultation_id is None:
+        return
+    if not current_user.may_enter(consultation_id):
+        abort(404)
+    current_user.acting_in = consultation_id
+
+
 def permission_required(permission: str):
     """Staff route guard: anonymous visitors go to the sign-in page, others without it get 403."""
     roles_with(permission)  # an unknown name fails at import, not at the first request
@@ -84,6 +103,7 @@ def permission_required(permission: str):
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
+            enter_consultation(kwargs.get("slug"))
             if not user_can(current_user, permission):
                 abort(403)
             return view(*args, **kwargs)
@@ -101,6 +121,7 @@ def staff_required(view):
     def wrapped(*args, **kwargs):
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
+        enter_consultation(kwargs.get("slug"))
         return view(*args, **kwargs)
 
     return wrapped

@@ -6,7 +6,7 @@ from .analysis.codebook import coding_shortcuts
 from .analysis.navigation import analysis_breadcrumbs
 from .forums.organizer_views import forum_breadcrumbs, forum_span, in_zone, time_zone_name
 from .forums.public_views import forum_when, forum_zone
-from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized, url_for_language
+from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, language_name, localized, url_for_language
 from .participants.regions import region_name
 from .permissions import can
 from .privacy.staff_views import privacy_breadcrumbs
@@ -16,6 +16,7 @@ from .questionnaires.staff_views import questionnaire_breadcrumbs
 from .reports.views import report_breadcrumbs
 from .submissions.notifications import file_size
 from .submissions.staff_views import submission_breadcrumbs
+from .vocabulary.terms import prompt_labels
 from .web import HTMX_VERSION, last_day, local_date, local_datetime, paragraphs, text_blocks
 
 
@@ -32,6 +33,7 @@ def init_app(app) -> None:
         # every page
         localized=localized, url_for_language=url_for_language, LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
         HTMX_VERSION=HTMX_VERSION, current_language=current_language, get_locale=get_locale, can=can,
+        language_name=language_name, prompt_labels=prompt_labels,
         region_label=region_label, file_size=file_size,
         # forums and interviews
         forum_span=forum_span, forum_when=forum_when, forum_zone=forum_zone, time_zone_name=time_zone_name,

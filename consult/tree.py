@@ -33,6 +33,29 @@ class Tree:
     def sections(self) -> list[Topic]:
         return [topic for topic in self.roots if topic.kind == "section"]
 
+    @property
+    def has_change_targets(self) -> bool:
+        """Optional parts of a node are shown only when the consultation uses them."""
+        return any(topic.change_targets for topic in self.reading_order)
+
+    @property
+    def has_themes(self) -> bool:
+        return any(topic.themes for topic in self.reading_order)
+
+    def fallback_languages(self, lang: str) -> list[str]:
+        """The other languages some of the tree's texts are shown in, when missing in `lang`: a page
+        showing the whole tree says so once instead of after every text."""
+        found = set()
+        for topic in self.reading_order:
+            parts = [(topic, "title"), (topic, "summary"), (topic, "body")]
+            parts += [(target, "text") for target in topic.change_targets]
+            parts += [(theme, "name") for theme in topic.themes]
+            for obj, name in parts:
+                if not getattr(obj, f"{name}_{lang}", "") and any(
+                        getattr(obj, f"{name}_{other}", "") for other in ("fr", "en") if other != lang):
+                    found.update(other for other in ("fr", "en") if other != lang)
+        return sorted(found)
+
 
 def load_tree(consultation: Consultation) -> Tree:
     topics = db.session.scalars(

@@ -16,10 +16,21 @@ class TopicTextsForm(FlaskForm):
     body_en = TextAreaField(_l("Text in English"), validators=[Optional(), Length(max=50000)],
                             description=_l("Plain text. Leave a blank line between paragraphs."))
 
+    @classmethod
+    def for_languages(cls, languages, **kwargs):
+        """Fields only for the languages the consultation is held in."""
+        form = cls(**kwargs)
+        for lang in ("fr", "en"):
+            if lang not in languages:
+                for name in ("title", "summary", "body"):
+                    del form[f"{name}_{lang}"]
+        return form
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         # Checked here: Optional() on each title stops field-level checks when it is empty.
-        if not (self.title_fr.data or "").strip() and not (self.title_en.data or "").strip():
-            self.title_fr.errors = [*self.title_fr.errors, _l("Give a title in at least one language.")]
+        titles = [self[name] for name in ("title_fr", "title_en") if name in self]
+        if not any((title.data or "").strip() for title in titles):
+            titles[0].errors = [*titles[0].errors, _l("Give a title in at least one language.")]
             return False
         return valid

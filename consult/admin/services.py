@@ -45,6 +45,8 @@ def update_topic_texts(topic: Topic, values: dict, actor_id: int) -> list[str]:
     """Apply the edited texts; returns the names of the fields that changed, all audited."""
     changes = {}
     for name in EDITABLE_FIELDS:
+        if name not in values:  # a language the form does not offer keeps its texts
+            continue
         new = (values.get(name) or "").strip()
         old = getattr(topic, name)
         if new != old:

@@ -15,7 +15,7 @@ from .forms import TopicTextsForm
 @bp.get("/")
 @staff_required
 def dashboard():
-    return render_template("admin/dashboard.html", consultations=all_consultations(),
+    return render_template("admin/dashboard.html", consultations=all_consultations(current_user),
                            counts=services.structure_counts())
 
 
@@ -33,7 +33,7 @@ def structure(slug):
 def edit_topic(slug, code):
     consultation = get_consultation(slug)
     topic = get_topic(consultation, code)
-    form = TopicTextsForm(obj=topic)
+    form = TopicTextsForm.for_languages(consultation.language_list, obj=topic)
     if form.validate_on_submit():
         changed = services.update_topic_texts(topic, form.data, current_user.id)
         db.session.commit()

@@ -51,10 +51,8 @@ def breadcrumbs(consultation, topic: Topic | None = None, here: str | None = Non
 
 def node_name(topic: Topic) -> str:
     title = localized(topic, "title").text
-    if topic.kind == "axis":
-        return _("Axis %(code)s: %(title)s", code=topic.code, title=title)
-    if topic.kind == "orientation":
-        return _("Orientation %(code)s: %(title)s", code=topic.code, title=title)
+    if topic.kind in ("axis", "orientation"):
+        return _("%(label)s: %(title)s", label=topic.consultation.vocabulary.label_text(topic), title=title)
     return _("Section %(code)s: %(title)s", code=topic.code, title=title)
 
 

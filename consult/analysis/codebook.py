@@ -1,6 +1,6 @@
-"""A consultation's codebook: the four modification codes, one code per theme of the tree, and the
-codes analysts add. Codes are renamed, merged, retired and restored, never deleted; each change is
-kept in the code's history (CodeChange) and in the audit trail."""
+"""A consultation's codebook: its modification codes (from the consultation's codebook preset), one
+code per theme of the tree, and the codes analysts add. Codes are renamed, merged, retired and
+restored, never deleted; each change is kept in the code's history (CodeChange) and in the audit trail."""
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,22 +16,19 @@ from ..i18n import localized
 from ..models import Code, CodeChange, Coding, Comment, Consultation, Theme, Topic
 from ..tree import tree_order
 
-# The modification codes of the report's table of proposed modifications.
-MODIFICATION_CODES = (
-    {"key": "PRECISER", "label_fr": "Préciser", "label_en": "Clarify", "report_group": "clarify", "shortcut": "1",
-     "description_fr": "Rendre plus clair ou plus explicite ce qui est déjà proposé.",
-     "description_en": "Make what is already proposed clearer or more explicit."},
-    {"key": "MODIFIER", "label_fr": "Modifier", "label_en": "Change", "report_group": "clarify", "shortcut": "2",
-     "description_fr": "Changer une partie de ce qui est proposé.",
-     "description_en": "Change part of what is proposed."},
-    {"key": "INCLURE", "label_fr": "Inclure", "label_en": "Include", "report_group": "strengthen", "shortcut": "3",
-     "description_fr": "Ajouter un élément absent de la proposition.",
-     "description_en": "Add something the proposal leaves out."},
-    {"key": "BONIFIER", "label_fr": "Bonifier", "label_en": "Strengthen", "report_group": "strengthen",
-     "shortcut": "4",
-     "description_fr": "Renforcer ou élargir un élément déjà proposé.",
-     "description_en": "Strengthen or widen something already proposed."},
-)
+
+def modification_codes(consultation: Consultation) -> list[dict]:
+    """The consultation's modification codes (its codebook preset, PRÉCISER / MODIFIER / INCLURE /
+    BONIFIER by default) as Code fields."""
+    rows = []
+    for entry in consultation.codebook_preset.get("codes", []):
+        label, description = entry.get("label") or {}, entry.get("description") or {}
+        rows.append({"key": entry["key"], "label_fr": label.get("fr", ""), "label_en": label.get("en", ""),
+                     "report_group": entry.get("group", ""), "shortcut": entry.get("shortcut", ""),
+                     "description_fr": description.get("fr", ""), "description_en": description.get("en", "")})
+    return rows
+
+
 THEME_POSITION_START = 100
 # Keys pressed on a focused comment to move between comments, select it or open the help: never shortcuts.
 RESERVED_KEYS = frozenset("jk?xi")  # x: select the comment, i: go to "add to item"
@@ -76,13 +73,14 @@ def ensure_codebook(consultation: Consultation, actor_id: int | None = None) -> 
         select(Theme, Topic.code).join(Topic, Topic.id == Theme.topic_id)
         .where(Topic.consultation_id == consultation.id, Theme.id.not_in(coded_themes))
     ).all()
-    missing_codes = [entry for entry in MODIFICATION_CODES if entry["key"] not in keys]
+    wanted = modification_codes(consultation)
+    missing_codes = [entry for entry in wanted if entry["key"] not in keys]
     if not missing_codes and not missing_themes:
         return 0
     created: list[Code] = []
     shortcuts = set(db.session.scalars(select(Code.shortcut).where(
         Code.consultation_id == consultation.id, Code.status == "active", Code.shortcut != "")))
-    for position, entry in enumerate(MODIFICATION_CODES, start=1):
+    for position, entry in enumerate(wanted, start=1):
         if entry in missing_codes:
             values = dict(entry)
             if values["shortcut"] in shortcuts:

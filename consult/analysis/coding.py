@@ -98,7 +98,7 @@ def toggle_code(comment: Comment, code_id: int | None, shown_revision: int | Non
 def placeable_topic(consultation_id: int, topic_id: int | None) -> Topic:
     topic = db.session.get(Topic, topic_id) if topic_id else None
     if topic is None or topic.consultation_id != consultation_id or topic.kind == "axis":
-        raise InvalidChoice(str(_l("Choose an orientation or a section of this consultation.")))
+        raise InvalidChoice(str(_l("Choose a part of this consultation's proposal.")))
     return topic
 
 
@@ -124,6 +124,17 @@ def set_stance(comment: Comment, stance: str, shown_revision: int | None, actor_
     previous, comment.stance = comment.stance, stance
     db.session.flush()
     _audit(comment, actor_id, "stance", stance=stance, previous=previous)
+
+
+def set_language(comment: Comment, language: str, shown_revision: int | None, actor_id: int | None) -> None:
+    """An analyst corrects the language read from the text; the correction is kept from then on."""
+    if language not in ("fr", "en"):
+        raise InvalidChoice(str(_l("Choose French or English.")))
+    claim(comment, shown_revision)
+    previous = comment.language
+    comment.language, comment.language_source = language, "analyst"
+    db.session.flush()
+    _audit(comment, actor_id, "language", language=language, previous=previous)
 
 
 def set_visibility(comment: Comment, visibility: str, reason: str, shown_revision: int | None,

@@ -32,7 +32,12 @@ class ToggleCodeForm(RowForm):
 
 
 class MoveForm(RowForm):
-    topic_id = IdField(_l("Orientation"), validators=[Optional()])
+    topic_id = IdField(_l("Place in the proposal"), validators=[Optional()])
+
+
+class LanguageForm(RowForm):
+    language = SelectField(_l("Language"), choices=[SelectChoice("fr", "fr"), SelectChoice("en", "en")],
+                           validate_choice=True)
 
 
 class StanceForm(RowForm):

@@ -13,13 +13,14 @@ from flask_login import current_user
 from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import is_htmx, redirect_after_post
-from ..i18n import localized
+from ..i18n import language_name, localized
 from ..permissions import permission_required
 from . import browse_views, codebook, coding, memos
 from .blueprint import bp
 from .coding_forms import (
     FlagForm,
     HideForm,
+    LanguageForm,
     MemoForm,
     MoveForm,
     RowForm,
@@ -136,6 +137,16 @@ def comment_stance(slug, comment_id):
         return _("Comment %(number)d: stance “%(stance)s” saved.", number=comment.id,
                  stance=STANCE_NAMES[form.stance.data])
     return _row_action(slug, comment_id, StanceForm, apply)
+
+
+@bp.post(COMMENT + "/language")
+@permission_required("code_comments")
+def comment_language(slug, comment_id):
+    def apply(comment, form):
+        coding.set_language(comment, form.language.data, form.revision.data, current_user.id)
+        return _("Comment %(number)d: language set to %(language)s.", number=comment.id,
+                 language=language_name(form.language.data))
+    return _row_action(slug, comment_id, LanguageForm, apply)
 
 
 @bp.post(COMMENT + "/hide")

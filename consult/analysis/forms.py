@@ -9,11 +9,12 @@ from wtforms.validators import ValidationError
 
 from ..channels import channel_labels
 from ..extensions import db
-from ..i18n import localized
+from ..i18n import current_language, localized
 from ..models import Code, Participant, ParticipantCategory, StaffRole, StaffUser, Theme, Topic, Track
 from ..participants.regions import find_country, province_choices, region_name
 from ..participants.services import REGIONS
 from ..permissions import roles_with
+from ..vocabulary.terms import pick
 from .queries import Filters
 from .search import parse
 
@@ -60,6 +61,7 @@ class FilterForm(FlaskForm):
     province = CheckedSelect(_l("Province or country"), default="",
                              invalid=_l("Choose a province, a territory or a country from the list."))
     language = CheckedSelect(_l("Language"), default="", invalid=_l("Choose French or English."))
+    prompt = CheckedSelect(_l("Question asked"), default="", invalid=_l("Choose a question from the list."))
     code = CheckedSelect(_l("Code"), default="", invalid=_l("This consultation's codebook has no such code."))
     theme = CheckedSelect(_l("Theme"), default="", invalid=_l("This consultation has no such theme."))
     coded = CheckedSelect(_l("Coding"), default="", invalid=_l("Choose coded or not coded yet."))
@@ -67,7 +69,7 @@ class FilterForm(FlaskForm):
                                invalid=_l("Choose visible, flagged, hidden or all."))
     review = CheckedSelect(_l("Text changed since coding"), default="", invalid=_l("Choose from the list."))
     coder = CheckedSelect(_l("Coded by"), default="", invalid=_l("No analyst has this identifier."))
-    suggestion = CheckedSelect(_l("Orientation suggestions"), default="", invalid=_l("Choose from the list."))
+    suggestion = CheckedSelect(_l("Suggested places"), default="", invalid=_l("Choose from the list."))
     topic = CheckedSelect(_l("Topic"), default="", invalid=_l("Choose all topics or no topic yet."))
     sort = CheckedSelect(_l("Sort by"), default="newest", invalid=_l("Choose an order from the list."))
 
@@ -102,6 +104,10 @@ class FilterForm(FlaskForm):
         if asked and find_country(asked) == asked:
             self.province.extra_values.add(asked)
         self.language.choices = [every, ("fr", _l("French")), ("en", _l("English"))]
+        # The consultation's own prompts: what each questionnaire answer replied to.
+        self.prompt.choices = [every] + [
+            (prompt["key"], pick(prompt.get("label"), current_language(), consultation.language_list))
+            for prompt in consultation.prompt_set]
         codes = db.session.scalars(select(Code).where(Code.consultation_id == consultation.id)
                                    .order_by(Code.position, Code.id)).all()
         groups = {"modification": _l("Modification codes"), "theme": _l("Theme codes"), "other": _l("Other codes")}
@@ -159,7 +165,7 @@ class FilterForm(FlaskForm):
         return Filters(
             channel=self.channel.data or "", track_id=self._tracks.get(self.track.data),
             category_id=self._categories.get(self.category.data), province=self.province.data or "",
-            language=self.language.data or "", code_id=_optional_id(self.code.data),
+            language=self.language.data or "", prompt=self.prompt.data or "", code_id=_optional_id(self.code.data),
             theme_id=_optional_id(self.theme.data), coded=self.coded.data or "",
             visibility=self.visibility.data or "visible", needs_review=self.review.data == "yes",
             coder_id=_optional_id(self.coder.data), suggestion_pending=self.suggestion.data == "pending",

@@ -10,7 +10,7 @@ from ..i18n import localized
 
 def analysis_breadcrumbs(consultation, *items) -> list[tuple[str, str | None]]:
     crumbs = [(_("Staff area"), url_for("admin.dashboard")),
-              (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
+              (localized(consultation, "title"), url_for("admin.structure", slug=consultation.slug)),
               (_("Analysis"), url_for("analysis.workspace", slug=consultation.slug))]
     return crumbs + list(items)
 

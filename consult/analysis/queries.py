@@ -37,6 +37,7 @@ class Filters:
     category_id: int | None = None
     province: str = ""
     language: str = ""
+    prompt: str = ""
     code_id: int | None = None
     theme_id: int | None = None
     coded: str = ""  # "yes", "no" or "" (either)
@@ -79,6 +80,8 @@ def conditions(consultation: Consultation, filters: Filters, ranking: bool = Fal
                                          Participant.region == filters.province)))
     if filters.language:
         clauses.append(Comment.language == filters.language)
+    if filters.prompt:
+        clauses.append(Comment.prompt == filters.prompt)
     if filters.code_id is not None:
         clauses.append(Comment.id.in_(_non_blind_coding(lambda coding: coding.code_id == filters.code_id)))
     if filters.theme_id is not None:

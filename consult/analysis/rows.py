@@ -15,6 +15,7 @@ from .. import channels
 from ..channels import channel_label
 from ..channels.origin import Origin
 from ..extensions import db
+from ..i18n import current_language
 from ..models import (
     Code,
     Coding,
@@ -30,6 +31,7 @@ from ..models import (
 from ..permissions import user_can
 from ..questionnaires.prompts import PROMPT_NAMES
 from ..tree import with_depth
+from ..vocabulary.terms import pick
 from .coding import in_blind_sample
 
 STANCE_NAMES = {"": _l("No stance"), "support": _l("In favour"), "oppose": _l("Against"), "mixed": _l("Mixed"),
@@ -151,7 +153,14 @@ class RowState:
 
     @property
     def prompt_name(self) -> str:
-        return PROMPT_NAMES.get(self.comment.prompt, "") if self.comment.prompt else ""
+        if not self.comment.prompt:
+            return ""
+        if self.palette is not None:
+            consultation = self.palette.consultation
+            for prompt in consultation.prompt_set:
+                if prompt["key"] == self.comment.prompt:
+                    return pick(prompt.get("label"), current_language(), consultation.language_list)
+        return str(PROMPT_NAMES.get(self.comment.prompt, self.comment.prompt))
 
     @property
     def pseudonym(self) -> str:

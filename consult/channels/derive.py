@@ -9,7 +9,9 @@ or interview note becomes exactly one Comment, kept in step with its origin.
 - Participant: the respondent or the submission's author; none for notes.
 - Track: the note's forum's; for answers and excerpts, the track of the forum of the participant's
   latest seated or waitlisted registration, else none.
-- Language: the excerpt's or the note's; for answers, the participant's preferred language.
+- Language: read from the text (analysis/language.py); for a text too short to tell, the excerpt's
+  or the note's, for answers the participant's preferred language, when the consultation is held in
+  it. A language an analyst corrected is kept while the text stays the same.
 - Date: when the response was submitted, the submission sent, the forum held.
 
 When the text changes, the comment's text and search text follow, its `revision` grows and, if it
@@ -31,9 +33,10 @@ from datetime import datetime
 
 from sqlalchemy import delete, select, update
 
+from ..analysis.language import language_of
 from ..analysis.text import search_form
 from ..extensions import db
-from ..models import Coding, Comment, Forum, Registration, Topic
+from ..models import Coding, Comment, Consultation, Forum, Registration, Topic
 from ..models.forum import SEATED
 
 # Registrations that tie a participant to a track.
@@ -153,12 +156,18 @@ def _place(comment: Comment, derived: Derived) -> bool:
 def apply(pairs: list[tuple[Comment | None, Derived, dict]], consultation_id: int) -> Tally:
     """Create or update one comment per (existing comment or None, derived values, origin key)."""
     tally = Tally()
+    held = (db.session.scalar(select(Consultation.languages).where(Consultation.id == consultation_id))
+            or "fr,en").split(",")
     text_changed = [comment for comment, derived, _ in pairs
                     if comment is not None and comment.text != derived.text]
     coded = _coded(comment.id for comment in text_changed)
     for comment, derived, origin in pairs:
+        if comment is not None and comment.text == derived.text and comment.language_source != "person":
+            derived.language, language_source = comment.language, comment.language_source  # known already
+        else:
+            derived.language, language_source = language_of(derived.text, derived.language, held)
         if comment is None:
-            db.session.add(Comment(
+            db.session.add(Comment(language_source=language_source,
                 consultation_id=consultation_id, channel=derived.channel, prompt=derived.prompt,
                 topic_id=derived.topic_id, topic_confirmed=derived.topic_confirmed,
                 participant_id=derived.participant_id, track_id=derived.track_id, forum_id=derived.forum_id,
@@ -167,6 +176,9 @@ def apply(pairs: list[tuple[Comment | None, Derived, dict]], consultation_id: in
             tally.created += 1
             continue
         changed = False
+        if comment.language_source != language_source:
+            comment.language_source = language_source
+            changed = True
         for name in ("channel", "prompt", "participant_id", "track_id", "forum_id", "language", "source_date"):
             if getattr(comment, name) != getattr(derived, name):
                 setattr(comment, name, getattr(derived, name))

@@ -129,7 +129,7 @@ def csv_chunks(reader: RowReader) -> Iterator[bytes]:
             if identified:
                 fields += (cell(row[NAME] or ""), cell(row[EMAIL] or ""), cell(row[ORGANISATION] or ""))
             fields += (categories[row[CATEGORY_ID]], regions[row[REGION]], languages[row[LANGUAGE]],
-                       prompts[row[PROMPT]], text, origin,
+                       prompts.get(row[PROMPT], row[PROMPT]), text, origin,
                        hour + stored[13:16] if hour else local_minute(stored), stances[row[STANCE]],
                        visibilities[row[VISIBILITY]])
             lines.append(delimiter.join(fields))

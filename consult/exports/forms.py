@@ -8,6 +8,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from ..i18n import LANGUAGE_NAMES
+from ..vocabulary.terms import Vocabulary
 from .services import FORMATS, GENERAL
 
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "XLSX (Excel)", "json": "JSON"}
@@ -37,13 +38,14 @@ class ExportForm(FlaskForm):
     hidden = BooleanField(_l("Include hidden comments"),
                           description=_l("Flagged comments are always included, and marked as such."))
 
-    def __init__(self, groups, languages, **kwargs):
+    def __init__(self, groups, languages, vocabulary=None, **kwargs):
         super().__init__(**kwargs)
+        top = (vocabulary or Vocabulary(None)).term(0).cap.text
         whole = scope_label(gettext("The whole consultation"), sum(group.count for group in groups),
                             sum(group.hidden for group in groups))
         self.axis.choices = [SelectChoice("", whole)] + [
             SelectChoice(group.key, scope_label(
-                gettext("Axis %(code)s – %(title)s", code=group.key, title=group.title), group.count, group.hidden))
+                f"{top} {group.key} – {group.title}", group.count, group.hidden))
             for group in groups if group.key != GENERAL]
         if len(languages) > 1:
             self.lang.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in languages]

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from ..channels import channel_labels
 from ..participants.regions import region_name
 from ..questionnaires.prompts import PROMPT_NAMES
+from ..vocabulary.terms import Vocabulary, pick
 
 # Column keys, in the order of the CSV and XLSX columns.
 COLUMNS = ("id", "axis", "axis_title", "orientation", "orientation_title", "theme_codes", "themes", "codes",
@@ -46,16 +47,24 @@ class Labels:
             return region_name(code) if code else ""
 
 
-def labels_for(lang: str) -> Labels:
+def labels_for(lang: str, consultation=None) -> Labels:
+    """The export's words in `lang`; the level names and prompts are the consultation's own."""
+    vocab = consultation.vocabulary if consultation is not None else Vocabulary(None)
+    top, item = vocab.term(0, lang=lang).cap.text, vocab.term(vocab.leaf, lang=lang).cap.text
+    if consultation is not None:
+        prompts = {prompt["key"]: pick(prompt.get("label"), lang, consultation.language_list)
+                   for prompt in consultation.prompt_set}
+    else:
+        prompts = {key: str(label) for key, label in PROMPT_NAMES.items()}
     with force_locale(lang):
         return Labels(
             lang=lang,
             headers={
                 "id": _("Comment"),
-                "axis": _("Axis"),
-                "axis_title": _("Axis title"),
-                "orientation": _("Orientation"),
-                "orientation_title": _("Orientation title"),
+                "axis": top,
+                "axis_title": _("%(level)s title", level=top),
+                "orientation": item,
+                "orientation_title": _("%(level)s title", level=item),
                 "theme_codes": _("Theme codes"),
                 "themes": _("Themes"),
                 "codes": _("Codes"),
@@ -76,14 +85,14 @@ def labels_for(lang: str) -> Labels:
                 "visibility": _("Visibility"),
             },
             channels={key: str(label) for key, label in channel_labels().items()},
-            prompts={key: str(label) for key, label in PROMPT_NAMES.items()},
+            prompts=prompts,
             stances={"": "", "support": _("Support"), "oppose": _("Opposition"), "mixed": _("Mixed"),
                      "neutral": _("Neutral")},
             visibilities={"visible": _("Visible"), "hidden": _("Hidden"), "flagged": _("Flagged")},
             languages={"fr": _("French"), "en": _("English")},
-            general=_("General / no orientation"),
+            general=_("General (no %(level)s)", level=vocab.term(vocab.leaf, lang=lang).text),
             general_sheet=_("General"),
-            axis_sheet=_("Axis %(code)s"),
+            axis_sheet=top.replace("%", "%%") + " %(code)s",
             index_sheet=_("Contents"),
             index={
                 "title": _("Comments export"),

@@ -225,7 +225,7 @@ class RowReader:
         self.options = options
         consultation = options.consultation
         lang = options.lang
-        self.labels = labels or labels_for(lang)
+        self.labels = labels or labels_for(lang, consultation)
         # Plain values of the consultation and the scope, for the writers' headings.
         self.consultation_id = consultation.id
         self.slug = consultation.slug

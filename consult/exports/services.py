@@ -1,6 +1,7 @@
 """Exports of the analysed comments: what is asked (ExportOptions), the groups and their counts, the
 file's name and the audit of each download. The rows themselves are read in rows.py."""
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -88,7 +89,8 @@ def make_options(consultation: Consultation, fmt: str, *, axis: str | None = Non
     if axis:
         axis_topic = find_axis(consultation, axis)
         if axis_topic is None:
-            raise ExportError(_("This consultation has no axis “%(code)s”.", code=axis), 404)
+            raise ExportError(_("This consultation has no %(level)s “%(code)s”.",
+                                level=consultation.vocabulary.term(0).text, code=axis), 404)
     if delimiter and delimiter not in DELIMITERS:
         raise ExportError(_("Unknown delimiter “%(delimiter)s”: choose comma or semicolon.", delimiter=delimiter))
     if lang and lang not in LANGUAGES:
@@ -156,7 +158,7 @@ def groups_of(consultation: Consultation, lang: str, labels: Labels | None = Non
                     walk(topic.id)
 
         walk(None)
-        labels = labels or labels_for(lang)
+        labels = labels or labels_for(lang, consultation)
         groups.append(Group(key=GENERAL, title=labels.general, topics=sections))
     _count(consultation, groups)
     return groups
@@ -190,12 +192,20 @@ def row_count(groups: list[Group], include_hidden: bool) -> int:
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
+def ascii_words(text: str) -> str:
+    """"Élément clé" -> "element-cle": a name as it can stand in a file name."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return _UNSAFE.sub("-", plain).strip("-") or "part"
+
+
 def file_name(options: ExportOptions, today: datetime | None = None) -> str:
-    """consultation-slug_axe-4_2026-11-23.xlsx: what the file says it holds, in the export's language."""
+    """consultation-slug_axe-4_2026-11-23.xlsx: what the file says it holds, in the export's language
+    and with the consultation's name for its first level."""
     today = (today or datetime.now(timezone.utc)).astimezone(options.consultation.tz)
     parts = [options.consultation.slug]
     if options.axis is not None:
-        parts.append(("axe-" if options.lang == "fr" else "axis-") + options.axis.code)
+        level = options.consultation.vocabulary.term(0, lang=options.lang).text
+        parts.append(f"{ascii_words(level)}-{options.axis.code}")
     if options.identified:
         parts.append("nominatif" if options.lang == "fr" else "identified")
     parts.append(today.strftime("%Y-%m-%d"))

@@ -20,7 +20,7 @@ CHUNK = 256 * 1024
 
 def _breadcrumbs(consultation):
     return [(_("Staff area"), url_for("admin.dashboard")),
-            (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
+            (localized(consultation, "title"), url_for("admin.structure", slug=consultation.slug)),
             (_("Comment exports"), None)]
 
 
@@ -30,9 +30,11 @@ def _render_index(consultation, *, status=200, error=None, identified_form=None)
     groups = services.groups_of(consultation, interface)
     lang = interface if interface in languages else languages[0]
     defaults = {"axis": "", "delimiter": services.default_delimiter(interface), "lang": lang}
-    form = ExportForm(groups, languages, formdata=request.args if error else None, data=defaults)
+    form = ExportForm(groups, languages, consultation.vocabulary,
+                      formdata=request.args if error else None, data=defaults)
     if identified_form is None and current_user.can("export_identified_data"):
-        identified_form = IdentifiedExportForm(groups, languages, prefix="identified", formdata=None, data=defaults)
+        identified_form = IdentifiedExportForm(groups, languages, consultation.vocabulary,
+                                               prefix="identified", formdata=None, data=defaults)
     return render_template("exports/index.html", consultation=consultation, groups=groups, form=form,
                            identified_form=identified_form, error=error, languages=languages,
                            breadcrumbs=_breadcrumbs(consultation)), status
@@ -70,7 +72,7 @@ def identified(slug):
     consultation = get_consultation(slug)
     languages = services.export_languages(consultation)
     groups = services.groups_of(consultation, current_language())
-    form = IdentifiedExportForm(groups, languages, prefix="identified")
+    form = IdentifiedExportForm(groups, languages, consultation.vocabulary, prefix="identified")
     if not form.validate_on_submit():
         return _render_index(consultation, status=422, identified_form=form)
     lang = form.lang.data if "lang" in form else None

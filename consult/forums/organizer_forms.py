@@ -98,7 +98,7 @@ class _SessionFields(FlaskForm):
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=300)])
     topic_ids = TopicChecklist(_l("Topics covered"), coerce=int,
                                invalid_choice_message=_l("Choose among the topics listed."),
-                               description=_l("The sections, axes and orientations discussed."))
+                               description=_l("The parts of the proposal discussed."))
     language = RadioField(_l("Language of the session"), choices=SESSION_LANGUAGE_CHOICES, default="fr",
                           invalid_choice_message=_l("Choose the language of the session."))
     meeting_link = StringField(_l("Meeting link"), validators=[Length(max=500), https_url],

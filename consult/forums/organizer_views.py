@@ -64,7 +64,7 @@ def time_zone_name(tz) -> str:
 def forum_breadcrumbs(consultation, forum=None, here=None) -> list[tuple[str, str | None]]:
     """Staff area › consultation › forums › forum › this page; links only where the user may go."""
     items = [(_("Staff area"), url_for("admin.dashboard")),
-             (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug))]
+             (localized(consultation, "title"), url_for("admin.structure", slug=consultation.slug))]
     organizer = current_user.can("run_forums")
     if organizer:
         items.append((_("Forums and interviews"), url_for("forums.organizer_index", slug=consultation.slug)))

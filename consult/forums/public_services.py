@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
 from ..participants.services import Profile, create_from_form, find_participant
+from ..readiness import channel_open, has_privacy_notice
 from . import known_signup, notifications, registration
 
 TOKEN_PURPOSE = "registration"
@@ -38,12 +39,12 @@ def signups_open(consultation: Consultation, now: datetime) -> bool:
 
     Consent is asked against the notice: without one, nobody can give informed consent.
     """
-    channel = next((channel for channel in consultation.channels if channel.kind == "forums"), None)
-    return _signups_open_with(consultation, channel, now)
+    return channel_open(consultation, "forums", now)
 
 
 def _signups_open_with(consultation: Consultation, channel: Channel | None, now: datetime) -> bool:
-    if not consultation.is_open(now) or not (consultation.privacy_notice_fr or consultation.privacy_notice_en):
+    # The same rule as readiness.channel_state, with the channel already loaded beside the forum.
+    if not consultation.is_open(now) or not has_privacy_notice(consultation):
         return False
     return channel is None or channel.state(now) == "open"
 

@@ -57,6 +57,9 @@ class Comment(db.Model):
     track_id: Mapped[int | None] = mapped_column(ForeignKey("track.id", ondelete="SET NULL"), index=True)
     forum_id: Mapped[int | None] = mapped_column(ForeignKey("forum.id", ondelete="SET NULL"), index=True)
     language: Mapped[str] = mapped_column(String(2), default="fr")
+    # Where the language came from: "detected" from the text, the "person"'s choice (too short to
+    # tell), or an "analyst" who corrected it (kept from then on).
+    language_source: Mapped[str] = mapped_column(String(10), default="person", server_default="person")
     text: Mapped[str] = mapped_column(Text, default="")
     # The text lower-cased with accents removed: what full-text search indexes.
     search_text: Mapped[str] = mapped_column(Text, default="")

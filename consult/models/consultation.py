@@ -2,10 +2,12 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from ..vocabulary import presets
+from ..vocabulary.terms import Vocabulary
 from .base import UTCDateTime, utcnow
 
 STATUSES = ("draft", "open", "closed", "archived")
@@ -37,6 +39,12 @@ class Consultation(db.Model):
     retention_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The names of the tree's levels, top first: [{"singular": {"fr", "en"}, "plural": {...}}].
+    levels: Mapped[list] = mapped_column(JSON, default=lambda: presets.default("levels"))
+    # What the generated questionnaire asks about each item: [{"key", "label": {"fr", "en"}}].
+    prompts: Mapped[list] = mapped_column(JSON, default=lambda: presets.default("prompts"))
+    # The modification codes seeded in the codebook and the report's two group headings.
+    codebook: Mapped[dict] = mapped_column(JSON, default=lambda: presets.default("codebook"))
 
     topics = relationship("Topic", back_populates="consultation", cascade="all, delete-orphan",
                           order_by="Topic.position")
@@ -50,6 +58,18 @@ class Consultation(db.Model):
     @property
     def language_list(self) -> list[str]:
         return [code for code in self.languages.split(",") if code]
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(self.levels, self.language_list)
+
+    @property
+    def prompt_set(self) -> list[dict]:
+        return self.prompts or presets.default("prompts")
+
+    @property
+    def codebook_preset(self) -> dict:
+        return self.codebook or presets.default("codebook")
 
     @property
     def tz(self) -> ZoneInfo:

@@ -33,18 +33,38 @@ class StaffUser(UserMixin, db.Model):
     role_rows = relationship("StaffRole", back_populates="user", cascade="all, delete-orphan",
                              lazy="selectin")
 
+    # The consultation this account is acting in during the current request (set by the permission
+    # guard of views under a consultation); its roles there add to the site-wide ones.
+    acting_in = None  # a plain attribute, not a column
+
+    @property
+    def site_roles(self) -> set[str]:
+        return {row.role for row in self.role_rows if row.consultation_id is None}
+
+    def roles_in(self, consultation_id: int | None) -> set[str]:
+        return {row.role for row in self.role_rows
+                if row.consultation_id is None or row.consultation_id == consultation_id}
+
     @property
     def roles(self) -> set[str]:
-        return {row.role for row in self.role_rows}
+        return self.roles_in(self.acting_in)
+
+    @property
+    def scoped_consultation_ids(self) -> set[int]:
+        return {row.consultation_id for row in self.role_rows if row.consultation_id is not None}
+
+    def may_enter(self, consultation_id: int) -> bool:
+        """Any role site-wide, or one in this consultation: an analyst of one consultation sees no other."""
+        return bool(self.roles_in(consultation_id))
 
     def can(self, permission: str, consultation=None) -> bool:
         return user_can(self, permission, consultation)
 
-    def grant(self, role: str) -> None:
+    def grant(self, role: str, consultation_id: int | None = None) -> None:
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; choose from {', '.join(ROLES)}")
-        if role not in self.roles:
-            self.role_rows.append(StaffRole(role=role))
+        if not any(row.role == role and row.consultation_id == consultation_id for row in self.role_rows):
+            self.role_rows.append(StaffRole(role=role, consultation_id=consultation_id))
 
     @property
     def is_active(self) -> bool:
@@ -60,12 +80,15 @@ class StaffUser(UserMixin, db.Model):
 class StaffRole(db.Model):
     __tablename__ = "staff_role"
     __table_args__ = (
-        UniqueConstraint("user_id", "role"),
+        UniqueConstraint("user_id", "role", "consultation_id"),
         CheckConstraint("role IN ('admin','organizer','analyst','coordinator')", name="role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
+    # None: the role holds in every consultation; else only in this one.
+    consultation_id: Mapped[int | None] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"),
+                                                        index=True)
 
     user = relationship("StaffUser", back_populates="role_rows")

@@ -19,7 +19,7 @@ INCIDENTS = "/staff/privacy/incidents"
 def privacy_breadcrumbs(consultation=None, here=None, incident_list=False) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard"))]
     if consultation is not None:
-        items.append((localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)))
+        items.append((localized(consultation, "title"), url_for("admin.structure", slug=consultation.slug)))
     if incident_list:
         items.append((_("Confidentiality incidents"), url_for("privacy.incidents_index")))
     if here:

@@ -4,6 +4,7 @@ from sqlalchemy import text
 from ..consultations import get_public_consultation
 from ..extensions import db
 from ..page_cache import cacheable, keep_until, next_moment
+from ..readiness import channel_state, moments
 from ..security import rate_limit_storage
 from ..tree import load_outline, load_tree
 from . import services
@@ -21,10 +22,10 @@ def home():
 @bp.get("/consultations/<slug>/")
 def consultation(slug):
     item = get_public_consultation(slug)
-    keep_until(next_moment(g.now, [item.opens_at, item.closes_at]
-                           + [moment for channel in item.channels for moment in (channel.opens_at, channel.closes_at)]))
+    keep_until(next_moment(g.now, moments(item)))
     channels = [
-        (channel, channel.state(g.now), services.channel_view(channel.kind, current_app.view_functions))
+        (channel, channel_state(item, channel.kind, g.now),
+         services.channel_view(channel.kind, current_app.view_functions))
         for channel in item.channels
     ]
     tree = load_tree(item)

@@ -11,30 +11,23 @@ from ..audit import record as audit
 from ..extensions import db
 from ..lookups import get_owned_or_404
 from ..models import Answer, Channel, Consultation, Question, Questionnaire, QuestionnairePage, Topic
-from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
+from ..models.questionnaire import DEFAULT_MAX_LENGTH
 from ..tree import load_tree
+from ..vocabulary.terms import prompt_labels
 
 # Content, not interface: stored in both languages whatever the language of the page (like the
 # suggested interview titles), then edited by the organizer.
 DEFAULT_TITLES = {"fr": "Questionnaire de consultation en ligne", "en": "Online consultation questionnaire"}
+# With the consultation's name for the level people answer ("{level}", plural "{levels}") and its prompts.
 DEFAULT_INTROS = {
-    "fr": "Pour chaque orientation, dites-nous ce que vous appréciez, ce que vous n'appréciez pas, ce qui est "
-          "peu clair, ce qui devrait être ajusté et ce qui manque. Répondez seulement pour les orientations que "
-          "vous connaissez : vous pouvez passer les autres. Vos réponses sont enregistrées au fur et à mesure ; "
-          "vous pouvez revenir plus tard, depuis n'importe quel appareil.",
-    "en": "For each orientation, tell us what you like, what you dislike, what is unclear, what should be "
-          "adjusted and what is missing. Answer only for the orientations you know: you can skip the others. "
-          "Your answers are saved as you go; you can come back later, from any device.",
+    "fr": "Pour chaque {level} de la proposition, quelques questions : {prompts}. Répondez seulement pour "
+          "les {levels} que vous connaissez : vous pouvez passer les autres. Vos réponses sont enregistrées au "
+          "fur et à mesure ; vous pouvez revenir plus tard, depuis n'importe quel appareil.",
+    "en": "For each {level} of the proposal, a few questions: {prompts}. Answer only for the {levels} you know: "
+          "you can skip the others. Your answers are saved as you go; you can come back later, from any device.",
 }
-DEFAULT_PROMPT_LABELS = {
-    "liked": {"fr": "Ce que vous appréciez", "en": "What you like"},
-    "disliked": {"fr": "Ce que vous n'appréciez pas", "en": "What you dislike"},
-    "unclear": {"fr": "Ce qui est peu clair", "en": "What is unclear"},
-    "adjust": {"fr": "Ce qui devrait être ajusté", "en": "What should be adjusted"},
-    "missing": {"fr": "Ce qui manque", "en": "What is missing"},
-}
-AGREEMENT_LABEL = {"fr": "Dans l'ensemble, êtes-vous d'accord avec cette orientation ?",
-                   "en": "Overall, do you agree with this orientation?"}
+AGREEMENT_LABEL = {"fr": "Dans l'ensemble, êtes-vous d'accord avec ce qui est proposé ici ?",
+                   "en": "Overall, do you agree with what is proposed here?"}
 AGREEMENT_OPTIONS = [
     {"value": "5", "label_fr": "Tout à fait d'accord", "label_en": "Strongly agree"},
     {"value": "4", "label_fr": "Plutôt d'accord", "label_en": "Somewhat agree"},
@@ -70,7 +63,8 @@ def get_or_create_questionnaire(consultation: Consultation, actor_id: int | None
         return questionnaire
     channel = db.session.scalar(select(Channel).where(Channel.consultation_id == consultation.id,
                                                       Channel.kind == "questionnaire"))
-    title, intro = _in_languages(DEFAULT_TITLES, consultation), _in_languages(DEFAULT_INTROS, consultation)
+    title = _in_languages(DEFAULT_TITLES, consultation)
+    intro = _in_languages(default_intros(consultation), consultation)
     questionnaire = Questionnaire(
         consultation_id=consultation.id, title_fr=title["fr"], title_en=title["en"], intro_fr=intro["fr"],
         intro_en=intro["en"], access="open", status="draft",
@@ -121,14 +115,28 @@ def subjects_of(root: Topic) -> list[Topic]:
     return leaves
 
 
+def default_intros(consultation: Consultation) -> dict[str, str]:
+    """The introduction of a new questionnaire, in the consultation's words."""
+    vocab = consultation.vocabulary
+    intros = {}
+    for lang in ("fr", "en"):
+        prompts = "; ".join(label[:1].lower() + label[1:] for label in prompt_labels(consultation, lang))
+        intros[lang] = DEFAULT_INTROS[lang].format(level=vocab.term(vocab.leaf, lang=lang).text,
+                                                   levels=vocab.plural(vocab.leaf, lang=lang).text, prompts=prompts)
+    return intros
+
+
 def default_prompt_labels(consultation: Consultation) -> dict[str, dict[str, str]]:
-    return {prompt: _in_languages(DEFAULT_PROMPT_LABELS[prompt], consultation) for prompt in PROMPTS}
+    """{prompt key: {"fr", "en"}}: the consultation's prompts, in the order it asks them."""
+    return {prompt["key"]: _in_languages({lang: (prompt.get("label") or {}).get(lang, "") for lang in ("fr", "en")},
+                                         consultation)
+            for prompt in consultation.prompt_set}
 
 
 def generate(questionnaire: Questionnaire, labels: dict[str, dict[str, str]] | None = None,
              agreement: bool = False, actor_id: int | None = None) -> GenerateReport:
-    """One page per root of the tree (section or axis); for each of its orientations the five prompts
-    as long-text questions, plus the agreement scale if asked. Running it again only adds what is
+    """One page per root of the tree (section or first-level topic); for each item under it the
+    consultation's prompts as long-text questions, plus the agreement scale if asked. Running it again only adds what is
     missing (a new orientation, the agreement scale): nothing is duplicated or overwritten."""
     consultation = questionnaire.consultation
     labels = labels or default_prompt_labels(consultation)
@@ -150,7 +158,7 @@ def generate(questionnaire: Questionnaire, labels: dict[str, dict[str, str]] | N
             report.pages_created += 1
         position = max([question.position for question in page.questions] or [0]) + 1
         for subject in subjects_of(root):
-            wanted = [(prompt, "long_text", labels[prompt], []) for prompt in PROMPTS]
+            wanted = [(prompt, "long_text", label, []) for prompt, label in labels.items()]
             if agreement:
                 wanted.append(("agreement", "agreement", agreement_label, [dict(o) for o in AGREEMENT_OPTIONS]))
             for prompt, kind, label, options in wanted:

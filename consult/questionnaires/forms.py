@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Vali
 from ..form_fields import DayField
 from ..forums.when import to_utc
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
-from ..models.questionnaire import DEFAULT_MAX_LENGTH, PROMPTS
+from ..models.questionnaire import DEFAULT_MAX_LENGTH
 from ..participants.fields import email_field, profile_answers, single_line, valid_email
 from ..participants.forms import ProfileForm as ProfileQuestions
 from .prompts import PROMPT_NAMES
@@ -158,34 +158,37 @@ class SettingsForm(FlaskForm):
 
 
 class GenerateForm(FlaskForm):
-    agreement = BooleanField(_l("Also ask, for each orientation, how much they agree with it (five-point scale)"))
+    agreement = BooleanField(_l("Also ask, for each part answered, how much they agree with it (five-point scale)"))
 
     @classmethod
-    def with_labels(cls, labels: dict, **kwargs):
-        """One French and one English label per prompt, prefilled with the defaults."""
+    def with_labels(cls, labels: dict, languages=("fr", "en"), **kwargs):
+        """A label per prompt of the consultation and language it is held in, prefilled with its own."""
         class Bound(cls):
-            pass
-        for prompt in PROMPTS:
-            setattr(Bound, f"{prompt}_fr", StringField(
-                _l("%(prompt)s, in French", prompt=PROMPT_NAMES[prompt]), validators=[Length(max=300)],
-                filters=[single_line], default=labels[prompt]["fr"]))
-            setattr(Bound, f"{prompt}_en", StringField(
-                _l("%(prompt)s, in English", prompt=PROMPT_NAMES[prompt]), validators=[Length(max=300)],
-                filters=[single_line], default=labels[prompt]["en"]))
+            prompt_keys = list(labels)
+            held = [lang for lang in ("fr", "en") if lang in languages] or ["fr", "en"]
+        for prompt, texts in labels.items():
+            name = PROMPT_NAMES.get(prompt) or texts.get(current_language()) or next(
+                (text for text in texts.values() if text), prompt)
+            for lang in Bound.held:
+                wording = _l("%(prompt)s, in French", prompt=name) if lang == "fr" else \
+                    _l("%(prompt)s, in English", prompt=name)
+                setattr(Bound, f"{prompt}_{lang}", StringField(wording, validators=[Length(max=300)],
+                                                              filters=[single_line], default=texts.get(lang, "")))
         return Bound(**kwargs)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
-        for prompt in PROMPTS:
-            if not (self[f"{prompt}_fr"].data or "").strip() and not (self[f"{prompt}_en"].data or "").strip():
-                self[f"{prompt}_fr"].errors.append(_("Give this label in at least one language."))
+        for prompt in self.prompt_keys:
+            if not any((self[f"{prompt}_{lang}"].data or "").strip() for lang in self.held):
+                self[f"{prompt}_{self.held[0]}"].errors.append(_("Give this label in at least one language."))
                 valid = False
         return valid
 
     @property
     def labels(self) -> dict:
-        return {prompt: {"fr": self[f"{prompt}_fr"].data or "", "en": self[f"{prompt}_en"].data or ""}
-                for prompt in PROMPTS}
+        return {prompt: {lang: (self[f"{prompt}_{lang}"].data or "") if lang in self.held else ""
+                         for lang in ("fr", "en")}
+                for prompt in self.prompt_keys}
 
 
 def parse_options(text: str) -> list[dict]:

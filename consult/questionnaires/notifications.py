@@ -88,6 +88,8 @@ def _context(response: Response, language: str) -> dict:
         "response": response,
         "title": _title(response, language),
         "consultation_title": localized(consultation, "title", language).text,
+        "consultation": consultation,
+        "language": language,
         "closes_on": last_day(closes_at, consultation.tz) if closes_at else "",
         "url": response_url(response),
         "site_name": current_app.config["SITE_NAME"],

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from .. import tokens
+from .. import readiness, tokens
 from ..extensions import db
 from ..models import (
     Answer,
@@ -59,7 +59,7 @@ def public_questionnaire(consultation: Consultation) -> Questionnaire:
 
 
 def has_privacy_notice(consultation: Consultation) -> bool:
-    return bool(consultation.privacy_notice_fr or consultation.privacy_notice_en)
+    return readiness.has_privacy_notice(consultation)
 
 
 def require_open(questionnaire: Questionnaire, now: datetime) -> None:

@@ -32,7 +32,7 @@ TEMPLATES = "questionnaires/staff/"
 
 def questionnaire_breadcrumbs(consultation, here=None) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard")),
-             (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug))]
+             (localized(consultation, "title"), url_for("admin.structure", slug=consultation.slug))]
     if current_user.can("manage_questionnaire"):
         items.append((_("Questionnaire"), url_for("questionnaires.builder", slug=consultation.slug)))
     else:
@@ -57,7 +57,8 @@ def _builder_url(consultation, **anchor):
 
 def _render_builder(consultation, questionnaire, *, generate_form=None, page_form=None, status=200):
     """The builder page; a form that failed validation is passed in to be shown with its errors."""
-    generate_form = generate_form or GenerateForm.with_labels(builder.default_prompt_labels(consultation))
+    generate_form = generate_form or GenerateForm.with_labels(builder.default_prompt_labels(consultation),
+                                                                  consultation.language_list)
     pages = sorted(questionnaire.pages, key=lambda page: (page.position, page.id)) if questionnaire else []
     answered = staff_reads.answered_question_ids(questionnaire) if questionnaire else set()
     return render_template(TEMPLATES + "builder.html", consultation=consultation, questionnaire=questionnaire,
@@ -77,7 +78,7 @@ def builder_page(slug):
 @permission_required("manage_questionnaire")
 def generate(slug):
     consultation = get_consultation(slug)
-    form = GenerateForm.with_labels(builder.default_prompt_labels(consultation))
+    form = GenerateForm.with_labels(builder.default_prompt_labels(consultation), consultation.language_list)
     if not form.validate_on_submit():
         return _render_builder(consultation, builder.find_questionnaire(consultation), generate_form=form,
                                status=422)
@@ -89,7 +90,7 @@ def generate(slug):
                        "%(num)d questions were added from the consultation's structure.",
                        report.questions_created), "success")
     else:
-        flash(_("Nothing to add: every orientation already has its questions."), "info")
+        flash(_("Nothing to add: every part of the proposal already has its questions."), "info")
     return redirect_after_post(_builder_url(consultation))
 
 

@@ -123,11 +123,12 @@ def _section(document, section: TopicSection, lang: str) -> None:
         credit = document.add_paragraph(f"— {quote.attribution}")
         credit.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
+    consultation = section.topic.consultation
     document.add_heading(_("Coded comments"), level=sub)
     for group in GROUPS:
         rows = section.rows(group)
         caption = document.add_paragraph()
-        caption.add_run(group_title(group)).bold = True
+        caption.add_run(group_title(group, consultation, lang)).bold = True
         if not rows:
             document.add_paragraph(_("No comment coded for this table yet.")).runs[0].italic = True
             continue

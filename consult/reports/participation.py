@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..participants.regions import region_name
 from ..tree import load_tree
+from ..vocabulary.terms import Vocabulary
 
 CHANNELS = ("forum", "interview", "questionnaire", "submission")
 SENT = ("submitted", "processed")
@@ -298,7 +299,7 @@ def _percent(value: float | None) -> str:
     return "" if value is None else format_decimal(round(value, 1), format="0.0")
 
 
-def csv_rows(figures: Participation, tz=None) -> list[tuple[str, str, object]]:
+def csv_rows(figures: Participation, tz=None, vocabulary=None) -> list[tuple[str, str, object]]:
     """Every figure of the dashboard as (section, label, value); rates in percent with one decimal."""
     rows: list[tuple[str, str, object]] = [
         (_("Participants"), _("Took part"), figures.total),
@@ -328,10 +329,12 @@ def csv_rows(figures: Participation, tz=None) -> list[tuple[str, str, object]]:
                  (section, _("Attended"), session.attended), (section, _("No-show"), session.no_show),
                  (section, _("Attendance rate (%)"), _percent(session.attendance_rate))]
     rows.append((_("Questionnaire"), _("Submitted responses"), figures.submitted_responses))
+    vocabulary = vocabulary or Vocabulary(None)
+    level = vocabulary.term(vocabulary.leaf).text
     for item in figures.completion:
         label = f"{item.code} {item.title.text}"
-        rows.append((_("Questionnaire: responses that answered the orientation"), label, item.answered))
-        rows.append((_("Questionnaire: completion by orientation (%)"), label, _percent(item.share)))
+        rows.append((_("Questionnaire: responses that answered the %(level)s", level=level), label, item.answered))
+        rows.append((_("Questionnaire: completion by %(level)s (%%)", level=level), label, _percent(item.share)))
     return rows
 
 

@@ -17,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..i18n import Localized, localized
+from ..i18n import Localized, current_language, localized
 from ..items.report_rows import item_tables
 from ..items.services import items_of
 from ..models import Coding, Comment, Consultation, Participant, ReportSectionNote, Topic, TopicMemo
 from ..tree import load_tree
+from ..vocabulary.terms import pick
 from . import attribution
 from .participation import CHANNELS
 from .quoting import QUOTE_CHARS, Quote, may_quote, may_show_words, quoted, shorten  # noqa: F401
@@ -31,16 +32,25 @@ ROW_CHARS = 600
 GROUPS = ("clarify", "strengthen")
 
 
-def group_title(group: str) -> str:
-    """The two tables of proposed modifications, as the reference report names them."""
+def group_title(group: str, consultation: Consultation | None = None, lang: str | None = None) -> str:
+    """The two tables of proposed modifications, headed as the consultation's codebook names them."""
+    if consultation is not None:
+        heading_text = pick((consultation.codebook_preset.get("groups") or {}).get(group), lang or current_language(),
+                            consultation.language_list)
+        if heading_text:
+            return heading_text
     return {"clarify": _("To clarify or change"), "strengthen": _("Missing or to strengthen")}[group]
 
 
-def heading(topic: Topic, title: Localized) -> str:
-    if topic.kind == "axis":
-        return _("Axis %(code)s. %(title)s", code=topic.code, title=title.text)
-    if topic.kind == "orientation":
-        return _("Orientation %(code)s. %(title)s", code=topic.code, title=title.text)
+def modifications_heading(consultation: Consultation, lang: str | None = None) -> str:
+    """The heading over a topic's two tables of coded comments: the codebook's own, else "Coded comments"."""
+    own = pick(consultation.codebook_preset.get("heading"), lang or current_language(), consultation.language_list)
+    return own or _("Coded comments")
+
+
+def heading(topic: Topic, title: Localized, lang: str | None = None) -> str:
+    if topic.kind in ("axis", "orientation"):
+        return _("%(label)s. %(title)s", label=topic.consultation.vocabulary.label_text(topic, lang), title=title.text)
     return title.text
 
 

@@ -1,10 +1,11 @@
 """Staff pages of the reports: the "what we heard" draft (page and Word document) and the participation
 dashboard (page and CSV). Coordinators, analysts and administrators read the draft; organizers may
 also read the participation figures."""
-from flask import Response, redirect, render_template, request, url_for
+from flask import Response, render_template, request, url_for
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..analysis.blind_coding import closed_while_coding_blind
 from ..channels import channel_label
@@ -20,7 +21,7 @@ from .charts import Bar, bar_chart
 from .docx_report import build_docx
 from .participation import TOTAL, participation
 from .participation import csv_rows as participation_rows
-from .report_draft import GROUPS, build, group_title, report_language
+from .report_draft import GROUPS, build, group_title, modifications_heading, report_language
 
 BASE = "/staff/consultations/<slug>/reports"
 CHART_ROWS = 15
@@ -29,17 +30,15 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 def report_breadcrumbs(consultation, here) -> list[tuple[str, str | None]]:
     return [(_("Staff area"), url_for("admin.dashboard")),
-            (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
+            (localized(consultation, "title"), url_for("admin.structure", slug=consultation.slug)),
             (here, None)]
 
 
-def _language_or_redirect(consultation, endpoint: str):
-    """(lang, None), or (None, a redirect) when the language asked for is not one the consultation is held in."""
-    asked = request.args.get("lang") or current_language()
-    lang = report_language(consultation, asked)
-    if lang != asked or lang != current_language():
-        return None, redirect(url_for(endpoint, slug=consultation.slug, lang=lang))
-    return lang, None
+def _report_language(consultation) -> str:
+    """The report's language (?language=, else the interface's) when the consultation is held in it,
+    else its first. It never changes the interface's language: a French-only consultation's report
+    is French while the pages around it stay in the staff member's language."""
+    return report_language(consultation, request.args.get("language") or current_language())
 
 
 @bp.get(BASE + "/draft")
@@ -47,12 +46,15 @@ def _language_or_redirect(consultation, endpoint: str):
 @closed_while_coding_blind
 def draft(slug):
     consultation = get_consultation(slug)
-    lang, response = _language_or_redirect(consultation, "reports.draft")
-    if response is not None:
-        return response
-    return render_template("reports/draft.html", consultation=consultation, draft=build(consultation, lang),
-                           groups=[(group, group_title(group)) for group in GROUPS], now=utcnow(),
-                           channel_label=channel_label)
+    lang = _report_language(consultation)
+    report = build(consultation, lang)
+    with force_locale(lang):
+        body = Markup(render_template(
+            "reports/_draft_body.html", consultation=consultation, draft=report, channel_label=channel_label,
+            groups=[(group, group_title(group, consultation, lang)) for group in GROUPS],
+            modifications_heading=modifications_heading(consultation, lang)))
+    return render_template("reports/draft.html", consultation=consultation, draft=report, report_body=body,
+                           now=utcnow())
 
 
 @bp.get(BASE + "/draft.docx")
@@ -60,11 +62,10 @@ def draft(slug):
 @closed_while_coding_blind
 def draft_docx(slug):
     consultation = get_consultation(slug)
-    lang, response = _language_or_redirect(consultation, "reports.draft_docx")
-    if response is not None:
-        return response
+    lang = _report_language(consultation)
     now = utcnow()
-    content = build_docx(build(consultation, lang), now.astimezone(consultation.tz))
+    with force_locale(lang):
+        content = build_docx(build(consultation, lang), now.astimezone(consultation.tz))
     services.record_report_download(consultation, current_user.id, lang, "docx")
     db.session.commit()
     response = Response(content, mimetype=DOCX)
@@ -73,7 +74,7 @@ def draft_docx(slug):
     return response
 
 
-def _charts(figures):
+def _charts(figures, vocabulary):
     charts = {"channel": bar_chart("chart-channel", _("Participants by channel"),
                                    [Bar(count.label, count.total) for count in figures.by_channel])}
     charts["track"] = bar_chart("chart-track", _("Participants by track"),
@@ -89,7 +90,8 @@ def _charts(figures):
     charts["fill"] = bar_chart("chart-fill", _("Fill rate by session (%)"),
                                [Bar(row.label, row.fill_rate or 0, _percent(row.fill_rate))
                                 for row in figures.sessions], maximum=100)
-    charts["completion"] = bar_chart("chart-completion", _("Questionnaire completion by orientation (%)"),
+    level = vocabulary.term(vocabulary.leaf).text
+    charts["completion"] = bar_chart("chart-completion", _("Questionnaire completion by %(level)s (%%)", level=level),
                                      [Bar(f"{item.code} {item.title.text}", item.share or 0, _percent(item.share))
                                       for item in figures.completion], maximum=100)
     return charts
@@ -105,14 +107,14 @@ def participation_page(slug):
     consultation = get_consultation(slug)
     figures = participation(consultation)
     return render_template("reports/participation.html", consultation=consultation, figures=figures,
-                           charts=_charts(figures), percent=_percent, TOTAL=TOTAL)
+                           charts=_charts(figures, consultation.vocabulary), percent=_percent, TOTAL=TOTAL)
 
 
 @bp.get(BASE + "/participation.csv")
 @permission_required("read_participation")
 def participation_csv(slug):
     consultation = get_consultation(slug)
-    rows = participation_rows(participation(consultation), consultation.tz)
+    rows = participation_rows(participation(consultation), consultation.tz, consultation.vocabulary)
     services.record_participation_export(consultation, current_user.id, len(rows))
     db.session.commit()
     # French-locale spreadsheets split on semicolons (the comma is their decimal mark), as the comment exports do.

@@ -28,10 +28,14 @@ def import_or_exit(document: dict, source: str, prune: bool = False):
 def echo_report(report):
     counts = report.counts
     verb = _("Created") if report.created else _("Updated")
-    click.echo(_("%(verb)s consultation “%(slug)s”: %(sections)s sections, %(axes)s axes, %(orientations)s "
-                 "orientations, %(themes)s themes, %(targets)s change targets.",
-                 verb=verb, slug=report.consultation.slug, sections=counts["section"], axes=counts["axis"],
-                 orientations=counts["orientation"], themes=counts["themes"], targets=counts["change_targets"]))
+    vocab = report.consultation.vocabulary
+    levels = [vocab.count_text(0, counts["axis"])]
+    if vocab.depth > 1:
+        levels.append(vocab.count_text(1, counts["orientation"]))
+    click.echo(_("%(verb)s consultation “%(slug)s”: %(sections)s sections, %(levels)s, %(themes)s themes, "
+                 "%(targets)s change targets.",
+                 verb=verb, slug=report.consultation.slug, sections=counts["section"], levels=", ".join(levels),
+                 themes=counts["themes"], targets=counts["change_targets"]))
     for label in report.kept_absent:
         click.echo(_("Kept (not in the file; use --prune to remove): %(label)s", label=label))
     for label in report.pruned:

@@ -23,6 +23,30 @@ def _with_optional(data: dict, **optional) -> dict:
     return data
 
 
+def _held(texts: dict | None, languages: list[str]) -> dict:
+    return {lang: texts[lang] for lang in languages if (texts or {}).get(lang)}
+
+
+def _names(level: dict, languages: list[str]) -> dict:
+    return {"singular": _held(level.get("singular"), languages), "plural": _held(level.get("plural"), languages)}
+
+
+def _codebook(codebook: dict, languages: list[str]) -> dict:
+    codes = []
+    for code in codebook.get("codes", []):
+        entry = {"key": code["key"], "label": _held(code.get("label"), languages), "group": code["group"]}
+        if _held(code.get("description"), languages):
+            entry["description"] = _held(code.get("description"), languages)
+        if code.get("shortcut"):
+            entry["shortcut"] = code["shortcut"]
+        codes.append(entry)
+    groups = {name: _held(text, languages) for name, text in (codebook.get("groups") or {}).items()}
+    result = {"groups": groups, "codes": codes}
+    if _held(codebook.get("heading"), languages):
+        result = {"heading": _held(codebook["heading"], languages), **result}
+    return result
+
+
 def _topic(topic, languages) -> dict:
     return _with_optional(
         {"code": topic.code, "kind": topic.kind, "title": _text(topic, "title", languages)},
@@ -52,6 +76,10 @@ def export_structure(consultation: Consultation) -> dict:
         intro=_text(consultation, "intro", languages),
         organizer=_text(consultation, "organizer", languages),
         privacy_notice=_text(consultation, "privacy_notice", languages),
+        levels=[_names(level, languages) for level in consultation.vocabulary.levels],
+        prompts=[{"key": prompt["key"], "label": _held(prompt.get("label"), languages)}
+                 for prompt in consultation.prompt_set],
+        codebook=_codebook(consultation.codebook_preset, languages),
         channels=[
             _with_optional({"kind": channel.kind},
                            opens_at=_moment(channel.opens_at, consultation),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import AuditEvent, ChangeTarget, Channel, Consultation, ParticipantCategory, Theme, Topic, Track
 from ..models.base import utcnow
+from ..vocabulary import presets
 from .validation import Problem, StructureError, parse_json, parse_moment, validate
 
 TEXT_LANGUAGES = ("fr", "en")
@@ -102,28 +103,43 @@ def import_structure(document: dict, *, source: str = "<document>", actor_label:
     if created:
         consultation = Consultation(slug=document["slug"])
         db.session.add(consultation)
-    tz = ZoneInfo(document.get("timezone", "America/Montreal"))
+    # Settings the file leaves out keep what is stored (they may have been set in the browser);
+    # the texts of the proposal itself follow the file.
+    if created or "timezone" in document:
+        consultation.timezone = document.get("timezone", "America/Montreal")
+    tz = ZoneInfo(consultation.timezone)
     consultation.languages = ",".join(document["languages"])
-    consultation.timezone = document.get("timezone", "America/Montreal")
-    consultation.status = document.get("status", "draft")
+    if created or "status" in document:
+        consultation.status = document.get("status", "draft")
     _set_text(consultation, "title", document["title"])
     _set_text(consultation, "intro", document.get("intro"))
     _set_text(consultation, "organizer", document.get("organizer"))
-    notice_before = (consultation.privacy_notice_fr, consultation.privacy_notice_en)
-    _set_text(consultation, "privacy_notice", document.get("privacy_notice"))
-    if (consultation.privacy_notice_fr, consultation.privacy_notice_en) != notice_before:
-        consultation.privacy_notice_version = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
-    _set_moments(consultation, document, tz, ("opens_at", "closes_at", "retention_until"))
+    if "privacy_notice" in document:
+        notice_before = (consultation.privacy_notice_fr, consultation.privacy_notice_en)
+        _set_text(consultation, "privacy_notice", document["privacy_notice"])
+        if (consultation.privacy_notice_fr, consultation.privacy_notice_en) != notice_before:
+            consultation.privacy_notice_version = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    _set_moments(consultation, document, tz, [name for name in ("opens_at", "closes_at", "retention_until")
+                                              if created or name in document])
+    for name, value in (("levels", document.get("levels")), ("prompts", document.get("prompts")),
+                        ("codebook", document.get("codebook"))):
+        if value is not None:
+            setattr(consultation, name, presets.copy(value))
+        elif created:
+            setattr(consultation, name, presets.default(name))
 
     upsert = _Upserter(consultation, prune)
 
     by_kind = {channel.kind: channel for channel in consultation.channels}
     channels = []
+    if "channels" not in document:  # a file without channels keeps the ways of taking part as they are
+        by_kind, channels = {}, list(consultation.channels)
     for position, item in enumerate(document.get("channels", [])):
         channel = by_kind.pop(item["kind"], None) or Channel(kind=item["kind"])
         channel.position = position
         _set_text(channel, "description", item.get("description"))
-        _set_moments(channel, item, tz)
+        _set_moments(channel, item, tz, [name for name in ("opens_at", "closes_at")
+                                         if channel.id is None or name in item])
         channels.append(channel)
     for kind, channel in by_kind.items():
         if prune:

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask_babel import gettext as _
 from jsonschema import Draft202012Validator
 
+from ..vocabulary.checks import check_codebook, check_levels, check_prompts
+
 ROOT_KINDS = {"section", "axis"}
 CHILD_KINDS = {"section": {"section"}, "axis": {"orientation"}, "orientation": set()}
 REQUIRED_TEXTS = {"title"}
@@ -52,21 +54,25 @@ def parse_json(raw: str, source: str) -> dict:
         raise StructureError(source, [Problem(where, _("not valid JSON: %(reason)s", reason=error.msg))]) from error
 
 
-def _missing_field(error) -> str:
-    return next((name for name in error.validator_value if name not in error.instance), "")
-
-
-def _schema_location(error) -> str:
-    path = list(error.absolute_path)
-    if error.validator == "required":
-        path.append(_missing_field(error))
-    return location_of(path)
+def _schema_problems(errors) -> list[Problem]:
+    """One problem per error, and one per missing field: the schema reports each missing field of an
+    object with the same generic error, so the fields are read from the object itself, each once."""
+    problems, named = [], set()
+    for error in errors:
+        path = list(error.absolute_path)
+        if error.validator != "required":
+            problems.append(Problem(location_of(path), _schema_message(error)))
+            continue
+        for name in error.validator_value:
+            if name in error.instance or (tuple(map(str, path)), name) in named:
+                continue
+            named.add((tuple(map(str, path)), name))
+            problems.append(Problem(location_of([*path, name]), _("the field “%(field)s” is required", field=name)))
+    return problems
 
 
 def _schema_message(error) -> str:
     kind = error.validator
-    if kind == "required":
-        return _("the field “%(field)s” is required", field=_missing_field(error))
     if kind == "additionalProperties":
         extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
         return _("unknown field “%(field)s”", field=", ".join(extra))
@@ -109,6 +115,7 @@ class _Checker:
         self.document = document
         self.problems: list[Problem] = []
         self.languages = document.get("languages", [])
+        self.level_count: int | None = None
 
     def add(self, path, message):
         self.problems.append(Problem(location_of(path), message))
@@ -144,6 +151,11 @@ class _Checker:
             self.text(channel.get("description"), ["channels", index, "description"])
             self.dates(channel, ["channels", index], tz)
         self.text(doc.get("privacy_notice"), ["privacy_notice"])
+        for found in (check_levels(doc["levels"], self.languages) if "levels" in doc else []) + \
+                (check_prompts(doc["prompts"], self.languages) if "prompts" in doc else []) + \
+                (check_codebook(doc["codebook"], self.languages) if "codebook" in doc else []):
+            self.add(*found)
+        self.level_count = len(doc.get("levels") or []) or None
         self.unique_codes(doc.get("categories", []), ["categories"])
         for index, category in enumerate(doc.get("categories", [])):
             self.text(category.get("name"), ["categories", index, "name"], required=True)
@@ -177,9 +189,12 @@ class _Checker:
     def topic(self, topic, path, parent_kind, seen):
         kind, code = topic["kind"], topic["code"]
         if parent_kind is None and kind not in ROOT_KINDS:
-            self.add([*path, "kind"], _("a “%(kind)s” cannot be at the top level; put it inside an axis", kind=kind))
+            self.add([*path, "kind"], _("a “%(kind)s” cannot be at the top level; put it inside an “axis” "
+                                        "(a first-level topic)", kind=kind))
         elif parent_kind is not None and kind not in CHILD_KINDS[parent_kind]:
             self.add([*path, "kind"], _("a “%(kind)s” cannot be inside a “%(parent)s”", kind=kind, parent=parent_kind))
+        if kind == "orientation" and self.level_count == 1:
+            self.add([*path, "kind"], _("“levels” names one level: a second-level topic needs a second name"))
         if code in seen:
             self.add([*path, "code"],
                      _("the code “%(code)s” is already used at %(other)s", code=code, other=seen[code]))
@@ -205,8 +220,7 @@ def validate(document, source: str) -> None:
     validator = Draft202012Validator(schema())
     errors = sorted(validator.iter_errors(document), key=lambda error: list(map(str, error.absolute_path)))
     if errors:
-        raise StructureError(source, [Problem(_schema_location(error), _schema_message(error))
-                                      for error in errors])
+        raise StructureError(source, _schema_problems(errors))
     problems = _Checker(document).run()
     if problems:
         raise StructureError(source, problems)

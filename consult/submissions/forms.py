@@ -266,7 +266,7 @@ class ExcerptForm(PassageForm):
     topic_id = SelectField(_l("Topic"), coerce=optional_int,
                            validators=[DataRequired(message=_l("Choose the topic this excerpt is about."))],
                            invalid_choice_message=_l("Choose one of the topics listed."),
-                           description=_l("The orientation, axis or section the excerpt comments on."))
+                           description=_l("The part of the proposal the excerpt comments on."))
     source = SelectField(_l("Where it comes from"), invalid_choice_message=_l("Choose one of the sources listed."))
     locator = StringField(_l("Page or section (optional)"), validators=[Optional(), Length(max=100)],
                           filters=[single_line], description=_l("For example “p. 4” or “section 2.1”."))

@@ -30,6 +30,7 @@ from ..participants.services import (
     identify_from_form,
     record_consents,
 )
+from ..readiness import channel_open
 from . import notifications
 
 UPLOAD_KIND = "submissions"
@@ -75,10 +76,7 @@ def max_file_bytes() -> int:
 
 def submissions_open(consultation: Consultation, now: datetime) -> bool:
     """Open consultation with a privacy notice, and its submissions channel (when it has one) open now."""
-    if not consultation.is_open(now) or not (consultation.privacy_notice_fr or consultation.privacy_notice_en):
-        return False
-    channel = next((channel for channel in consultation.channels if channel.kind == "submissions"), None)
-    return channel is None or channel.state(now) == "open"
+    return channel_open(consultation, "submissions", now)
 
 
 # -- saving -----------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ TEMPLATES = "submissions/staff/"
 
 def submission_breadcrumbs(consultation, submission=None, here=None) -> list[tuple[str, str | None]]:
     items = [(_("Staff area"), url_for("admin.dashboard")),
-             (localized(consultation, "title").text, url_for("admin.structure", slug=consultation.slug)),
+             (localized(consultation, "title"), url_for("admin.structure", slug=consultation.slug)),
              (_("Written submissions"), url_for("submissions.staff_index", slug=consultation.slug))]
     if submission is not None:
         items.append((submission.reference, url_for("submissions.staff_show", slug=consultation.slug,

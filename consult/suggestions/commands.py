@@ -36,7 +36,8 @@ def suggest_command(slug: str, everything: bool):
     computed = service.compute(consultation, everything=everything)
     db.session.commit()
     if not computed.has_orientations:
-        click.echo(_("%(slug)s has no orientation: there is nothing to suggest.", slug=slug), err=True)
+        click.echo(_("%(slug)s has no part of its proposal to place comments on: "
+                     "there is nothing to suggest.", slug=slug), err=True)
         sys.exit(1)
     click.echo(ngettext("%(slug)s: suggestions computed for %(num)d comment in %(seconds).1f s.",
                         "%(slug)s: suggestions computed for %(num)d comments in %(seconds).1f s.",
@@ -151,7 +152,8 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
     consultation = _consultation_or_exit(slug)
     docs = corpus.structure(consultation)
     if not docs:
-        click.echo(_("%(slug)s has no orientation: there is nothing to suggest.", slug=slug), err=True)
+        click.echo(_("%(slug)s has no part of its proposal to place comments on: "
+                     "there is nothing to suggest.", slug=slug), err=True)
         sys.exit(1)
     try:
         passages = evaluation.read_labelled(path, docs)

@@ -284,7 +284,7 @@ def accept(comment: Comment, topic_id: int | None, theme_id: int | None, shown_r
     if theme_id:
         theme = db.session.get(Theme, theme_id)
         if theme is None or theme.topic_id != topic.id:
-            raise InvalidChoice(str(_l("This theme is not one of the chosen orientation's themes.")))
+            raise InvalidChoice(str(_l("This theme is not one of the chosen part's themes.")))
     offered = {suggestion.topic_id: suggestion for suggestion in comment.suggestions}
     coding.claim(comment, shown_revision)
     previous = comment.topic.code if comment.topic is not None else None

@@ -74,7 +74,8 @@ def compute(slug):
     computed = service.compute(consultation, everything=form.everything.data, actor_id=current_user.id)
     db.session.commit()
     if not computed.has_orientations:
-        flash(_("This consultation has no orientation: there is nothing to suggest."), "warning")
+        flash(_("This consultation has no part of its proposal to place comments on: "
+                  "there is nothing to suggest."), "warning")
     elif computed.count:
         flash(ngettext("Suggestions were computed for %(num)d comment.",
                        "Suggestions were computed for %(num)d comments.", computed.count), "success")
@@ -127,7 +128,8 @@ def suggest(slug, comment_id):
     if done:
         flash(_("Suggestions were computed for comment %(number)d.", number=comment_id), "success")
     else:
-        flash(_("This consultation has no orientation: there is nothing to suggest."), "warning")
+        flash(_("This consultation has no part of its proposal to place comments on: "
+                  "there is nothing to suggest."), "warning")
     return redirect_after_post(url_for("suggestions.comment", slug=slug, comment_id=comment_id,
                                        next=_back(form.next.data, consultation)))
 

@@ -44,7 +44,7 @@ def test_newcomer_reads_an_orientation_in_english(page, live_server, demo, asser
     expect(page.get_by_role("heading", level=1)).to_have_text(AXIS_3["title"]["en"])
     assert_accessible(page)
 
-    orientations = page.get_by_role("region", name="Orientations of this axis")
+    orientations = page.get_by_role("region", name="Orientations", exact=True)
     orientations.get_by_role("link", name=ORIENTATION_3_1["title"]["en"]).click()
     orientation_url = f"{live_server}/consultations/{SLUG}/proposal/3.1"
     expect(page).to_have_url(orientation_url)

@@ -1,5 +1,6 @@
 """The staff pages no other browser test walks through pass axe-core, in French and in English: a
-code's page, one comment's suggestions, the privacy notice and retention, the incident register."""
+code's page, one comment's suggestions, the privacy notice and retention, the incident register, the
+consultation's words."""
 import pytest
 from playwright.sync_api import expect
 
@@ -31,7 +32,7 @@ def pages(app, demo):
         base = f"/staff/consultations/{SLUG}"
         return [f"{base}/analysis/codebook/{code_id}", f"{base}/analysis/suggestions/{comment.id}",
                 f"{base}/privacy", "/staff/privacy/incidents", "/staff/privacy/incidents/new",
-                f"/staff/privacy/incidents/{incident.id}"]
+                f"/staff/privacy/incidents/{incident.id}", f"{base}/vocabulary/"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

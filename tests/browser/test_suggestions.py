@@ -52,7 +52,7 @@ def test_accepting_a_suggestion_with_the_keyboard(app, page, live_server, demo, 
     _prepare(app)
     _sign_in(page, live_server)
     page.goto(live_server + QUEUE + "?lang=en")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Orientation suggestions")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Suggested places")
     expect(page.get_by_text("3 comments wait for review")).to_be_visible()
     assert_accessible(page)
 

@@ -58,14 +58,18 @@ def test_seed_demo_loads_the_policy_and_prints_staff_logins(app, runner):
     for email in ("admin@example.org", "organizer@example.org", "analyst@example.org", "coordinator@example.org"):
         assert email in result.output
     assert "Created 13 demo forums and interview slots." in result.output
+    # The second demo, in English only, counts in its own words.
+    assert "caregivers-interview-study" in result.output and "3 key elements, 5 sub-headings" in result.output
     # Running it again changes nothing in the structure.
     again = runner.invoke(args=["consult", "seed-demo"])
     assert again.exit_code == 0
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Consultation)) == 1
-        assert db.session.scalar(select(func.count()).select_from(Topic).where(Topic.kind == "orientation")) == 14
+        assert db.session.scalar(select(func.count()).select_from(Consultation)) == 2
+        reference = db.session.scalar(select(Consultation).where(Consultation.slug == "politique-premiere-ligne-2025"))
+        assert db.session.scalar(select(func.count()).select_from(Topic).where(
+            Topic.kind == "orientation", Topic.consultation_id == reference.id)) == 14
         assert db.session.scalar(select(func.count()).select_from(Forum)) == 13
-        consultation = db.session.scalar(select(Consultation))
+        consultation = reference
         from datetime import datetime, timezone
 
         assert consultation.is_open(datetime.now(timezone.utc))

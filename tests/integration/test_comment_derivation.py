@@ -126,7 +126,9 @@ def test_a_submitted_response_gives_one_comment_per_long_answer(site):
     assert liked.text == "Les équipes de proximité"
     assert liked.search_text == "les equipes de proximite"
     assert liked.participant_id == ana.id
-    assert liked.language == "en"  # the participant's preferred language
+    # Read from the text, not taken from the person's email language.
+    assert (liked.language, liked.language_source) == ("fr", "detected")
+    assert comments[("1.1", "missing")].language == "en"
     assert liked.track.code == "ca"  # the latest seated or waitlisted registration; cancelled ones do not count
     assert liked.topic_confirmed is True  # an orientation question
     assert liked.source_date == db.session.get(Response, response.id).submitted_at

@@ -132,9 +132,10 @@ def test_csv_delimiter_and_header_language(data):
     assert french_header == ";".join(labels_for("fr").headers[key] for key in COLUMNS)
     assert "Langue" in french_header.split(";")
     header = english.decode("utf-8-sig").split("\r\n", 1)[0]
+    # The consultation's own names for its levels and its own prompts.
     assert header.startswith("Comment,Axis,Axis title,Orientation,Orientation title,")
     rows = read_csv(english, delimiter=",")
-    assert "What they like" in column(rows, "Prompt")
+    assert "What you like" in column(rows, "Prompt")
     assert "Support" in column(rows, "Stance")
 
 

@@ -204,20 +204,20 @@ def test_a_kept_consultation_page_changes_when_a_way_to_take_part_opens(app, dem
     with app.app_context():
         consultation = consultation_of(SLUG)
         channel = db.session.scalar(select(Channel).where(Channel.consultation_id == consultation.id,
-                                                          Channel.kind == "questionnaire"))
+                                                          Channel.kind == "submissions"))
         channel.opens_at = datetime.now(timezone.utc) + timedelta(seconds=1.5)
         channel.closes_at = None
         db.session.commit()
     visitor = app.test_client()
     page = f"/consultations/{SLUG}/"
     before = visitor.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Not open yet" in before
+    assert "Not open yet" in before and "Send a written submission" not in before
     with Statements(app) as sent:
         assert visitor.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True) == before
     assert sent == []
     time.sleep(1.6)
     after = visitor.get(page, headers={"Accept-Language": "en"}).get_data(as_text=True)
-    assert "Not open yet" not in after
+    assert "Send a written submission" in after
 
 
 def test_touch_caches_makes_every_worker_render_again_after_a_change_made_in_sql(app, client, runner, demo,

@@ -14,11 +14,13 @@ from consult.models import (
     AnswerVersion,
     AuditEvent,
     Consent,
+    Consultation,
     Invitation,
     OutboxMessage,
     Participant,
     Question,
     Questionnaire,
+    QuestionnairePage,
     Response,
     Topic,
 )
@@ -745,11 +747,18 @@ def test_seed_demo_creates_an_open_questionnaire_from_the_tree(app, runner):
     again = runner.invoke(args=["consult", "seed-demo", "--no-staff"], env={"CONSULT_LANG": "en"})
     assert again.exit_code == 0, again.output
     with app.app_context():
-        questionnaire = db.session.scalar(select(Questionnaire))
+        reference = db.session.scalar(select(Consultation).where(Consultation.slug == "politique-premiere-ligne-2025"))
+        questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.consultation_id == reference.id))
         assert questionnaire.access == "open" and questionnaire.state(datetime.now(timezone.utc)) == "open"
         # 14 orientations, 3 vision sub-sections and the overall impressions: 18 subjects × (5 prompts + agreement).
-        assert db.session.scalar(select(func.count()).select_from(Question)) == 18 * 6
+        questions = select(func.count()).select_from(Question).join(QuestionnairePage).where(
+            QuestionnairePage.questionnaire_id == questionnaire.id)
+        assert db.session.scalar(questions) == 18 * 6
         assert len(questionnaire.pages) == 7
+        # The English-only demo asks its own three questions: 5 sub-headings and its section × (3 + agreement).
+        other = db.session.scalar(select(Questionnaire).where(Questionnaire.consultation_id != reference.id))
+        assert sorted({question.prompt for page in other.pages for question in page.questions}) == [
+            "agreement", "missing", "rings-true", "would-help"]
     client = app.test_client()
     html = client.get("/consultations/politique-premiere-ligne-2025/?lang=en").get_data(as_text=True)
     assert 'href="/consultations/politique-premiere-ligne-2025/questionnaire/"' in html

@@ -10,7 +10,7 @@ ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1,
              "submission_id": 1, "attachment_id": 1, "excerpt_id": 1,
              "question_id": 1, "page_id": 1, "response_id": 1, "topic_id": 1, "comment_id": 1, "code_id": 1,
              "coder_id": 1, "assignment_id": 1, "incident_id": 1, "axis": "4", "fmt": "csv",
-             "item_id": 1, "number": 1}
+             "item_id": 1, "number": 1, "user_id": 1}
 
 
 def staff_routes(app):

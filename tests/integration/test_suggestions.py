@@ -206,11 +206,11 @@ def test_another_consultations_topic_or_theme_is_refused_with_400(app, login, co
     action = form.pop("action")
     response = client.post(action + "?lang=en", data={**form, "topic_id": str(foreign), "theme_id": ""})
     assert response.status_code == 400
-    assert "Choose an orientation or a section of this consultation." in response.text
+    assert "Choose a part of this consultation&#39;s proposal." in response.text
     response = client.post(action + "?lang=en", data={**form, "topic_id": str(own_topic),
                                                       "theme_id": str(foreign_theme)})
     assert response.status_code == 400
-    assert "not one of the chosen orientation" in response.text
+    assert "not one of the chosen part" in response.text
     with app.app_context():
         comment = db.session.get(Comment, comments["fee"])
         assert comment.topic_id is None and comment.revision == int(form["revision"])
