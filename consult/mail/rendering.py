@@ -46,5 +46,12 @@ def render(message: OutboxMessage) -> Rendered:
     return getattr(importlib.import_module(module), function)(message)
 
 
-def is_recorded(message: OutboxMessage) -> bool:
-    return bool(message.kind)
+def shown(message: OutboxMessage) -> Rendered:
+    """What to show a person of an email about them: as sent, or as it will be sent while it waits;
+    the row as it is for one that never will be."""
+    if not message.kind or message.status == "sent":
+        return Rendered(message.subject, message.body_text, message.body_html or "")
+    try:
+        return render(message)
+    except (MessageGone, LookupError):
+        return Rendered(message.subject, message.body_text, message.body_html or "")

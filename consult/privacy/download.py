@@ -8,7 +8,7 @@ import zipfile
 from datetime import datetime
 
 from ..i18n import current_language, localized
-from ..mail.rendering import MessageGone, render
+from ..mail.rendering import shown as shown_email
 from ..participants.regions import region_name
 from ..questionnaires.copies import answer_text
 from ..submissions.services import attachment_path
@@ -77,19 +77,9 @@ def data_document(held: Holdings, now: datetime) -> dict:
         "emails": [
             {"subject": shown.subject, "status": message.status, "queued_at": _when(message.created_at),
              "sent_at": _when(message.sent_at), "body": shown.body_text}
-            for message, shown in ((message, _email(message)) for message in held.emails)
+            for message, shown in ((message, shown_email(message)) for message in held.emails)
         ],
     }
-
-
-def _email(message):
-    """What an email says: as sent, or as it will be sent for one still recorded only."""
-    if not message.kind or message.status == "sent":
-        return message
-    try:
-        return render(message)
-    except (MessageGone, LookupError):
-        return message  # never to be sent: nothing more to show than its row
 
 
 def _response(response) -> dict:

@@ -17,7 +17,7 @@ from consult.mail.delivery import deliver_pending
 from consult.mail.outbox import one_line
 from consult.mail.rendering import Rendered
 from consult.models import OutboxMessage, Participant, Registration
-from consult.privacy.services import erase
+from consult.privacy.services import erase, my_data_token
 from tests.integration.test_forum_signup import en, make_forum, sign_up, site  # noqa: F401
 from tests.mail_data import make_consultation, text_of
 from tests.mail_data import make_forum as make_mail_forum
@@ -178,3 +178,12 @@ def test_an_email_whose_registration_was_deleted_fails_and_the_others_leave(app,
     row = db.session.get(OutboxMessage, gone.id)
     assert (row.status, row.attempts, row.last_error) == ("failed", 1, "the registration no longer exists")
     assert deliver_pending().total == 0, "never tried again"
+
+
+def test_a_waiting_email_shows_its_subject_on_the_persons_data_page(app, en, site, make_forum):  # noqa: F811
+    forum = make_forum()
+    assert sign_up(en, site, forum, email="ana@example.org", preferred_language="en").status_code == 303
+    with app.app_context():
+        token = my_data_token(db.session.scalar(select(Participant).where(Participant.email == "ana@example.org")))
+    html = en.get(f"/my-data/{token}").get_data(as_text=True)
+    assert 'lang="en">Your seat is confirmed: Forum on access</th>' in html
