@@ -42,6 +42,7 @@ class Plan:
     # Databases the paths are measured on; the large one is always made, for the export.
     load_phases: tuple[str, ...] = ("empty", "large")
     paths: tuple[str, ...] = ()  # the paths measured (scenario keys); every one when empty
+    grows: bool = True  # False: no large database, so no export either (--phases empty)
 
 
 FULL = Plan(small=False, seconds=10, warmup=60, connections=8, empty=(200, 2_000), large=(100_000, 1_000_000),
@@ -123,7 +124,7 @@ class Runner:
             report.hello.append(self._hello(hello, work))
             self.log(f"hello app: {report.hello[-1].rps:.0f} requests/s")
             for phase in ("empty", "large"):
-                if phase == "large":
+                if phase == "large" and plan.grows:
                     self._grow(app, demo, report)
                 if phase not in plan.load_phases:
                     continue
@@ -132,7 +133,8 @@ class Runner:
                     server.stop()
                     server.start()
                 self._phase(report, context, server, phase)
-            self._exports(report, context, server, environment, database, work)
+            if plan.grows:
+                self._exports(report, context, server, environment, database, work)
             report.hello.append(self._hello(hello, work))
             self.log(f"hello app: {report.hello[-1].rps:.0f} requests/s")
 
@@ -353,7 +355,8 @@ def main(argv=None) -> int:
     if args.paths:
         plan = replace(plan, paths=tuple(args.paths.split(",")))
     if args.phases:
-        plan = replace(plan, load_phases=tuple(args.phases.split(",")))
+        phases = tuple(args.phases.split(","))
+        plan = replace(plan, load_phases=phases, grows="large" in phases or plan.small)
     if args.seconds:
         plan = replace(plan, seconds=args.seconds)
     if args.connections:
