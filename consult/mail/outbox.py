@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import OutboxMessage
+from ..partners.pool_link import leave_footer
 
 # (filename, mimetype, content): the mimetype may carry parameters ("text/calendar; method=REQUEST").
 Attachment = tuple[str, str, bytes]
@@ -30,7 +31,8 @@ def queue_message(to: str, subject: str, body_text: str, *, language: str, body_
     message = OutboxMessage(
         to_address=to,
         subject=one_line(subject)[:SUBJECT_MAX],
-        body_text=body_text,
+        # A recorded message gets its closing lines when the worker writes it (rendering.py).
+        body_text=body_text + ("" if kind else leave_footer(to, language)),
         body_html=body_html,
         language=language,
         attachments=[_encode(attachment) for attachment in attachments],

@@ -8,6 +8,7 @@ import importlib
 from dataclasses import dataclass, field
 
 from ..models import OutboxMessage
+from ..partners.pool_link import leave_footer
 from .outbox import Attachment, decode_attachments
 
 # kind -> "module:function" rendering it; each function takes (message) and returns a Rendered,
@@ -43,7 +44,10 @@ def render(message: OutboxMessage) -> Rendered:
     if target is None:
         raise LookupError(f"unknown email kind {message.kind!r}")
     module, _, function = target.partition(":")
-    return getattr(importlib.import_module(module), function)(message)
+    rendered = getattr(importlib.import_module(module), function)(message)
+    # The same closing lines queue_message gives an email queued whole, as they stand when it is sent.
+    rendered.body_text += leave_footer(message.to_address, message.language)
+    return rendered
 
 
 def shown(message: OutboxMessage) -> Rendered:

@@ -18,7 +18,7 @@ from consult.mail.outbox import one_line
 from consult.mail.rendering import Rendered
 from consult.models import OutboxMessage, Participant, Registration
 from consult.privacy.services import erase, my_data_token
-from tests.integration.test_forum_signup import en, make_forum, sign_up, site  # noqa: F401
+from tests.integration.test_forum_signup import en, forums_open, make_forum, sign_up  # noqa: F401
 from tests.mail_data import make_consultation, text_of
 from tests.mail_data import make_forum as make_mail_forum
 from tests.mail_data import sign_up as register_for
@@ -69,10 +69,10 @@ def _written_in_the_request(message: OutboxMessage) -> Rendered:
                         attachments=[cancellation_attachment(forum, registration, language, now=at)])
 
 
-def test_a_sign_up_records_what_to_send_and_writes_no_email(app, en, site, make_forum):  # noqa: F811
+def test_a_sign_up_records_what_to_send_and_writes_no_email(app, en, forums_open, make_forum):  # noqa: F811
     forum = make_forum(capacity=1)
-    assert sign_up(en, site, forum, email="ana@example.org", preferred_language="fr").status_code == 303
-    assert sign_up(en, site, forum, email="bob@example.org", preferred_language="en").status_code == 303
+    assert sign_up(en, forums_open, forum, email="ana@example.org", preferred_language="fr").status_code == 303
+    assert sign_up(en, forums_open, forum, email="bob@example.org", preferred_language="en").status_code == 303
 
     with app.app_context():
         ids = {r.participant.email: r.id for r in db.session.scalars(select(Registration))}
@@ -180,9 +180,9 @@ def test_an_email_whose_registration_was_deleted_fails_and_the_others_leave(app,
     assert deliver_pending().total == 0, "never tried again"
 
 
-def test_a_waiting_email_shows_its_subject_on_the_persons_data_page(app, en, site, make_forum):  # noqa: F811
+def test_a_waiting_email_shows_its_subject_on_the_persons_data_page(app, en, forums_open, make_forum):  # noqa: F811
     forum = make_forum()
-    assert sign_up(en, site, forum, email="ana@example.org", preferred_language="en").status_code == 303
+    assert sign_up(en, forums_open, forum, email="ana@example.org", preferred_language="en").status_code == 303
     with app.app_context():
         token = my_data_token(db.session.scalar(select(Participant).where(Participant.email == "ana@example.org")))
     html = en.get(f"/my-data/{token}").get_data(as_text=True)
