@@ -3,6 +3,7 @@ sign-up: they keep to a few SQL statements, and what they skip changes nothing a
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.mail.rendering import render
 from consult.models import Consent, OutboxMessage, Participant, Registration
 from tests.conftest import csrf_token_from
 from tests.integration.test_forum_signup import (  # noqa: F401
@@ -48,7 +49,7 @@ def test_a_new_person_signing_up_costs_few_statements(app, en, forums_open, make
         ana = db.session.scalar(select(Participant).where(Participant.email == "ana@example.org"))
         assert {(c.purpose, c.granted) for c in db.session.scalars(select(Consent).where(
             Consent.participant_id == ana.id))} == {("processing", True), ("quotation", False), ("contact", True)}
-        subjects = [m.subject for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+        subjects = [render(m).subject for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
         assert subjects == ["Your seat is confirmed: Full forum", "Your seat is confirmed: Forum on access",
                             "You are on the waitlist: Full forum"]
 
@@ -58,7 +59,7 @@ def test_each_person_on_the_waitlist_sees_their_own_place(app, en, forums_open, 
     for email in ("seat@example.org", "bob@example.org", "chloe@example.org", "dan@example.org"):
         assert sign_up(en, forums_open, forum, email=email, preferred_language="en").status_code == 303
     with app.app_context():
-        bodies = [m.body_text for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+        bodies = [render(m).body_text for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
         ids = {r.participant.email: r.id for r in db.session.scalars(select(Registration))}
     for place, body in enumerate(bodies[1:], start=1):
         assert f"Your place on the waitlist: {place}." in body

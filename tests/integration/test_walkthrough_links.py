@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.mail.rendering import render
 from consult.models import OutboxMessage
 from tests.conftest import csrf_token_from
 from tests.integration.test_forum_signup import en, forums_open, make_forum, sign_up  # noqa: F401
@@ -19,8 +20,8 @@ def link_cookies(app, monkeypatch):
 
 def emailed_link(app, to="ana@example.org", pattern=r"https?://[^/\s]+(/registrations/[^\s?]+)(\?\S*)?"):
     with app.app_context():
-        body = db.session.scalar(select(OutboxMessage.body_text).where(OutboxMessage.to_address == to)
-                                 .order_by(OutboxMessage.id))
+        body = render(db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == to)
+                                        .order_by(OutboxMessage.id))).body_text
     match = re.search(pattern, body)
     return match.group(1), match.group(2) or ""
 
