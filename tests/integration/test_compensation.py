@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from consult.extensions import db
+from consult.mail.rendering import render
 from consult.models import (
     Accommodation,
     AuditEvent,
@@ -29,7 +30,7 @@ from consult.models import (
 from consult.partners import services
 from consult.privacy import services as privacy
 from tests.conftest import csrf_token_from
-from tests.integration.test_forum_signup import form_data, make_forum, signup_url, site  # noqa: F401
+from tests.integration.test_forum_signup import form_data, forums_open, make_forum, signup_url  # noqa: F401
 from tests.submission_data import PDF
 
 SLUG = "mini"
@@ -37,19 +38,20 @@ STAFF = f"/staff/consultations/{SLUG}"
 
 
 @pytest.fixture
-def policy(app, site):
+def policy(app, forums_open):
     """Researchers are eligible: 75 $ a forum, 50 $ an interview; parking up to 20 $, respite up to 100 $."""
     with app.app_context():
-        db.session.add(CompensationPolicy(consultation_id=site.id, eligible_category_ids=[site.category_id],
+        db.session.add(CompensationPolicy(consultation_id=forums_open.id,
+                                          eligible_category_ids=[forums_open.category_id],
                                           rate_unit="session", forum_rate_cents=7500, interview_rate_cents=5000,
                                           expense_caps={"parking": 2000, "respite": 10000}))
         db.session.commit()
 
 
-def sign_up(client, site, forum_id, **overrides):
+def sign_up(client, forums_open, forum_id, **overrides):
     page = client.get(signup_url(forum_id))
     assert page.status_code == 200
-    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **form_data(site, **overrides)}
+    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **form_data(forums_open, **overrides)}
     return client.post(signup_url(forum_id), data=payload)
 
 
@@ -95,11 +97,11 @@ def actions(app, prefix):
                 if e.action.startswith(prefix)]
 
 
-def test_policy_is_set_by_the_coordinator_with_amounts_checked(app, client, site, login):
+def test_policy_is_set_by_the_coordinator_with_amounts_checked(app, client, forums_open, login):
     login(("coordinator",))
     url = f"{STAFF}/compensation/policy"
     page = client.get(url).get_data(as_text=True)
-    data = {"csrf_token": csrf_token_from(page), "eligible": [str(site.category_id)], "rate_unit": "session",
+    data = {"csrf_token": csrf_token_from(page), "eligible": [str(forums_open.category_id)], "rate_unit": "session",
             "forum_rate": "-5", "interview_rate": "1000000000", "cap_parking": "douze"}
     refused = client.post(url, data=data)
     html = refused.get_data(as_text=True)
@@ -118,18 +120,18 @@ def test_policy_is_set_by_the_coordinator_with_amounts_checked(app, client, site
     assert actions(app, "compensation.") == ["compensation.policy_saved"]
 
 
-def test_organizers_and_analysts_cannot_set_the_policy(client, site, login):
+def test_organizers_and_analysts_cannot_set_the_policy(client, forums_open, login):
     login(("organizer",))
     assert client.get(f"{STAFF}/compensation/policy").status_code == 403
     assert client.get(f"{STAFF}/compensation/ledger").status_code == 403
 
 
-def test_opt_in_at_sign_up_and_attendance_fill_the_ledger(app, client, site, make_forum, policy, login):
+def test_opt_in_at_sign_up_and_attendance_fill_the_ledger(app, client, forums_open, make_forum, policy, login):
     forum_id = make_forum()
     page = client.get(signup_url(forum_id)).get_data(as_text=True)
     assert "Souhaitez-vous être rémunéré" in page
-    assert sign_up(client, site, forum_id, compensation="yes").status_code == 303
-    sign_up(client, site, forum_id, email="bo@example.org", name="Bo", compensation="no")
+    assert sign_up(client, forums_open, forum_id, compensation="yes").status_code == 303
+    sign_up(client, forums_open, forum_id, email="bo@example.org", name="Bo", compensation="no")
     ana, bo = participant_of(app), participant_of(app, "bo@example.org")
     with app.app_context():
         assert db.session.get(CompensationChoice, ana).opted_in is True
@@ -146,10 +148,10 @@ def test_opt_in_at_sign_up_and_attendance_fill_the_ledger(app, client, site, mak
                                        "ledger.attendance_added"]
 
 
-def test_someone_typing_a_known_address_does_not_change_the_choice(app, client, site, make_forum, policy):
+def test_someone_typing_a_known_address_does_not_change_the_choice(app, client, forums_open, make_forum, policy):
     first, second = make_forum(), make_forum("Second forum")
-    sign_up(client, site, first, compensation="no")
-    sign_up(client, site, second, compensation="yes")
+    sign_up(client, forums_open, first, compensation="no")
+    sign_up(client, forums_open, second, compensation="yes")
     with app.app_context():
         assert db.session.get(CompensationChoice, participant_of(app)).opted_in is False
 
@@ -161,9 +163,9 @@ def _claim(client, url, **fields):
     return client.post(url + "/expenses", data=data, content_type="multipart/form-data")
 
 
-def test_expense_claims_are_checked(app, client, site, make_forum, policy):
+def test_expense_claims_are_checked(app, client, forums_open, make_forum, policy):
     forum_id = make_forum()
-    sign_up(client, site, forum_id, compensation="yes")
+    sign_up(client, forums_open, forum_id, compensation="yes")
     url = personal_url(app, participant_of(app))
     over = _claim(client, url, amount="25")
     assert over.status_code == 422 and "20,00" in over.get_data(as_text=True)
@@ -182,10 +184,10 @@ def test_expense_claims_are_checked(app, client, site, make_forum, policy):
         assert db.session.scalar(select(LedgerEntry)).receipt_filename == "ticket.pdf"
 
 
-def test_only_a_role_that_may_approves_and_a_refusal_needs_a_reason(app, client, site, make_forum, policy,
+def test_only_a_role_that_may_approves_and_a_refusal_needs_a_reason(app, client, forums_open, make_forum, policy,
                                                                     login):
     forum_id = make_forum()
-    sign_up(client, site, forum_id, compensation="yes")
+    sign_up(client, forums_open, forum_id, compensation="yes")
     _claim(client, personal_url(app, participant_of(app)))
     with app.app_context():
         entry_id = db.session.scalar(select(LedgerEntry.id))
@@ -208,9 +210,9 @@ def test_only_a_role_that_may_approves_and_a_refusal_needs_a_reason(app, client,
     assert "ledger.approved" in actions(app, "ledger.")
 
 
-def _approved_world(app, client, site, make_forum, login):
+def _approved_world(app, client, forums_open, make_forum, login):
     forum_id = make_forum()
-    sign_up(client, site, forum_id, compensation="yes", name="=HYPERLINK(\"x\")")
+    sign_up(client, forums_open, forum_id, compensation="yes", name="=HYPERLINK(\"x\")")
     ana = participant_of(app)
     _claim(client, personal_url(app, ana))
     login(("admin",))
@@ -223,8 +225,8 @@ def _approved_world(app, client, site, make_forum, login):
     return forum_id, ana
 
 
-def test_finance_csv_holds_amounts_by_pseudonym_and_is_audited(app, client, site, make_forum, policy, login):
-    _forum_id, ana = _approved_world(app, client, site, make_forum, login)
+def test_finance_csv_holds_amounts_by_pseudonym_and_is_audited(app, client, forums_open, make_forum, policy, login):
+    _forum_id, ana = _approved_world(app, client, forums_open, make_forum, login)
     response = client.get(f"{STAFF}/compensation/ledger.csv")
     text = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -247,8 +249,8 @@ def test_finance_csv_holds_amounts_by_pseudonym_and_is_audited(app, client, site
         assert events[1].detail["reason"] == "Paiement par la comptabilité"
 
 
-def test_export_ledger_command(app, client, site, make_forum, policy, login, runner, tmp_path):
-    _approved_world(app, client, site, make_forum, login)
+def test_export_ledger_command(app, client, forums_open, make_forum, policy, login, runner, tmp_path):
+    _approved_world(app, client, forums_open, make_forum, login)
     target = tmp_path / "ledger.csv"
     result = runner.invoke(args=["consult", "export-ledger", "--consultation", SLUG, "-o", str(target)])
     assert result.exit_code == 0, result.output
@@ -258,8 +260,8 @@ def test_export_ledger_command(app, client, site, make_forum, policy, login, run
     assert missing.exit_code != 0
 
 
-def test_attestation_pdf_in_the_persons_language(app, client, site, make_forum, policy, login):
-    forum_id, ana = _approved_world(app, client, site, make_forum, login)
+def test_attestation_pdf_in_the_persons_language(app, client, forums_open, make_forum, policy, login):
+    forum_id, ana = _approved_world(app, client, forums_open, make_forum, login)
     response = client.get(personal_url(app, ana) + "/attestation.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
@@ -272,9 +274,10 @@ def test_attestation_pdf_in_the_persons_language(app, client, site, make_forum, 
     assert bulk.status_code == 200 and bulk.mimetype == "application/zip"
 
 
-def test_accommodations_on_the_roster_only_and_erased_with_the_person(app, client, site, make_forum, login):
+def test_accommodations_on_the_roster_only_and_erased_with_the_person(app, client, forums_open, make_forum, login):
     forum_id = make_forum()
-    sign_up(client, site, forum_id, accommodations=["captions", "other_time"], accommodation_other="Rampe d'accès")
+    sign_up(client, forums_open, forum_id, accommodations=["captions", "other_time"],
+            accommodation_other="Rampe d'accès")
     login(("organizer",))
     roster = client.get(f"{STAFF}/forums/{forum_id}/roster").get_data(as_text=True)
     assert "Sous-titres" in roster and "Rampe d&#39;accès" in roster
@@ -286,7 +289,7 @@ def test_accommodations_on_the_roster_only_and_erased_with_the_person(app, clien
         assert db.session.scalar(select(Accommodation)) is None
 
 
-def test_invitation_only_session_refuses_an_uninvited_address(app, client, site, make_forum, login):
+def test_invitation_only_session_refuses_an_uninvited_address(app, client, forums_open, make_forum, login):
     forum_id = make_forum()
     login(("organizer",))
     url = f"{STAFF}/forums/{forum_id}/access"
@@ -301,7 +304,7 @@ def test_invitation_only_session_refuses_an_uninvited_address(app, client, site,
         assert message.to_address == "invited@example.org"
         link = re.search(r"http\S+invitation=\S+", message.body_text).group(0)
     client.post("/staff/logout", data={"csrf_token": csrf_token_from(page)})
-    refused = sign_up(client, site, forum_id, email="stranger@example.org")
+    refused = sign_up(client, forums_open, forum_id, email="stranger@example.org")
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "sur invitation seulement" in html
@@ -309,23 +312,23 @@ def test_invitation_only_session_refuses_an_uninvited_address(app, client, site,
         assert db.session.scalar(select(Registration)) is None
     invited_page = client.get(link.replace("http://127.0.0.1:5000", "")).get_data(as_text=True)
     assert 'value="invited@example.org"' in invited_page
-    assert sign_up(client, site, forum_id, email="invited@example.org").status_code == 303
+    assert sign_up(client, forums_open, forum_id, email="invited@example.org").status_code == 303
 
 
-def test_track_members_only(app, client, site, make_forum, login):
+def test_track_members_only(app, client, forums_open, make_forum, login):
     first = make_forum(track="qc")
     members_only = make_forum("Follow-up", track="qc")
     with app.app_context():
         db.session.add(ForumAccess(forum_id=members_only, mode="track"))
         db.session.commit()
-    assert sign_up(client, site, members_only).status_code == 422
-    assert sign_up(client, site, first).status_code == 303
-    assert sign_up(client, site, members_only).status_code == 303
+    assert sign_up(client, forums_open, members_only).status_code == 422
+    assert sign_up(client, forums_open, first).status_code == 303
+    assert sign_up(client, forums_open, members_only).status_code == 303
 
 
-def test_representation_targets_show_who_is_missing(app, client, site, make_forum, login):
+def test_representation_targets_show_who_is_missing(app, client, forums_open, make_forum, login):
     forum_id = make_forum()
-    sign_up(client, site, forum_id)
+    sign_up(client, forums_open, forum_id)
     login(("organizer",))
     url = f"{STAFF}/representation"
     page = client.get(url)
@@ -334,9 +337,9 @@ def test_representation_targets_show_who_is_missing(app, client, site, make_foru
     client.post("/staff/logout", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))})
     login(("coordinator",), email="coord@example.org")
     page = client.get(url).get_data(as_text=True)
-    bad = client.post(url, data={"csrf_token": csrf_token_from(page), f"category_{site.category_id}": "-2"})
+    bad = client.post(url, data={"csrf_token": csrf_token_from(page), f"category_{forums_open.category_id}": "-2"})
     assert bad.status_code == 422
-    saved = client.post(url, data={"csrf_token": csrf_token_from(page), f"category_{site.category_id}": "3",
+    saved = client.post(url, data={"csrf_token": csrf_token_from(page), f"category_{forums_open.category_id}": "3",
                                    "region_QC": "1", "region_ON": "2"})
     assert saved.status_code == 303
     html = client.get(url, query_string={"lang": "en"}).get_data(as_text=True)
@@ -367,16 +370,16 @@ def test_the_demo_holds_a_policy_ledger_rows_approvals_and_accommodations(app, r
     assert re.search(r'class="accommodation">[^<]+</td>', roster.get_data(as_text=True))
 
 
-def test_pool_invitations_counted_capped_and_left_in_one_click(app, client, site, make_forum, login):
+def test_pool_invitations_counted_capped_and_left_in_one_click(app, client, forums_open, make_forum, login):
     first, second = make_forum(), make_forum("Another forum")
-    sign_up(client, site, first)  # consent_contact ticked: joins the pool
-    sign_up(client, site, first, email="nocontact@example.org", name="Non", consent_contact=None)
+    sign_up(client, forums_open, first)  # consent_contact ticked: joins the pool
+    sign_up(client, forums_open, first, email="nocontact@example.org", name="Non", consent_contact=None)
     with app.app_context():
         [member] = db.session.scalars(select(PoolMember)).all()
         assert member.email == "ana@example.org"
         member_id = member.id
-        footer = db.session.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "ana@example.org")
-                                    ).first().body_text
+        footer = render(db.session.scalars(select(OutboxMessage).where(
+            OutboxMessage.to_address == "ana@example.org")).first()).body_text
         leave_link = re.search(r"http\S+/pool/leave/\S+", footer).group(0).replace("http://127.0.0.1:5000", "")
     app.config["POOL_INVITATION_CAP"] = 1
     try:
@@ -404,19 +407,19 @@ def test_pool_invitations_counted_capped_and_left_in_one_click(app, client, site
         assert db.session.get(PoolMember, member_id).left_at is not None
         assert db.session.scalar(select(func.count(PoolInvitation.id))) == 1
     # Signing up again with the address does not put them back.
-    sign_up(client, site, second)
+    sign_up(client, forums_open, second)
     with app.app_context():
         assert db.session.get(PoolMember, member_id).left_at is not None
 
 
-def test_a_walk_in_who_opts_in_afterwards_earns_the_session(app, client, site, make_forum, policy, login):
+def test_a_walk_in_who_opts_in_afterwards_earns_the_session(app, client, forums_open, make_forum, policy, login):
     forum_id = make_forum()
     held(app, forum_id)
     login(("organizer",))
     roster = client.get(f"{STAFF}/forums/{forum_id}/roster").get_data(as_text=True)
     added = client.post(f"{STAFF}/forums/{forum_id}/roster/walk-in", data={
         "csrf_token": csrf_token_from(roster), "name": "Walk In", "email": "walk@example.org",
-        "category_id": str(site.category_id)})
+        "category_id": str(forums_open.category_id)})
     assert added.status_code in (302, 303), added.get_data(as_text=True)[:500]
     assert ledger(app) == []  # no choice made yet
     url = personal_url(app, participant_of(app, "walk@example.org"))
@@ -426,10 +429,10 @@ def test_a_walk_in_who_opts_in_afterwards_earns_the_session(app, client, site, m
     assert ledger(app) == [("attendance", "", 7500, "pending")]
 
 
-def test_a_known_person_confirming_by_email_keeps_their_answers(app, client, site, make_forum, policy):
+def test_a_known_person_confirming_by_email_keeps_their_answers(app, client, forums_open, make_forum, policy):
     first, second = make_forum(), make_forum("Second forum")
-    sign_up(client, site, first, compensation="no")
-    sign_up(client, site, second, compensation="yes", accommodations=["interpretation"])
+    sign_up(client, forums_open, first, compensation="no")
+    sign_up(client, forums_open, second, compensation="yes", accommodations=["interpretation"])
     with app.app_context():
         person = db.session.scalar(select(Participant))
         assert db.session.get(CompensationChoice, person.id).opted_in is False  # nothing changes before the email
