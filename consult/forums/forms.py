@@ -52,6 +52,7 @@ class SignupForm(ProfileForm):
     def for_forum(cls, consultation, forum):
         form = cls(preferred_language=current_language())
         form.offer_profile_choices(_active_categories(consultation))
+        form.offer_languages(consultation.language_list)
         if forum.recorded:
             notice = localized(forum, "recording_notice")
             form.consent_recording.description = notice or _l(
