@@ -152,7 +152,7 @@ def _print_report(report, examples_path: Path | None, path: Path, vocabulary) ->
 @click.option("--with-placed", "with_placed", is_flag=True,
               help="Also measure the live model, built from the comments already placed in the consultation.")
 def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path: Path | None, with_placed: bool):
-    """Measure the suggestions on labelled passages (JSON lines: text, orientation: the code of the part, optional theme)."""
+    """Measure the suggestions on labelled passages (JSON lines: text, orientation, optional theme)."""
     from . import evaluation  # loads scikit-learn: only when measuring
 
     consultation = _consultation_or_exit(slug)
