@@ -43,17 +43,21 @@ def create_app(config: dict | None = None) -> Flask:
     from .admin.blueprint import links_bp as staff_links_bp
     from .analysis.blueprint import bp as analysis_bp
     from .auth.blueprint import bp as auth_bp
+    from .evaluation.blueprint import bp as evaluation_bp
     from .exports.blueprint import bp as exports_bp
     from .form_fields import IdConverter
     from .forums.blueprint import bp as forums_bp
+    from .glossary.blueprint import bp as glossary_bp
     from .items.blueprint import bp as items_bp
     from .outcome.blueprint import bp as outcome_bp
     from .privacy.blueprint import bp as privacy_bp
     from .public.blueprint import bp as public_bp
+    from .qdpx.blueprint import bp as qdpx_bp
     from .questionnaires.blueprint import bp as questionnaires_bp
     from .reports.blueprint import bp as reports_bp
     from .submissions.blueprint import bp as submissions_bp
     from .suggestions.blueprint import bp as suggestions_bp
+    from .transcripts.blueprint import bp as transcripts_bp
     from .vocabulary.views import bp as vocabulary_bp
 
     app.url_map.converters["int"] = IdConverter
@@ -71,6 +75,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(items_bp)
     app.register_blueprint(outcome_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(transcripts_bp)
+    app.register_blueprint(qdpx_bp)
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(glossary_bp)
     app.register_blueprint(vocabulary_bp)
     web.init_app(app)
     personal_links.init_app(app)

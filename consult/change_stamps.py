@@ -24,6 +24,7 @@ from .models import (
     ConsultationOutcome,
     Excerpt,
     ForumNote,
+    GlossaryTerm,
     Participant,
     ParticipantCategory,
     Question,
@@ -46,7 +47,7 @@ _TOUCHES = {
     # The outcome: the consultation page says the level of participation and links to the published outcome;
     # the questionnaire's rows too: whether its way of taking part says "Open" depends on them.
     CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, ConsultationOutcome, Questionnaire,
-              QuestionnairePage, Question),
+              QuestionnairePage, Question, GlossaryTerm),
     ANALYSIS: (Comment, Coding, Code, Topic, Theme, Track, ParticipantCategory),
 }
 # Classes whose rows matter only through some columns: a participant counts through their

@@ -17,16 +17,19 @@ from .command_group import consult
 from .demo import activity as demo_activity
 from .demo.builder import staff_with_role
 from .demo.forums import add_demo_forums
+from .evaluation import commands as _evaluation_commands  # noqa: F401
 from .exports import commands as _exports_commands  # noqa: F401
 from .extensions import db
 from .forums import commands as _forums_commands  # noqa: F401
 from .mail import commands as _mail_commands  # noqa: F401
 from .outcome.demo import seed_outcome
 from .privacy import commands as _privacy_commands  # noqa: F401
+from .qdpx import commands as _qdpx_commands  # noqa: F401
 from .questionnaires.builder import ensure_demo_questionnaire
 from .structure.commands import echo_report, import_or_exit
 from .submissions import commands as _submissions_commands  # noqa: F401
 from .suggestions import commands as _suggestions_commands  # noqa: F401
+from .transcripts import commands as _transcripts_commands  # noqa: F401
 
 DEMO_FILE = "demo-consultation.json"
 # A second, small consultation held in English only, with its own level names, questions and codes.

@@ -21,6 +21,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_staff": frozenset({"admin"}),
     "run_forums": frozenset({"organizer", "admin"}),
     "take_notes": frozenset({"organizer", "analyst", "admin"}),
+    # Upload a recording's transcript and say who each speaker is (names are seen here only).
+    "upload_transcripts": frozenset({"organizer", "admin"}),
+    # Read transcripts (pseudonyms only) and place their turns on topics.
+    "place_transcripts": frozenset({"analyst", "coordinator", "admin"}),
     "manage_questionnaire": frozenset({"organizer", "admin"}),
     "read_responses": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "read_submissions": frozenset({"organizer", "analyst", "coordinator", "admin"}),
@@ -38,6 +42,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "decide_items": frozenset({"coordinator", "admin"}),
     "manage_review": frozenset({"coordinator", "admin"}),
     "publish_outcome": frozenset({"coordinator", "admin"}),
+    # Evaluation of the engagement: results are anonymous and grouped, so every reader of reports may see them.
+    "read_evaluation": frozenset({"organizer", "analyst", "coordinator", "admin"}),
+    "edit_evaluation": frozenset({"organizer", "coordinator", "admin"}),
+    "edit_glossary": frozenset({"organizer", "coordinator", "admin"}),
+    # The evaluation delay and the readability target of a consultation's public texts.
+    "set_engagement_targets": frozenset({"coordinator", "admin"}),
 }
 
 # What a reviewer (a partner reached by a personal link, not a staff account) may do, and only on

@@ -11,6 +11,10 @@ class TopicTextsForm(FlaskForm):
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=400)])
     summary_fr = TextAreaField(_l("Summary in French"), validators=[Optional(), Length(max=5000)])
     summary_en = TextAreaField(_l("Summary in English"), validators=[Optional(), Length(max=5000)])
+    plain_summary_fr = TextAreaField(_l("Plain-language summary in French"), validators=[Optional(), Length(max=5000)],
+                                     description=_l("Optional. Shown first on the page, the full text one step away."))
+    plain_summary_en = TextAreaField(_l("Plain-language summary in English"), validators=[Optional(), Length(max=5000)],
+                                     description=_l("Optional. Shown first on the page, the full text one step away."))
     body_fr = TextAreaField(_l("Text in French"), validators=[Optional(), Length(max=50000)],
                             description=_l("Plain text. Leave a blank line between paragraphs."))
     body_en = TextAreaField(_l("Text in English"), validators=[Optional(), Length(max=50000)],

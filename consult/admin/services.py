@@ -38,7 +38,8 @@ def structure_counts() -> dict[int, StructureCounts]:
     return counts
 
 
-EDITABLE_FIELDS = ("title_fr", "title_en", "summary_fr", "summary_en", "body_fr", "body_en")
+EDITABLE_FIELDS = ("title_fr", "title_en", "summary_fr", "summary_en", "plain_summary_fr", "plain_summary_en",
+                   "body_fr", "body_en")
 
 
 def update_topic_texts(topic: Topic, values: dict, actor_id: int) -> list[str]:

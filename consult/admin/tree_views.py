@@ -97,7 +97,8 @@ def _save(consultation, node):
             code=form.code.data.strip(), parent_id=int(form.parent.data) if form.parent.data else None,
             root_kind=form.root_kind.data or "axis",
             texts={name: (getattr(form, name).data or "").replace("\r\n", "\n").strip()
-                   for name in ("title_fr", "title_en", "summary_fr", "summary_en", "body_fr", "body_en")},
+                   for name in ("title_fr", "title_en", "summary_fr", "summary_en", "plain_summary_fr",
+                                "plain_summary_en", "body_fr", "body_en")},
             themes=form.parts("themes"), change_targets=form.parts("change_targets"))
         try:
             saved = tree.save_node(consultation, node, values, current_user.id, TreeMessages)

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Answer, Comment, Excerpt, ForumNote
-from . import notes, questionnaire, submission
+from ..models import Answer, Comment, Excerpt, ForumNote, TranscriptPassage
+from . import notes, questionnaire, submission, transcripts
 from .origin import Origin
 
 
@@ -34,6 +34,8 @@ CHANNELS: dict[str, CommentChannel] = {channel.key: channel for channel in (
                    submission.origins, submission.held_by),
     CommentChannel("forum", _l("Forum"), ForumNote, "note_id", notes.sync_all, notes.origins, None),
     CommentChannel("interview", _l("Interview"), ForumNote, "note_id", notes.sync_all, notes.origins, None),
+    CommentChannel("transcript", _l("Transcript"), TranscriptPassage, "passage_id", transcripts.sync_all,
+                   transcripts.origins, transcripts.held_by),
 )}
 
 

@@ -45,8 +45,10 @@ from .builder import (
     round_robin,
     staff_with_role,
 )
+from .evaluations import seed_evaluations
 from .records import code_comments, questions_by_topic, respond, submit, take_notes
 from .shape import reference_shape
+from .transcripts import add_transcript
 
 __all__ = ["ActivityRefused", "ActivityReport", "existing_activity", "seed_activity"]
 
@@ -182,6 +184,14 @@ def seed_activity(consultation: Consultation, now: datetime | None = None) -> Ac
         take_notes(build, forum, codes, person.preferred_language, author)
     db.session.flush()
 
+    # Each held session's recording, transcribed and partly placed on the topics it discussed.
+    analyst = staff_with_role("analyst")
+    for forum in sessions:
+        topics = [topic for topic in forum.topics if topic.kind == "orientation"] or \
+            [build.topics[code] for code in orientations]
+        add_transcript(forum, topics, analyst)
+    db.session.flush()
+
     # Analysis: derive the comments, seed the codebook, code, write a few memos.
     coder = staff_with_role("analyst")
     build.report.tally = derive_all(consultation)
@@ -193,6 +203,7 @@ def seed_activity(consultation: Consultation, now: datetime | None = None) -> Ac
             db.session.add(TopicMemo(topic_id=topic.id, body_fr=memo["fr"], body_en=memo["en"], updated_by_id=coder,
                                      updated_at=now))
             build.report.memos += 1
+    build.report.evaluations = seed_evaluations(build, sessions)
     db.session.flush()
     build.report.took_part = shape.total
     build.report.comments = db.session.scalar(select(func.count(Comment.id)).where(

@@ -47,6 +47,7 @@ class ActivityReport:
     comments: int = 0
     codings: int = 0
     memos: int = 0
+    evaluations: int = 0
     moved_sessions: int = 0
     tally: dict = field(default_factory=dict)
 

@@ -3,7 +3,9 @@ from .analysis import Code, CodeChange, Coding, Comment, CommentSuggestion, Seco
 from .audit import AuditEvent
 from .change_stamp import ChangeStamp
 from .consultation import Channel, Consultation
+from .evaluation import EngagementSettings, EvaluationAnswer, EvaluationInvitation, EvaluationItem
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
+from .glossary import GlossaryTerm
 from .items import ConsultationOutcome, Decision, ItemSupport, ModificationItem, ReportSectionNote
 from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
@@ -23,8 +25,13 @@ from .submission import (
 from .tally import CommentTally
 from .topic import ChangeTarget, Theme, Topic
 from .track import Track
+from .transcript import SPEAKER_ROLES, Transcript, TranscriptPassage, Turn
 
 __all__ = [
+    "SPEAKER_ROLES",
+    "Transcript",
+    "TranscriptPassage",
+    "Turn",
     "ConsultationOutcome",
     "Decision",
     "ItemSupport",
@@ -66,6 +73,11 @@ __all__ = [
     "ChangeTarget",
     "Channel",
     "Consultation",
+    "EngagementSettings",
+    "EvaluationAnswer",
+    "EvaluationInvitation",
+    "EvaluationItem",
+    "GlossaryTerm",
     "ROLES",
     "StaffRole",
     "StaffUser",

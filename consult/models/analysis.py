@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import UTCDateTime, utcnow
 
-COMMENT_CHANNELS = ("questionnaire", "submission", "forum", "interview")
+COMMENT_CHANNELS = ("questionnaire", "submission", "forum", "interview", "transcript")
 STANCES = ("", "support", "oppose", "mixed", "neutral")
 VISIBILITIES = ("visible", "hidden", "flagged")
 CODE_KINDS = ("modification", "theme", "other")
@@ -21,14 +21,14 @@ CODE_STATUSES = ("active", "retired", "merged")
 class Comment(db.Model):
     """What one person (or one forum) said about one topic, wherever it was said.
 
-    It points back to its origin through exactly one of answer_id, excerpt_id and note_id (none
+    It points back to its origin through exactly one of answer_id, excerpt_id, note_id and passage_id (none
     once the origin was erased and the comment kept anonymously). `revision` grows with every change
     an analyst makes, so that a form sent from a stale page is detected instead of overwriting.
     """
 
     __tablename__ = "comment"
     __table_args__ = (
-        CheckConstraint("channel IN ('questionnaire','submission','forum','interview')", name="channel"),
+        CheckConstraint("channel IN ('questionnaire','submission','forum','interview','transcript')", name="channel"),
         CheckConstraint("stance IN ('','support','oppose','mixed','neutral')", name="stance"),
         CheckConstraint("visibility IN ('visible','hidden','flagged')", name="visibility"),
         CheckConstraint("language IN ('fr','en')", name="language"),
@@ -47,6 +47,8 @@ class Comment(db.Model):
         ForeignKey("questionnaire_answer.id", ondelete="CASCADE"), unique=True)
     excerpt_id: Mapped[int | None] = mapped_column(ForeignKey("excerpt.id", ondelete="CASCADE"), unique=True)
     note_id: Mapped[int | None] = mapped_column(ForeignKey("forum_note.id", ondelete="CASCADE"), unique=True)
+    passage_id: Mapped[int | None] = mapped_column(
+        ForeignKey("transcript_passage.id", ondelete="CASCADE"), unique=True)
     # For questionnaire answers: liked / disliked / unclear / adjust / missing, or "" (other questions).
     prompt: Mapped[str] = mapped_column(String(20), default="")
     topic_id: Mapped[int | None] = mapped_column(ForeignKey("topic.id", ondelete="SET NULL"))
@@ -83,6 +85,7 @@ class Comment(db.Model):
     answer = relationship("Answer")
     excerpt = relationship("Excerpt")
     note = relationship("ForumNote")
+    passage = relationship("TranscriptPassage")
     topic = relationship("Topic")
     participant = relationship("Participant")
     track = relationship("Track")

@@ -27,6 +27,9 @@ class Topic(db.Model):
     summary_en: Mapped[str] = mapped_column(Text, default="")
     body_fr: Mapped[str] = mapped_column(Text, default="")
     body_en: Mapped[str] = mapped_column(Text, default="")
+    # Shown first on the node's page, the full text one step away.
+    plain_summary_fr: Mapped[str] = mapped_column(Text, default="")
+    plain_summary_en: Mapped[str] = mapped_column(Text, default="")
 
     consultation = relationship("Consultation", back_populates="topics")
     parent = relationship("Topic", remote_side=[id], back_populates="children")

@@ -11,6 +11,7 @@ from ..auth import lockout as sign_in_failures
 from ..command_group import consult
 from ..extensions import db
 from ..models import Participant
+from ..transcripts.services import purge_due as purge_transcripts
 from . import backup as backups
 from .drafts import purge_abandoned_drafts
 from .retention import due_consultations, purge
@@ -47,12 +48,17 @@ def purge_command(dry_run: bool, slug: str | None):
         click.echo(_("“%(slug)s” has no retention date, or no consultation has this slug.", slug=slug), err=True)
         sys.exit(1)
     results = purge(now, slug)
+    # Transcripts carry their own retention date (and drafts never kept go after a day).
+    transcripts = purge_transcripts(now.date(), slug)
     drafts = purge_abandoned_drafts(now, slug)
     sign_in_failures.purge_expired(now)  # counts of failed sign-ins whose window and lockout are over
     if dry_run:
         db.session.rollback()  # the same work, undone: the counts are exactly what a real run would do
     else:
         db.session.commit()
+    if transcripts:
+        click.echo(ngettext("%(num)d transcript past its retention date deleted.",
+                            "%(num)d transcripts past their retention date deleted.", transcripts))
     for draft in drafts:
         click.echo(_("%(slug)s (submissions closed): drafts never sent, deleted: %(drafts)s; their documents: "
                      "%(files)s.", slug=draft.consultation.slug, drafts=draft.drafts, files=draft.files))

@@ -7,6 +7,7 @@ import json
 import zipfile
 from datetime import datetime
 
+from ..channels.transcripts import timecode
 from ..i18n import current_language, localized
 from ..participants.regions import region_name
 from ..questionnaires.copies import answer_text
@@ -52,6 +53,11 @@ def data_document(held: Holdings, now: datetime) -> dict:
             {"purpose": consent.purpose, "granted": consent.granted, "at": _when(consent.at),
              "notice_version": consent.notice_version, "where": consent.source}
             for consent in participant.consents
+        ],
+        "transcript_turns": [
+            {"session": _text(turn.transcript.forum, "title"), "starts_at": _when(turn.transcript.forum.starts_at),
+             "from": timecode(turn.start_ms), "to": timecode(turn.end_ms), "text": turn.text}
+            for turn in held.turns
         ],
         "registrations": [
             {"session": _text(item.forum, "title"), "kind": item.forum.kind, "starts_at": _when(item.forum.starts_at),
@@ -126,3 +132,16 @@ def write_archive(held: Holdings, target, now: datetime) -> None:
             path = attachment_path(attachment)
             if path is not None:
                 archive.write(path, document_name(attachment))
+
+
+def turns_text(turns) -> str:
+    """A person's turns as text, one block per turn under its session's heading."""
+    lines, session = [], None
+    for turn in turns:
+        forum = turn.transcript.forum
+        if forum.id != session:
+            session = forum.id
+            lines += ["", f"# {_text(forum, 'title')} ({_when(forum.starts_at)})", ""]
+        span = timecode(turn.start_ms) + (f"–{timecode(turn.end_ms)}" if turn.end_ms is not None else "")
+        lines += [f"[{span}] {turn.text}", ""]
+    return "\n".join(lines).strip() + "\n"

@@ -5,7 +5,7 @@ Everything here is reached through a "my data" link sent by email: holding the l
 address. Erasure is one rule (erase()), used on request and at the retention date (retention.py);
 docs/privacy.md describes it. Services flush; the caller commits once.
 """
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from sqlalchemy import String, cast, delete, or_, select
@@ -35,6 +35,7 @@ from ..models.base import utcnow
 from ..models.forum import ACTIVE, SEATED
 from ..participants.services import Profile, find_participant, record_consents
 from ..submissions.services import UPLOAD_KIND as SUBMISSION_FILES
+from ..transcripts import services as transcript_services
 from . import notifications
 from .notifications import LINK_MAX_AGE
 
@@ -108,6 +109,8 @@ class Holdings:
     submissions: list[Submission]
     comments: list[Comment]
     emails: list[OutboxMessage]
+    # Their turns in recorded sessions' transcripts, session by session.
+    turns: list = field(default_factory=list)
 
     @property
     def attachments(self):
@@ -133,7 +136,8 @@ def holdings(participant: Participant) -> Holdings:
     emails = db.session.scalars(select(OutboxMessage).where(_emails_of(participant)).order_by(OutboxMessage.id)).all()
     return Holdings(participant=participant, consultation=consultation, registrations=list(registrations),
                     responses=list(responses), invitations=list(invitations), submissions=list(submissions),
-                    comments=comments_of(participant), emails=list(emails))
+                    comments=comments_of(participant), emails=list(emails),
+                    turns=transcript_services.turns_of(participant))
 
 
 def _emails_of(participant: Participant):
@@ -274,6 +278,8 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
         done.comments_deleted = len(comments)
         done.interview_notes_deleted = len(interview_notes)
     db.session.flush()
+    # Their words in transcripts: the turns keep their place and time, blanked.
+    transcript_services.blank_turns_of(participant)
 
     # The response and submission rows stay, emptied, so that the anonymous figures of who took part
     # in which channel (the participation dashboard) do not change.

@@ -2,7 +2,7 @@
 correct the profile, change a consent, and ask for erasure (with a confirmation step)."""
 import tempfile
 
-from flask import abort, current_app, flash, g, render_template, send_file, url_for
+from flask import Response, abort, current_app, flash, g, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -17,11 +17,11 @@ from ..submissions.services import attachment_path
 from ..tokens import LinkError
 from . import services
 from .blueprint import bp
-from .download import write_archive
+from .download import turns_text, write_archive
 from .forms import ConsentForm, EraseForm, ProfileForm, RequestLinkForm
 
 PERSONAL_ENDPOINTS = {"privacy.my_data", "privacy.download", "privacy.attachment", "privacy.profile",
-                      "privacy.consent", "privacy.erase"}
+                      "privacy.consent", "privacy.erase", "privacy.my_turns"}
 # Kept in memory up to this size, then spooled to a temporary file.
 ARCHIVE_MEMORY = 8 * 1024 * 1024
 
@@ -98,6 +98,17 @@ def download(token):
     archive.seek(0)
     name = f"{held.consultation.slug}-my-data-{g.now:%Y-%m-%d}.zip"
     response = send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/my-data/<token>/transcripts.txt")
+def my_turns(token):
+    """The person's own turns in recorded sessions, as plain text: session, timecodes, words."""
+    participant = services.participant_from_token(token)
+    held = services.holdings(participant)
+    response = Response(turns_text(held.turns), mimetype="text/plain; charset=utf-8")
+    response.headers["Content-Disposition"] = f'attachment; filename="{held.consultation.slug}-my-turns.txt"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

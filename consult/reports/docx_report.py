@@ -14,6 +14,8 @@ from flask_babel import ngettext
 
 from ..channels import channel_label
 from ..dates import format_day
+from ..evaluation.docx_section import add_evaluation_section
+from ..evaluation.results import EvaluationResults
 from ..requests import without_control_characters
 from ..web import text_blocks
 from .report_draft import GROUPS, ReportDraft, TopicSection, group_title, quoted
@@ -137,7 +139,7 @@ def _section(document, section: TopicSection, lang: str) -> None:
                  ", ".join(row.codes), channel_label(row.channel), row.attribution] for row in rows])
 
 
-def build_docx(draft: ReportDraft, now: datetime) -> bytes:
+def build_docx(draft: ReportDraft, now: datetime, evaluation: EvaluationResults | None = None) -> bytes:
     document = Document()
     _set_language(document, draft.lang)
     document.styles["Normal"].font.size = Pt(10.5)
@@ -155,6 +157,8 @@ def build_docx(draft: ReportDraft, now: datetime) -> bytes:
     for section in draft.sections:
         _section(document, section, draft.lang)
     add_footer(document, _("Draft of %(date)s, not a frozen version", date=format_day(now, "long")))
+    if evaluation is not None:
+        add_evaluation_section(document, evaluation, _table)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

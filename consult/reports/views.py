@@ -11,6 +11,7 @@ from ..analysis.blind_coding import closed_while_coding_blind
 from ..channels import channel_label
 from ..consultations import get_consultation
 from ..csv_safe import csv_lines
+from ..evaluation.results import SMALL_GROUP, evaluation_results
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..models.base import utcnow
@@ -52,7 +53,8 @@ def draft(slug):
         body = Markup(render_template(
             "reports/_draft_body.html", consultation=consultation, draft=report, channel_label=channel_label,
             groups=[(group, group_title(group, consultation, lang)) for group in GROUPS],
-            modifications_heading=modifications_heading(consultation, lang)))
+            modifications_heading=modifications_heading(consultation, lang),
+            evaluation=evaluation_results(consultation), small_group=SMALL_GROUP))
     return render_template("reports/draft.html", consultation=consultation, draft=report, report_body=body,
                            now=utcnow())
 
@@ -65,7 +67,8 @@ def draft_docx(slug):
     lang = _report_language(consultation)
     now = utcnow()
     with force_locale(lang):
-        content = build_docx(build(consultation, lang), now.astimezone(consultation.tz))
+        content = build_docx(build(consultation, lang), now.astimezone(consultation.tz),
+                             evaluation_results(consultation))
     services.record_report_download(consultation, current_user.id, lang, "docx")
     db.session.commit()
     response = Response(content, mimetype=DOCX)

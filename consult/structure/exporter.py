@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from ..extensions import db
+from ..glossary.terms import structure_items
 from ..models import Consultation
 
 FORMAT = "consult-structure/1"
@@ -51,6 +52,7 @@ def _topic(topic, languages) -> dict:
     return _with_optional(
         {"code": topic.code, "kind": topic.kind, "title": _text(topic, "title", languages)},
         summary=_text(topic, "summary", languages),
+        plain_summary=_text(topic, "plain_summary", languages),
         body=_text(topic, "body", languages),
         change_targets=[{"code": t.code, "text": _text(t, "text", languages)} for t in topic.change_targets],
         themes=[{"code": t.code, "name": _text(t, "name", languages)} for t in topic.themes],
@@ -95,6 +97,7 @@ def export_structure(consultation: Consultation) -> dict:
         categories=[{"code": category.code, "name": _text(category, "name", languages)}
                     for category in consultation.categories],
         topics=[_topic(topic, languages) for topic in consultation.root_topics()],
+        glossary=structure_items(consultation),
     )
 
 

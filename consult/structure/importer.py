@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..glossary.terms import replace_from_structure, structure_problems
 from ..models import AuditEvent, ChangeTarget, Channel, Consultation, ParticipantCategory, Theme, Topic, Track
 from ..models.base import utcnow
 from ..vocabulary import presets
@@ -98,6 +99,9 @@ def import_structure(document: dict, *, source: str = "<document>", actor_label:
                      prune: bool = False) -> ImportReport:
     """Validate then upsert. Raises StructureError before anything is written."""
     validate(document, source)
+    glossary_problems = structure_problems(document.get("glossary", []))
+    if glossary_problems:
+        raise StructureError(source, glossary_problems)
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == document["slug"]))
     created = consultation is None
     if created:
@@ -177,6 +181,7 @@ def import_structure(document: dict, *, source: str = "<document>", actor_label:
         counts[item["kind"]] += 1
         _set_text(topic, "title", item["title"])
         _set_text(topic, "summary", item.get("summary"))
+        _set_text(topic, "plain_summary", item.get("plain_summary"))
         _set_text(topic, "body", item.get("body"))
         label = f"topic {item['code']}"
         topic.change_targets = upsert.children(
@@ -192,6 +197,9 @@ def import_structure(document: dict, *, source: str = "<document>", actor_label:
 
     for position, item in enumerate(document["topics"]):
         apply_topic(item, None, position)
+
+    if "glossary" in document:
+        replace_from_structure(consultation, document["glossary"])
 
     absent = [topic for code, topic in existing_topics.items() if code not in seen_codes]
     # Deepest first, so a pruned parent never leaves an orphan behind.

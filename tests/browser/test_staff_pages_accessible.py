@@ -1,6 +1,7 @@
 """The staff pages no other browser test walks through pass axe-core, in French and in English: a
 code's page, one comment's suggestions, the privacy notice and retention, the incident register, the
-consultation's words."""
+consultation's words, the evaluation results, questions and settings, the glossary editor and a topic's
+editor with its readability indicator."""
 import pytest
 from playwright.sync_api import expect
 
@@ -32,7 +33,9 @@ def pages(app, demo):
         base = f"/staff/consultations/{SLUG}"
         return [f"{base}/analysis/codebook/{code_id}", f"{base}/analysis/suggestions/{comment.id}",
                 f"{base}/privacy", "/staff/privacy/incidents", "/staff/privacy/incidents/new",
-                f"/staff/privacy/incidents/{incident.id}", f"{base}/vocabulary/"]
+                f"/staff/privacy/incidents/{incident.id}", f"{base}/vocabulary/",
+                f"{base}/evaluation/", f"{base}/evaluation/items", f"{base}/evaluation/items/new",
+                f"{base}/engagement-settings", f"{base}/glossary/", f"{base}/glossary/new", f"{base}/topics/1.1/edit"]
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

@@ -20,6 +20,7 @@ from consult.models import (
     Submission,
     Topic,
     TopicMemo,
+    Transcript,
 )
 from tests.factories import consultation_of
 
@@ -55,9 +56,18 @@ def test_seed_demo_with_activity_fills_the_demo_once(app, runner, login):
 
         comments = db.session.scalars(select(Comment).where(Comment.consultation_id == consultation.id)).all()
         assert len(comments) >= 250
-        assert {comment.channel for comment in comments} == {"questionnaire", "submission", "forum", "interview"}
+        assert {comment.channel for comment in comments} == {"questionnaire", "submission", "forum", "interview",
+                                                             "transcript"}
+        # Every held session has a short transcript, partly placed on topics.
+        transcripts = db.session.scalars(select(Transcript)).all()
+        held = {comment.forum_id for comment in comments if comment.channel in ("forum", "interview")}
+        assert held <= {transcript.forum_id for transcript in transcripts}
+        assert all(transcript.status == "kept" and transcript.passages for transcript in transcripts)
+        assert any(len(transcript.passages) < sum(turn.speaker_role == "participant" for turn in transcript.turns)
+                   for transcript in transcripts)
         assert {comment.language for comment in comments} == {"fr", "en"}
-        assert len({comment.text for comment in comments}) > 0.95 * len(comments)  # varied
+        written = [comment for comment in comments if comment.channel != "transcript"]  # transcripts: a short script
+        assert len({comment.text for comment in written}) > 0.95 * len(written)  # varied
         orientations = {topic.id for topic in db.session.scalars(
             select(Topic).where(Topic.consultation_id == consultation.id, Topic.kind == "orientation"))}
         assert orientations <= {comment.topic_id for comment in comments}

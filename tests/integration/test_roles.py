@@ -10,7 +10,7 @@ ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1,
              "submission_id": 1, "attachment_id": 1, "excerpt_id": 1,
              "question_id": 1, "page_id": 1, "response_id": 1, "topic_id": 1, "comment_id": 1, "code_id": 1,
              "coder_id": 1, "assignment_id": 1, "incident_id": 1, "axis": "4", "fmt": "csv",
-             "item_id": 1, "number": 1, "user_id": 1}
+             "transcript_id": 1, "passage_id": 1, "item_id": 1, "number": 1, "user_id": 1, "term_id": 1}
 
 
 def staff_routes(app):
@@ -88,12 +88,12 @@ def demo_questionnaire(app, demo, monkeypatch):
 @pytest.fixture
 def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
     """One forum of the demo consultation, with one note, for the routes that need them."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import date, datetime, timedelta, timezone
 
     from sqlalchemy import select
 
     from consult.extensions import db
-    from consult.models import Comment, Consultation, Forum, ForumNote, PrivacyIncident
+    from consult.models import Comment, Consultation, Forum, ForumNote, PrivacyIncident, Transcript, Turn
 
     with app.app_context():
         consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
@@ -103,6 +103,9 @@ def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
         db.session.flush()
         note = ForumNote(forum_id=forum.id, language="fr", body="Note")
         db.session.add(note)
+        transcript = Transcript(forum_id=forum.id, status="kept", format="vtt", filename="t.vtt",
+                                retain_until=date(2030, 1, 1), turns=[Turn(position=1, text="Bonjour.")])
+        db.session.add(transcript)
         incident = PrivacyIncident(consultation_id=consultation.id, description="Incident")
         db.session.add(incident)
         comment = Comment(consultation_id=consultation.id, channel="forum", text="Note")
@@ -119,6 +122,7 @@ def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
         monkeypatch.setitem(ARGUMENTS, "item_id", item.id)
         monkeypatch.setitem(ARGUMENTS, "forum_id", forum.id)
         monkeypatch.setitem(ARGUMENTS, "note_id", note.id)
+        monkeypatch.setitem(ARGUMENTS, "transcript_id", transcript.id)
         monkeypatch.setitem(ARGUMENTS, "incident_id", incident.id)
     return demo
 

@@ -1,0 +1,1 @@
+"""Evaluation of the engagement: the questionnaire sent after a session, answered anonymously."""
