@@ -88,7 +88,7 @@ def create_consultation(page, live_server, assert_accessible):
 
 def set_vocabulary(page, live_server):
     """The level names and prompts of the consultation, where the site offers them."""
-    page.goto(f"{live_server}/staff/consultations/{SLUG}/structure/?lang=en")
+    page.goto(f"{live_server}/staff/consultations/{SLUG}/?lang=en")
     vocabulary = page.get_by_role("link", name=re.compile("Words of the consultation", re.I))
     if not vocabulary.count():
         return False
