@@ -41,6 +41,8 @@ class Plan:
     max_requests: int  # prepared for a path whose requests are each a different person
     # Databases the paths are measured on; the large one is always made, for the export.
     load_phases: tuple[str, ...] = ("empty", "large")
+    paths: tuple[str, ...] = ()  # the paths measured (scenario keys); every one when empty
+    grows: bool = True  # False: no large database, so no export either (--phases empty)
 
 
 FULL = Plan(small=False, seconds=10, warmup=60, connections=8, empty=(200, 2_000), large=(100_000, 1_000_000),
@@ -122,7 +124,7 @@ class Runner:
             report.hello.append(self._hello(hello, work))
             self.log(f"hello app: {report.hello[-1].rps:.0f} requests/s")
             for phase in ("empty", "large"):
-                if phase == "large":
+                if phase == "large" and plan.grows:
                     self._grow(app, demo, report)
                 if phase not in plan.load_phases:
                     continue
@@ -131,7 +133,8 @@ class Runner:
                     server.stop()
                     server.start()
                 self._phase(report, context, server, phase)
-            self._exports(report, context, server, environment, database, work)
+            if plan.grows:
+                self._exports(report, context, server, environment, database, work)
             report.hello.append(self._hello(hello, work))
             self.log(f"hello app: {report.hello[-1].rps:.0f} requests/s")
 
@@ -162,6 +165,8 @@ class Runner:
         report.sizes[phase] = {"data": contents}
         context.base, context.staff = server.base, None
         for scenario in SCENARIOS:
+            if plan.paths and scenario.key not in plan.paths:
+                continue
             report.rows.append(self._measure(scenario, context, phase, contents, context.work))
         try:
             report.figures[f"topic_page_bytes/{phase}"] = extra.topic_page_bytes(
@@ -339,11 +344,19 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the table and figures are written")
     parser.add_argument("--seconds", type=float, help="length of each measured window")
     parser.add_argument("--connections", type=int, help="concurrent connections of the load")
+    parser.add_argument("--paths", help="only these paths, by key, comma-separated (e.g. signup_seat,signup_waitlist)"
+                        f"; one of {', '.join(scenario.key for scenario in SCENARIOS)}")
+    parser.add_argument("--phases", help="the databases the paths are measured on: empty, large or empty,large")
     parser.add_argument("--keep", action="store_true", help="keep the work directory (database, logs)")
     parser.add_argument("--large", type=int, help="comments of the large database (default 1,000,000; responses "
                                                   "a tenth of it, the middle step a tenth of both)")
     args = parser.parse_args(argv)
     plan = SMALL if args.small else FULL
+    if args.paths:
+        plan = replace(plan, paths=tuple(args.paths.split(",")))
+    if args.phases:
+        phases = tuple(args.phases.split(","))
+        plan = replace(plan, load_phases=phases, grows="large" in phases or plan.small)
     if args.seconds:
         plan = replace(plan, seconds=args.seconds)
     if args.connections:

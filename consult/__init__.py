@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .glossary.blueprint import bp as glossary_bp
     from .items.blueprint import bp as items_bp
     from .outcome.blueprint import bp as outcome_bp
+    from .partners.blueprint import bp as partners_bp
     from .privacy.blueprint import bp as privacy_bp
     from .public.blueprint import bp as public_bp
     from .qdpx.blueprint import bp as qdpx_bp
@@ -80,6 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(glossary_bp)
     app.register_blueprint(vocabulary_bp)
+    app.register_blueprint(partners_bp)
     web.init_app(app)
     personal_links.init_app(app)
     template_globals.init_app(app)

@@ -17,12 +17,14 @@ from .command_group import consult
 from .demo import activity as demo_activity
 from .demo.builder import staff_with_role
 from .demo.forums import add_demo_forums
+from .demo.partners import seed_partners as seed_demo_partners
 from .evaluation import commands as _evaluation_commands  # noqa: F401
 from .exports import commands as _exports_commands  # noqa: F401
 from .extensions import db
 from .forums import commands as _forums_commands  # noqa: F401
 from .mail import commands as _mail_commands  # noqa: F401
 from .outcome.demo import seed_outcome
+from .partners import commands as _partners_commands  # noqa: F401
 from .privacy import commands as _privacy_commands  # noqa: F401
 from .qdpx import commands as _qdpx_commands  # noqa: F401
 from .questionnaires.builder import ensure_demo_questionnaire
@@ -136,6 +138,18 @@ def _seed_demo_activity(consultation) -> None:
         click.echo(ngettext("Demo forums: %(num)d more session in the coming weeks.",
                              "Demo forums: %(num)d more sessions in the coming weeks.", upcoming))
     _seed_demo_outcome(consultation)
+    _seed_demo_partners(consultation)
+
+
+def _seed_demo_partners(consultation) -> None:
+    made = seed_demo_partners(consultation, datetime.now(timezone.utc), staff_with_role("coordinator"))
+    db.session.commit()
+    if made.ledger_rows:
+        click.echo(_("Demo compensation: a policy, %(rows)s, %(approved)s, %(needs)s.",
+                     rows=ngettext("%(num)d ledger row", "%(num)d ledger rows", made.ledger_rows),
+                     approved=ngettext("%(num)d approved", "%(num)d approved", made.approved),
+                     needs=ngettext("%(num)d accommodation need", "%(num)d accommodation needs",
+                                    made.accommodations)))
 
 
 def _seed_demo_outcome(consultation) -> None:

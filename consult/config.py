@@ -106,6 +106,8 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         # Large enough for a written submission with all its files (5 × 20 MB by default) and its texts.
         "MAX_CONTENT_LENGTH": int(environ.get("MAX_CONTENT_LENGTH", _submission_body_limit(environ))),
         "SITE_NAME": environ.get("SITE_NAME", "consult"),
+        # Invitations from the pool in the last 12 months beyond which one more asks for confirmation.
+        "POOL_INVITATION_CAP": int(environ.get("POOL_INVITATION_CAP", 3)),
         # Public address of the site, for links in emails sent outside a request (reminders).
         "BASE_URL": environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "MAIL_FROM": environ.get("MAIL_FROM", "consult <no-reply@localhost>"),

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request
 from . import change_stamps
 from .extensions import db
 from .i18n import LANGUAGES, language_asked_by
+from .request_clock import request_now
 
 MARK = "consult.page_cache.cacheable"
 STAMP_SECONDS = 1.0
@@ -58,8 +59,8 @@ class Page:
     body: bytes
     expires: float | None = None  # seconds since the epoch
 
-    def fresh(self, stamp: int | None) -> bool:
-        return self.stamp == stamp and (self.expires is None or time.time() < self.expires)
+    def fresh(self, stamp: int | None, now: float) -> bool:
+        return self.stamp == stamp and (self.expires is None or now < self.expires)
 
 
 class PageCache:
@@ -85,7 +86,7 @@ class PageCache:
         stamp = self.content_stamp()
         with self.lock:
             page = self.pages.get(key)
-        if page is not None and page.fresh(stamp):
+        if page is not None and page.fresh(stamp, request_now(self.app).timestamp()):
             start_response(page.status, list(page.headers))
             return [page.body]
         answer: dict = {}

@@ -48,6 +48,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "edit_glossary": frozenset({"organizer", "coordinator", "admin"}),
     # The evaluation delay and the readability target of a consultation's public texts.
     "set_engagement_targets": frozenset({"coordinator", "admin"}),
+    # Partners: the compensation policy, the ledger's decisions and its export for finance.
+    "manage_compensation": frozenset({"coordinator", "admin"}),
+    "approve_expenses": frozenset({"coordinator", "admin"}),
+    "export_ledger": frozenset({"coordinator", "admin"}),
+    "set_targets": frozenset({"coordinator", "admin"}),
+    "invite_from_pool": frozenset({"organizer", "coordinator", "admin"}),
 }
 
 # What a reviewer (a partner reached by a personal link, not a staff account) may do, and only on

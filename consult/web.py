@@ -1,11 +1,12 @@
 """Request hooks and template helpers shared by every blueprint."""
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from itertools import groupby
 
-from flask import g, request
+from flask import current_app, g, request
 
 from .dates import format_day, format_moment
 from .i18n import remember_locale
+from .request_clock import request_now
 from .security import add_security_headers
 
 HTMX_VERSION = "2.0.8"
@@ -55,7 +56,7 @@ def init_app(app):
 
     @app.before_request
     def _stamp_request():
-        g.now = datetime.now(timezone.utc)
+        g.now = request_now(current_app)
 
     @app.after_request
     def _no_store_for_staff(response):

@@ -1,13 +1,13 @@
-"""Factories for analysis data: comments with their participants, made directly (not derived from
-answers, excerpts or notes) so that analysis, exports, reports and suggestions can be tested alone.
+"""Factories for test data: comments with their participants, made directly (not derived from answers,
+excerpts or notes) so that analysis, exports, reports and suggestions can be tested alone; forums.
 Call them inside an app context; they flush, the test commits."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import select
 
 from consult.analysis.text import search_form
 from consult.extensions import db
-from consult.models import Comment, Consultation, Participant, ParticipantCategory, Topic, Track
+from consult.models import Comment, Consultation, Forum, Participant, ParticipantCategory, Topic, Track
 
 
 def consultation_of(slug: str) -> Consultation:
@@ -16,6 +16,23 @@ def consultation_of(slug: str) -> Consultation:
 
 def topic_of(consultation: Consultation, code: str) -> Topic:
     return db.session.scalar(select(Topic).where(Topic.consultation_id == consultation.id, Topic.code == code))
+
+
+def make_forum(consultation: Consultation, *, starts_at: datetime | None = None, topics=(), track: str | None = None,
+               **fields) -> Forum:
+    """A forum of the consultation: 90 minutes for 20 people, a month from now, unless `fields` say
+    otherwise; `topics` and `track` by their codes."""
+    values = {"kind": "forum", "title_fr": "Forum test", "title_en": "Test forum", "duration_minutes": 90,
+              "capacity": 20, **fields}
+    starts_at = starts_at or datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=30)
+    forum = Forum(consultation_id=consultation.id, starts_at=starts_at, **values)
+    if track:
+        forum.track = db.session.scalar(select(Track).where(Track.consultation_id == consultation.id,
+                                                            Track.code == track))
+    forum.topics = [topic_of(consultation, code) for code in topics]
+    db.session.add(forum)
+    db.session.flush()
+    return forum
 
 
 def make_participant(consultation: Consultation, email: str, *, name: str = "", category: str | None = None,

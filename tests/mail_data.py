@@ -2,17 +2,22 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from consult.extensions import db
 from consult.forums.registration import register
 from consult.models import Forum
 from consult.participants.services import Profile, find_or_create_participant
 from consult.structure.importer import import_structure
+from tests import factories
 from tests.conftest import minimal_document
 
 MONTREAL = ZoneInfo("America/Montreal")
 # A summer afternoon in Montréal (EDT, UTC-4): 13:30 there is 17:30 UTC.
 SUMMER_START = datetime(2027, 6, 10, 13, 30, tzinfo=MONTREAL)
 MEETING_LINK = "https://meet.example.org/forum-secret-room"
+MAIL_FORUM = {
+    "title_fr": "Forum sur l’axe un", "title_en": "Forum on axis one",
+    "description_fr": "Nous discuterons des orientations.", "description_en": "We will discuss the orientations.",
+    "meeting_link": MEETING_LINK, "prereading_kind": "synoptic",
+}
 
 
 def make_consultation():
@@ -20,21 +25,8 @@ def make_consultation():
 
 
 def make_forum(consultation, starts_at=SUMMER_START, **fields) -> Forum:
-    values = {
-        "title_fr": "Forum sur l’axe un",
-        "title_en": "Forum on axis one",
-        "description_fr": "Nous discuterons des orientations.",
-        "description_en": "We will discuss the orientations.",
-        "duration_minutes": 90,
-        "capacity": 20,
-        "meeting_link": MEETING_LINK,
-        "prereading_kind": "synoptic",
-    }
-    values.update(fields)
-    forum = Forum(consultation_id=consultation.id, starts_at=starts_at, **values)
-    db.session.add(forum)
-    db.session.flush()
-    return forum
+    """The forum of the email tests: its titles, description, link and pre-reading appear in the emails."""
+    return factories.make_forum(consultation, starts_at=starts_at, **{**MAIL_FORUM, **fields})
 
 
 def make_participant(consultation, email, language="fr", name="Ana Tremblay"):

@@ -1,11 +1,10 @@
 """Forms of the staff accounts pages. Role choices name the consultations, so they are set per request."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import EmailField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from ..auth.passwords import MIN_LENGTH
 from ..forums.organizer_forms import TopicChecklist
 from ..i18n import localized
 from ..models.staff import ROLES
@@ -72,18 +71,3 @@ class InviteForm(RolesForm):
 class LinkForm(FlaskForm):
     """Deactivate, reactivate, send a reset link: a CSRF token and nothing else."""
 
-
-class SetPasswordForm(FlaskForm):
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired(message=_l("Enter a new password.")),
-                    Length(min=MIN_LENGTH, max=200,
-                           message=_l("The new password must have at least %(min)d characters.", min=MIN_LENGTH))],
-        description=_l("At least %(min)d characters. A phrase of several words is easy to remember.",
-                       min=MIN_LENGTH),
-        render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(
-        _l("Repeat the new password"),
-        validators=[DataRequired(message=_l("Repeat the new password.")),
-                    EqualTo("new_password", message=_l("The two new passwords are different."))],
-        render_kw={"autocomplete": "new-password"})

@@ -1,15 +1,17 @@
 """Staff accounts pages (administrators) and the set-password pages reached from an emailed link."""
-from flask import abort, current_app, flash, redirect, render_template, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 
+from ..auth.forms import SetPasswordForm
+from ..auth.sessions import start_session
 from ..extensions import db, limiter
 from ..permissions import permission_required
 from ..tokens import LinkError
 from . import staff_accounts
 from .blueprint import bp, links_bp
-from .staff_forms import ROLE_LABELS, InviteForm, LinkForm, RolesForm, SetPasswordForm
+from .staff_forms import ROLE_LABELS, InviteForm, LinkForm, RolesForm
 
 
 def _consultations():
@@ -134,12 +136,7 @@ def _set_password_page(purpose: str, token: str):
         db.session.commit()
         if current_user.is_authenticated:
             logout_user()
-        language = session.get("_lang")
-        session.clear()
-        if language:
-            session["_lang"] = language
-        login_user(user)
-        session.permanent = True
+        start_session(user)
         flash(_("Your password is set and you are signed in."), "success")
         return redirect(url_for("admin.dashboard"), code=303)
     return render_template("admin/staff_set_password.html", form=form, account=user,

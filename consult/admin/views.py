@@ -5,7 +5,8 @@ from flask_login import current_user
 from ..consultations import all_consultations, get_consultation, get_topic
 from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
-from ..permissions import permission_required, staff_required
+from ..partners import services as compensation
+from ..permissions import can, permission_required, staff_required
 from ..tree import load_tree
 from . import services
 from .blueprint import bp
@@ -16,7 +17,8 @@ from .forms import TopicTextsForm
 @staff_required
 def dashboard():
     return render_template("admin/dashboard.html", consultations=all_consultations(current_user),
-                           counts=services.structure_counts())
+                           counts=services.structure_counts(),
+                           ledger_totals=compensation.totals_by_consultation() if can("manage_compensation") else {})
 
 
 @bp.get("/consultations/<slug>/")

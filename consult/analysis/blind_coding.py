@@ -1,7 +1,7 @@
 """While someone codes a blind sample, nothing shows them the main codes of the comments in it.
 
-The workspace already hides those codes from them (coding.in_blind_sample). Exports and the report draft
-carry every comment's codes: they open to that person again once their sample is settled.
+The workspace already hides those codes from them (coding.in_blind_sample). Exports, the report draft and
+its frozen versions carry every comment's codes: they open to that person again once their sample is settled.
 """
 from functools import wraps
 

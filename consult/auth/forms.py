@@ -14,11 +14,8 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))],
-        render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField(
+def new_password_field():
+    return PasswordField(
         _l("New password"),
         validators=[DataRequired(message=_l("Enter a new password.")),
                     Length(min=MIN_LENGTH, max=200,
@@ -26,8 +23,25 @@ class ChangePasswordForm(FlaskForm):
         description=_l("At least %(min)d characters. A phrase of several words is easy to remember.",
                        min=MIN_LENGTH),
         render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField(
+
+
+def confirm_field():
+    return PasswordField(
         _l("Repeat the new password"),
         validators=[DataRequired(message=_l("Repeat the new password.")),
                     EqualTo("new_password", message=_l("The two new passwords are different."))],
         render_kw={"autocomplete": "new-password"})
+
+
+class SetPasswordForm(FlaskForm):
+    """A new password, typed twice (an invitation or a reset link)."""
+    new_password = new_password_field()
+    confirm = confirm_field()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"})
+    new_password = new_password_field()
+    confirm = confirm_field()

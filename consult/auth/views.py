@@ -11,6 +11,7 @@ from ..extensions import db, limiter, login_manager
 from . import services
 from .blueprint import bp
 from .forms import ChangePasswordForm, LoginForm
+from .sessions import start_session
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = _l("Please sign in to see this page.")
@@ -62,13 +63,7 @@ def login():
                 minutes))
             return render_template("auth/login.html", form=form), 429
         if user is not None:
-            # A fresh session on login: nothing planted before sign-in survives it.
-            language = session.get("_lang")
-            session.clear()
-            if language:
-                session["_lang"] = language
-            login_user(user)
-            session.permanent = True
+            start_session(user)
             flash(_("You are signed in."), "success")
             return redirect(_safe_next(form.next.data), code=303)
         form.form_errors.append(_("The email address or the password is incorrect."))

@@ -3,15 +3,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import bindparam, select
-from wtforms import BooleanField, SelectField
+from wtforms import BooleanField, RadioField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..extensions import db
 from ..i18n import current_language, localized
 from ..models import ParticipantCategory
+from ..models.compensation import ACCOMMODATION_NEEDS
 from ..participants.fields import email_field, valid_email
 from ..participants.forms import CHOOSE, ProfileForm, offered
+from ..partners.forms import Checklist
+from ..partners.labels import ACCOMMODATION_LABELS
+from ..partners.money import shown
+from ..partners.services import policy_of
 
 # Only what the choices show: every sign-up builds them, and full rows cost more to load than to use.
 _ACTIVE_CATEGORIES = (select(ParticipantCategory.id, ParticipantCategory.name_fr, ParticipantCategory.name_en)
@@ -46,13 +51,40 @@ class SignupForm(ProfileForm):
     consent_contact = BooleanField(
         _l("You may contact me about future consultations (optional)"))
 
+    compensation = RadioField(
+        _l("Would you like to be compensated for taking part?"), validate_choice=False,
+        choices=[SelectChoice("yes", _l("Yes, I wish to be compensated")),
+                 SelectChoice("no", _l("No, I take part without compensation"))])
+    accommodations = Checklist(
+        _l("What would help you take part? (optional)"), validate_choice=False,
+        choices=[SelectChoice(code, ACCOMMODATION_LABELS[code]) for code in ACCOMMODATION_NEEDS],
+        description=_l("Only the organizers of this session see your answer."))
+    accommodation_other = StringField(_l("Tell us more about what would help (optional)"),
+                                      validators=[Length(max=500)])
+
     validate_email = valid_email
 
     @classmethod
     def for_forum(cls, consultation, forum):
         form = cls(preferred_language=current_language())
-        form.offer_profile_choices(_active_categories(consultation))
+        categories = _active_categories(consultation)
+        form.offer_profile_choices(categories)
         form.offer_languages(consultation.language_list)
+        policy = policy_of(consultation)
+        eligible = [category for category in categories
+                    if policy is not None and category.id in (policy.eligible_category_ids or [])]
+        if eligible:
+            rate = policy.rate_for(forum)
+            form.compensation.description = _l(
+                "Offered to: %(groups)s. You would receive %(rate)s for this session, and eligible expenses "
+                "are reimbursed. You can change your mind later from your personal link.",
+                groups=", ".join(localized(category, "name").text for category in eligible), rate=shown(rate))
+        else:
+            del form.compensation
+        return form._with_recording(forum)
+
+    def _with_recording(self, forum):
+        form = self
         if forum.recorded:
             notice = localized(forum, "recording_notice")
             form.consent_recording.description = notice or _l(
@@ -60,6 +92,25 @@ class SignupForm(ProfileForm):
         else:
             del form.consent_recording
         return form
+
+    def validate_compensation(self, field):
+        if field.data not in ("yes", "no", None, "", "None"):
+            raise ValidationError(_l("Choose yes or no."))
+
+    def validate_accommodations(self, field):
+        if any(value not in ACCOMMODATION_NEEDS for value in field.data or []):
+            raise ValidationError(_l("Choose among the options listed."))
+
+    @property
+    def compensation_choice(self) -> bool | None:
+        """True or False when asked and answered; None otherwise."""
+        if "compensation" not in self or self.compensation.data not in ("yes", "no"):
+            return None
+        return self.compensation.data == "yes"
+
+    @property
+    def accommodation(self) -> tuple[list[str], str]:
+        return list(self.accommodations.data or []), (self.accommodation_other.data or "").strip()
 
     @property
     def consents(self) -> dict[str, bool]:

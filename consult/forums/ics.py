@@ -40,14 +40,16 @@ def forum_cancellation(forum: Forum, registration: Registration, language: str, 
 
 
 def invitation_attachment(forum: Forum, registration: Registration, language: str, *,
-                          manage_link: str | None = None) -> Attachment:
+                          manage_link: str | None = None, now: datetime | None = None) -> Attachment:
+    """`now`: the moment the email was decided (its DTSTAMP and SEQUENCE), when it is written later."""
     return ("invitation.ics", "text/calendar; method=REQUEST; charset=UTF-8",
-            forum_invitation(forum, registration, language, manage_link=manage_link))
+            forum_invitation(forum, registration, language, manage_link=manage_link, now=now))
 
 
-def cancellation_attachment(forum: Forum, registration: Registration, language: str) -> Attachment:
+def cancellation_attachment(forum: Forum, registration: Registration, language: str, *,
+                            now: datetime | None = None) -> Attachment:
     return ("cancellation.ics", "text/calendar; method=CANCEL; charset=UTF-8",
-            forum_cancellation(forum, registration, language))
+            forum_cancellation(forum, registration, language, now=now))
 
 
 def event_uid(forum: Forum, registration: Registration) -> str:

@@ -25,12 +25,15 @@ CONSENT_SOURCE = "forum-signup"
 MAX_AGE = 7 * 24 * 3600
 
 
-def ask_to_confirm(forum: Forum, participant: Participant, consents: dict[str, bool]) -> None:
-    """Queue the email with the link that makes the sign-up; nothing about the person changes now."""
+def ask_to_confirm(forum: Forum, participant: Participant, consents: dict[str, bool],
+                   answers: dict | None = None) -> None:
+    """Queue the email with the link that makes the sign-up; nothing about the person changes now.
+    `answers`: the form's other answers (compensation, accommodations), applied on confirmation."""
     language = participant.preferred_language
-    token = tokens.make_token(TOKEN_PURPOSE, participant.id, participant.link_version,
-                              extra={"f": forum.id, "c": {purpose: bool(granted) for purpose, granted
-                                                          in consents.items()}})
+    extra = {"f": forum.id, "c": {purpose: bool(granted) for purpose, granted in consents.items()}}
+    if answers:
+        extra["p"] = answers
+    token = tokens.make_token(TOKEN_PURPOSE, participant.id, participant.link_version, extra=extra)
     link = external_url("forums.confirm_signup", slug=forum.consultation.slug, forum_id=forum.id, token=token,
                         lang=language)
     title = localized(forum, "title", language).text
@@ -55,6 +58,12 @@ def read(token: str, forum: Forum) -> tuple[Participant, dict[str, bool]]:
         raise tokens.LinkError("invalid")
     consents = {str(purpose): bool(granted) for purpose, granted in (extra.get("c") or {}).items()}
     return participant, consents
+
+
+def answers(token: str) -> dict:
+    """The form's other answers a confirmation link carries (read after `read` has checked it)."""
+    _participant_id, _version, extra = tokens.read_token_extra(TOKEN_PURPOSE, token, MAX_AGE)
+    return extra.get("p") or {}
 
 
 def confirm(forum: Forum, participant: Participant, consents: dict[str, bool]) -> registration.Outcome:

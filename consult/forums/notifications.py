@@ -16,14 +16,13 @@ from flask_babel import gettext as _
 
 from ..dates import regional_locale
 from ..i18n import localized
-from ..mail.outbox import Attachment, queue_message
+from ..mail.outbox import Attachment, queue_message, queue_recorded
 from ..mail.text import render_text
 from ..models import Forum, OutboxMessage, Registration
 from ..models.base import utcnow
 from ..models.forum import ACTIVE
 from .ics import cancellation_attachment, invitation_attachment
 from .links import manage_url, other_sessions_url
-from .registration import waitlist_position
 from .when import session_span
 
 __all__ = [
@@ -51,32 +50,23 @@ class PreReading:
 def registration_confirmed(registration: Registration, *, just_made: bool = False) -> OutboxMessage | None:
     """Right after sign-up: the seat (with meeting link and .ics) or the place on the waitlist.
 
-    `just_made`: the seat or place was given in this transaction, so nothing was queued for it yet."""
+    Recorded, not written: the mail worker renders it (registration_mail.py), so a sign-up's
+    transaction holds one small row. `just_made`: the seat or place was given in this transaction,
+    so nothing was queued for it yet."""
     if registration.status == "waitlisted":
-        return _registration_waitlisted(registration, just_made)
+        return _record(registration, "forum.registration_waitlisted",
+                       f"waitlisted-{_stamp(registration.waitlisted_at)}", new=just_made)
     if registration.status != "confirmed":
         return None
-    forum, language = registration.forum, _language(registration)
-    link = manage_url(registration)  # one personal link for the email and its invitation
-    with force_locale(language):
-        subject = _("Your seat is confirmed: %(title)s", title=_title(forum, language))
-        body = _render("registration_confirmed", registration, language, manage_link=link)
-        attachments = [invitation_attachment(forum, registration, language, manage_link=link)]
-    return _queue(registration, subject, body, language, attachments,
-                  key=f"confirmed-{_stamp(registration.confirmed_at)}", new=just_made)
+    return _record(registration, "forum.registration_confirmed", f"confirmed-{_stamp(registration.confirmed_at)}",
+                   new=just_made)
 
 
 def registration_promoted(registration: Registration) -> OutboxMessage | None:
     """A seat was freed and given to this person from the waitlist."""
     if registration.status != "confirmed":
         return None
-    forum, language = registration.forum, _language(registration)
-    with force_locale(language):
-        subject = _("A seat is now yours: %(title)s", title=_title(forum, language))
-        body = _render("registration_promoted", registration, language)
-        attachments = [invitation_attachment(forum, registration, language)]
-    return _queue(registration, subject, body, language, attachments,
-                  key=f"promoted-{_stamp(registration.confirmed_at)}")
+    return _record(registration, "forum.registration_promoted", f"promoted-{_stamp(registration.confirmed_at)}")
 
 
 def registration_cancelled(registration: Registration, *, had_seat: bool | None = None) -> OutboxMessage | None:
@@ -88,13 +78,19 @@ def registration_cancelled(registration: Registration, *, had_seat: bool | None 
         return None
     if had_seat is None:
         had_seat = registration.confirmed_at is not None
-    forum, language = registration.forum, _language(registration)
-    with force_locale(language):
-        subject = _("Registration cancelled: %(title)s", title=_title(forum, language))
-        body = _render("registration_cancelled", registration, language, had_seat=had_seat)
-        attachments = [cancellation_attachment(forum, registration, language)] if had_seat else []
-    return _queue(registration, subject, body, language, attachments,
-                  key=f"cancelled-{_stamp(registration.cancelled_at)}")
+    return _record(registration, "forum.registration_cancelled", f"cancelled-{_stamp(registration.cancelled_at)}",
+                   had_seat=had_seat)
+
+
+def _record(registration: Registration, kind: str, key: str, *, new: bool = False, **params) -> OutboxMessage | None:
+    """Queue what to send: the registration, the moment (the calendar's stamp and sequence) and the
+    language chosen now; the worker writes the words when it sends."""
+    participant = registration.participant
+    return queue_recorded(participant.email, kind,
+                          {"registration": registration.id, "at": utcnow().isoformat(), **params},
+                          language=participant.preferred_language,
+                          dedupe_key=f"registration-{registration.id}-{key}", object_type="registration",
+                          object_id=str(registration.id), new_key=new)
 
 
 def forum_cancelled(forum: Forum, registrations: list[Registration], reason: str = "") -> list[OutboxMessage]:
@@ -152,16 +148,6 @@ def forum_rescheduled(registration: Registration) -> OutboxMessage | None:
         attachments = [invitation_attachment(forum, registration, language)] if seated else []
     return _queue(registration, subject, body, language, attachments,
                   key=f"rescheduled-{_stamp(forum.starts_at)}-{_stamp(utcnow())}")
-
-
-def _registration_waitlisted(registration: Registration, just_made: bool) -> OutboxMessage | None:
-    forum, language = registration.forum, _language(registration)
-    with force_locale(language):
-        subject = _("You are on the waitlist: %(title)s", title=_title(forum, language))
-        body = _render("registration_waitlisted", registration, language,
-                       position=waitlist_position(registration))
-    return _queue(registration, subject, body, language, [],
-                  key=f"waitlisted-{_stamp(registration.waitlisted_at)}", new=just_made)
 
 
 def _queue(registration: Registration, subject: str, body: str, language: str, attachments: list[Attachment],

@@ -18,6 +18,7 @@ from ..lookups import get_owned_or_404
 from ..models import Consultation, Forum, ForumNote, Participant, Registration, Topic
 from ..models.forum import ACTIVE
 from ..participants.services import Profile, find_or_create_participant
+from ..partners import services as compensation
 from ..tree import load_tree, topic_options
 from . import notifications
 from . import registration as seats
@@ -337,6 +338,7 @@ def mark_attendance(registration: Registration, attended: bool | None, actor_id:
     seats.mark_attendance(registration, attended)
     audit(actor_id, "registration.attendance", "registration", registration.id, forum.consultation_id,
           forum_id=forum.id, **{"from": before, "to": registration.status})
+    compensation.attendance_changed(registration, actor_id)
     db.session.flush()
 
 
@@ -355,6 +357,7 @@ def add_walk_in(forum: Forum, values: dict, actor_id: int | None, now: datetime)
     registration = seats.add_walk_in(forum, participant)
     audit(actor_id, "registration.walk_in", "registration", registration.id, consultation.id,
           forum_id=forum.id, participant_id=participant.id)
+    compensation.attendance_changed(registration, actor_id)
     db.session.flush()
     return registration
 

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..form_fields import ConfirmForm
 from ..htmx import is_htmx, redirect_after_post, redirect_to_page, render_page_or_fragment
 from ..i18n import localized
+from ..partners import accommodations
 from ..permissions import permission_required
 from ..tree import topic_options
 from . import organizer_services as services
@@ -245,7 +246,8 @@ def _render_roster(consultation, forum, walk_in_form, status=200):
     roster = services.load_roster(forum)
     return render_page_or_fragment(TEMPLATES + "roster.html", TEMPLATES + "_walk_in_form.html", status=status,
                                    consultation=consultation, forum=forum, roster=roster,
-                                   walk_in_form=walk_in_form, attendance_open=services.attendance_open(forum, g.now))
+                                   walk_in_form=walk_in_form, attendance_open=services.attendance_open(forum, g.now),
+                                   accommodations=accommodations.for_forum(forum))
 
 
 @bp.get(FORUM + "/roster")
@@ -262,7 +264,7 @@ def organizer_roster_print(slug, forum_id):
     consultation = get_consultation(slug)
     forum = services.get_forum(consultation, forum_id)
     return render_template(TEMPLATES + "roster_print.html", consultation=consultation, forum=forum,
-                           roster=services.load_roster(forum))
+                           roster=services.load_roster(forum), accommodations=accommodations.for_forum(forum))
 
 
 @bp.get(FORUM + "/roster.csv")
@@ -299,7 +301,8 @@ def organizer_attendance(slug, forum_id, registration_id):
     if is_htmx():
         # The row, and the counters above the table swapped out of band: they change with it.
         response = make_response(render_template(TEMPLATES + "_roster_row.html", consultation=consultation,
-                                                 forum=forum, registration=registration, attendance_open=True)
+                                                 forum=forum, registration=registration, attendance_open=True,
+                                                 accommodations=accommodations.for_forum(forum))
                                  + render_template(TEMPLATES + "_roster_stats.html", forum=forum,
                                                    roster=services.load_roster(forum), out_of_band=True))
         response.vary.add("HX-Request")

@@ -15,6 +15,8 @@ from ..extensions import db
 from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
 from ..participants.services import Profile, create_from_form, find_participant
+from ..partners import access, accommodations, pool
+from ..partners import services as partners
 from ..readiness import channel_open, has_privacy_notice
 from . import known_signup, notifications, registration
 
@@ -104,6 +106,10 @@ class Signup:
     email: str
     profile: Profile
     consents: dict[str, bool]
+    # Asked only where a compensation policy applies: None when not asked or not answered.
+    compensation: bool | None = None
+    # What would help the person take part in this session, and anything they added.
+    accommodation: tuple[list[str], str] = ([], "")
 
 
 @dataclass
@@ -118,18 +124,47 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupR
     and queue the email. Signing up again for the same session changes nothing and sends nothing.
 
     An address already known changes nothing now: its owner is emailed a link that makes the sign-up
-    (known_signup), and `outcome` is None."""
+    (known_signup), and `outcome` is None; their compensation choice is made from their personal page.
+    An address the session's sign-up rule does not admit is refused ("not_invited")."""
+    if not access.may_sign_up(forum, signup.email):
+        raise registration.RegistrationError("not_invited")
     known = find_participant(consultation, signup.email)
     new = None if known else create_from_form(consultation, signup.email, signup.profile, signup.consents,
                                               CONSENT_SOURCE)
     if new is None:
         known = known or find_participant(consultation, signup.email)
         if not registration.is_registered(forum, known):  # a double click sends nothing more
-            known_signup.ask_to_confirm(forum, known, signup.consents)
+            known_signup.ask_to_confirm(forum, known, signup.consents, _answers(signup))
         return SignupResult(None, True)
     outcome = registration.register(forum, new, new_participant=True)
+    if signup.compensation is not None:
+        partners.set_choice(new, signup.compensation)
+    if signup.consents.get("contact"):
+        pool.join(new)
+    accommodations.record(outcome.registration, *signup.accommodation)
     notifications.registration_confirmed(outcome.registration, just_made=True)
     return SignupResult(outcome, False)
+
+
+def _answers(signup: Signup) -> dict:
+    """What a known person answered beyond their consents, carried by their confirmation link."""
+    needs, other = signup.accommodation
+    answers = {"a": list(needs), "o": other} if needs or other else {}
+    if signup.compensation is not None:
+        answers["m"] = signup.compensation
+    return answers
+
+
+def apply_confirmed_answers(participant, outcome: registration.Outcome, consents: dict[str, bool],
+                            answers: dict) -> None:
+    """A known person confirmed their sign-up from their email: they own the address, so their answers count."""
+    if isinstance(answers.get("m"), bool):
+        partners.set_choice(participant, answers["m"])
+    if consents.get("contact"):
+        pool.join(participant)
+    if outcome.created:
+        accommodations.record(outcome.registration, [str(need) for need in answers.get("a") or []],
+                              str(answers.get("o") or ""))
 
 
 # -- personal links ----------------------------------------------------------------------------
@@ -200,7 +235,8 @@ def switch_options(item: Registration, now: datetime) -> list[Forum]:
     """The other upcoming sessions of the same consultation someone may move to."""
     if not signups_open(item.forum.consultation, now):
         return []
-    return [forum for forum in upcoming_forums(item.forum.consultation, now) if forum.id != item.forum_id]
+    return [forum for forum in upcoming_forums(item.forum.consultation, now)
+            if forum.id != item.forum_id and access.may_sign_up(forum, item.participant.email)]
 
 
 def switch(item: Registration, target: Forum) -> registration.Outcome | None:

@@ -1,6 +1,6 @@
 """Public pages: upcoming forums, sign-up, and the personal page behind each registration's link."""
 from babel.dates import get_timezone_name
-from flask import abort, current_app, flash, g, make_response, redirect, render_template, url_for
+from flask import abort, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,6 +10,7 @@ from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..i18n import localized
 from ..participants import regions
+from ..partners import access
 from ..security import personal_pages
 from ..tokens import LinkError
 from . import known_signup, public_services, registration
@@ -72,6 +73,13 @@ REFUSALS = {
 }
 
 
+def _refusal(error) -> str:
+    if error.code == "not_invited":
+        return _("This session is by invitation only, and this address is not on its list. If you think it "
+                 "should be, write to %(contact)s.", contact=access.contact_address())
+    return str(REFUSALS.get(error.code, REFUSALS["other"]))
+
+
 bp.after_request(personal_pages(PERSONAL_ENDPOINTS))
 
 
@@ -106,10 +114,11 @@ def signup(slug, forum_id):
         profile = form.profile()
         try:
             public_services.sign_up(consultation, forum, public_services.Signup(
-                email=form.email.data, profile=profile, consents=form.consents))
+                email=form.email.data, profile=profile, consents=form.consents,
+                compensation=form.compensation_choice, accommodation=form.accommodation))
         except registration.RegistrationError as error:
             db.session.rollback()
-            form.form_errors.append(REFUSALS.get(error.code, REFUSALS["other"]))
+            form.form_errors.append(_refusal(error))
             return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=422,
                                            consultation=consultation, forum=forum, form=form,
                                            country_names=regions.country_names())
@@ -117,6 +126,8 @@ def signup(slug, forum_id):
         # The same answer for a new address and a known one: the page must not tell whoever typed the
         # address whether that person is registered. The details and the personal link go by email.
         return redirect_after_post(url_for("forums.check_email", slug=slug, forum_id=forum_id))
+    if not form.is_submitted() and request.args.get("invitation"):
+        form.email.data = access.invited_email(request.args["invitation"]) or form.email.data
     status = 422 if form.is_submitted() else 200
     return render_page_or_fragment("forums/signup.html", "forums/_signup_form.html", status=status,
                                    consultation=consultation, forum=forum, form=form,
@@ -142,6 +153,7 @@ def confirm_signup(slug, forum_id, token):
     if form.validate_on_submit():
         try:
             outcome = known_signup.confirm(forum, participant, consents)
+            public_services.apply_confirmed_answers(participant, outcome, consents, known_signup.answers(token))
         except registration.RegistrationError as error:
             db.session.rollback()
             form.form_errors.append(REFUSALS.get(error.code, REFUSALS["other"]))

@@ -4,8 +4,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
-from wtforms import Field, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms import Field, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from ..form_fields import LARGEST_ID
@@ -164,3 +164,10 @@ class DecisionForm(FlaskForm):
 
         return DecisionInput(self.response.data, text("reason_fr"), text("reason_en"), text("landing_fr"),
                              text("landing_en"), self.landing_url.data or "")
+
+
+class SupportSuggestedForm(FlaskForm):
+    """An analyst's click on a proposed item: this comment supports it. Back to the page it came from."""
+
+    comment_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=LARGEST_ID)])
+    next = HiddenField()

@@ -16,7 +16,7 @@ from ..i18n import current_language, localized
 from ..models import Topic
 from ..permissions import permission_required
 from ..tree import load_tree
-from . import decisions, services
+from . import decisions, matching, services
 from .blueprint import bp
 from .forms import (
     ActionForm,
@@ -27,6 +27,7 @@ from .forms import (
     MergeForm,
     MoveForm,
     SplitForm,
+    SupportSuggestedForm,
 )
 from .kinds import item_kinds, kind_label
 from .support import shown_as, support_of
@@ -132,7 +133,9 @@ def _item_page(consultation, item, status=200, **forms):
     forms.setdefault("decision", DecisionForm.for_consultation(consultation, obj=item.decision))
     return render_template(
         "items/item.html", consultation=consultation, item=item, support=support_of(item, lang),
-        forms=forms, action=ActionForm(), move=MoveForm(), kind_label=kind_label, shown_as=shown_as,
+        proposals=matching.comments_for_item(consultation, item), propose_form=SupportSuggestedForm(),
+        here=url_for("items.item", slug=consultation.slug, item_id=item.id), forms=forms, action=ActionForm(),
+        move=MoveForm(), kind_label=kind_label, shown_as=shown_as,
         response_label=decisions.response_label, topic_label=topic_label, channel_label=channel_label,
         breadcrumbs=_crumbs(consultation, (_("Item %(number)d", number=item.id), None))), status
 

@@ -20,7 +20,8 @@ from sqlalchemy import and_, select, update
 from ..extensions import db
 from ..models import Invitation, OutboxMessage
 from ..models.base import utcnow
-from .outbox import decode_attachments
+from .outbox import SUBJECT_MAX, one_line
+from .rendering import MessageGone, Rendered, render
 
 # Longer than one message can take (connect, TLS, send: each bounded by SMTP_TIMEOUT).
 CLAIM_LEASE = timedelta(minutes=15)
@@ -84,10 +85,12 @@ def retry_delay(attempts: int) -> timedelta:
     return min(FIRST_RETRY * 2**doublings, LONGEST_RETRY)
 
 
-def build_email(message: OutboxMessage) -> EmailMessage:
+def build_email(message: OutboxMessage, rendered: Rendered | None = None) -> EmailMessage:
+    """The email to send; `rendered`: what the message says, when already rendered (rendering.render)."""
+    rendered = rendered or render(message)
     config = current_app.config
     email = EmailMessage()
-    email["Subject"] = message.subject
+    email["Subject"] = one_line(rendered.subject)[:SUBJECT_MAX]
     email["From"] = config["MAIL_FROM"]
     email["To"] = message.to_address
     if config.get("MAIL_REPLY_TO"):
@@ -96,10 +99,10 @@ def build_email(message: OutboxMessage) -> EmailMessage:
     email["Message-ID"] = _message_id(message)
     # RFC 3834: tells auto-responders (out-of-office) not to answer a robot.
     email["Auto-Submitted"] = "auto-generated"
-    email.set_content(message.body_text)
-    if message.body_html:
-        email.add_alternative(message.body_html, subtype="html")
-    for filename, mimetype, content in decode_attachments(message):
+    email.set_content(rendered.body_text)
+    if rendered.body_html:
+        email.add_alternative(rendered.body_html, subtype="html")
+    for filename, mimetype, content in rendered.attachments:
         maintype, subtype, params = _split_mimetype(mimetype)
         email.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename, params=params)
     # Last: set_content() and add_attachment() move or drop the Content-* headers set before.
@@ -173,7 +176,18 @@ def _send(smtp: smtplib.SMTP, email: EmailMessage) -> None:
 def _send_one(smtp: smtplib.SMTP, message: OutboxMessage, now: datetime, report: DeliveryReport):
     """Send and record the outcome; returns the connection, or None when it is no longer usable."""
     try:
-        email = build_email(message)
+        rendered = render(message)
+    except MessageGone as error:
+        # Its registration was deleted or its person erased: never to be sent, nothing to retry.
+        _record_gone(message, str(error), report)
+        return smtp
+    except Exception as error:  # noqa: BLE001 - one message that cannot be written must not stop the others
+        db.session.rollback()
+        current_app.logger.exception("outbox message %s could not be rendered", message.id)
+        _record_failure(message, _describe(error), now, report)
+        return smtp
+    try:
+        email = build_email(message, rendered)
     except (ValueError, TypeError) as error:
         # An address or header that cannot be written: no use sending, the connection is fine.
         _record_failure(message, _describe(error), now, report)
@@ -191,6 +205,9 @@ def _send_one(smtp: smtplib.SMTP, message: OutboxMessage, now: datetime, report:
         return None
     message.status = "sent"
     message.sent_at = utcnow()
+    if message.kind:
+        # What was sent, kept as for a message queued whole (the person's data download shows it).
+        message.subject, message.body_text = one_line(rendered.subject)[:SUBJECT_MAX], rendered.body_text
     message.attempts += 1
     message.last_error = ""
     if message.object_type == "questionnaire_invitation" and message.object_id.isdigit():
@@ -211,6 +228,14 @@ def _record_failure(message: OutboxMessage, error: str, now: datetime, report: D
     else:
         message.next_attempt_at = now + retry_delay(message.attempts)
         report.retrying += 1
+    db.session.commit()
+
+
+def _record_gone(message: OutboxMessage, error: str, report: DeliveryReport) -> None:
+    message.attempts += 1
+    message.status = "failed"
+    message.last_error = error[:ERROR_MAX]
+    report.failed += 1
     db.session.commit()
 
 

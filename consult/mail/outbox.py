@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import OutboxMessage
+from ..partners.pool_link import leave_footer
 
 # (filename, mimetype, content): the mimetype may carry parameters ("text/calendar; method=REQUEST").
 Attachment = tuple[str, str, bytes]
@@ -16,7 +17,8 @@ SUBJECT_MAX = 300  # the column's length
 
 def queue_message(to: str, subject: str, body_text: str, *, language: str, body_html: str = "",
                   attachments: Iterable[Attachment] = (), dedupe_key: str | None = None,
-                  object_type: str = "", object_id: str = "", new_key: bool = False) -> OutboxMessage | None:
+                  object_type: str = "", object_id: str = "", new_key: bool = False, kind: str = "",
+                  params: dict | None = None) -> OutboxMessage | None:
     """Add a message to the outbox (the caller commits).
 
     With a dedupe_key already queued, nothing is added and None is returned: a replayed
@@ -28,14 +30,17 @@ def queue_message(to: str, subject: str, body_text: str, *, language: str, body_
         return None
     message = OutboxMessage(
         to_address=to,
-        subject=_one_line(subject)[:SUBJECT_MAX],
-        body_text=body_text,
+        subject=one_line(subject)[:SUBJECT_MAX],
+        # A recorded message gets its closing lines when the worker writes it (rendering.py).
+        body_text=body_text + ("" if kind else leave_footer(to, language)),
         body_html=body_html,
         language=language,
         attachments=[_encode(attachment) for attachment in attachments],
         dedupe_key=dedupe_key,
         object_type=object_type,
         object_id=str(object_id),
+        kind=kind,
+        params=params,
     )
     if new_key:
         db.session.add(message)
@@ -48,6 +53,17 @@ def queue_message(to: str, subject: str, body_text: str, *, language: str, body_
     except IntegrityError:
         return None
     return message
+
+
+def queue_recorded(to: str, kind: str, params: dict, *, language: str, dedupe_key: str,
+                   object_type: str, object_id: str, new_key: bool = False) -> OutboxMessage | None:
+    """Add a message that records what to send rather than what it says (the caller commits).
+
+    The mail worker renders `kind` from `params` when it sends it (rendering.py), so the request
+    writes one small row and renders nothing. Same dedupe rules as queue_message.
+    """
+    return queue_message(to, "", "", language=language, dedupe_key=dedupe_key, object_type=object_type,
+                         object_id=object_id, new_key=new_key, kind=kind, params=params)
 
 
 def decode_attachments(message: OutboxMessage) -> list[Attachment]:
@@ -64,6 +80,6 @@ def _encode(attachment: Attachment) -> dict:
     return {"filename": filename, "mimetype": mimetype, "content_b64": base64.b64encode(content).decode("ascii")}
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     # A header cannot hold a line break; a title typed with one must not break the message.
     return " ".join(text.split())

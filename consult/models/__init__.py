@@ -1,7 +1,15 @@
 """The domain model, one module per aggregate."""
+from .access import ForumAccess, SessionInvitation
 from .analysis import Code, CodeChange, Coding, Comment, CommentSuggestion, SecondCoding, TopicMemo
 from .audit import AuditEvent
 from .change_stamp import ChangeStamp
+from .compensation import (
+    Accommodation,
+    CompensationChoice,
+    CompensationPolicy,
+    LedgerEntry,
+    RepresentationTarget,
+)
 from .consultation import Channel, Consultation
 from .evaluation import EngagementSettings, EvaluationAnswer, EvaluationInvitation, EvaluationItem
 from .forum import FORUM_KINDS, Forum, ForumNote, Registration, forum_topic
@@ -9,6 +17,7 @@ from .glossary import GlossaryTerm
 from .items import ConsultationOutcome, Decision, ItemSupport, ModificationItem, ReportSectionNote
 from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
+from .pool import PoolInvitation, PoolMember
 from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .review import ReportVersion, ReviewComment, Reviewer, ReviewVerdict
@@ -42,6 +51,15 @@ __all__ = [
     "Reviewer",
     "ReviewVerdict",
     "SignInFailure",
+    "ForumAccess",
+    "SessionInvitation",
+    "Accommodation",
+    "CompensationChoice",
+    "CompensationPolicy",
+    "LedgerEntry",
+    "RepresentationTarget",
+    "PoolInvitation",
+    "PoolMember",
     "Code",
     "CodeChange",
     "Coding",

@@ -34,3 +34,8 @@ class OutboxMessage(db.Model):
     # What the message is about, for staff views ("registration", 42).
     object_type: Mapped[str] = mapped_column(String(40), default="")
     object_id: Mapped[str] = mapped_column(String(60), default="")
+    # A message recorded rather than written: the worker renders `kind` from `params` when it
+    # sends (consult/mail/rendering.py), and subject and body are kept once sent. "" for one
+    # queued whole, with its subject, body and attachments.
+    kind: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    params: Mapped[dict | None] = mapped_column(JSON)

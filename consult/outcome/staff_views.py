@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import audit
+from ..analysis.blind_coding import closed_while_coding_blind
 from ..consultations import get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post
@@ -101,6 +102,7 @@ def section_note(slug, topic_id):
 
 
 # -- versions and review ---------------------------------------------------------------------------
+# A frozen version carries the main codes of every comment, like the draft: closed to a blind second coder.
 
 def _versions_page(consultation, status=200, reviewer_form=None, error=None):
     versions = review.versions_of(consultation)
@@ -113,12 +115,14 @@ def _versions_page(consultation, status=200, reviewer_form=None, error=None):
 
 @bp.get(BASE + "/reports/versions/")
 @permission_required("manage_review")
+@closed_while_coding_blind
 def versions(slug):
     return _versions_page(get_consultation(slug))
 
 
 @bp.post(BASE + "/reports/versions/")
 @permission_required("manage_review")
+@closed_while_coding_blind
 def freeze(slug):
     consultation = get_consultation(slug)
     if not ActionForm().validate_on_submit():
@@ -170,6 +174,7 @@ def _version_page(consultation, version, status=200, forms=None, error=None):
 
 @bp.get(BASE + "/reports/versions/<int:number>")
 @permission_required("manage_review")
+@closed_while_coding_blind
 def version(slug, number):
     consultation = get_consultation(slug)
     return _version_page(consultation, _version_or_404(consultation, number))
@@ -177,6 +182,7 @@ def version(slug, number):
 
 @bp.get(BASE + "/reports/versions/<int:number>.docx")
 @permission_required("manage_review")
+@closed_while_coding_blind
 def version_download(slug, number):
     consultation = get_consultation(slug)
     found = _version_or_404(consultation, number)
@@ -189,6 +195,7 @@ def version_download(slug, number):
 
 @bp.post(BASE + "/reports/versions/<int:number>/comments/<int:comment_id>")
 @permission_required("manage_review")
+@closed_while_coding_blind
 def answer(slug, number, comment_id):
     consultation = get_consultation(slug)
     found = _version_or_404(consultation, number)
@@ -204,6 +211,7 @@ def answer(slug, number, comment_id):
 
 @bp.post(BASE + "/reports/versions/<int:number>/final")
 @permission_required("manage_review")
+@closed_while_coding_blind
 def mark_final(slug, number):
     consultation = get_consultation(slug)
     found = _version_or_404(consultation, number)

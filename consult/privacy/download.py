@@ -9,6 +9,7 @@ from datetime import datetime
 
 from ..channels.transcripts import timecode
 from ..i18n import current_language, localized
+from ..mail.rendering import shown as shown_email
 from ..participants.regions import region_name
 from ..questionnaires.copies import answer_text
 from ..submissions.services import attachment_path
@@ -80,9 +81,9 @@ def data_document(held: Holdings, now: datetime) -> dict:
             for comment in held.comments
         ],
         "emails": [
-            {"subject": message.subject, "status": message.status, "queued_at": _when(message.created_at),
-             "sent_at": _when(message.sent_at), "body": message.body_text}
-            for message in held.emails
+            {"subject": shown.subject, "status": message.status, "queued_at": _when(message.created_at),
+             "sent_at": _when(message.sent_at), "body": shown.body_text}
+            for message, shown in ((message, shown_email(message)) for message in held.emails)
         ],
     }
 

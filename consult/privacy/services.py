@@ -34,6 +34,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..models.forum import ACTIVE, SEATED
 from ..participants.services import Profile, find_participant, record_consents
+from ..partners import accommodations
 from ..submissions.services import UPLOAD_KIND as SUBMISSION_FILES
 from ..transcripts import services as transcript_services
 from . import notifications
@@ -287,6 +288,7 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
         db.session.execute(delete(Answer).where(Answer.response_id == response.id))
         done.responses_emptied += 1
     db.session.execute(delete(Invitation).where(Invitation.participant_id == participant.id))
+    accommodations.erase(participant)
     for submission in db.session.scalars(select(Submission).where(Submission.participant_id == participant.id)):
         for attachment in submission.attachments:
             uploads.delete_after_commit(attachment.stored_name, SUBMISSION_FILES)

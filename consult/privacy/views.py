@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from ..consultations import get_public_consultation
 from ..extensions import db, limiter
 from ..htmx import redirect_after_post, render_page_or_fragment
+from ..mail.rendering import shown as shown_email
 from ..outcome.contribution import contributions
 from ..participants import regions
 from ..questionnaires.copies import answer_text
@@ -78,7 +79,10 @@ def _page(token, participant, status=200, **extra):
     held = services.holdings(participant)
     forms = {purpose: ConsentForm(granted="no" if participant.current_consent(purpose) else "yes")
              for purpose in services.CHANGEABLE_PURPOSES}
+    # A recorded email waiting to be sent has no subject on its row yet: the one it will have.
+    subjects = {message.id: shown_email(message).subject for message in held.emails}
     return render_template("privacy/my_data.html", token=token, held=held, participant=participant,
+                           email_subjects=subjects,
                            consultation=held.consultation, consent_forms=forms, purposes=PURPOSES,
                            contributions=contributions(held.consultation, held.comments), **extra), status
 

@@ -73,3 +73,46 @@ def fit_temperature(raw: np.ndarray, truth: Sequence[int], temperatures: Sequenc
     """The temperature with the smallest log loss of the right orientations (rows of raw scores, and
     the column of the right one in each)."""
     return min(temperatures, key=lambda temperature: (log_loss(raw, truth, temperature), temperature))
+
+
+@dataclass(frozen=True)
+class HeldOut:
+    """The ECE of likelihoods whose temperature was fitted without the passages they are for."""
+
+    ece: float  # mean over the repeats
+    spread: float  # their standard deviation
+    low: float
+    high: float
+    repeats: int
+    folds: int
+
+
+def held_out(raw: np.ndarray, truth: Sequence[int], folds: int = 5, repeats: int = 20, seed: int = 0) -> HeldOut:
+    """Cross-fitted calibration: the passages are cut into `folds`; each fold's likelihoods come from
+    the temperature fitted on the other folds; the ECE of all of them together, over `repeats` cuts."""
+    raw = np.asarray(raw, dtype=float)
+    truth = np.asarray(truth, dtype=int)
+    count = len(truth)
+    if count < folds:
+        raise ValueError("held-out calibration needs at least one passage per fold")
+    right = raw.argmax(axis=1) == truth
+    values = []
+    for repeat in range(repeats):
+        order = np.random.RandomState(seed + repeat).permutation(count)
+        shown = np.zeros(count)
+        for fold in np.array_split(order, folds):
+            rest = np.setdiff1d(order, fold)
+            shown[fold] = softmax(raw[fold], fit_temperature(raw[rest], truth[rest])).max(axis=1)
+        values.append(reliability(shown, right).ece)
+    return HeldOut(float(np.mean(values)), float(np.std(values)), float(min(values)), float(max(values)), repeats,
+                   folds)
+
+
+def chance_ece(likelihoods: Sequence[float], draws: int = 200, seed: int = 0) -> tuple[float, float]:
+    """What a perfectly calibrated model would show: the ECE (mean, standard deviation) when each
+    suggestion is right with exactly its likelihood. On few passages this is far from zero, and an
+    ECE cannot be read closer than it."""
+    values = np.asarray(likelihoods, dtype=float)
+    rng = np.random.RandomState(seed)
+    found = [reliability(values, rng.random_sample(len(values)) < values).ece for _ in range(draws)]
+    return float(np.mean(found)), float(np.std(found))

@@ -139,6 +139,17 @@ def _print_report(report, examples_path: Path | None, path: Path, vocabulary) ->
         _table([_("likelihood shown"), _("suggestions"), _("mean likelihood"), _("right")],
                [[f"{100 * item.low:.0f}–{100 * item.high:.0f} %", str(item.count), _percent(item.likelihood),
                  _percent(item.accuracy)] for item in calibration.bins if item.count])
+    if report.held_out is not None:
+        click.echo("")
+        click.echo(_("Calibration held out (without examples): temperature fitted on %(rest)d folds of %(folds)d, "
+                     "likelihoods of the fold left out, over %(repeats)d cuts: calibration error %(ece).3f ± "
+                     "%(spread).3f (%(low).3f–%(high).3f).", rest=report.held_out.folds - 1,
+                     folds=report.held_out.folds, repeats=report.held_out.repeats, ece=report.held_out.ece,
+                     spread=report.held_out.spread, low=report.held_out.low, high=report.held_out.high))
+    if report.chance_ece is not None:
+        click.echo(_("A perfectly calibrated model showing the same likelihoods on as many passages would have a "
+                     "calibration error of %(ece).3f ± %(spread).3f: a smaller difference cannot be read.",
+                     ece=report.chance_ece[0], spread=report.chance_ece[1]))
 
 
 @consult.command("evaluate-suggestions")

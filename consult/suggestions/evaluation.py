@@ -26,7 +26,7 @@ from flask_babel import gettext as _
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ..analysis.text import search_form
-from .calibration import Calibration, reliability
+from .calibration import Calibration, HeldOut, chance_ece, held_out, reliability
 from .documents import DEFAULT_DRAWS, DEFAULT_SEED, Example, OrientationDoc, Settings, Suggestion
 from .scorer import Scorer
 
@@ -103,6 +103,9 @@ class Figures:
     paired_top3: float | None = None
 
 
+HELD_OUT_FOLDS = 5
+
+
 @dataclass
 class Report:
     passages: int
@@ -117,6 +120,10 @@ class Report:
     # zero-shot first suggestions that were wrong: (right code, suggested code, how many), most frequent first
     confusion: list[tuple[str, str, int]] = field(default_factory=list)
     placed: int | None = None  # comments placed in the consultation, with --with-placed
+    # zero-shot: the ECE with the temperature fitted on other passages than those scored (5 folds, 20 cuts)
+    held_out: HeldOut | None = None
+    # zero-shot: the ECE a perfectly calibrated model would show on as many passages (mean, sd)
+    chance_ece: tuple[float, float] | None = None
 
     def get(self, method: str, shots: int, subset: str = "") -> Figures:
         return next(row for row in self.figures if (row.method, row.shots, row.subset) == (method, shots, subset))
@@ -295,6 +302,12 @@ def evaluate(docs: Sequence[OrientationDoc], passages: list[Passage], shots: Seq
             _add_subsets(report, method, 0, runs, groups)
             report.calibration[(method, 0)] = reliability([item.likelihood for item in runs[0]],
                                                           [item.top1 for item in runs[0]])
+            report.chance_ece = chance_ece([item.likelihood for item in runs[0]], seed=seed)
+            if len(passages) >= HELD_OUT_FOLDS:
+                index = {doc.key: position for position, doc in enumerate(docs)}
+                raw, _matrix = build([]).scores([passage.text for passage in passages])
+                report.held_out = held_out(raw, [index[passage.orientation] for passage in passages],
+                                           HELD_OUT_FOLDS, seed=seed)
             pairs: dict[tuple[str, str], int] = {}
             for item in runs[0]:
                 if not item.top1 and item.first is not None:

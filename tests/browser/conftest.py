@@ -38,6 +38,13 @@ def live_server(app):
     server.shutdown()
 
 
+@pytest.fixture
+def live_site(app, demo, live_server, monkeypatch, uploads_in_tmp):
+    """The demo consultation served live: its emails link to this server, its uploads go to a temporary folder."""
+    monkeypatch.setitem(app.config, "BASE_URL", live_server)
+    return demo
+
+
 @pytest.fixture(scope="session")
 def real_browser():
     from playwright.sync_api import sync_playwright

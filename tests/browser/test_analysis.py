@@ -218,7 +218,9 @@ def test_coding_without_javascript_comes_back_to_the_filtered_list(browser, live
     # Hiding without a reason: the row comes back alone, saying why, and nothing changed.
     row = row_of(page, CANADIAN[1])
     row.locator("summary", has_text="More").click()
-    row.get_by_role("button", name="Hide", exact=True).click()
+    # In a list the other actions come when opened: without JavaScript, on the comment's own page.
+    row.get_by_role("link", name="Open the actions of this comment").click()
+    page.get_by_role("button", name="Hide", exact=True).click()
     expect(page.get_by_role("alert")).to_contain_text("was not hidden: say why")
     expect(page.get_by_label("Why hide it (required)")).to_have_attribute("aria-invalid", "true")
     context.close()

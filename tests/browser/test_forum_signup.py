@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.mail.delivery import deliver_pending
+from consult.mail.rendering import render
 from consult.models import Consultation, Forum, OutboxMessage, Registration, Topic, Track
 from tests.browser.demo_data import DEMO, SLUG
 
@@ -188,7 +189,8 @@ def test_signup_works_without_javascript(page_without_js, live_server, app, foru
     assert posted.value.status == 303
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
     with app.app_context():
-        body = db.session.scalar(select(OutboxMessage.body_text).where(OutboxMessage.to_address == "chloe@example.org"))
+        body = render(db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "chloe@example.org"))
+                      ).body_text
     page.goto(MANAGE_LINK.search(body).group(0))
     expect(page.get_by_role("link", name=MEETING)).to_be_visible()
 

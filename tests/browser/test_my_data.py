@@ -19,10 +19,10 @@ from tests.privacy_data import ALICE, alice_takes_part
 
 
 @pytest.fixture
-def site(app, demo, live_server, monkeypatch, uploads_in_tmp):
-    monkeypatch.setitem(app.config, "BASE_URL", live_server)
+def alice_took_part(app, live_site):
+    """Alice took part in the demo consultation, served live."""
     with app.app_context():
-        taking = alice_takes_part(demo)
+        taking = alice_takes_part(live_site)
         db.session.remove()
     return taking
 
@@ -36,8 +36,8 @@ def emailed_link(app, smtp_server) -> str:
     return re.search(r"https?://\S+/my-data/\S+", message.get_body(("plain",)).get_content()).group(0)
 
 
-def test_alice_sees_downloads_corrects_withdraws_and_deletes_her_data(page, live_server, app, site, smtp_server,
-                                                                        assert_accessible, tmp_path):
+def test_alice_sees_downloads_corrects_withdraws_and_deletes_her_data(page, live_server, app, alice_took_part,
+                                                                        smtp_server, assert_accessible, tmp_path):
     page.goto(f"{live_server}/consultations/{SLUG}/?lang=en")
     page.get_by_role("link", name=re.compile("^My data")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My data")
@@ -93,13 +93,13 @@ def test_alice_sees_downloads_corrects_withdraws_and_deletes_her_data(page, live
     page.goto(link.replace("lang=fr", "lang=en"))
     expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
     with app.app_context():
-        alice = db.session.get(Participant, site.alice_id)
+        alice = db.session.get(Participant, alice_took_part.alice_id)
         assert alice.erased_at is not None and alice.name == "" and alice.email.endswith("@erased.invalid")
         assert db.session.scalar(select(Participant).where(Participant.email == ALICE)) is None
         db.session.remove()
 
 
-def test_an_administrator_edits_the_notice_and_records_an_incident(page, live_server, app, site, make_staff,
+def test_an_administrator_edits_the_notice_and_records_an_incident(page, live_server, app, alice_took_part, make_staff,
                                                                      assert_accessible):
     make_staff("admin@example.org", ["admin"])
     page.goto(f"{live_server}/staff/login?lang=en")

@@ -36,7 +36,7 @@ def open_edit_form(page, live_server, assert_accessible=None):
     page.get_by_role("link", name=DEMO["title"]["fr"], exact=True).click()
     expect(page).to_have_url(f"{live_server}/staff/consultations/{SLUG}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(DEMO["title"]["fr"])
-    expect(page.get_by_role("table", name="Sections, axes et orientations")).to_be_visible()
+    expect(page.get_by_role("table", name="Parties de la proposition")).to_be_visible()
     if assert_accessible:
         assert_accessible(page)
     page.get_by_role("link", name="Modifier 3.1", exact=True).click()

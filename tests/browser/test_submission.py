@@ -3,7 +3,6 @@ receipt email, and an analyst cuts an excerpt of it into orientation 4.2 — in 
 with axe-core on every page. The interface is in English (?lang=en)."""
 import re
 
-import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -19,12 +18,6 @@ WRITER = "ana.tremblay@example.org"
 TEXT = "Remuneration should reward teams, not the number of visits."
 
 
-@pytest.fixture
-def site(app, demo, live_server, monkeypatch, uploads_in_tmp):
-    monkeypatch.setitem(app.config, "BASE_URL", live_server)
-    return demo
-
-
 def deliver(app):
     with app.app_context():
         report = deliver_pending()
@@ -32,7 +25,7 @@ def deliver(app):
     assert report.connection_error == "", report.connection_error
 
 
-def test_a_submission_is_sent_received_and_cut_into_an_excerpt(page, browser, live_server, app, site, tmp_path,
+def test_a_submission_is_sent_received_and_cut_into_an_excerpt(page, browser, live_server, app, live_site, tmp_path,
                                                              smtp_server, make_staff, assert_accessible):
     brief = tmp_path / "Brief on remuneration.pdf"
     brief.write_bytes(PDF)

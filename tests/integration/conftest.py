@@ -11,9 +11,9 @@ from tests.submission_data import open_document
 
 
 @pytest.fixture
-def site(app):
+def submissions_open(app):
     """A consultation open to written submissions, and its topic 1.1 (a test module with another
-    scenario defines its own `site`)."""
+    scenario defines its own fixture)."""
     with app.app_context():
         consultation = import_structure(open_document(), source="test").consultation
         db.session.commit()

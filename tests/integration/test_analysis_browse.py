@@ -20,7 +20,7 @@ ANALYST = "analyst@example.org"
 
 
 @pytest.fixture
-def site(app, demo, login):
+def workspace(app, demo, login):
     """The demo consultation with a handful of comments across channels, topics and people,
     an analyst signed in (English), and the ids the tests need."""
     client = login(["analyst"], email=ANALYST)
@@ -102,85 +102,86 @@ def counts(html: str, row_id: str) -> dict[str, str]:
     return dict(zip(headers(html), row_cells(html, row_id), strict=True))
 
 
-def listed(site, html: str) -> list[str]:
+def listed(workspace, html: str) -> list[str]:
     """The names of the comments listed, in order."""
     ids = [int(found) for found in re.findall(r'<article class="comment[^"]*" id="comment-(\d+)"', html)]
-    names = {comment_id: name for name, comment_id in site.comment.items()}
+    names = {comment_id: name for name, comment_id in workspace.comment.items()}
     return [names[comment_id] for comment_id in ids]
 
 
-def comments_page(site, **args):
-    response = site.client.get(f"{BASE}/comments", query_string=args)
+def comments_page(workspace, **args):
+    response = workspace.client.get(f"{BASE}/comments", query_string=args)
     assert response.status_code == 200, (args, html_of(response)[:2000])
     return html_of(response)
 
 
 # -- the tree -------------------------------------------------------------------------------
 
-def test_the_tree_counts_by_channel_and_modification_code(site):
-    html = html_of(site.client.get(f"{BASE}/"))
+def test_the_tree_counts_by_channel_and_modification_code(workspace):
+    html = html_of(workspace.client.get(f"{BASE}/"))
     assert "Analysis" in html
-    orientation = counts(html, f"node-{site.topic['1.1']}")
+    orientation = counts(html, f"node-{workspace.topic['1.1']}")
     assert orientation["Comments"] == "2"
     assert (orientation["Questionnaire"], orientation["Written submission"], orientation["Forum"]) == ("1", "1", "0")
     assert (orientation["CLARIFY"], orientation["MODIFY"]) == ("1", "1")
     # The axis holds its orientations' comments: 1.1 (2) and 1.2 (the flagged one; hidden ones are not shown).
-    assert counts(html, f"node-{site.topic['1']}")["Comments"] == "3"
-    assert counts(html, f"node-{site.topic['4.2']}")["MODIFY"] == "0"  # a blind coding does not count
-    theme = counts(html, f"theme-{site.theme}")
+    assert counts(html, f"node-{workspace.topic['1']}")["Comments"] == "3"
+    assert counts(html, f"node-{workspace.topic['4.2']}")["MODIFY"] == "0"  # a blind coding does not count
+    theme = counts(html, f"theme-{workspace.theme}")
     assert theme["Comments"] == "1" and theme["Written submission"] == "1" and theme["MODIFY"] == "1"
     assert counts(html, "node-none")["Comments"] == "1"
-    assert counts(html, f"node-{site.topic['G']}")["Comments"] == "0"  # sections are in the tree too
+    assert counts(html, f"node-{workspace.topic['G']}")["Comments"] == "0"  # sections are in the tree too
     assert counts(html, "node-total")["Comments"] == "6"
-    assert f'href="/staff/consultations/{SLUG}/analysis/topics/{site.topic["1.1"]}"' in html
+    assert f'href="/staff/consultations/{SLUG}/analysis/topics/{workspace.topic["1.1"]}"' in html
 
 
-def test_tree_counts_respect_the_filters_and_links_keep_them(site):
-    html = html_of(site.client.get(f"{BASE}/", query_string={"channel": "questionnaire", "q": "équipe"}))
-    assert counts(html, f"node-{site.topic['1.1']}")["Comments"] == "1"
+def test_tree_counts_respect_the_filters_and_links_keep_them(workspace):
+    html = html_of(workspace.client.get(f"{BASE}/", query_string={"channel": "questionnaire", "q": "équipe"}))
+    assert counts(html, f"node-{workspace.topic['1.1']}")["Comments"] == "1"
     assert counts(html, "node-total")["Comments"] == "1"
     assert "1 comment matches these filters." in html
-    link = re.search(rf'href="([^"]*/topics/{site.topic["1.1"]}\?[^"]*)"', html).group(1)
+    link = re.search(rf'href="([^"]*/topics/{workspace.topic["1.1"]}\?[^"]*)"', html).group(1)
     assert parse_qs(urlsplit(unescape(link)).query) == {"channel": ["questionnaire"], "q": ["équipe"]}
 
 
-def test_an_empty_tree_says_why(site):
-    html = html_of(site.client.get(f"{BASE}/", query_string={"q": "introuvable"}))
+def test_an_empty_tree_says_why(workspace):
+    html = html_of(workspace.client.get(f"{BASE}/", query_string={"q": "introuvable"}))
     assert "No comment matches these filters." in html
     assert f'href="/staff/consultations/{SLUG}/analysis/"' in html
 
 
 # -- a topic's comments ---------------------------------------------------------------------
 
-def test_an_orientation_lists_its_comments_with_the_row_of_each(site):
-    response = site.client.get(f"{BASE}/topics/{site.topic['1.1']}")
+def test_an_orientation_lists_its_comments_with_the_row_of_each(workspace):
+    response = workspace.client.get(f"{BASE}/topics/{workspace.topic['1.1']}")
     html = html_of(response)
     assert response.status_code == 200
-    assert listed(site, html) == ["nurses", "teams"]  # newest first
+    assert listed(workspace, html) == ["nurses", "teams"]  # newest first
     assert "Orientation 1.1" in html
-    assert site.text["teams"] in unescape(html)
+    assert workspace.text["teams"] in unescape(html)
     # Pseudonyms, never names or email addresses.
-    with site.client.application.app_context():
+    with workspace.client.application.app_context():
         pseudonym = db.session.scalar(select(Participant.pseudonym).where(Participant.email == "ana@example.org"))
     assert pseudonym in html
     for secret in ("Ana Secret", "ana@example.org", "Bob Hidden", "bob@example.org"):
         assert secret not in html
 
 
-def test_an_axis_lists_the_comments_of_its_orientations(site):
-    html = html_of(site.client.get(f"{BASE}/topics/{site.topic['1']}"))
-    assert listed(site, html) == ["flagged", "nurses", "teams"]
-    assert counts(html, f"node-{site.topic['1.2']}")["Comments"] == "1"
+def test_an_axis_lists_the_comments_of_its_orientations(workspace):
+    html = html_of(workspace.client.get(f"{BASE}/topics/{workspace.topic['1']}"))
+    assert listed(workspace, html) == ["flagged", "nurses", "teams"]
+    assert counts(html, f"node-{workspace.topic['1.2']}")["Comments"] == "1"
 
 
-def test_a_theme_link_filters_the_orientation(site):
-    html = html_of(site.client.get(f"{BASE}/topics/{site.topic['1.1']}", query_string={"theme": site.theme}))
-    assert listed(site, html) == ["nurses"]
+def test_a_theme_link_filters_the_orientation(workspace):
+    html = html_of(workspace.client.get(f"{BASE}/topics/{workspace.topic['1.1']}",
+                                        query_string={"theme": workspace.theme}))
+    assert listed(workspace, html) == ["nurses"]
 
 
-def test_a_topic_of_another_consultation_is_not_found(site):
-    assert site.client.get(f"{BASE}/topics/999999").status_code == 404
-    assert site.client.get("/staff/consultations/nope/analysis/").status_code == 404
+def test_a_topic_of_another_consultation_is_not_found(workspace):
+    assert workspace.client.get(f"{BASE}/topics/999999").status_code == 404
+    assert workspace.client.get("/staff/consultations/nope/analysis/").status_code == 404
 
 
 # -- every comment and each filter ----------------------------------------------------------
@@ -213,21 +214,22 @@ FILTERED = [
 ]
 
 
-def test_each_filter_narrows_as_expected(site):
+def test_each_filter_narrows_as_expected(workspace):
     for args, expected in FILTERED:
-        assert listed(site, comments_page(site, **args)) == expected, args
+        assert listed(workspace, comments_page(workspace, **args)) == expected, args
 
 
-def test_filters_by_code_theme_and_coder(site):
-    assert listed(site, comments_page(site, code=site.precise)) == ["teams"]
-    assert listed(site, comments_page(site, code=site.modify)) == ["nurses"]  # the blind coding is not its code
-    assert listed(site, comments_page(site, theme=site.theme)) == ["nurses"]
-    assert listed(site, comments_page(site, coder=site.analyst)) == ["teams"]
-    assert listed(site, comments_page(site, coder=site.other)) == ["nurses"]
+def test_filters_by_code_theme_and_coder(workspace):
+    assert listed(workspace, comments_page(workspace, code=workspace.precise)) == ["teams"]
+    # the blind coding is not its code
+    assert listed(workspace, comments_page(workspace, code=workspace.modify)) == ["nurses"]
+    assert listed(workspace, comments_page(workspace, theme=workspace.theme)) == ["nurses"]
+    assert listed(workspace, comments_page(workspace, coder=workspace.analyst)) == ["teams"]
+    assert listed(workspace, comments_page(workspace, coder=workspace.other)) == ["nurses"]
 
 
-def test_the_url_holds_the_filters_and_the_form_shows_them(site):
-    html = comments_page(site, channel="submission", language="en", q="rural", sort="oldest")
+def test_the_url_holds_the_filters_and_the_form_shows_them(workspace):
+    html = comments_page(workspace, channel="submission", language="en", q="rural", sort="oldest")
     assert '<option value="submission" selected>' in html
     assert '<option value="en" selected>' in html
     assert '<option value="oldest" selected>' in html
@@ -236,50 +238,50 @@ def test_the_url_holds_the_filters_and_the_form_shows_them(site):
     assert f'href="{BASE}/comments">Clear the filters</a>' in html
 
 
-def test_pages_of_25_keep_the_filters(site, app):
+def test_pages_of_25_keep_the_filters(workspace, app):
     with app.app_context():
         consultation = consultation_of(SLUG)
         for number in range(30):
             make_comment(consultation, f"Commentaire numéro {number}", topic="1.3", channel="forum",
                          when=datetime(2025, 1, 1, tzinfo=timezone.utc) + timedelta(hours=number))
         db.session.commit()
-    first = comments_page(site, channel="forum", sort="oldest")
+    first = comments_page(workspace, channel="forum", sort="oldest")
     assert first.count('<article class="comment') == 25
     assert "31 comments match these filters." in first and "Showing 1 to 25." in first
     next_link = unescape(re.search(r'href="([^"]*)" rel="next"', first).group(1))
     assert parse_qs(urlsplit(next_link).query) == {"channel": ["forum"], "sort": ["oldest"], "page": ["2"]}
-    second = html_of(site.client.get(next_link))
+    second = html_of(workspace.client.get(next_link))
     assert second.count('<article class="comment') == 6
     assert "Commentaire numéro 29" in second and "Showing 26 to 31." in second
     # A page past the last shows the last one.
-    assert "Showing 26 to 31." in comments_page(site, channel="forum", sort="oldest", page=9)
+    assert "Showing 26 to 31." in comments_page(workspace, channel="forum", sort="oldest", page=9)
 
 
-def test_an_empty_list_offers_to_clear_the_filters(site):
-    html = comments_page(site, channel="interview", language="fr")
+def test_an_empty_list_offers_to_clear_the_filters(workspace):
+    html = comments_page(workspace, channel="interview", language="fr")
     assert "No comment matches these filters." in html
     assert f'<a href="{BASE}/comments">Clear the filters</a>' in html
 
 
 # -- htmx -----------------------------------------------------------------------------------
 
-def test_htmx_gets_the_counts_and_the_list_only(site):
-    response = site.client.get(f"{BASE}/topics/{site.topic['1.1']}", query_string={"channel": "submission"},
+def test_htmx_gets_the_counts_and_the_list_only(workspace):
+    response = workspace.client.get(f"{BASE}/topics/{workspace.topic['1.1']}", query_string={"channel": "submission"},
                                headers={"HX-Request": "true"})
     html = html_of(response)
     assert response.status_code == 200
     assert "HX-Request" in response.headers["Vary"]
     assert html.lstrip().startswith('<div id="analysis-results"') and "<html" not in html
-    assert response.headers["HX-Push-Url"] == f"{BASE}/topics/{site.topic['1.1']}?channel=submission"
-    assert listed(site, html) == ["nurses"]
-    assert counts(html, f"node-{site.topic['1.1']}")["Comments"] == "1"
-    tree = html_of(site.client.get(f"{BASE}/", query_string={"q": "nurse"}, headers={"HX-Request": "true"}))
+    assert response.headers["HX-Push-Url"] == f"{BASE}/topics/{workspace.topic['1.1']}?channel=submission"
+    assert listed(workspace, html) == ["nurses"]
+    assert counts(html, f"node-{workspace.topic['1.1']}")["Comments"] == "1"
+    tree = html_of(workspace.client.get(f"{BASE}/", query_string={"q": "nurse"}, headers={"HX-Request": "true"}))
     assert tree.lstrip().startswith('<div id="analysis-results"')
     assert counts(tree, "node-total")["Comments"] == "1"
 
 
-def test_the_form_asks_htmx_for_the_results_and_pushes_the_url(site):
-    html = html_of(site.client.get(f"{BASE}/"))
+def test_the_form_asks_htmx_for_the_results_and_pushes_the_url(workspace):
+    html = html_of(workspace.client.get(f"{BASE}/"))
     form = re.search(r"<form method=\"get\"[^>]*>", html).group(0)
     assert f'hx-get="{BASE}/"' in form and 'hx-target="#analysis-results"' in form and 'hx-push-url="true"' in form
     assert 'src="/static/js/analysis-browse.js"' in html and 'href="/static/css/analysis-browse.css"' in html
@@ -310,10 +312,11 @@ REFUSED = [
 ]
 
 
-def test_a_refused_value_says_why_next_to_its_filter(site):
+def test_a_refused_value_says_why_next_to_its_filter(workspace):
     for args, message in REFUSED:
         keeps_search = "q" not in args and args.get("sort") != "relevance"
-        response = site.client.get(f"{BASE}/comments", query_string={"q": "rural", **args} if keeps_search else args)
+        response = workspace.client.get(f"{BASE}/comments",
+                                        query_string={"q": "rural", **args} if keeps_search else args)
         html = html_of(response)
         assert response.status_code == 400, args
         assert message in html, args
@@ -323,16 +326,16 @@ def test_a_refused_value_says_why_next_to_its_filter(site):
         assert "Correct the filters above to see the comments." in html
 
 
-def test_a_refused_value_on_the_tree_and_the_topic_pages(site):
-    for url in (f"{BASE}/", f"{BASE}/topics/{site.topic['1.1']}"):
-        response = site.client.get(url, query_string={"channel": "pigeon"})
+def test_a_refused_value_on_the_tree_and_the_topic_pages(workspace):
+    for url in (f"{BASE}/", f"{BASE}/topics/{workspace.topic['1.1']}"):
+        response = workspace.client.get(url, query_string={"channel": "pigeon"})
         assert response.status_code == 400
         assert 'id="filter-channel-error"' in html_of(response)
         assert 'aria-invalid="true"' in html_of(response)
 
 
-def test_a_refused_value_through_htmx_brings_the_form_back(site):
-    response = site.client.get(f"{BASE}/comments", query_string={"channel": "pigeon"},
+def test_a_refused_value_through_htmx_brings_the_form_back(workspace):
+    response = workspace.client.get(f"{BASE}/comments", query_string={"channel": "pigeon"},
                                headers={"HX-Request": "true"})
     html = html_of(response)
     assert response.status_code == 400
@@ -340,17 +343,17 @@ def test_a_refused_value_through_htmx_brings_the_form_back(site):
     assert html.lstrip().startswith('<div id="analysis-browse"') and "Choose a channel from the list." in html
 
 
-def test_hostile_searches_answer_clearly(site):
+def test_hostile_searches_answer_clearly(workspace):
     for typed in ['"', "' OR 1=1 --", "NEAR(a b)", "(((", "*", "-", "🙂", "x" * 2000, "équipe " * 280,
                   'nurse" OR "', "%' --"]:
         for url in (f"{BASE}/comments", f"{BASE}/"):
-            assert site.client.get(url, query_string={"q": typed, "sort": "relevance"}).status_code == 200, typed
+            assert workspace.client.get(url, query_string={"q": typed, "sort": "relevance"}).status_code == 200, typed
 
 
-def test_a_search_with_nothing_to_look_for_says_so(site):
-    html = comments_page(site, q="🙂 !!")
+def test_a_search_with_nothing_to_look_for_says_so(workspace):
+    html = comments_page(workspace, q="🙂 !!")
     assert "The search box holds no word to look for" in html
-    assert listed(site, html) == []
+    assert listed(workspace, html) == []
 
 
 # -- roles ----------------------------------------------------------------------------------
@@ -367,8 +370,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, demo):
     assert response.status_code == 302 and response.headers["Location"].startswith("/staff/login")
 
 
-def test_the_pages_answer_in_french_too(site):
-    for url, status in ((f"{BASE}/?lang=fr", 200), (f"{BASE}/topics/{site.topic['1']}?lang=fr&q=soins", 200),
+def test_the_pages_answer_in_french_too(workspace):
+    for url, status in ((f"{BASE}/?lang=fr", 200), (f"{BASE}/topics/{workspace.topic['1']}?lang=fr&q=soins", 200),
                         (f"{BASE}/comments?lang=fr&channel=fax", 400)):
-        response = site.client.get(url)
+        response = workspace.client.get(url)
         assert response.status_code == status and '<html lang="fr">' in html_of(response), url

@@ -21,7 +21,7 @@ TEXTS = {
 
 
 @pytest.fixture
-def site(ctx, demo):
+def comment_ids(ctx, demo):
     consultation = consultation_of(demo)
     ids = {}
     for key, text in TEXTS.items():
@@ -30,11 +30,11 @@ def site(ctx, demo):
     return ids
 
 
-def found(site, typed):
+def found(comment_ids, typed):
     """The keys of the comments a search finds."""
     query = parse(typed)
     rows = db.session.scalars(select(Comment.id).where(*search.conditions(query, dialect()))).all()
-    names = {comment_id: key for key, comment_id in site.items()}
+    names = {comment_id: key for key, comment_id in comment_ids.items()}
     return {names[row] for row in rows}
 
 
@@ -71,37 +71,37 @@ def test_long_input_is_cut_to_a_number_of_terms():
 
 # -- searching ------------------------------------------------------------------------------
 
-def test_accents_and_case_are_ignored_in_french(site):
-    assert found(site, "equipe") == {"teams", "scattered", "finance"}
-    assert found(site, "ÉQUIPE") == {"teams", "scattered", "finance"}
-    assert found(site, "Équipes") == {"teams"}
-    assert found(site, "medecin") == {"doctors"}
-    assert found(site, "médecin") == {"doctors"}  # a prefix of "médecins"
-    assert found(site, "financement a l acte") == {"finance"}
+def test_accents_and_case_are_ignored_in_french(comment_ids):
+    assert found(comment_ids, "equipe") == {"teams", "scattered", "finance"}
+    assert found(comment_ids, "ÉQUIPE") == {"teams", "scattered", "finance"}
+    assert found(comment_ids, "Équipes") == {"teams"}
+    assert found(comment_ids, "medecin") == {"doctors"}
+    assert found(comment_ids, "médecin") == {"doctors"}  # a prefix of "médecins"
+    assert found(comment_ids, "financement a l acte") == {"finance"}
 
 
-def test_case_is_ignored_in_english(site):
-    assert found(site, "nurse") == {"nurses", "nurse-led"}
-    assert found(site, "NURSES") == {"nurses"}
-    assert found(site, "Rural") == {"nurses"}
+def test_case_is_ignored_in_english(comment_ids):
+    assert found(comment_ids, "nurse") == {"nurses", "nurse-led"}
+    assert found(comment_ids, "NURSES") == {"nurses"}
+    assert found(comment_ids, "Rural") == {"nurses"}
 
 
-def test_phrases_keep_their_words_together(site):
-    assert found(site, '"équipes de soins"') == {"teams"}
-    assert found(site, '"equipe de soins"') == set()  # exact words, not a prefix
-    assert found(site, '"nurse-led clinic"') == {"nurse-led"}
+def test_phrases_keep_their_words_together(comment_ids):
+    assert found(comment_ids, '"équipes de soins"') == {"teams"}
+    assert found(comment_ids, '"equipe de soins"') == set()  # exact words, not a prefix
+    assert found(comment_ids, '"nurse-led clinic"') == {"nurse-led"}
 
 
-def test_excluded_words(site):
-    assert found(site, "équipe -infirmiers") == {"scattered", "finance"}
-    assert found(site, '-"soins infirmiers" équipe') == {"scattered", "finance"}
-    assert found(site, "-equipe") == {"doctors", "nurses", "nurse-led"}
+def test_excluded_words(comment_ids):
+    assert found(comment_ids, "équipe -infirmiers") == {"scattered", "finance"}
+    assert found(comment_ids, '-"soins infirmiers" équipe') == {"scattered", "finance"}
+    assert found(comment_ids, "-equipe") == {"doctors", "nurses", "nurse-led"}
 
 
-def test_or_between_words(site):
-    assert found(site, "nurse OR médecin") == {"nurses", "nurse-led", "doctors"}
-    assert found(site, "nurse OU médecin") == {"nurses", "nurse-led", "doctors"}
-    assert found(site, "nurse | médecin rural") == {"nurses"}
+def test_or_between_words(comment_ids):
+    assert found(comment_ids, "nurse OR médecin") == {"nurses", "nurse-led", "doctors"}
+    assert found(comment_ids, "nurse OU médecin") == {"nurses", "nurse-led", "doctors"}
+    assert found(comment_ids, "nurse | médecin rural") == {"nurses"}
 
 
 @pytest.mark.parametrize("typed", [
@@ -110,15 +110,15 @@ def test_or_between_words(site):
     "🙂 équipe 🙂", "^nurse", "nurse:*", "a & b | !c", "\\", "%", "_", "x" * 2000, "équipe " * 300,
     "col:nurse", "{nurse rural}", "\x00nurse", "ｅｑｕｉｐｅ",
 ])
-def test_hostile_input_never_fails(site, typed):
-    result = found(site, typed)
+def test_hostile_input_never_fails(comment_ids, typed):
+    result = found(comment_ids, typed)
     assert isinstance(result, set)
 
 
-def test_symbols_around_words_are_ignored(site):
-    assert found(site, "(équipe)") == found(site, "équipe")
-    assert found(site, "nurse*") == {"nurses", "nurse-led"}
-    assert found(site, "ｅｑｕｉｐｅ") == found(site, "equipe")  # full-width letters fold to plain ones
+def test_symbols_around_words_are_ignored(comment_ids):
+    assert found(comment_ids, "(équipe)") == found(comment_ids, "équipe")
+    assert found(comment_ids, "nurse*") == {"nurses", "nurse-led"}
+    assert found(comment_ids, "ｅｑｕｉｐｅ") == found(comment_ids, "equipe")  # full-width letters fold to plain ones
 
 
 def test_relevance_puts_the_best_match_first(ctx, demo):

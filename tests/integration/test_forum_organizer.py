@@ -15,7 +15,9 @@ from consult.forums import notifications
 from consult.forums import registration as seats
 from consult.forums.when import to_utc
 from consult.models import AuditEvent, Consultation, Forum, ForumNote, Participant, Registration, Topic
+from tests import factories
 from tests.conftest import STAFF_PASSWORD, csrf_token_from, submit_form
+from tests.factories import consultation_of
 
 pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
@@ -93,14 +95,11 @@ def forum_form(app, **overrides):
 
 
 def make_forum(app, capacity=20, starts_in_days=30, **fields):
+    """A French forum on 3 and 3.1 of the demo consultation, `starts_in_days` from now; its id."""
     with app.app_context():
-        consultation = db.session.scalar(select(Consultation).where(Consultation.slug == SLUG))
-        forum = Forum(consultation_id=consultation.id, kind="forum", title_fr="Forum test", title_en="Test forum",
-                      starts_at=datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=starts_in_days),
-                      duration_minutes=90, capacity=capacity, language="fr", **fields)
-        forum.topics = list(db.session.scalars(select(Topic).where(Topic.consultation_id == consultation.id,
-                                                                   Topic.code.in_(["3", "3.1"]))))
-        db.session.add(forum)
+        starts_at = datetime.now(timezone.utc).replace(microsecond=0) + timedelta(days=starts_in_days)
+        forum = factories.make_forum(consultation_of(SLUG), starts_at=starts_at, capacity=capacity, language="fr",
+                                     topics=("3", "3.1"), **fields)
         db.session.commit()
         return forum.id
 

@@ -9,9 +9,10 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.models import Consent, Consultation, Forum, OutboxMessage, Participant, Registration, Topic, Track
+from consult.models import Consent, Consultation, Forum, OutboxMessage, Participant, Registration
 from consult.structure.importer import import_structure
 from consult.tokens import make_token
+from tests import factories
 from tests.conftest import csrf_token_from, minimal_document
 
 SLUG = "mini"
@@ -22,7 +23,7 @@ PRIVACY_EN = "We collect your name and email to organise the forums.\n\nWe keep 
 
 
 @pytest.fixture
-def site(app):
+def forums_open(app):
     """An open consultation with a track, a participant category, a privacy notice and open forums."""
     today = datetime.now(timezone.utc).date()
     document = minimal_document(
@@ -41,17 +42,13 @@ def site(app):
 
 
 @pytest.fixture
-def make_forum(app, site):
+def make_forum(app, forums_open):
     def make(title="Forum on access", *, track=None, topics=(), starts_at=NEXT_JUNE, **fields) -> int:
         with app.app_context():
-            values = {"kind": "forum", "title_fr": f"FR {title}", "title_en": title, "starts_at": starts_at,
-                      "duration_minutes": 90, "capacity": 10, "language": "en", "meeting_link": MEETING,
-                      "recorded": False, **fields}
-            forum = Forum(consultation_id=site.id, **values)
-            if track:
-                forum.track = db.session.scalar(select(Track).where(Track.code == track))
-            forum.topics = [db.session.scalar(select(Topic).where(Topic.code == code)) for code in topics]
-            db.session.add(forum)
+            values = {"title_fr": f"FR {title}", "title_en": title, "capacity": 10, "language": "en",
+                      "meeting_link": MEETING, "recorded": False, **fields}
+            forum = factories.make_forum(db.session.get(Consultation, forums_open.id), starts_at=starts_at, track=track,
+                                         topics=topics, **values)
             db.session.commit()
             return forum.id
 
@@ -80,19 +77,19 @@ def signup_url(forum_id):
     return f"/consultations/{SLUG}/forums/{forum_id}/signup"
 
 
-def form_data(site, **overrides):
+def form_data(forums_open, **overrides):
     data = {"name": "Ana Tremblay", "email": "ana@example.org", "organisation": "CLSC du Plateau",
-            "category": str(site.category_id), "region": "QC", "country": "", "preferred_language": "fr",
+            "category": str(forums_open.category_id), "region": "QC", "country": "", "preferred_language": "fr",
             "consent_processing": "y", "consent_recording": "y", "consent_quotation": None,
             "consent_contact": "y"}
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
 
-def sign_up(client, site, forum_id, **overrides):
+def sign_up(client, forums_open, forum_id, **overrides):
     page = client.get(signup_url(forum_id))
     assert page.status_code == 200
-    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **form_data(site, **overrides)}
+    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **form_data(forums_open, **overrides)}
     return client.post(signup_url(forum_id), data=payload)
 
 
@@ -143,20 +140,20 @@ def outbox(app):
 
 # -- the list of sessions ----------------------------------------------------------------------
 
-def test_consultation_page_leads_to_the_forums(en, site):
+def test_consultation_page_leads_to_the_forums(en, forums_open):
     html = en.get(f"/consultations/{SLUG}/").get_data(as_text=True)
     assert f'href="/consultations/{SLUG}/forums/"' in html
     assert "See the forums and sign up" in html
 
 
-def test_listing_groups_sessions_by_track_with_their_seats(app, en, site, make_forum):
+def test_listing_groups_sessions_by_track_with_their_seats(app, en, forums_open, make_forum):
     open_forum = make_forum("Access forum", track="qc", topics=["1.1"], capacity=3, recorded=True,
                             recording_notice_en="The forum is recorded; the recording is not published.")
     full_forum = make_forum("Full interview", kind="interview", capacity=1, duration_minutes=60,
                             language="bilingual", starts_at=NEXT_JUNE + timedelta(days=1))
     make_forum("Cancelled forum", status="cancelled")
     make_forum("Past forum", starts_at=datetime.now(timezone.utc) - timedelta(hours=1))
-    assert sign_up(en, site, full_forum).status_code == 303
+    assert sign_up(en, forums_open, full_forum).status_code == 303
 
     response = en.get(f"/consultations/{SLUG}/forums/")
     assert response.status_code == 200
@@ -181,22 +178,22 @@ def test_listing_groups_sessions_by_track_with_their_seats(app, en, site, make_f
     assert MEETING not in html and "meet.example.org" not in html
 
 
-def test_listing_without_sessions_says_so(en, site):
+def test_listing_without_sessions_says_so(en, forums_open):
     html = en.get(f"/consultations/{SLUG}/forums/").get_data(as_text=True)
     assert "No forum or interview is scheduled at the moment." in html
 
 
-def test_listing_of_a_draft_or_unknown_consultation_is_not_found(app, client, site):
+def test_listing_of_a_draft_or_unknown_consultation_is_not_found(app, client, forums_open):
     assert client.get("/consultations/nothing-here/forums/").status_code == 404
     with app.app_context():
-        db.session.get(Consultation, site.id).status = "draft"
+        db.session.get(Consultation, forums_open.id).status = "draft"
         db.session.commit()
     assert client.get(f"/consultations/{SLUG}/forums/").status_code == 404
 
 
-def test_meeting_link_is_on_no_public_page(app, en, site, make_forum):
+def test_meeting_link_is_on_no_public_page(app, en, forums_open, make_forum):
     forum = make_forum()
-    response = sign_up(en, site, forum)
+    response = sign_up(en, forums_open, forum)
     pages = [f"/consultations/{SLUG}/", f"/consultations/{SLUG}/forums/", signup_url(forum),
              response.headers["Location"]]
     for url in pages:
@@ -206,7 +203,7 @@ def test_meeting_link_is_on_no_public_page(app, en, site, make_forum):
 
 # -- signing up --------------------------------------------------------------------------------
 
-def test_signup_page_has_the_form_and_the_privacy_notice(en, site, make_forum):
+def test_signup_page_has_the_form_and_the_privacy_notice(en, forums_open, make_forum):
     forum = make_forum(recorded=True)
     html = en.get(signup_url(forum)).get_data(as_text=True)
     assert "Privacy notice" in html
@@ -217,15 +214,15 @@ def test_signup_page_has_the_form_and_the_privacy_notice(en, site, make_forum):
         assert f'name="{name}"' in html, name
     assert '<option value="QC">Quebec</option>' in html
     assert '<option value="outside">Outside Canada</option>' in html
-    assert f'<option value="{site.category_id}">Researcher</option>' in html
+    assert f'<option value="{forums_open.category_id}">Researcher</option>' in html
     assert "<legend>Your consent</legend>" in html and "<legend>Language for our emails</legend>" in html
     assert 'aria-describedby="email-hint"' in html
     assert ">Sign up</button>" in html
 
 
-def test_signup_creates_participant_consents_registration_and_email(app, en, site, make_forum):
+def test_signup_creates_participant_consents_registration_and_email(app, en, forums_open, make_forum):
     forum = make_forum(recorded=True)
-    response = sign_up(en, site, forum, email="  Ana@Example.ORG ")
+    response = sign_up(en, forums_open, forum, email="  Ana@Example.ORG ")
     assert response.status_code == 303
     assert response.headers["Location"] == check_email_url(forum)
 
@@ -233,13 +230,13 @@ def test_signup_creates_participant_consents_registration_and_email(app, en, sit
         participant = db.session.scalar(select(Participant))
         assert participant.email == "ana@example.org"
         assert (participant.name, participant.organisation, participant.region, participant.preferred_language,
-                participant.category_id) == ("Ana Tremblay", "CLSC du Plateau", "QC", "fr", site.category_id)
+                participant.category_id) == ("Ana Tremblay", "CLSC du Plateau", "QC", "fr", forums_open.category_id)
         consents = {c.purpose: (c.granted, c.notice_version, c.source) for c in participant.consents}
         assert consents == {
-            "processing": (True, site.notice_version, "forum-signup"),
-            "recording": (True, site.notice_version, "forum-signup"),
-            "quotation": (False, site.notice_version, "forum-signup"),
-            "contact": (True, site.notice_version, "forum-signup"),
+            "processing": (True, forums_open.notice_version, "forum-signup"),
+            "recording": (True, forums_open.notice_version, "forum-signup"),
+            "quotation": (False, forums_open.notice_version, "forum-signup"),
+            "contact": (True, forums_open.notice_version, "forum-signup"),
         }
     assert registrations(app) == [(1, "ana@example.org", "confirmed")]
     assert forum_row(app, forum).seats_taken == 1
@@ -256,11 +253,11 @@ def test_signup_creates_participant_consents_registration_and_email(app, en, sit
     assert page.headers["Cache-Control"] == "no-store"
 
 
-def test_known_email_is_matched_not_duplicated(app, client, site, make_forum):
+def test_known_email_is_matched_not_duplicated(app, client, forums_open, make_forum):
     first, second = make_forum("First"), make_forum("Second")
-    assert sign_up(client, site, first, email="ana@example.org").status_code == 303
+    assert sign_up(client, forums_open, first, email="ana@example.org").status_code == 303
     other_browser = app.test_client()
-    assert sign_up(other_browser, site, second, email=" ANA@Example.org", name="Ana T.").status_code == 303
+    assert sign_up(other_browser, forums_open, second, email=" ANA@Example.org", name="Ana T.").status_code == 303
     with app.app_context():
         participants = db.session.scalars(select(Participant)).all()
         # Matched, and the first profile kept: an unverified form does not rewrite it.
@@ -270,9 +267,9 @@ def test_known_email_is_matched_not_duplicated(app, client, site, make_forum):
     assert [email for _id, email, _status in registrations(app)] == ["ana@example.org"] * 2
 
 
-def test_processing_consent_is_required(app, en, site, make_forum):
+def test_processing_consent_is_required(app, en, forums_open, make_forum):
     forum = make_forum()
-    response = sign_up(en, site, forum, consent_processing=None)
+    response = sign_up(en, forums_open, forum, consent_processing=None)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "There is a problem" in html
@@ -282,28 +279,28 @@ def test_processing_consent_is_required(app, en, site, make_forum):
     assert registrations(app) == []
 
 
-def test_recording_consent_is_required_only_for_recorded_sessions(app, en, site, make_forum):
+def test_recording_consent_is_required_only_for_recorded_sessions(app, en, forums_open, make_forum):
     recorded, unrecorded = make_forum("Recorded", recorded=True), make_forum("Not recorded")
-    response = sign_up(en, site, recorded, consent_recording=None)
+    response = sign_up(en, forums_open, recorded, consent_recording=None)
     assert response.status_code == 422
     assert "This session is recorded: tick this box" in response.get_data(as_text=True)
     assert registrations(app) == []
 
     assert 'name="consent_recording"' not in en.get(signup_url(unrecorded)).get_data(as_text=True)
-    assert sign_up(en, site, unrecorded, consent_recording=None).status_code == 303
+    assert sign_up(en, forums_open, unrecorded, consent_recording=None).status_code == 303
     with app.app_context():
         purposes = {consent.purpose for consent in db.session.scalars(select(Consent))}
     assert purposes == {"processing", "quotation", "contact"}
 
 
-def test_full_session_offers_the_waitlist(app, en, site, make_forum):
+def test_full_session_offers_the_waitlist(app, en, forums_open, make_forum):
     forum = make_forum(capacity=1)
-    assert sign_up(app.test_client(), site, forum, email="first@example.org").status_code == 303
+    assert sign_up(app.test_client(), forums_open, forum, email="first@example.org").status_code == 303
     html = en.get(signup_url(forum)).get_data(as_text=True)
     assert ">Join the waitlist</button>" in html
     assert "This session is full. You can join its waitlist" in html
 
-    response = sign_up(en, site, forum, email="second@example.org")
+    response = sign_up(en, forums_open, forum, email="second@example.org")
     assert response.status_code == 303
     assert registrations(app) == [(1, "first@example.org", "confirmed"), (2, "second@example.org", "waitlisted")]
     html = en.get(registered_url(app, forum, 2)).get_data(as_text=True)
@@ -313,9 +310,9 @@ def test_full_session_offers_the_waitlist(app, en, site, make_forum):
     assert forum_row(app, forum).seats_taken == 1
 
 
-def test_invalid_input_comes_back_with_errors_and_what_was_typed(app, en, site, make_forum):
+def test_invalid_input_comes_back_with_errors_and_what_was_typed(app, en, forums_open, make_forum):
     forum = make_forum()
-    response = sign_up(en, site, forum, name="", email="ana-at-example.org", organisation="Clinique Ø & <Co>",
+    response = sign_up(en, forums_open, forum, name="", email="ana-at-example.org", organisation="Clinique Ø & <Co>",
                        region="outside", country="Atlantis", preferred_language="en", consent_contact=None)
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -335,9 +332,9 @@ def test_invalid_input_comes_back_with_errors_and_what_was_typed(app, en, site, 
     assert registrations(app) == []
 
 
-def test_missing_fields_are_each_reported(en, site, make_forum):
+def test_missing_fields_are_each_reported(en, forums_open, make_forum):
     forum = make_forum()
-    response = sign_up(en, site, forum, name="", email="", category="", region="")
+    response = sign_up(en, forums_open, forum, name="", email="", category="", region="")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     for message in ("Enter your name.", "Enter your email address.", "Choose the group that best describes you.",
@@ -345,20 +342,20 @@ def test_missing_fields_are_each_reported(en, site, make_forum):
         assert message in html
 
 
-def test_someone_outside_canada_gives_a_country(app, client, site, make_forum):
+def test_someone_outside_canada_gives_a_country(app, client, forums_open, make_forum):
     forum = make_forum()
-    assert sign_up(client, site, forum, region="outside", country="").status_code == 422
-    assert sign_up(client, site, forum, region="outside", country="canada").status_code == 422
-    assert sign_up(client, site, forum, region="outside", country="pays-bas").status_code == 303
+    assert sign_up(client, forums_open, forum, region="outside", country="").status_code == 422
+    assert sign_up(client, forums_open, forum, region="outside", country="canada").status_code == 422
+    assert sign_up(client, forums_open, forum, region="outside", country="pays-bas").status_code == 303
     with app.app_context():
         # Alpha-3: "NL" would also be Newfoundland and Labrador.
         assert db.session.scalar(select(Participant.region)) == "NLD"
 
 
-def test_double_post_registers_once(app, client, site, make_forum):
+def test_double_post_registers_once(app, client, forums_open, make_forum):
     forum = make_forum()
     page = client.get(signup_url(forum))
-    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **form_data(site)}
+    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **form_data(forums_open)}
     first = client.post(signup_url(forum), data=payload)
     again = client.post(signup_url(forum), data=payload)
     assert first.status_code == again.status_code == 303
@@ -368,12 +365,12 @@ def test_double_post_registers_once(app, client, site, make_forum):
     assert len(outbox(app)) == 1
 
 
-def test_another_browser_typing_a_registered_address_gets_no_link(app, client, site, make_forum):
+def test_another_browser_typing_a_registered_address_gets_no_link(app, client, forums_open, make_forum):
     forum = make_forum()
-    assert sign_up(client, site, forum).status_code == 303
+    assert sign_up(client, forums_open, forum).status_code == 303
     stranger = app.test_client()
     stranger.get("/?lang=en")
-    response = sign_up(stranger, site, forum)
+    response = sign_up(stranger, forums_open, forum)
     assert response.status_code == 303
     assert response.headers["Location"] == f"/consultations/{SLUG}/forums/{forum}/check-your-email"
     html = stranger.get(response.headers["Location"]).get_data(as_text=True)
@@ -383,16 +380,16 @@ def test_another_browser_typing_a_registered_address_gets_no_link(app, client, s
     assert len(registrations(app)) == 1 and len(outbox(app)) == 1
 
 
-def test_htmx_signup_redirects_and_errors_swap_the_fragment(app, client, site, make_forum):
+def test_htmx_signup_redirects_and_errors_swap_the_fragment(app, client, forums_open, make_forum):
     forum = make_forum()
     token = csrf_token_from(client.get(signup_url(forum)).get_data(as_text=True))
-    bad = client.post(signup_url(forum), data={"csrf_token": token, **form_data(site, name="")},
+    bad = client.post(signup_url(forum), data={"csrf_token": token, **form_data(forums_open, name="")},
                       headers={"HX-Request": "true"})
     assert bad.status_code == 422
     assert "HX-Request" in bad.headers["Vary"]
     fragment = bad.get_data(as_text=True)
     assert fragment.lstrip().startswith('<div id="signup-form"') and "<html" not in fragment
-    good = client.post(signup_url(forum), data={"csrf_token": token, **form_data(site)},
+    good = client.post(signup_url(forum), data={"csrf_token": token, **form_data(forums_open)},
                        headers={"HX-Request": "true"})
     assert good.status_code == 204
     assert good.headers["HX-Redirect"] == check_email_url(forum)
@@ -400,7 +397,7 @@ def test_htmx_signup_redirects_and_errors_swap_the_fragment(app, client, site, m
 
 @pytest.mark.parametrize("case, status", [("cancelled", 410), ("past", 410), ("unknown", 404),
                                           ("other consultation", 404)])
-def test_sessions_that_cannot_be_signed_up_for(app, en, site, make_forum, case, status):
+def test_sessions_that_cannot_be_signed_up_for(app, en, forums_open, make_forum, case, status):
     if case == "cancelled":
         forum = make_forum(status="cancelled")
     elif case == "past":
@@ -426,10 +423,10 @@ def test_sessions_that_cannot_be_signed_up_for(app, en, site, make_forum, case, 
         assert "Page not found" in html
 
 
-def test_signup_is_closed_with_the_forums_channel(app, en, site, make_forum):
+def test_signup_is_closed_with_the_forums_channel(app, en, forums_open, make_forum):
     forum = make_forum()
     with app.app_context():
-        channel = db.session.get(Consultation, site.id).channels[0]
+        channel = db.session.get(Consultation, forums_open.id).channels[0]
         channel.closes_at = datetime.now(timezone.utc) - timedelta(days=1)
         db.session.commit()
     assert "Sign-up for the forums and interviews is closed." in en.get(
@@ -437,7 +434,7 @@ def test_signup_is_closed_with_the_forums_channel(app, en, site, make_forum):
     assert en.get(signup_url(forum)).status_code == 410
 
 
-def test_signup_posts_are_rate_limited(app, client, site, make_forum, monkeypatch):
+def test_signup_posts_are_rate_limited(app, client, forums_open, make_forum, monkeypatch):
     monkeypatch.setitem(app.config, "SIGNUP_RATE_LIMIT", "3 per minute")
     forum = make_forum()
     token = csrf_token_from(client.get(signup_url(forum)).get_data(as_text=True))
@@ -449,10 +446,10 @@ def test_signup_posts_are_rate_limited(app, client, site, make_forum, monkeypatc
 
 # -- the personal link ---------------------------------------------------------------------------
 
-def test_manage_page_shows_the_meeting_link_only_with_a_seat(app, en, site, make_forum):
+def test_manage_page_shows_the_meeting_link_only_with_a_seat(app, en, forums_open, make_forum):
     forum = make_forum(capacity=1)
-    sign_up(app.test_client(), site, forum, email="seated@example.org")
-    sign_up(app.test_client(), site, forum, email="waiting@example.org")
+    sign_up(app.test_client(), forums_open, forum, email="seated@example.org")
+    sign_up(app.test_client(), forums_open, forum, email="waiting@example.org")
     seated, waiting = [row[0] for row in registrations(app)]
 
     html = en.get(f"/registrations/{manage_token(app, seated)}").get_data(as_text=True)
@@ -461,10 +458,10 @@ def test_manage_page_shows_the_meeting_link_only_with_a_seat(app, en, site, make
     assert "On the waitlist, number 1" in html and MEETING not in html
 
 
-def test_cancel_frees_the_seat_for_the_first_on_the_waitlist(app, en, site, make_forum):
+def test_cancel_frees_the_seat_for_the_first_on_the_waitlist(app, en, forums_open, make_forum):
     forum = make_forum(capacity=1)
     for email in ("seated@example.org", "second@example.org", "third@example.org"):
-        sign_up(app.test_client(), site, forum, email=email)
+        sign_up(app.test_client(), forums_open, forum, email=email)
     seated = registrations(app)[0][0]
     token = manage_token(app, seated)
     before = len(outbox(app))
@@ -494,10 +491,10 @@ def test_cancel_frees_the_seat_for_the_first_on_the_waitlist(app, en, site, make
     assert en.get(f"/registrations/{token}/cancel").status_code == 302  # nothing left to confirm
 
 
-def test_switch_moves_the_registration(app, en, site, make_forum):
+def test_switch_moves_the_registration(app, en, forums_open, make_forum):
     here, there = make_forum("Here", capacity=1), make_forum("There", starts_at=NEXT_JUNE + timedelta(days=2))
-    sign_up(app.test_client(), site, here, email="ana@example.org")
-    sign_up(app.test_client(), site, here, email="bob@example.org")
+    sign_up(app.test_client(), forums_open, here, email="ana@example.org")
+    sign_up(app.test_client(), forums_open, here, email="bob@example.org")
     token = manage_token(app, registrations(app)[0][0])
 
     page = en.get(f"/registrations/{token}").get_data(as_text=True)
@@ -520,10 +517,10 @@ def test_switch_moves_the_registration(app, en, site, make_forum):
     assert forum_row(app, here).seats_taken == 1 and forum_row(app, there).seats_taken == 1
 
 
-def test_calendar_file_for_a_confirmed_seat(app, en, site, make_forum):
+def test_calendar_file_for_a_confirmed_seat(app, en, forums_open, make_forum):
     forum = make_forum(capacity=1)
-    sign_up(app.test_client(), site, forum, email="seated@example.org")
-    sign_up(app.test_client(), site, forum, email="waiting@example.org")
+    sign_up(app.test_client(), forums_open, forum, email="seated@example.org")
+    sign_up(app.test_client(), forums_open, forum, email="waiting@example.org")
     seated, waiting = [row[0] for row in registrations(app)]
 
     response = en.get(f"/registrations/{manage_token(app, seated)}/invitation.ics")
@@ -535,9 +532,9 @@ def test_calendar_file_for_a_confirmed_seat(app, en, site, make_forum):
     assert en.get(f"/registrations/{manage_token(app, waiting)}/invitation.ics").status_code == 404
 
 
-def test_expired_link_says_so_with_410(app, en, site, make_forum, monkeypatch):
+def test_expired_link_says_so_with_410(app, en, forums_open, make_forum, monkeypatch):
     forum = make_forum()
-    sign_up(app.test_client(), site, forum)
+    sign_up(app.test_client(), forums_open, forum)
     registration_id = registrations(app)[0][0]
     long_ago = int(time.time()) - 181 * 24 * 3600
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: long_ago)
@@ -552,9 +549,9 @@ def test_expired_link_says_so_with_410(app, en, site, make_forum, monkeypatch):
     assert registrations(app)[0][2] == "confirmed"
 
 
-def test_forged_revoked_and_unknown_links_look_the_same(app, en, site, make_forum):
+def test_forged_revoked_and_unknown_links_look_the_same(app, en, forums_open, make_forum):
     forum = make_forum()
-    sign_up(app.test_client(), site, forum)
+    sign_up(app.test_client(), forums_open, forum)
     registration_id = registrations(app)[0][0]
     token = manage_token(app, registration_id)
     forged = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
@@ -575,26 +572,26 @@ def test_forged_revoked_and_unknown_links_look_the_same(app, en, site, make_foru
     assert registrations(app)[0][2] == "confirmed"
 
 
-def test_confirmation_page_checks_the_session_in_its_address(app, en, site, make_forum):
+def test_confirmation_page_checks_the_session_in_its_address(app, en, forums_open, make_forum):
     forum, other = make_forum("One"), make_forum("Two")
-    sign_up(en, site, forum)
+    sign_up(en, forums_open, forum)
     location = registered_url(app, forum, 1)
     assert en.get(location).status_code == 200
     assert en.get(location.replace(f"/forums/{forum}/", f"/forums/{other}/")).status_code == 404
 
 
-def test_one_participant_row_and_seat_count_stay_consistent(app, site, make_forum):
+def test_one_participant_row_and_seat_count_stay_consistent(app, forums_open, make_forum):
     forum = make_forum(capacity=2)
     for index in range(4):
-        sign_up(app.test_client(), site, forum, email=f"p{index}@example.org")
+        sign_up(app.test_client(), forums_open, forum, email=f"p{index}@example.org")
     with app.app_context():
         seated = db.session.scalar(select(func.count(Registration.id)).where(Registration.status == "confirmed"))
         assert seated == db.session.get(Forum, forum).seats_taken == 2
 
 
-def test_a_cancelled_registration_cannot_be_moved(app, en, site, make_forum):
+def test_a_cancelled_registration_cannot_be_moved(app, en, forums_open, make_forum):
     here, there = make_forum("Here"), make_forum("There")
-    sign_up(app.test_client(), site, here)
+    sign_up(app.test_client(), forums_open, here)
     registration_id = registrations(app)[0][0]
     token = manage_token(app, registration_id)
     html = en.get(f"/registrations/{token}/cancel").get_data(as_text=True)
@@ -607,9 +604,9 @@ def test_a_cancelled_registration_cannot_be_moved(app, en, site, make_forum):
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_every_forum_page_answers_in_both_languages(app, client, site, make_forum, lang):
+def test_every_forum_page_answers_in_both_languages(app, client, forums_open, make_forum, lang):
     forum = make_forum(recorded=True, topics=["1.1"], track="qc")
-    sign_up(client, site, forum)
+    sign_up(client, forums_open, forum)
     location = registered_url(app, forum, 1)
     token = location.rsplit("/", 1)[1]
     for url in (f"/consultations/{SLUG}/forums/", signup_url(forum), location, f"/registrations/{token}",
@@ -619,32 +616,33 @@ def test_every_forum_page_answers_in_both_languages(app, client, site, make_foru
         assert f'<html lang="{lang}">' in response.get_data(as_text=True)
 
 
-def test_a_stranger_typing_a_known_email_cannot_rewrite_the_profile_or_withdraw_consent(app, en, site, make_forum):
+def test_a_stranger_typing_a_known_email_cannot_rewrite_the_profile_or_withdraw_consent(app, en, forums_open,
+                                                                                        make_forum):
     first, second = make_forum(), make_forum()
-    assert sign_up(en, site, first, email="ana@example.org", consent_quotation="y").status_code == 303
-    assert sign_up(en, site, second, email="ana@example.org", name="Someone Else").status_code == 303
+    assert sign_up(en, forums_open, first, email="ana@example.org", consent_quotation="y").status_code == 303
+    assert sign_up(en, forums_open, second, email="ana@example.org", name="Someone Else").status_code == 303
     with app.app_context():
         participant = db.session.scalar(select(Participant))
         assert participant.name == "Ana Tremblay"
         assert participant.current_consent("quotation") is True
 
 
-def test_a_known_email_never_gets_someone_elses_link_in_the_browser(app, site, make_forum):
+def test_a_known_email_never_gets_someone_elses_link_in_the_browser(app, forums_open, make_forum):
     first, second = make_forum("First"), make_forum("Second")
     owner = app.test_client()
-    assert sign_up(owner, site, first, email="ana@example.org").status_code == 303
+    assert sign_up(owner, forums_open, first, email="ana@example.org").status_code == 303
     stranger = app.test_client()
-    response = sign_up(stranger, site, second, email="ana@example.org")
+    response = sign_up(stranger, forums_open, second, email="ana@example.org")
     assert response.headers["Location"] == f"/consultations/{SLUG}/forums/{second}/check-your-email"
     page = stranger.get(response.headers["Location"]).get_data(as_text=True)
     assert "/registrations/" not in page and "ana@example.org" not in page
 
 
-def test_the_sessions_to_switch_to_say_their_language_and_track(app, en, site, make_forum):
+def test_the_sessions_to_switch_to_say_their_language_and_track(app, en, forums_open, make_forum):
     here = make_forum("Here")
     french = make_forum("Evening", track="qc", language="fr", starts_at=NEXT_JUNE + timedelta(days=2))
     both = make_forum("Morning", language="bilingual", starts_at=NEXT_JUNE + timedelta(days=3))
-    sign_up(app.test_client(), site, here, email="ana@example.org")
+    sign_up(app.test_client(), forums_open, here, email="ana@example.org")
     token = manage_token(app, registrations(app)[0][0])
 
     page = plain(en.get(f"/registrations/{token}").get_data(as_text=True))
@@ -654,10 +652,10 @@ def test_the_sessions_to_switch_to_say_their_language_and_track(app, en, site, m
     assert "in French and English" in option[both]
 
 
-def test_switching_onto_an_existing_registration_is_refused(app, en, site, make_forum):
+def test_switching_onto_an_existing_registration_is_refused(app, en, forums_open, make_forum):
     first, second = make_forum("First"), make_forum("Second")
-    sign_up(en, site, first, email="ana@example.org")
-    sign_up(app.test_client(), site, second, email="ana@example.org")
+    sign_up(en, forums_open, first, email="ana@example.org")
+    sign_up(app.test_client(), forums_open, second, email="ana@example.org")
     confirm_from_email(app, app.test_client())
     ids = [registration_id for registration_id, _email, _status in registrations(app)]
     token = manage_token(app, ids[0])
@@ -671,9 +669,9 @@ def test_switching_onto_an_existing_registration_is_refused(app, en, site, make_
     assert [status for _id, _email, status in registrations(app)] == ["confirmed", "confirmed"]
 
 
-def test_switching_to_a_recorded_session_needs_the_recording_consent(app, en, site, make_forum):
+def test_switching_to_a_recorded_session_needs_the_recording_consent(app, en, forums_open, make_forum):
     plain, recorded = make_forum("Plain"), make_forum("Recorded", recorded=True)
-    sign_up(en, site, plain, email="ana@example.org", consent_recording=None)
+    sign_up(en, forums_open, plain, email="ana@example.org", consent_recording=None)
     token = manage_token(app, registrations(app)[0][0])
     page = en.get(f"/registrations/{token}").get_data(as_text=True)
     response = en.post(f"/registrations/{token}/switch",
@@ -682,20 +680,20 @@ def test_switching_to_a_recorded_session_needs_the_recording_consent(app, en, si
     assert [(status) for _id, _email, status in registrations(app)] == ["confirmed"]
 
 
-def test_one_interview_slot_per_person(app, en, site, make_forum):
+def test_one_interview_slot_per_person(app, en, forums_open, make_forum):
     slot_one, slot_two = (make_forum("Slot one", kind="interview", capacity=1),
                           make_forum("Slot two", kind="interview", capacity=1))
-    assert sign_up(en, site, slot_one, email="ana@example.org").status_code == 303
-    assert sign_up(en, site, slot_two, email="ana@example.org").status_code == 303
+    assert sign_up(en, forums_open, slot_one, email="ana@example.org").status_code == 303
+    assert sign_up(en, forums_open, slot_two, email="ana@example.org").status_code == 303
     response = confirm_from_email(app, en)
     assert response.status_code == 422
     assert "You already have an interview slot." in response.get_data(as_text=True)
     assert len(registrations(app)) == 1
 
 
-def test_line_breaks_in_a_name_cannot_forge_an_email(app, en, site, make_forum):
+def test_line_breaks_in_a_name_cannot_forge_an_email(app, en, forums_open, make_forum):
     forum = make_forum()
-    sign_up(en, site, forum, name="Ana\r\n\r\nYour account is suspended: https://evil.example\u0000")
+    sign_up(en, forums_open, forum, name="Ana\r\n\r\nYour account is suspended: https://evil.example\u0000")
     with app.app_context():
         assert db.session.scalar(select(Participant.name)) == "Ana Your account is suspended: https://evil.example"
 

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.usefixtures("uploads_in_tmp")
 
 
 @pytest.fixture(autouse=True)
-def known_sender(app, site):
+def known_sender(app, submissions_open):
     """Someone already known: their email's submission is theirs, and their profile is kept."""
     with app.app_context():
-        find_or_create_participant(db.session.get(Consultation, site.id), "known@example.org",
+        find_or_create_participant(db.session.get(Consultation, submissions_open.id), "known@example.org",
                                    Profile(name="Known Person"))
         db.session.commit()
 
@@ -65,7 +65,7 @@ def run(runner, folder, *extra):
                          env={"CONSULT_LANG": "en"})
 
 
-def test_a_mailbox_is_imported_once(app, runner, site, mailbox):
+def test_a_mailbox_is_imported_once(app, runner, submissions_open, mailbox):
     result = run(runner, mailbox)
     assert result.exit_code == 1, result.output  # one broken file
     assert "S-0001 imported from 1-opinion.eml (known@example.org, 1 documents, 1 links)" in result.output
@@ -100,7 +100,7 @@ def test_a_mailbox_is_imported_once(app, runner, site, mailbox):
         assert len(db.session.scalars(select(Participant)).all()) == 3
 
 
-def test_a_clean_mailbox_exits_zero_and_may_send_receipts(app, runner, site, mailbox):
+def test_a_clean_mailbox_exits_zero_and_may_send_receipts(app, runner, submissions_open, mailbox):
     (mailbox / "4-broken.eml").unlink()
     result = run(runner, mailbox, "--send-receipts")
     assert result.exit_code == 0, result.output
@@ -110,7 +110,7 @@ def test_a_clean_mailbox_exits_zero_and_may_send_receipts(app, runner, site, mai
             "html@example.org", "known@example.org", "writer@example.org"]
 
 
-def test_a_message_without_sender_or_content(app, runner, site, tmp_path):
+def test_a_message_without_sender_or_content(app, runner, submissions_open, tmp_path):
     folder = tmp_path / "box"
     folder.mkdir()
     (folder / "nobody.eml").write_bytes(b"Subject: hello\n\nno sender here\n")
@@ -128,7 +128,7 @@ def test_a_message_without_sender_or_content(app, runner, site, tmp_path):
         assert db.session.scalar(select(Submission)) is None
 
 
-def test_the_consultation_must_be_named_when_there_are_several(app, runner, site, mailbox):
+def test_the_consultation_must_be_named_when_there_are_several(app, runner, submissions_open, mailbox):
     with app.app_context():
         import_structure(open_document(slug="other"), source="test")
         db.session.commit()

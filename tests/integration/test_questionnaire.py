@@ -59,7 +59,7 @@ def document(**overrides):
 
 
 @pytest.fixture
-def site(app):
+def open_questionnaire(app):
     """An open consultation with a published, open-access questionnaire generated from its tree."""
     with app.app_context():
         consultation = import_structure(document(), source="test").consultation
@@ -79,9 +79,9 @@ def en(client):
     return client
 
 
-def set_questionnaire(app, site, **values):
+def set_questionnaire(app, open_questionnaire, **values):
     with app.app_context():
-        questionnaire = db.session.get(Questionnaire, site.questionnaire_id)
+        questionnaire = db.session.get(Questionnaire, open_questionnaire.questionnaire_id)
         for name, value in values.items():
             setattr(questionnaire, name, value)
         db.session.commit()
@@ -93,18 +93,19 @@ def question_id(app, code, prompt):
                                  .where(Topic.code == code, Question.prompt == prompt))
 
 
-def start_data(site, **overrides):
+def start_data(open_questionnaire, **overrides):
     data = {"name": "Ana Tremblay", "email": "ana@example.org", "organisation": "CLSC",
-            "category": str(site.category_id), "region": "QC", "country": "", "preferred_language": "en",
+            "category": str(open_questionnaire.category_id), "region": "QC", "country": "", "preferred_language": "en",
             "consent_processing": "y"}
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}
 
 
-def start(client, site, **overrides):
+def start(client, open_questionnaire, **overrides):
     page = client.get(f"/consultations/{SLUG}/questionnaire/")
     assert page.status_code == 200, page.status_code
-    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), **start_data(site, **overrides)}
+    payload = {"csrf_token": csrf_token_from(page.get_data(as_text=True)),
+               **start_data(open_questionnaire, **overrides)}
     return client.post(f"/consultations/{SLUG}/questionnaire/", data=payload)
 
 
@@ -112,12 +113,12 @@ def token_of(location):
     return re.search(r"/questionnaire/([^/]+)/", location).group(1)
 
 
-def started(client, site, **overrides):
+def started(client, open_questionnaire, **overrides):
     """Start, then open the personal link from the email, as the person does."""
-    response = start(client, site, **overrides)
+    response = start(client, open_questionnaire, **overrides)
     assert response.status_code == 303, response.get_data(as_text=True)
     assert response.headers["Location"] == f"/consultations/{SLUG}/questionnaire/check-your-email"
-    email = start_data(site, **overrides)["email"].strip().lower()
+    email = start_data(open_questionnaire, **overrides)["email"].strip().lower()
     app = client.application
     with app.app_context():
         body = db.session.scalars(select(OutboxMessage.body_text).where(OutboxMessage.to_address == email)
@@ -171,9 +172,9 @@ def response_row(app, email="ana@example.org"):
 
 # -- builder --------------------------------------------------------------------------------
 
-def test_generation_makes_one_page_per_section_or_axis_and_five_prompts_per_orientation(app, site):
+def test_generation_makes_one_page_per_section_or_axis_and_five_prompts_per_orientation(app, open_questionnaire):
     with app.app_context():
-        questionnaire = db.session.get(Questionnaire, site.questionnaire_id)
+        questionnaire = db.session.get(Questionnaire, open_questionnaire.questionnaire_id)
         pages = sorted(questionnaire.pages, key=lambda page: page.position)
         assert [page.title_en for page in pages] == ["Overall impressions", "Axis one", "Axis two"]
         axis_one = pages[1]
@@ -188,9 +189,9 @@ def test_generation_makes_one_page_per_section_or_axis_and_five_prompts_per_orie
             "Ce que vous appréciez", "What you like", "long_text", 5000, False)
 
 
-def test_generating_again_adds_nothing_and_keeps_edits(app, site):
+def test_generating_again_adds_nothing_and_keeps_edits(app, open_questionnaire):
     with app.app_context():
-        questionnaire = db.session.get(Questionnaire, site.questionnaire_id)
+        questionnaire = db.session.get(Questionnaire, open_questionnaire.questionnaire_id)
         count = db.session.scalar(select(func.count()).select_from(Question))
         edited = db.session.get(Question, question_id(app, "1.1", "liked"))
         edited.label_en = "What works"
@@ -201,9 +202,9 @@ def test_generating_again_adds_nothing_and_keeps_edits(app, site):
         assert db.session.get(Question, edited.id).label_en == "What works"
 
 
-def test_organizer_generates_with_own_labels_from_the_builder(app, login, site):
+def test_organizer_generates_with_own_labels_from_the_builder(app, login, open_questionnaire):
     with app.app_context():
-        db.session.delete(db.session.get(Questionnaire, site.questionnaire_id))
+        db.session.delete(db.session.get(Questionnaire, open_questionnaire.questionnaire_id))
         db.session.commit()
     client = login(["organizer"])
     url = f"/staff/consultations/{SLUG}/questionnaire/"
@@ -228,7 +229,7 @@ def test_organizer_generates_with_own_labels_from_the_builder(app, login, site):
     assert 'value="Weaknesses"' in refused.get_data(as_text=True)
 
 
-def test_organizer_edits_reorders_adds_and_removes_questions(app, login, site):
+def test_organizer_edits_reorders_adds_and_removes_questions(app, login, open_questionnaire):
     client = login(["organizer"])
     base = f"/staff/consultations/{SLUG}/questionnaire"
     liked, disliked = question_id(app, "1.1", "liked"), question_id(app, "1.1", "disliked")
@@ -278,8 +279,8 @@ def test_organizer_edits_reorders_adds_and_removes_questions(app, login, site):
         assert db.session.get(Question, removable) is None
 
 
-def test_a_question_with_answers_cannot_be_removed(app, client, login, site):
-    token = started(client, site)
+def test_a_question_with_answers_cannot_be_removed(app, client, login, open_questionnaire):
+    token = started(client, open_questionnaire)
     liked = question_id(app, "G", "liked")
     assert post_page(client, token, 1, {liked: "Bien"}).status_code == 303
     staff = app.test_client()
@@ -299,7 +300,7 @@ def test_a_question_with_answers_cannot_be_removed(app, client, login, site):
         assert db.session.get(Question, liked) is not None
 
 
-def test_settings_set_dates_as_whole_days_and_access(app, login, site):
+def test_settings_set_dates_as_whole_days_and_access(app, login, open_questionnaire):
     client = login(["admin"])
     url = f"/staff/consultations/{SLUG}/questionnaire/settings"
     html = client.get(url).get_data(as_text=True)
@@ -309,7 +310,7 @@ def test_settings_set_dates_as_whole_days_and_access(app, login, site):
         "opens_on": "2030-05-06", "closes_on": "2030-06-13"})
     assert response.status_code == 303
     with app.app_context():
-        questionnaire = db.session.get(Questionnaire, site.questionnaire_id)
+        questionnaire = db.session.get(Questionnaire, open_questionnaire.questionnaire_id)
         assert questionnaire.access == "invitation"
         # Montréal is UTC-4 in summer: the whole of June 13 is included.
         assert questionnaire.opens_at == datetime(2030, 5, 6, 4, tzinfo=timezone.utc)
@@ -321,13 +322,13 @@ def test_settings_set_dates_as_whole_days_and_access(app, login, site):
 
 # -- starting, identity, one response per person --------------------------------------------
 
-def test_consultation_page_links_to_the_questionnaire(en, site):
+def test_consultation_page_links_to_the_questionnaire(en, open_questionnaire):
     html = en.get(f"/consultations/{SLUG}/").get_data(as_text=True)
     assert f'href="/consultations/{SLUG}/questionnaire/"' in html
 
 
-def test_a_newcomer_gets_the_link_by_email_and_lands_on_their_personal_page(app, en, site):
-    response = start(en, site)
+def test_a_newcomer_gets_the_link_by_email_and_lands_on_their_personal_page(app, en, open_questionnaire):
+    response = start(en, open_questionnaire)
     assert response.status_code == 303
     # Even for a new address the link is not shown: whoever typed it may not own it.
     assert response.headers["Location"] == f"/consultations/{SLUG}/questionnaire/check-your-email"
@@ -345,35 +346,35 @@ def test_a_newcomer_gets_the_link_by_email_and_lands_on_their_personal_page(app,
         assert participant.current_consent("processing") and not participant.current_consent("quotation")
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
     # Back through the start form from the same browser: straight to the answers this time.
-    again = start(en, site)
+    again = start(en, open_questionnaire)
     assert re.match(r"^/questionnaire/[\w.-]+/$", again.headers["Location"])
 
 
-def test_a_one_language_consultation_asks_no_language_and_writes_in_its_own(app, client, site):
+def test_a_one_language_consultation_asks_no_language_and_writes_in_its_own(app, client, open_questionnaire):
     with app.app_context():
-        db.session.get(Consultation, site.id).languages = "en"
+        db.session.get(Consultation, open_questionnaire.id).languages = "en"
         db.session.commit()
     page = client.get(f"/consultations/{SLUG}/questionnaire/?lang=fr").get_data(as_text=True)
     assert "Langue de nos courriels" not in page and 'name="preferred_language"' not in page
-    response = start(client, site, preferred_language=None)
+    response = start(client, open_questionnaire, preferred_language=None)
     assert response.status_code == 303, response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Participant.preferred_language)) == "en"
 
 
-def test_start_form_errors_keep_everything_typed(en, site):
-    response = start(en, site, consent_processing=None, organisation="Typed organisation")
+def test_start_form_errors_keep_everything_typed(en, open_questionnaire):
+    response = start(en, open_questionnaire, consent_processing=None, organisation="Typed organisation")
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "Tick this box to answer the questionnaire" in html
     assert 'value="Typed organisation"' in html and 'value="ana@example.org"' in html
 
 
-def test_a_known_email_gets_the_link_by_email_never_on_screen(app, en, site):
-    started(en, site)
+def test_a_known_email_gets_the_link_by_email_never_on_screen(app, en, open_questionnaire):
+    started(en, open_questionnaire)
     stranger = app.test_client()
     stranger.get("/?lang=en")
-    response = start(stranger, site, name="Someone Else", organisation="Elsewhere", region="ON")
+    response = start(stranger, open_questionnaire, name="Someone Else", organisation="Elsewhere", region="ON")
     assert response.status_code == 303
     assert response.headers["Location"] == f"/consultations/{SLUG}/questionnaire/check-your-email"
     page = stranger.get(response.headers["Location"]).get_data(as_text=True)
@@ -387,17 +388,17 @@ def test_a_known_email_gets_the_link_by_email_never_on_screen(app, en, site):
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
 
 
-def test_a_double_submitted_start_form_opens_the_same_response(app, en, site):
-    first = started(en, site)
-    again = start(en, site)
+def test_a_double_submitted_start_form_opens_the_same_response(app, en, open_questionnaire):
+    first = started(en, open_questionnaire)
+    again = start(en, open_questionnaire)
     assert again.status_code == 303 and token_of(again.headers["Location"])
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Response)) == 1
     assert first
 
 
-def test_lost_link_answers_the_same_whether_the_address_is_known(app, en, site):
-    started(en, site)
+def test_lost_link_answers_the_same_whether_the_address_is_known(app, en, open_questionnaire):
+    started(en, open_questionnaire)
     html = en.get(f"/consultations/{SLUG}/questionnaire/").get_data(as_text=True)
     for email in ("ana@example.org", "nobody@example.org"):
         response = en.post(f"/consultations/{SLUG}/questionnaire/my-link",
@@ -408,8 +409,8 @@ def test_lost_link_answers_the_same_whether_the_address_is_known(app, en, site):
 
 # -- answering ------------------------------------------------------------------------------
 
-def test_autosave_saves_and_answers_with_the_time_and_new_digests(app, en, site):
-    token = started(en, site)
+def test_autosave_saves_and_answers_with_the_time_and_new_digests(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked = question_id(app, "1.1", "liked")
     response = post_page(en, token, 2, {liked: "Clear goals.\r\nGood."}, autosave=True)
     assert response.status_code == 200
@@ -424,8 +425,8 @@ def test_autosave_saves_and_answers_with_the_time_and_new_digests(app, en, site)
     assert answers_of(app) == {liked: "Clear goals.\nGood."}
 
 
-def test_two_tabs_lose_no_text(app, en, site):
-    token = started(en, site)
+def test_two_tabs_lose_no_text(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked, missing = question_id(app, "1.1", "liked"), question_id(app, "1.1", "missing")
     # Both tabs open page 2 while it is empty.
     shown = baselines(en.get(f"/questionnaire/{token}/pages/2").get_data(as_text=True))
@@ -441,8 +442,8 @@ def test_two_tabs_lose_no_text(app, en, site):
         assert "Tab A text" in list(kept)
 
 
-def test_plain_save_buttons_save_and_move(app, en, site):
-    token = started(en, site)
+def test_plain_save_buttons_save_and_move(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked = question_id(app, "1.1", "liked")
     agreement = question_id(app, "1.1", "agreement")
     response = post_page(en, token, 2, {liked: "Typed", agreement: "4"}, go="next")
@@ -459,8 +460,8 @@ def test_plain_save_buttons_save_and_move(app, en, site):
     assert "1 of 4 orientations answered" in html
 
 
-def test_too_long_answers_are_refused_with_the_text_kept(app, en, site):
-    token = started(en, site)
+def test_too_long_answers_are_refused_with_the_text_kept(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked, unclear = question_id(app, "1.1", "liked"), question_id(app, "1.1", "unclear")
     long_text = "x" * 5001
     html = en.get(f"/questionnaire/{token}/pages/2").get_data(as_text=True)
@@ -478,8 +479,8 @@ def test_too_long_answers_are_refused_with_the_text_kept(app, en, site):
     assert post_page(en, token, 2, {question_id(app, "1.1", "agreement"): "9"}).status_code == 422
 
 
-def test_send_me_a_link_emails_a_link_that_resumes_on_another_device(app, en, site):
-    token = started(en, site)
+def test_send_me_a_link_emails_a_link_that_resumes_on_another_device(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked = question_id(app, "2.1", "liked")
     post_page(en, token, 3, {liked: "Draft from the laptop"}, autosave=True)
     html = en.get(f"/questionnaire/{token}/pages/3").get_data(as_text=True)
@@ -492,8 +493,8 @@ def test_send_me_a_link_emails_a_link_that_resumes_on_another_device(app, en, si
     assert "Draft from the laptop</textarea>" in phone.get(link + "pages/3").get_data(as_text=True)
 
 
-def test_review_submit_receipt_and_a_double_submit_counts_once(app, en, site):
-    token = started(en, site)
+def test_review_submit_receipt_and_a_double_submit_counts_once(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked, agreement = question_id(app, "1.1", "liked"), question_id(app, "1.1", "agreement")
     post_page(en, token, 2, {liked: "Strong focus on access.", agreement: "5"})
     review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)
@@ -506,7 +507,7 @@ def test_review_submit_receipt_and_a_double_submit_counts_once(app, en, site):
     row = response_row(app)
     assert (row.status, row.version) == ("submitted", 1)
     receipt = en.get(f"/questionnaire/{token}/receipt").get_data(as_text=True)
-    reference = f"Q{site.questionnaire_id}-{row.id:05d}-1"
+    reference = f"Q{open_questionnaire.questionnaire_id}-{row.id:05d}-1"
     assert reference in receipt and "A copy of your answers is on its way to ana@example.org." in receipt
     [(to, subject, body)] = [message for message in outbox(app) if message[1].startswith("Receipt")]
     assert to == "ana@example.org" and subject.startswith(f"Receipt {reference}")
@@ -516,8 +517,8 @@ def test_review_submit_receipt_and_a_double_submit_counts_once(app, en, site):
         assert db.session.scalar(select(func.count()).select_from(AnswerVersion)) == 2
 
 
-def test_required_questions_must_be_answered_before_submitting(app, en, site):
-    token = started(en, site)
+def test_required_questions_must_be_answered_before_submitting(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     required = question_id(app, "2.1", "missing")
     with app.app_context():
         db.session.get(Question, required).required = True
@@ -531,8 +532,8 @@ def test_required_questions_must_be_answered_before_submitting(app, en, site):
     assert not [subject for _to, subject, _body in outbox(app) if subject.startswith("Receipt")]
 
 
-def test_answers_can_change_after_submission_and_every_change_is_kept(app, en, site):
-    token = started(en, site)
+def test_answers_can_change_after_submission_and_every_change_is_kept(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked = question_id(app, "1.1", "liked")
     post_page(en, token, 2, {liked: "First version"})
     review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)
@@ -548,7 +549,7 @@ def test_answers_can_change_after_submission_and_every_change_is_kept(app, en, s
     assert versions == [("First version", 1), ("Second version", 1), ("Third version", 1)]
     assert response_row(app).version == 2
     receipts = [subject for _to, subject, _body in outbox(app) if subject.startswith("Receipt")]
-    assert len(receipts) == 2 and receipts[1].startswith(f"Receipt Q{site.questionnaire_id}-")
+    assert len(receipts) == 2 and receipts[1].startswith(f"Receipt Q{open_questionnaire.questionnaire_id}-")
     # Nothing changed since: no new version, no new email.
     review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)
     assert "have not changed since" in review
@@ -559,12 +560,12 @@ def test_answers_can_change_after_submission_and_every_change_is_kept(app, en, s
 
 # -- closed, not yet open, bad links --------------------------------------------------------
 
-def test_after_closing_the_answers_are_read_only_and_say_why(app, en, site):
-    token = started(en, site)
+def test_after_closing_the_answers_are_read_only_and_say_why(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked = question_id(app, "1.1", "liked")
     post_page(en, token, 2, {liked: "Saved before closing"})
     html = en.get(f"/questionnaire/{token}/pages/2").get_data(as_text=True)
-    set_questionnaire(app, site, closes_at=datetime.now(timezone.utc) - timedelta(minutes=1))
+    set_questionnaire(app, open_questionnaire, closes_at=datetime.now(timezone.utc) - timedelta(minutes=1))
     page = en.get(f"/questionnaire/{token}/pages/2").get_data(as_text=True)
     assert "This questionnaire closed on" in page and "Saved before closing" in page and "<textarea" not in page
     # A page posted after closing is refused and what was typed is shown, to copy.
@@ -580,22 +581,22 @@ def test_after_closing_the_answers_are_read_only_and_say_why(app, en, site):
     assert "The questionnaire closed on" in start_page and 'name="email"' not in start_page.split("lost-link")[0]
 
 
-def test_not_yet_open(app, en, site):
-    token = started(en, site)
-    set_questionnaire(app, site, opens_at=datetime.now(timezone.utc) + timedelta(days=3))
+def test_not_yet_open(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
+    set_questionnaire(app, open_questionnaire, opens_at=datetime.now(timezone.utc) + timedelta(days=3))
     response = en.get(f"/questionnaire/{token}/")
     assert response.status_code == 403
     assert "This questionnaire is not open yet" in response.get_data(as_text=True)
     assert "The questionnaire opens on" in en.get(f"/consultations/{SLUG}/questionnaire/").get_data(as_text=True)
 
 
-def test_a_draft_questionnaire_is_not_public(app, en, site):
-    set_questionnaire(app, site, status="draft")
+def test_a_draft_questionnaire_is_not_public(app, en, open_questionnaire):
+    set_questionnaire(app, open_questionnaire, status="draft")
     assert en.get(f"/consultations/{SLUG}/questionnaire/").status_code == 404
 
 
-def test_expired_and_tampered_links_get_clear_pages_in_the_persons_language(app, client, site):
-    token = started(client, site)
+def test_expired_and_tampered_links_get_clear_pages_in_the_persons_language(app, client, open_questionnaire):
+    token = started(client, open_questionnaire)
     tampered = client.get(f"/questionnaire/{token[:-3]}abc/", headers={"Accept-Language": "en"})
     assert tampered.status_code == 404
     assert "This link does not work" in tampered.get_data(as_text=True)
@@ -619,13 +620,13 @@ def test_expired_and_tampered_links_get_clear_pages_in_the_persons_language(app,
 
 # -- invitations ----------------------------------------------------------------------------
 
-def test_invitation_only_needs_an_invitation(app, en, site):
-    set_questionnaire(app, site, access="invitation")
+def test_invitation_only_needs_an_invitation(app, en, open_questionnaire):
+    set_questionnaire(app, open_questionnaire, access="invitation")
     page = en.get(f"/consultations/{SLUG}/questionnaire/")
     html = page.get_data(as_text=True)
     assert "by invitation only" in html and 'name="consent_processing"' not in html
     refused = en.post(f"/consultations/{SLUG}/questionnaire/",
-                      data={"csrf_token": csrf_token_from(html), **start_data(site)})
+                      data={"csrf_token": csrf_token_from(html), **start_data(open_questionnaire)})
     assert refused.status_code == 403
     assert "Only the people invited by the organizers can answer it" in refused.get_data(as_text=True)
     with app.app_context():
@@ -641,10 +642,10 @@ def invite(client, text, language="en", upload=None):
     return client.post(url, data=data, content_type="multipart/form-data")
 
 
-def test_invitations_report_bad_lines_queue_personal_links_and_never_twice(app, login, site):
+def test_invitations_report_bad_lines_queue_personal_links_and_never_twice(app, login, open_questionnaire):
     import io
 
-    set_questionnaire(app, site, access="invitation")
+    set_questionnaire(app, open_questionnaire, access="invitation")
     client = login(["organizer"])
     client.get("/?lang=en")
     response = invite(client, "bob@example.org, Bob Gagnon\nnot an email\nCarla@Example.org\nbob@example.org")
@@ -673,8 +674,8 @@ def invitation_link(app, email):
         return re.search(r"http://[^/\s]+(/questionnaire/[\w.-]+/)", message.body_text).group(1)
 
 
-def test_an_invited_person_answers_the_profile_once_and_statuses_follow(app, login, site):
-    set_questionnaire(app, site, access="invitation")
+def test_an_invited_person_answers_the_profile_once_and_statuses_follow(app, login, open_questionnaire):
+    set_questionnaire(app, open_questionnaire, access="invitation")
     staff = login(["organizer"])
     invite(staff, "bob@example.org\ncarla@example.org")
     link = invitation_link(app, "bob@example.org")
@@ -689,7 +690,7 @@ def test_an_invited_person_answers_the_profile_once_and_statuses_follow(app, log
     assert refused.status_code == 422 and 'value="Bob"' in refused.get_data(as_text=True)
     done = bob.post(first.headers["Location"], data={
         "csrf_token": csrf_token_from(profile), "name": "Bob Gagnon", "region": "outside", "country": "France",
-        "category": str(site.category_id), "preferred_language": "en", "consent_processing": "y"})
+        "category": str(open_questionnaire.category_id), "preferred_language": "en", "consent_processing": "y"})
     assert done.status_code == 303
     assert bob.get(link).status_code == 200  # asked once
     with app.app_context():
@@ -714,13 +715,13 @@ def test_an_invited_person_answers_the_profile_once_and_statuses_follow(app, log
 
 # -- staff views of the responses -----------------------------------------------------------
 
-def test_staff_read_responses_with_counts_per_orientation(app, en, login, site):
-    token = started(en, site)
+def test_staff_read_responses_with_counts_per_orientation(app, en, login, open_questionnaire):
+    token = started(en, open_questionnaire)
     post_page(en, token, 2, {question_id(app, "1.1", "liked"): "Good", question_id(app, "1.2", "unclear"): "Hmm"})
     review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)
     en.post(f"/questionnaire/{token}/submit", data={"csrf_token": csrf_token_from(review), "version": "0"})
     other = app.test_client()
-    other_token = started(other, site, email="eve@example.org", name="Eve")
+    other_token = started(other, open_questionnaire, email="eve@example.org", name="Eve")
     post_page(other, other_token, 2, {question_id(app, "1.1", "missing"): "Data"})
 
     staff = login(["analyst"])
@@ -741,10 +742,10 @@ def test_staff_read_responses_with_counts_per_orientation(app, en, login, site):
                                  .where(AuditEvent.action == "questionnaire.response_read")) == 1
 
 
-def test_consents_of_a_known_person_are_never_withdrawn_by_the_start_form(app, en, site):
-    started(en, site, consent_quotation="y")
+def test_consents_of_a_known_person_are_never_withdrawn_by_the_start_form(app, en, open_questionnaire):
+    started(en, open_questionnaire, consent_quotation="y")
     stranger = app.test_client()
-    start(stranger, site)  # without quotation consent
+    start(stranger, open_questionnaire)  # without quotation consent
     with app.app_context():
         participant = db.session.scalar(select(Participant))
         assert participant.current_consent("quotation") is True
@@ -776,8 +777,8 @@ def test_seed_demo_creates_an_open_questionnaire_from_the_tree(app, runner):
     assert 'href="/consultations/politique-premiere-ligne-2025/questionnaire/"' in html
 
 
-def test_no_invitation_for_a_draft_questionnaire_and_no_reminder_after_closing(app, login, site):
-    set_questionnaire(app, site, access="invitation", status="draft")
+def test_no_invitation_for_a_draft_questionnaire_and_no_reminder_after_closing(app, login, open_questionnaire):
+    set_questionnaire(app, open_questionnaire, access="invitation", status="draft")
     client = login(["organizer"])
     client.get("/?lang=en")
     response = invite(client, "bob@example.org")
@@ -786,9 +787,9 @@ def test_no_invitation_for_a_draft_questionnaire_and_no_reminder_after_closing(a
     assert outbox(app) == []
 
 
-def test_answers_wait_for_the_about_you_page(app, login, site):
+def test_answers_wait_for_the_about_you_page(app, login, open_questionnaire):
     """An invited person who skipped "About you" (no consent yet) cannot save or submit answers."""
-    set_questionnaire(app, site, access="invitation")
+    set_questionnaire(app, open_questionnaire, access="invitation")
     client = login(["organizer"])
     invite(client, "bob@example.org")
     [(_to, _subject, body)] = outbox(app)
@@ -808,8 +809,8 @@ def test_answers_wait_for_the_about_you_page(app, login, site):
                                      .where(Response.status == "submitted"))
 
 
-def test_an_out_of_date_review_page_does_not_pretend_the_changes_were_sent(app, en, site):
-    token = started(en, site)
+def test_an_out_of_date_review_page_does_not_pretend_the_changes_were_sent(app, en, open_questionnaire):
+    token = started(en, open_questionnaire)
     liked = question_id(app, "1.1", "liked")
     post_page(en, token, 2, {liked: "First version"})
     review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)

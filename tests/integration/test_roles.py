@@ -10,7 +10,8 @@ ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1,
              "submission_id": 1, "attachment_id": 1, "excerpt_id": 1,
              "question_id": 1, "page_id": 1, "response_id": 1, "topic_id": 1, "comment_id": 1, "code_id": 1,
              "coder_id": 1, "assignment_id": 1, "incident_id": 1, "axis": "4", "fmt": "csv",
-             "transcript_id": 1, "passage_id": 1, "item_id": 1, "number": 1, "user_id": 1, "term_id": 1}
+             "transcript_id": 1, "passage_id": 1, "item_id": 1, "number": 1, "user_id": 1, "term_id": 1,
+             "entry_id": 1}
 
 
 def staff_routes(app):
@@ -124,7 +125,26 @@ def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
         monkeypatch.setitem(ARGUMENTS, "note_id", note.id)
         monkeypatch.setitem(ARGUMENTS, "transcript_id", transcript.id)
         monkeypatch.setitem(ARGUMENTS, "incident_id", incident.id)
+        monkeypatch.setitem(ARGUMENTS, "entry_id", _expense_with_receipt(consultation).id)
     return demo
+
+
+def _expense_with_receipt(consultation):
+    """A claimed expense with its receipt, for the ledger's receipt route."""
+    from consult import uploads
+    from consult.extensions import db
+    from consult.models import LedgerEntry, Participant
+
+    participant = Participant(consultation_id=consultation.id, email="partner@example.org", name="Partner")
+    db.session.add(participant)
+    db.session.flush()
+    checked = uploads.check_document(b"%PDF-1.4\n%%EOF\n", "receipt.pdf", 1000)
+    entry = LedgerEntry(consultation_id=consultation.id, participant_id=participant.id, kind="expense",
+                        expense_kind="parking", amount_cents=1000, receipt_file=uploads.store(checked, "receipts"),
+                        receipt_filename=checked.filename, receipt_mimetype=checked.mimetype)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
 
 
 def test_every_staff_route_declares_its_roles(app):

@@ -3,17 +3,18 @@ sign-up: they keep to a few SQL statements, and what they skip changes nothing a
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.mail.rendering import render
 from consult.models import Consent, OutboxMessage, Participant, Registration
 from tests.conftest import csrf_token_from
 from tests.integration.test_forum_signup import (  # noqa: F401
     en,
     form_data,
+    forums_open,
     make_forum,
     manage_token,
     plain,
     sign_up,
     signup_url,
-    site,
 )
 from tests.integration.test_query_counts import _draft, bench_demo, counted, read_form  # noqa: F401
 
@@ -31,13 +32,13 @@ def _post_counted(app, client, consultation, forum_id, **overrides):
     return statements
 
 
-def test_a_new_person_signing_up_costs_few_statements(app, en, site, make_forum):  # noqa: F811
+def test_a_new_person_signing_up_costs_few_statements(app, en, forums_open, make_forum):  # noqa: F811
     seat = make_forum(capacity=5)
     full = make_forum("Full forum", capacity=1)
-    assert sign_up(en, site, full, email="first@example.org", preferred_language="en").status_code == 303
+    assert sign_up(en, forums_open, full, email="first@example.org", preferred_language="en").status_code == 303
 
-    seated = _post_counted(app, en, site, seat, email="ana@example.org", preferred_language="en")
-    waiting = _post_counted(app, en, site, full, email="bob@example.org", preferred_language="en")
+    seated = _post_counted(app, en, forums_open, seat, email="ana@example.org", preferred_language="en")
+    waiting = _post_counted(app, en, forums_open, full, email="bob@example.org", preferred_language="en")
 
     assert len(seated) <= SIGN_UP_STATEMENTS, "\n".join(seated)
     # The waitlist place is counted, not read whole.
@@ -48,17 +49,17 @@ def test_a_new_person_signing_up_costs_few_statements(app, en, site, make_forum)
         ana = db.session.scalar(select(Participant).where(Participant.email == "ana@example.org"))
         assert {(c.purpose, c.granted) for c in db.session.scalars(select(Consent).where(
             Consent.participant_id == ana.id))} == {("processing", True), ("quotation", False), ("contact", True)}
-        subjects = [m.subject for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+        subjects = [render(m).subject for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
         assert subjects == ["Your seat is confirmed: Full forum", "Your seat is confirmed: Forum on access",
                             "You are on the waitlist: Full forum"]
 
 
-def test_each_person_on_the_waitlist_sees_their_own_place(app, en, site, make_forum):  # noqa: F811
+def test_each_person_on_the_waitlist_sees_their_own_place(app, en, forums_open, make_forum):  # noqa: F811
     forum = make_forum(capacity=1)
     for email in ("seat@example.org", "bob@example.org", "chloe@example.org", "dan@example.org"):
-        assert sign_up(en, site, forum, email=email, preferred_language="en").status_code == 303
+        assert sign_up(en, forums_open, forum, email=email, preferred_language="en").status_code == 303
     with app.app_context():
-        bodies = [m.body_text for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+        bodies = [render(m).body_text for m in db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
         ids = {r.participant.email: r.id for r in db.session.scalars(select(Registration))}
     for place, body in enumerate(bodies[1:], start=1):
         assert f"Your place on the waitlist: {place}." in body

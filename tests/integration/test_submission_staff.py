@@ -18,12 +18,12 @@ SLUG = "mini"
 BASE = f"/staff/consultations/{SLUG}/submissions"
 
 
-def make_submission(app, site, *, email="ana@example.org", text="Plus d'infirmières", language="fr",
+def make_submission(app, submissions_open, *, email="ana@example.org", text="Plus d'infirmières", language="fr",
                     source="form", pdf=False, link=None, draft=False) -> int:
     with app.app_context():
-        consultation = db.session.get(Consultation, site.id)
+        consultation = db.session.get(Consultation, submissions_open.id)
         participant = find_or_create_participant(consultation, email, Profile(name=email.split("@")[0]))
-        submission = Submission(consultation_id=site.id, participant=participant, source=source)
+        submission = Submission(consultation_id=submissions_open.id, participant=participant, source=source)
         db.session.add(submission)
         content = services.Content(language=language, general_text=text, links=[(link, "A link")] if link else [],
                                    files=[uploads.check_document(PDF, "brief.pdf", 10_000)] if pdf else [])
@@ -39,11 +39,11 @@ def rows(html):
     return re.findall(r'<tr id="submission-(\d+)">', html)
 
 
-def test_the_list_filters_and_pages(app, login, site):
-    ids = [make_submission(app, site, email=f"p{number}@example.org") for number in range(26)]
-    email_en = make_submission(app, site, email="mail@example.org", text="More nurses", language="en",
+def test_the_list_filters_and_pages(app, login, submissions_open):
+    ids = [make_submission(app, submissions_open, email=f"p{number}@example.org") for number in range(26)]
+    email_en = make_submission(app, submissions_open, email="mail@example.org", text="More nurses", language="en",
                                source="email", pdf=True)
-    draft = make_submission(app, site, email="draft@example.org", text="Secret draft", draft=True)
+    draft = make_submission(app, submissions_open, email="draft@example.org", text="Secret draft", draft=True)
     client = login(["analyst"])
     first = client.get(BASE + "/?lang=en").get_data(as_text=True)
     assert "27 submissions" in first and len(rows(first)) == 25
@@ -64,8 +64,8 @@ def test_the_list_filters_and_pages(app, login, site):
     assert client.get(f"{BASE}/{draft}").status_code == 404
 
 
-def test_reading_and_downloading(app, login, site):
-    submission_id = make_submission(app, site, pdf=True, link="https://example.org/rapport")
+def test_reading_and_downloading(app, login, submissions_open):
+    submission_id = make_submission(app, submissions_open, pdf=True, link="https://example.org/rapport")
     client = login(["organizer"])
     page = client.get(f"{BASE}/{submission_id}?lang=en")
     html = page.get_data(as_text=True)
@@ -92,14 +92,14 @@ def test_reading_and_downloading(app, login, site):
     assert client.post(f"{BASE}/{submission_id}/excerpts", data={"csrf_token": token}).status_code == 403
 
 
-def test_anonymous_visitors_cannot_download(app, client, site):
-    submission_id = make_submission(app, site, pdf=True)
+def test_anonymous_visitors_cannot_download(app, client, submissions_open):
+    submission_id = make_submission(app, submissions_open, pdf=True)
     response = client.get(f"{BASE}/{submission_id}/attachments/1")
     assert response.status_code == 302 and "/staff/login" in response.headers["Location"]
 
 
-def test_mark_processed_and_back(app, login, site):
-    submission_id = make_submission(app, site)
+def test_mark_processed_and_back(app, login, submissions_open):
+    submission_id = make_submission(app, submissions_open)
     client = login(["coordinator"])
     token = csrf_token_from(client.get(f"{BASE}/{submission_id}").get_data(as_text=True))
     response = client.post(f"{BASE}/{submission_id}/processed", data={"csrf_token": token, "processed": "yes"})
@@ -116,8 +116,8 @@ def test_mark_processed_and_back(app, login, site):
     assert actions == ["submission.processed", "submission.unprocessed"]
 
 
-def test_cut_edit_and_delete_an_excerpt(app, login, site):
-    submission_id = make_submission(app, site, pdf=True)
+def test_cut_edit_and_delete_an_excerpt(app, login, submissions_open):
+    submission_id = make_submission(app, submissions_open, pdf=True)
     client = login(["analyst"])
     page = client.get(f"{BASE}/{submission_id}?lang=en").get_data(as_text=True)
     token = csrf_token_from(page)
@@ -131,26 +131,29 @@ def test_cut_edit_and_delete_an_excerpt(app, login, site):
     assert response.status_code == 422
     assert "Choose the topic this excerpt is about." in html and "Il faut plus d&#39;infirmières." in html
     response = client.post(f"{BASE}/{submission_id}/excerpts", data={
-        "csrf_token": token, "topic_id": str(site.topic_id), "source": f"attachment-{attachment_id}",
+        "csrf_token": token, "topic_id": str(submissions_open.topic_id), "source": f"attachment-{attachment_id}",
         "locator": "p. 4", "language": "fr", "text": "Il faut plus d'infirmières."})
     assert response.status_code == 303
     with app.app_context():
         excerpt = db.session.scalar(select(Excerpt))
-        assert (excerpt.topic_id, excerpt.attachment_id, excerpt.locator) == (site.topic_id, attachment_id, "p. 4")
+        assert (excerpt.topic_id, excerpt.attachment_id, excerpt.locator) == (submissions_open.topic_id, attachment_id,
+                                                                              "p. 4")
         excerpt_id = excerpt.id
     assert response.headers["Location"].endswith(f"#excerpt-{excerpt_id}")
     html = client.get(f"{BASE}/{submission_id}?lang=en").get_data(as_text=True)
     assert "Document: brief.pdf</a>, p. 4" in html and "/attachments/" in html  # a way back to the document
     # A source from another submission is not offered.
-    other = make_submission(app, site, email="bob@example.org", pdf=True)
+    other = make_submission(app, submissions_open, email="bob@example.org", pdf=True)
     with app.app_context():
         foreign = db.session.get(Submission, other).attachments[0].id
     response = client.post(f"{BASE}/{submission_id}/excerpts/{excerpt_id}/edit", data={
-        "csrf_token": token, "topic_id": str(site.topic_id), "source": f"attachment-{foreign}", "language": "fr",
+        "csrf_token": token, "topic_id": str(submissions_open.topic_id), "source": f"attachment-{foreign}",
+        "language": "fr",
         "text": "x"})
     assert response.status_code == 422
     response = client.post(f"{BASE}/{submission_id}/excerpts/{excerpt_id}/edit", data={
-        "csrf_token": token, "topic_id": str(site.topic_id), "source": "text", "locator": "", "language": "fr",
+        "csrf_token": token, "topic_id": str(submissions_open.topic_id), "source": "text", "locator": "",
+        "language": "fr",
         "text": "Plus d'infirmières."})
     assert response.status_code == 303
     with app.app_context():

@@ -73,7 +73,7 @@ def stored_files(folder: Path) -> list[Path]:
 
 # -- the form -----------------------------------------------------------------------------------
 
-def test_the_consultation_page_links_to_the_form(app, en, site):
+def test_the_consultation_page_links_to_the_form(app, en, submissions_open):
     html = en.get(f"/consultations/{SLUG}/").get_data(as_text=True)
     assert f'href="{NEW}"' in html
     page = en.get(NEW)
@@ -82,18 +82,18 @@ def test_the_consultation_page_links_to_the_form(app, en, site):
     assert 'enctype="multipart/form-data"' in html
     assert 'name="files"' in html and "multiple" in html and 'accept=".pdf,.docx,.odt,.txt' in html
     assert "at most 5 documents of 20 MB each" in html
-    assert f'name="text_{site.topic_id}"' in html
+    assert f'name="text_{submissions_open.topic_id}"' in html
     assert page.headers["Cache-Control"] == "no-store"
 
 
-def test_a_submission_with_a_pdf_and_a_link_gets_a_reference_and_a_receipt(app, en, site, uploads_in_tmp):
-    response = post(en, files=[("Mémoire.pdf", PDF)], **{f"text_{site.topic_id}": "About 1.1"})
+def test_a_submission_with_a_pdf_and_a_link_gets_a_reference_and_a_receipt(app, en, submissions_open, uploads_in_tmp):
+    response = post(en, files=[("Mémoire.pdf", PDF)], **{f"text_{submissions_open.topic_id}": "About 1.1"})
     assert response.status_code == 303, response.get_data(as_text=True)
     [sent] = submissions(app)
     assert response.headers["Location"] == f"/consultations/{SLUG}/submissions/{sent.id}/receipt"
     assert (sent.reference, sent.status, sent.email, sent.language) == ("S-0001", "submitted", "ana@example.org", "en")
     assert sent.links == [("https://example.org/report", "Our report")]
-    assert sent.topics == {site.topic_id: "About 1.1"}
+    assert sent.topics == {submissions_open.topic_id: "About 1.1"}
     [(filename, mimetype, stored_name)] = sent.files
     assert (filename, mimetype) == ("Mémoire.pdf", "application/pdf")
     # Stored outside the static folder, under a random name, with the very bytes sent.
@@ -117,22 +117,23 @@ def test_a_submission_with_a_pdf_and_a_link_gets_a_reference_and_a_receipt(app, 
                         "contact": (False, "submission")}
 
 
-def test_the_receipt_page_opens_only_in_the_browser_that_sent_it(app, en, site):
+def test_the_receipt_page_opens_only_in_the_browser_that_sent_it(app, en, submissions_open):
     response = post(en)
     other = app.test_client()
     assert other.get(response.headers["Location"]).status_code == 302
 
 
-def test_reference_numbers_follow_each_other_per_consultation(app, site):
+def test_reference_numbers_follow_each_other_per_consultation(app, submissions_open):
     with app.app_context():
         other = import_structure(open_document(slug="other"), source="test").consultation
         db.session.commit()
-        numbers = [services.allocate_number(site.id) for _ in range(3)] + [services.allocate_number(other.id)]
+        numbers = ([services.allocate_number(submissions_open.id) for _ in range(3)]
+                   + [services.allocate_number(other.id)])
         db.session.commit()
     assert numbers == [1, 2, 3, 1]
 
 
-def test_concurrent_senders_never_share_a_number(app, site):
+def test_concurrent_senders_never_share_a_number(app, submissions_open):
     import threading
 
     results, errors = [], []
@@ -141,7 +142,7 @@ def test_concurrent_senders_never_share_a_number(app, site):
         with app.app_context():
             try:
                 for _ in range(5):
-                    results.append(services.allocate_number(site.id))
+                    results.append(services.allocate_number(submissions_open.id))
                     db.session.commit()
             except Exception as error:  # noqa: BLE001
                 errors.append(error)
@@ -178,20 +179,21 @@ def assert_refused(app, response, *messages, folder=None):
     ("notes.txt", PDF, "its name ends in .txt but its content is something else"),
     ("empty.pdf", b"", "the file is empty"),
 ])
-def test_a_disguised_or_empty_file_is_refused(app, en, site, uploads_in_tmp, name, content, message):
+def test_a_disguised_or_empty_file_is_refused(app, en, submissions_open, uploads_in_tmp, name, content, message):
     response = post(en, files=[("fine.pdf", PDF), (name, content)])
     html = assert_refused(app, response, message, f"“{name}”", "Choose your documents again", folder=uploads_in_tmp)
     assert 'value="https://example.org/report"' in html
 
 
-def test_a_file_over_the_size_limit_is_refused_and_the_text_kept(app, en, site, monkeypatch, uploads_in_tmp):
+def test_a_file_over_the_size_limit_is_refused_and_the_text_kept(app, en, submissions_open, monkeypatch,
+                                                                 uploads_in_tmp):
     monkeypatch.setitem(app.config, "SUBMISSION_MAX_FILE_BYTES", 1024 * 1024)
     big = PDF + b"%" * (1024 * 1024)
     response = post(en, files=[("big.pdf", big)])
     assert_refused(app, response, "“big.pdf”: it is larger than 1 MB.", folder=uploads_in_tmp)
 
 
-def test_a_request_over_the_body_limit_gets_a_friendly_page(app, en, site, monkeypatch):
+def test_a_request_over_the_body_limit_gets_a_friendly_page(app, en, submissions_open, monkeypatch):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 50_000)
     response = post(en, files=[("big.pdf", PDF + b"%" * 60_000)])
     html = response.get_data(as_text=True)
@@ -205,7 +207,7 @@ def test_the_default_body_limit_allows_every_file_at_its_largest(app):
     assert config["MAX_CONTENT_LENGTH"] > config["SUBMISSION_MAX_FILES"] * config["SUBMISSION_MAX_FILE_BYTES"]
 
 
-def test_too_many_files_are_refused(app, en, site, uploads_in_tmp):
+def test_too_many_files_are_refused(app, en, submissions_open, uploads_in_tmp):
     response = post(en, files=[(f"doc{number}.pdf", PDF) for number in range(6)])
     assert_refused(app, response, "You can send at most 5 documents.", folder=uploads_in_tmp)
 
@@ -218,17 +220,17 @@ def test_too_many_files_are_refused(app, en, site, uploads_in_tmp):
     ("ftp://example.org/file", "Enter a web address such as"),
     ("https://", "Enter a web address such as"),
 ])
-def test_a_malformed_link_is_refused(app, en, site, url, message):
+def test_a_malformed_link_is_refused(app, en, submissions_open, url, message):
     response = post(en, link_url_0=url)
     assert_refused(app, response, message)
 
 
-def test_a_title_without_its_link_is_refused(app, en, site):
+def test_a_title_without_its_link_is_refused(app, en, submissions_open):
     response = post(en, link_url_0="", link_title_1="Lonely title")
     assert_refused(app, response, "Enter the web address of this link, or erase its title.")
 
 
-def test_an_empty_submission_is_refused(app, en, site):
+def test_an_empty_submission_is_refused(app, en, submissions_open):
     response = post(en, general_text="   ", link_url_0="", link_title_0="")
     html = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -236,12 +238,12 @@ def test_an_empty_submission_is_refused(app, en, site):
     assert submissions(app) == [] and count(app, Participant) == 0
 
 
-def test_sending_needs_the_processing_consent(app, en, site):
+def test_sending_needs_the_processing_consent(app, en, submissions_open):
     response = post(en, consent_processing=None)
     assert_refused(app, response, "Tick this box to send your submission")
 
 
-def test_identity_is_required_and_checked(app, en, site):
+def test_identity_is_required_and_checked(app, en, submissions_open):
     response = post(en, name="", email="not-an-address")
     assert_refused(app, response, "Enter your name.", "Enter a valid email address")
 
@@ -258,7 +260,7 @@ def test_the_form_is_closed_outside_the_channel_dates(app, en):
     assert "Written submissions are not open" in response.get_data(as_text=True)
 
 
-def test_posts_are_rate_limited(app, en, site, monkeypatch):
+def test_posts_are_rate_limited(app, en, submissions_open, monkeypatch):
     monkeypatch.setitem(app.config, "SUBMISSION_RATE_LIMIT", "2 per minute")
     statuses = [post(en, general_text="", link_url_0="", link_title_0="").status_code for _ in range(3)]
     assert statuses == [422, 422, 429]
@@ -275,7 +277,7 @@ def draft_link(app, to="ana@example.org"):
     return DRAFT_LINK.search(mail.body).group(0).split("127.0.0.1:5000", 1)[-1]
 
 
-def test_a_draft_is_saved_and_its_link_emailed(app, en, site, uploads_in_tmp):
+def test_a_draft_is_saved_and_its_link_emailed(app, en, submissions_open, uploads_in_tmp):
     response = save_draft(en, files=[("brief.pdf", PDF)])
     assert response.status_code == 303
     assert response.headers["Location"] == f"/consultations/{SLUG}/submissions/check-your-email"
@@ -290,7 +292,7 @@ def test_a_draft_is_saved_and_its_link_emailed(app, en, site, uploads_in_tmp):
     assert 'name="email"' not in html  # the link says who is writing
 
 
-def test_the_draft_page_is_the_same_whether_the_email_is_known_or_not(app, en, site):
+def test_the_draft_page_is_the_same_whether_the_email_is_known_or_not(app, en, submissions_open):
     first = save_draft(en)
     with app.app_context():
         participant = db.session.scalar(select(Participant))
@@ -308,7 +310,7 @@ def test_the_draft_page_is_the_same_whether_the_email_is_known_or_not(app, en, s
     assert len([m for m in outbox(app) if "draft" in m.key]) == 2
 
 
-def test_a_known_email_sending_directly_never_rewrites_the_profile(app, en, site):
+def test_a_known_email_sending_directly_never_rewrites_the_profile(app, en, submissions_open):
     post(en)
     stranger = app.test_client()
     stranger.get("/?lang=en")
@@ -321,7 +323,8 @@ def test_a_known_email_sending_directly_never_rewrites_the_profile(app, en, site
     assert [s.reference for s in submissions(app)] == ["S-0001", "S-0002"]
 
 
-def test_a_draft_keeps_its_files_across_a_failed_validation_and_can_remove_them(app, en, site, uploads_in_tmp):
+def test_a_draft_keeps_its_files_across_a_failed_validation_and_can_remove_them(app, en, submissions_open,
+                                                                                uploads_in_tmp):
     save_draft(en, files=[("brief.pdf", PDF)])
     link = draft_link(app)
     # A bad link and a new file: refused, the saved file stays listed, the new one must be chosen again.
@@ -341,7 +344,7 @@ def test_a_draft_keeps_its_files_across_a_failed_validation_and_can_remove_them(
     assert stored_files(uploads_in_tmp) == []
 
 
-def test_a_draft_is_sent_from_its_link_and_the_link_then_shows_the_receipt(app, en, site):
+def test_a_draft_is_sent_from_its_link_and_the_link_then_shows_the_receipt(app, en, submissions_open):
     save_draft(en)
     link = draft_link(app)
     response = post(en, link, action="send", general_text="Final text")
@@ -357,7 +360,7 @@ def test_a_draft_is_sent_from_its_link_and_the_link_then_shows_the_receipt(app, 
     assert len([m for m in outbox(app) if m.key.endswith("-receipt")]) == 1
 
 
-def test_too_many_files_counts_those_saved_with_the_draft(app, en, site):
+def test_too_many_files_counts_those_saved_with_the_draft(app, en, submissions_open):
     save_draft(en, files=[(f"doc{number}.pdf", PDF) for number in range(4)])
     link = draft_link(app)
     response = post(en, link, files=[("five.pdf", PDF), ("six.pdf", PDF)], action="draft")
@@ -366,7 +369,7 @@ def test_too_many_files_counts_those_saved_with_the_draft(app, en, site):
     assert "You can send at most 5 documents. 4 are already saved with your draft." in html
 
 
-def test_forged_revoked_and_foreign_links_fail_alike(app, en, site):
+def test_forged_revoked_and_foreign_links_fail_alike(app, en, submissions_open):
     save_draft(en)
     link = draft_link(app)
     assert en.get(link + "x").status_code == 404
@@ -380,13 +383,13 @@ def test_forged_revoked_and_foreign_links_fail_alike(app, en, site):
     assert en.get(link).status_code == 404
 
 
-def test_a_very_long_link_is_refused_next_to_its_field(app, en, site):
+def test_a_very_long_link_is_refused_next_to_its_field(app, en, submissions_open):
     response = post(en, link_url_0="https://example.org/" + "a" * 2100)
     assert response.status_code == 422
     assert "A web address has at most 2,000 characters." in response.get_data(as_text=True)
 
 
-def test_a_stranger_cannot_change_the_consents_of_a_known_person(app, en, site):
+def test_a_stranger_cannot_change_the_consents_of_a_known_person(app, en, submissions_open):
     from consult.models import Participant
 
     assert post(en, email="ana@example.org", consent_quotation=None).status_code in (302, 303)

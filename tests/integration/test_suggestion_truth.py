@@ -6,7 +6,7 @@ import re
 import pytest
 
 from consult.extensions import db
-from consult.suggestions.calibration import fit_temperature, reliability
+from consult.suggestions.calibration import chance_ece, fit_temperature, held_out, reliability
 from tests.factories import consultation_of, make_comment
 
 SLUG = "politique-premiere-ligne-2025"
@@ -83,6 +83,10 @@ def test_the_figures_of_a_small_file_are_those_computed_by_hand(runner, demo, en
     by_hand = sum(int(count) / 6 * abs(float(mean) - float(right)) / 100 for count, mean, right in bins)
     assert ece == pytest.approx(by_hand, abs=0.002)
     assert "right 66.7 %" in block
+    # Held out: 5 folds of the 6 passages, the temperature of each fitted on the other folds.
+    assert re.search(r"Calibration held out \(without examples\): temperature fitted on 4 folds of 5, likelihoods "
+                     r"of the fold left out, over 20 cuts: calibration error \d\.\d{3} ± \d\.\d{3}", out)
+    assert re.search(r"perfectly calibrated model .* calibration error of \d\.\d{3} ± \d\.\d{3}", out)
 
 
 def test_the_live_model_learns_from_the_comments_placed(app, runner, demo, english, labelled):
@@ -123,3 +127,29 @@ def test_the_temperature_makes_the_likelihood_match_how_often_it_is_right():
     # its likelihood is 3/4, 1 / (1 + exp(-0.3 / T)) = 0.75, T = 0.3 / ln 3 = 0.273.
     raw = [[0.3, 0.0]] * 4
     assert fit_temperature(__import__("numpy").asarray(raw), [0, 0, 0, 1]) == pytest.approx(0.273, abs=0.003)
+
+
+def test_what_a_perfectly_calibrated_model_would_show_on_few_passages():
+    # Always right at 100 %: no gap at all. At 50 % on 100 passages, the share right is binomial: the
+    # expected gap |0.5 - share| is sqrt(0.25 / 100) x sqrt(2 / pi) = 0.0399.
+    assert chance_ece([1.0] * 30) == (0.0, 0.0)
+    mean, spread = chance_ece([0.5] * 100, draws=2000)
+    assert mean == pytest.approx(0.0399, abs=0.004)
+    assert spread > 0.02
+
+
+def test_held_out_calibration_fits_the_temperature_without_the_fold_it_scores():
+    import numpy as np
+
+    # Every passage alike and always right: each fold's temperature is the smallest tried (0.05), so the
+    # likelihood shown is 1 / (1 + exp(-0.3 / 0.05)) = 0.9975 and the gap 0.0025, in every cut.
+    found = held_out(np.asarray([[0.3, 0.0]] * 10), [0] * 10, folds=5, repeats=3)
+    assert found.ece == pytest.approx(0.0025, abs=0.0002) and found.spread == pytest.approx(0.0, abs=1e-9)
+    # Right 3 times in 4 overall, but the folds differ: held out, the gap is larger than when the
+    # temperature is fitted on every passage (where it is 0, as above).
+    truth = [0, 0, 0, 1] * 5
+    raw = np.asarray([[0.3, 0.0]] * 20)
+    assert reliability(np.full(20, 0.75), [value == 0 for value in truth]).ece == pytest.approx(0.0)
+    assert held_out(raw, truth, folds=5, repeats=10).ece > 0.02
+    with pytest.raises(ValueError):
+        held_out(raw[:3], truth[:3], folds=5)

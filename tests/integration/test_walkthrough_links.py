@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from consult.extensions import db
+from consult.mail.rendering import render
 from consult.models import OutboxMessage
 from tests.conftest import csrf_token_from
-from tests.integration.test_forum_signup import en, make_forum, sign_up, site  # noqa: F401
+from tests.integration.test_forum_signup import en, forums_open, make_forum, sign_up  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -19,15 +20,15 @@ def link_cookies(app, monkeypatch):
 
 def emailed_link(app, to="ana@example.org", pattern=r"https?://[^/\s]+(/registrations/[^\s?]+)(\?\S*)?"):
     with app.app_context():
-        body = db.session.scalar(select(OutboxMessage.body_text).where(OutboxMessage.to_address == to)
-                                 .order_by(OutboxMessage.id))
+        body = render(db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == to)
+                                        .order_by(OutboxMessage.id))).body_text
     match = re.search(pattern, body)
     return match.group(1), match.group(2) or ""
 
 
-def test_a_personal_link_ends_on_an_address_without_its_token(app, en, site, make_forum):
+def test_a_personal_link_ends_on_an_address_without_its_token(app, en, forums_open, make_forum):
     forum = make_forum(recorded=False)
-    assert sign_up(en, site, forum).status_code == 303
+    assert sign_up(en, forums_open, forum).status_code == 303
     path, query = emailed_link(app)  # the email carries the token: it must keep working
     token = path.rsplit("/", 1)[1]
     assert len(token) > 40 and not token.startswith("~")
@@ -78,9 +79,9 @@ def test_a_submission_draft_link_is_exchanged_too(app):
     assert first.status_code == 303 and token not in first.headers["Location"]
 
 
-def test_the_calendar_file_downloads_through_the_exchange(app, en, site, make_forum):
+def test_the_calendar_file_downloads_through_the_exchange(app, en, forums_open, make_forum):
     forum = make_forum()
-    sign_up(en, site, forum)
+    sign_up(en, forums_open, forum)
     path, _query = emailed_link(app)
     response = app.test_client().get(path + "/invitation.ics", follow_redirects=True)
     assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/calendar")

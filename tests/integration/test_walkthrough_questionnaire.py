@@ -3,14 +3,14 @@
 import re
 from collections import Counter
 
-from tests.integration.test_questionnaire import SLUG, en, site  # noqa: F401  (fixtures)
+from tests.integration.test_questionnaire import SLUG, en, open_questionnaire  # noqa: F401  (fixtures)
 
 
 def repeated_ids(html: str) -> list[str]:
     return [name for name, count in Counter(re.findall(r'\sid="([^"]+)"', html)).items() if count > 1]
 
 
-def test_the_email_me_my_link_field_has_its_own_label(en, site):
+def test_the_email_me_my_link_field_has_its_own_label(en, open_questionnaire):
     html = en.get(f"/consultations/{SLUG}/questionnaire/").get_data(as_text=True)
     assert repeated_ids(html) == []
     lost_link = html[html.index('class="lost-link"'):]
@@ -18,7 +18,8 @@ def test_the_email_me_my_link_field_has_its_own_label(en, site):
     assert re.search(rf'<input[^>]* id="{label_for}"[^>]* name="email"', lost_link)
 
 
-def test_a_change_saved_after_submitting_reaches_the_comment_and_keeps_its_codes(app, en, site, make_staff):
+def test_a_change_saved_after_submitting_reaches_the_comment_and_keeps_its_codes(app, en, open_questionnaire,
+                                                                                 make_staff):
     from sqlalchemy import select
 
     from consult.analysis.coding import toggle_code
@@ -27,7 +28,7 @@ def test_a_change_saved_after_submitting_reaches_the_comment_and_keeps_its_codes
     from tests.conftest import csrf_token_from
     from tests.integration.test_questionnaire import post_page, question_id, started
 
-    token = started(en, site)
+    token = started(en, open_questionnaire)
     liked = question_id(app, "1.1", "liked")
     post_page(en, token, 2, {liked: "Teams need clear roles."})
     review = en.get(f"/questionnaire/{token}/review").get_data(as_text=True)
@@ -56,13 +57,13 @@ def test_a_change_saved_after_submitting_reaches_the_comment_and_keeps_its_codes
         assert [coding.code_id for coding in comment.codings] == [code_id]
 
 
-def test_a_closed_questionnaire_still_sends_a_lost_link(app, en, site):
+def test_a_closed_questionnaire_still_sends_a_lost_link(app, en, open_questionnaire):
     from datetime import datetime, timedelta, timezone
 
     from tests.integration.test_questionnaire import outbox, set_questionnaire, started
 
-    started(en, site)
-    set_questionnaire(app, site, closes_at=datetime.now(timezone.utc) - timedelta(minutes=1))
+    started(en, open_questionnaire)
+    set_questionnaire(app, open_questionnaire, closes_at=datetime.now(timezone.utc) - timedelta(minutes=1))
     html = en.get(f"/consultations/{SLUG}/questionnaire/").get_data(as_text=True)
     assert "The questionnaire closed on" in html and "Did you answer?" in html
     assert f'action="/consultations/{SLUG}/questionnaire/my-link"' in html
@@ -77,12 +78,12 @@ def test_a_closed_questionnaire_still_sends_a_lost_link(app, en, site):
     assert [to for to, _subject, _body in outbox(app)][-1] == "ana@example.org"
 
 
-def test_an_invitation_counts_as_sent_once_delivered(app, login, site, smtp_server):
+def test_an_invitation_counts_as_sent_once_delivered(app, login, open_questionnaire, smtp_server):
     from consult.mail.delivery import deliver_pending
     from tests.integration.test_questionnaire import invite, set_questionnaire
     from tests.smtp_fixture import REFUSED_DOMAIN
 
-    set_questionnaire(app, site, access="invitation")
+    set_questionnaire(app, open_questionnaire, access="invitation")
     staff = login(["organizer"])
     url = f"/staff/consultations/{SLUG}/questionnaire/invitations?lang=en"
     staff.get("/?lang=en")
@@ -100,7 +101,7 @@ def test_an_invitation_counts_as_sent_once_delivered(app, login, site, smtp_serv
     assert "<strong>1</strong> waiting to be sent" in status and "<strong>1</strong> not started" in status
 
 
-def test_questionnaire_pages_are_renamed_and_removed_in_the_builder(app, site, login):
+def test_questionnaire_pages_are_renamed_and_removed_in_the_builder(app, open_questionnaire, login):
     from sqlalchemy import select
 
     from consult.extensions import db
@@ -129,7 +130,7 @@ def test_questionnaire_pages_are_renamed_and_removed_in_the_builder(app, site, l
     # A page nobody answered goes, with its questions; one with answers stays.
     participant = app.test_client()
     participant.get("/?lang=en")
-    token = started(participant, site)
+    token = started(participant, open_questionnaire)
     liked = question_id(app, "1.1", "liked")
     post_page(participant, token, 2, {liked: "An answer"})
     with app.app_context():

@@ -6,26 +6,26 @@ from consult.extensions import db
 from consult.models import Participant
 from tests.integration.test_forum_signup import (  # noqa: F401  (fixtures)
     en,
+    forums_open,
     make_forum,
     sign_up,
     signup_url,
-    site,
 )
 
 
-def test_names_keep_zero_width_joiners_but_lose_control_and_direction_characters(app, en, site, make_forum):
+def test_names_keep_zero_width_joiners_but_lose_control_and_direction_characters(app, en, forums_open, make_forum):
     forum = make_forum()
     persian = "مهرداد\u200cزاده"  # the non-joiner keeps "mehrdad" and "zadeh" apart in writing
     family = "Ana \U0001F469\u200d\U0001F467 Tremblay"  # an emoji sequence held together by a joiner
-    assert sign_up(en, site, forum, name=f"{persian}\u202e\x07", email="m@example.org").status_code == 303
-    assert sign_up(en, site, forum, name=family, email="a@example.org").status_code == 303
+    assert sign_up(en, forums_open, forum, name=f"{persian}\u202e\x07", email="m@example.org").status_code == 303
+    assert sign_up(en, forums_open, forum, name=family, email="a@example.org").status_code == 303
     with app.app_context():
         names = dict(db.session.execute(select(Participant.email, Participant.name)).all())
     assert names["m@example.org"] == persian
     assert names["a@example.org"] == family
 
 
-def test_country_lists_offer_no_pseudo_regions(en, site, make_forum):
+def test_country_lists_offer_no_pseudo_regions(en, forums_open, make_forum):
     forum = make_forum()
     for url in (signup_url(forum), signup_url(forum) + "?lang=fr"):
         html = en.get(url).get_data(as_text=True)
@@ -33,26 +33,26 @@ def test_country_lists_offer_no_pseudo_regions(en, site, make_forum):
         assert "Pseudo" not in html, url
 
 
-def test_anonymous_visitors_get_no_remember_me_cookie(en, site, make_forum):
+def test_anonymous_visitors_get_no_remember_me_cookie(en, forums_open, make_forum):
     forum = make_forum()
     en.get(signup_url(forum))  # a form page: the visitor now has a session (its CSRF token)
-    for url in ("/", f"/consultations/{site.slug}/forums/", signup_url(forum)):
+    for url in ("/", f"/consultations/{forums_open.slug}/forums/", signup_url(forum)):
         cookies = en.get(url).headers.getlist("Set-Cookie")
         assert not [cookie for cookie in cookies if cookie.startswith("remember_token")], url
 
 
-def test_a_known_and_a_new_address_are_told_the_same_thing(app, site, make_forum):
+def test_a_known_and_a_new_address_are_told_the_same_thing(app, forums_open, make_forum):
     from consult.models import Registration
     from tests.integration.test_forum_signup import confirm_from_email, outbox
 
     first, second = make_forum("First"), make_forum("Second", recorded=True)
-    assert sign_up(app.test_client(), site, first, email="ana@example.org").status_code == 303
+    assert sign_up(app.test_client(), forums_open, first, email="ana@example.org").status_code == 303
 
     answers = []
     for email in ("ana@example.org", "new@example.org"):  # a stranger types a known address, then a new one
         stranger = app.test_client()
         stranger.get("/?lang=en")
-        response = sign_up(stranger, site, second, email=email, name="Someone Else", consent_quotation="y")
+        response = sign_up(stranger, forums_open, second, email=email, name="Someone Else", consent_quotation="y")
         page = stranger.get(response.headers["Location"])
         answers.append((response.status_code, response.headers["Location"], page.status_code,
                         page.get_data(as_text=True).replace(email, "EMAIL")))
@@ -79,19 +79,20 @@ def test_a_known_and_a_new_address_are_told_the_same_thing(app, site, make_forum
             Registration.participant_id == ana.id, Registration.status == "confirmed"))) == [first, second]
 
 
-def test_comments_follow_a_registration_to_its_new_track(app, en, site, make_forum):
+def test_comments_follow_a_registration_to_its_new_track(app, en, forums_open, make_forum):
     from consult.models import Comment, Consultation, Registration, Track
     from tests.conftest import csrf_token_from
     from tests.factories import make_comment
     from tests.integration.test_forum_signup import manage_token
 
     with app.app_context():
-        db.session.add(Track(consultation_id=site.id, code="ca", name_fr="Volet canadien", name_en="Canadian track"))
+        db.session.add(Track(consultation_id=forums_open.id, code="ca", name_fr="Volet canadien",
+                             name_en="Canadian track"))
         db.session.commit()
     here, there = make_forum("Québec session", track="qc"), make_forum("Canadian session", track="ca")
-    assert sign_up(en, site, here).status_code == 303
+    assert sign_up(en, forums_open, here).status_code == 303
     with app.app_context():
-        consultation = db.session.get(Consultation, site.id)
+        consultation = db.session.get(Consultation, forums_open.id)
         ana = db.session.scalar(select(Participant))
         comment_id = make_comment(consultation, "Teams need clear roles.", participant=ana, track="qc").id
         registration_id = db.session.scalar(select(Registration.id))

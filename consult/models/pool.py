@@ -1,0 +1,41 @@
+"""The organisation-wide pool of people who agreed to be contacted about future consultations."""
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class PoolMember(db.Model):
+    """One person, whatever the consultations they took part in: matched by their normalised email."""
+
+    __tablename__ = "pool_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    preferred_language: Mapped[str] = mapped_column(String(2), default="fr")
+    region: Mapped[str] = mapped_column(String(10), default="")
+    category: Mapped[str] = mapped_column(String(200), default="")  # as named by the consultation they came from
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the person leaves: they are never invited again, and the row keeps no identity.
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    invitations = relationship("PoolInvitation", back_populates="member", cascade="all, delete-orphan")
+
+
+class PoolInvitation(db.Model):
+    """A member asked to take part in a session: counted to avoid soliciting the same people too often."""
+
+    __tablename__ = "pool_invitation"
+    __table_args__ = (Index("ix_pool_invitation_member_at", "member_id", "invited_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("pool_member.id", ondelete="CASCADE"))
+    forum_id: Mapped[int | None] = mapped_column(ForeignKey("forum.id", ondelete="SET NULL"))
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    member = relationship("PoolMember", back_populates="invitations")

@@ -1,0 +1,1 @@
+"""Partners: compensation policy, ledger and approvals, attestations, accommodations."""
