@@ -11,7 +11,9 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 
 from ..form_fields import DayField
 from ..forums.organizer_forms import TopicChecklist
+from ..i18n import current_language
 from ..models.consultation import CHANNEL_KINDS
+from ..vocabulary import presets
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -147,11 +149,33 @@ def _rows_valid(rows: FieldList, held: list[str]) -> bool:
 
 
 class NewConsultationForm(ConsultationSettingsForm):
+    level_preset = SelectField(
+        _l("Names of the levels of the structure"), default=presets.DEFAULT_LEVELS,
+        description=_l("Top level first. They can be changed afterwards, in each language, on the page of the "
+                       "consultation's words."))
+    prompt_preset = SelectField(
+        _l("Questions asked about each part in the questionnaire"), default=presets.DEFAULT_PROMPTS,
+        description=_l("They can be rewritten afterwards on the page of the consultation's words."))
+    codebook_preset = SelectField(
+        _l("Codes analysts apply to comments"), default=presets.DEFAULT_CODEBOOK,
+        description=_l("They can be changed afterwards on the page of the consultation's words."))
     slug = StringField(
         _l("Web address name"), validators=[DataRequired(message=_l("Give the consultation a web address name.")),
                                             Length(max=80)],
         description=_l("Lower-case letters, digits and dashes; it appears in every address of the consultation, "
                        "for example primary-care-2026."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lang = current_language()
+        self.level_preset.choices = [SelectChoice(key, presets.level_preset_label(key, lang))
+                                     for key in presets.LEVEL_PRESETS]
+        self.prompt_preset.choices = [
+            SelectChoice(key, ", ".join(prompt["label"][lang] for prompt in prompts))
+            for key, prompts in presets.PROMPT_PRESETS.items()]
+        self.codebook_preset.choices = [
+            SelectChoice(key, ", ".join(code["label"][lang] for code in codebook["codes"]))
+            for key, codebook in presets.CODEBOOK_PRESETS.items()]
 
     def validate_slug(self, field):
         field.data = (field.data or "").strip()

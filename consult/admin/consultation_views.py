@@ -60,7 +60,9 @@ def consultation_new():
         form.slug.errors = [*form.slug.errors, _("Another consultation already uses this address name.")]
     elif form.validate_on_submit():
         item = consultations.create_consultation(form.slug.data, consultations.SettingsValues.from_form(form),
-                                                 current_user.id, Refusals)
+                                                 current_user.id, Refusals, level_preset=form.level_preset.data,
+                                                 prompt_preset=form.prompt_preset.data,
+                                                 codebook_preset=form.codebook_preset.data)
         db.session.commit()
         flash(_("Consultation created as a draft. Build its structure, then open it."), "success")
         return redirect_after_post(url_for("admin.structure", slug=item.slug))

@@ -29,6 +29,7 @@ from ..privacy.notice import update_notice
 from ..readiness import Missing, missing_for_opening
 from ..structure.exporter import export_structure
 from ..structure.importer import import_structure
+from ..vocabulary import presets
 
 LANGUAGES = ("fr", "en")
 
@@ -189,12 +190,18 @@ def apply_settings(consultation: Consultation, values: SettingsValues, actor_id:
     db.session.flush()
 
 
-def create_consultation(slug: str, values: SettingsValues, actor_id: int, messages) -> Consultation:
-    consultation = Consultation(slug=slug, status="draft")
+def create_consultation(slug: str, values: SettingsValues, actor_id: int, messages,
+                        level_preset: str = presets.DEFAULT_LEVELS,
+                        prompt_preset: str = presets.DEFAULT_PROMPTS,
+                        codebook_preset: str = presets.DEFAULT_CODEBOOK) -> Consultation:
+    consultation = Consultation(slug=slug, status="draft", levels=presets.copy(presets.LEVEL_PRESETS[level_preset]),
+                                prompts=presets.copy(presets.PROMPT_PRESETS[prompt_preset]),
+                                codebook=presets.copy(presets.CODEBOOK_PRESETS[codebook_preset]))
     db.session.add(consultation)
     db.session.flush()
     apply_settings(consultation, values, actor_id, messages)
-    record(actor_id, "consultation.create", "consultation", consultation.id, consultation.id, slug=slug)
+    record(actor_id, "consultation.create", "consultation", consultation.id, consultation.id, slug=slug,
+           levels=level_preset, prompts=prompt_preset, codebook=codebook_preset)
     return consultation
 
 

@@ -4,9 +4,16 @@ import json
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
+from ..vocabulary.terms import Vocabulary
 from .rows import ExportBatch, ExportRow, RowReader
 
-FORMAT = "consult-comments/1"
+# Version 2: groups and topics are named by level (the consultation's names are in "levels"), not by kind.
+FORMAT = "consult-comments/2"
+
+
+def _level(kind: str) -> int | None:
+    level = Vocabulary.level_of(kind)
+    return None if level is None else level + 1
 
 
 def header(reader: RowReader, now: datetime | None = None) -> dict:
@@ -20,11 +27,12 @@ def header(reader: RowReader, now: datetime | None = None) -> dict:
             "title": reader.title,
             "languages": reader.languages,
             "timezone": reader.timezone,
+            "levels": [{"singular": one, "plural": many} for one, many in reader.level_names],
         },
         "export": {
             "generated_at": generated_at.isoformat(timespec="seconds"),
             "language": options.lang,
-            "axis": scope,
+            "group": scope,
             "include_hidden": options.include_hidden,
             "identified": options.identified,
         },
@@ -35,7 +43,7 @@ def header(reader: RowReader, now: datetime | None = None) -> dict:
             "visibility": labels.visibilities,
             "language": labels.languages,
         },
-        "groups": [{"axis": group.key or None, "title": group.title} for group in reader.groups],
+        "groups": [{"code": group.key or None, "title": group.title} for group in reader.groups],
     }
 
 
@@ -51,8 +59,9 @@ def comment_object(batch: ExportBatch, row: ExportRow, identified: bool) -> dict
             participant.update(name=row.name, email=row.email, organisation=row.organisation)
     return {
         "id": row.id,
-        "axis": {"code": batch.group.key, "title": batch.group.title} if batch.group.key else None,
-        "topic": ({"code": batch.topic_code, "kind": batch.topic_kind, "title": batch.topic_title}
+        "group": {"code": batch.group.key, "title": batch.group.title} if batch.group.key else None,
+        "topic": ({"code": batch.topic_code, "level": _level(batch.topic_kind),
+                   "title": batch.topic_title}
                   if batch.topic_code else None),
         "themes": [{"code": code, "label": label} for code, label in row.themes],
         "codes": [{"key": key, "kind": kind, "label": label} for key, label, kind in row.codes],

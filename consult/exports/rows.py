@@ -231,6 +231,7 @@ class RowReader:
         self.slug = consultation.slug
         self.title = localized(consultation, "title", lang).text
         self.languages = consultation.language_list
+        self.level_names = consultation.vocabulary.names_for(lang)
         self.timezone = consultation.timezone
         self.tz = consultation.tz
         self.axis = None if options.axis is None else TopicRef(

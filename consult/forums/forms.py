@@ -69,6 +69,7 @@ class SignupForm(ProfileForm):
         form = cls(preferred_language=current_language())
         categories = _active_categories(consultation)
         form.offer_profile_choices(categories)
+        form.offer_languages(consultation.language_list)
         policy = policy_of(consultation)
         eligible = [category for category in categories
                     if policy is not None and category.id in (policy.eligible_category_ids or [])]

@@ -57,6 +57,18 @@ class ProfileForm(FlaskForm):
             SelectChoice(code, name) for code, name in regions.province_choices()] + [
             SelectChoice(OUTSIDE_CANADA, _l("Outside Canada"))]
 
+    # Set by offer_languages when the consultation is held in one language: nothing to choose.
+    only_language = ""
+
+    def offer_languages(self, held) -> None:
+        """Only the languages the consultation is held in; with one, the question is not asked."""
+        held = [code for code in LANGUAGES if code in (held or LANGUAGES)] or list(LANGUAGES)
+        if len(held) == 1:
+            self.only_language = held[0]
+            del self.preferred_language
+            return
+        self.preferred_language.choices = [SelectChoice(code, LANGUAGE_NAMES[code]) for code in held]
+
     def validate_category(self, field):
         if field.data not in offered(field):
             raise ValidationError(_l("Choose the group that best describes you."))
@@ -92,4 +104,5 @@ class ProfileForm(FlaskForm):
 
     def profile(self) -> Profile:
         return Profile(name=self.name.data, organisation=self.organisation.data or "", category_id=self.category_id,
-                       region=self.region_code, preferred_language=self.preferred_language.data)
+                       region=self.region_code,
+                       preferred_language=self.only_language or self.preferred_language.data)

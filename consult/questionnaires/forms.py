@@ -47,6 +47,7 @@ class _ProfileAndConsent(ProfileQuestions):
     def for_consultation(cls, consultation, data: dict | None = None):
         form = cls(data={"preferred_language": current_language(), **(data or {})})
         form.offer_profile_choices([category for category in consultation.categories if category.active])
+        form.offer_languages(consultation.language_list)
         return form
 
     @property

@@ -1,4 +1,4 @@
-"""`flask --app wsgi consult suggest --consultation SLUG [--all]` computes orientation suggestions;
+"""`flask --app wsgi consult suggest --consultation SLUG [--all]` computes suggestions of where comments belong;
 `flask --app wsgi consult evaluate-suggestions FILE.jsonl --consultation SLUG` measures them on
 labelled passages against a plain TF-IDF baseline."""
 import sys
@@ -30,7 +30,7 @@ def _consultation_or_exit(slug: str) -> Consultation:
 @click.option("--all", "everything", is_flag=True,
               help="Suggest again for every comment not yet placed, not only for those never suggested.")
 def suggest_command(slug: str, everything: bool):
-    """Suggest orientations and themes for the comments not yet placed."""
+    """Suggest the parts of the structure and themes for the comments not yet placed."""
     consultation = _consultation_or_exit(slug)
     started = time.perf_counter()
     computed = service.compute(consultation, everything=everything)
@@ -71,20 +71,26 @@ def _subset_name(subset: str) -> str:
     return _("under %(code)s", code=value)
 
 
-def _print_report(report, examples_path: Path | None, path: Path) -> None:
+def _print_report(report, examples_path: Path | None, path: Path, vocabulary) -> None:
+    # Comments are placed on the deepest level: the headers name it as the consultation does.
+    level = vocabulary.leaf
+    one = vocabulary.term(level).text
+    per_level = _("examples per %(level)s", level=one)
+    top1, top3 = _("%(level)s top-1", level=one), _("%(level)s top-3", level=one)
     languages = ", ".join(f"{code} {count}" if code != "?"
                           else ngettext("%(num)d without a language", "%(num)d without a language", count)
                           for code, count in sorted(report.languages.items()))
-    click.echo(_("%(passages)d passages (%(languages)s) on %(orientations)d orientations, %(themed)d with a theme; "
+    click.echo(_("%(passages)d passages (%(languages)s) on %(places)s, %(themed)d with a theme; "
                  "examples drawn %(draws)d times (seed %(seed)d).", passages=report.passages,
-                 languages=languages, orientations=report.orientations, themed=report.with_theme,
+                 languages=languages, places=vocabulary.count_text(level, report.orientations),
+                 themed=report.with_theme,
                  draws=report.draws, seed=report.seed))
     if examples_path:
         click.echo(_("Examples drawn from %(path)s; every passage of %(file)s is scored.",
                      path=examples_path, file=path))
     methods = {"suggestions": _("suggestions"), "baseline": _("TF-IDF baseline"), "live": _("live model")}
-    headers = [_("method"), _("examples per orientation"), _("passages scored"), _("orientation top-1"),
-               _("orientation top-3"), _("theme top-1"), _("theme top-3"), _("calibration error")]
+    headers = [_("method"), per_level, _("passages scored"), top1,
+               top3, _("theme top-1"), _("theme top-3"), _("calibration error")]
     rows = []
     for row in report.figures:
         if row.subset and not row.subset.startswith("lang:"):
@@ -101,7 +107,7 @@ def _print_report(report, examples_path: Path | None, path: Path) -> None:
     click.echo("")
     click.echo(_("What the examples add, on the same passages scored (the structure alone, then with the "
                  "examples):"))
-    _table([_("method"), _("examples per orientation"), _("orientation top-1"), _("orientation top-3")],
+    _table([_("method"), per_level, top1, top3],
            [[methods[row.method], str(row.shots), f"{_percent(row.paired_top1)} → {_percent(row.top1)}",
              f"{_percent(row.paired_top3)} → {_percent(row.top3)}"]
             for row in report.figures if row.paired_top1 is not None])
@@ -111,8 +117,8 @@ def _print_report(report, examples_path: Path | None, path: Path) -> None:
              _subset_name(row.subset), str(row.passages), _percent(row.top1), _percent(row.top3),
              _percent(row.theme_top1)]
             for row in report.figures if row.subset.startswith("group:")]
-    _table([_("method"), _("examples per orientation"), _("part of the structure"), _("passages scored"),
-            _("orientation top-1"), _("orientation top-3"), _("theme top-1")], rows)
+    _table([_("method"), per_level, _("part of the structure"), _("passages scored"),
+            top1, top3, _("theme top-1")], rows)
     click.echo("")
     click.echo(_("Places most often taken for another (without examples):"))
     if report.confusion:
@@ -174,4 +180,4 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
         sys.exit(1)
     placed = corpus.examples(consultation, {doc.key for doc in docs}) if with_placed else None
     report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool, placed=placed)
-    _print_report(report, examples_path, path)
+    _print_report(report, examples_path, path, consultation.vocabulary)

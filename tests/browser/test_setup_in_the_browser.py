@@ -72,9 +72,9 @@ def create_consultation(page, live_server, assert_accessible):
     page.locator("#questionnaire-opens_on").fill((today - timedelta(days=1)).isoformat())
     page.locator("#questionnaire-closes_on").fill((today + timedelta(days=30)).isoformat())
     page.get_by_label("Privacy notice in English").fill("We keep your answers until the study ends.")
-    level_names = page.get_by_label("Names of the levels")
-    if level_names.count():
-        level_names.select_option(label=re.compile("Section"))
+    page.get_by_label("Names of the levels").select_option(label="section / item")
+    # Codes of its own too: the reference consultation's would name PRÉCISER.
+    page.get_by_label("Codes analysts apply to comments").select_option(value="findings")
     # A first try with the dates the wrong way round: 422, the error at its field, nothing lost.
     page.locator("#closes_on").fill((today - timedelta(days=5)).isoformat())
     page.get_by_role("button", name="Create the consultation").click()
@@ -89,16 +89,17 @@ def create_consultation(page, live_server, assert_accessible):
 def set_vocabulary(page, live_server):
     """The level names and prompts of the consultation, where the site offers them."""
     page.goto(f"{live_server}/staff/consultations/{SLUG}/?lang=en")
-    vocabulary = page.get_by_role("link", name=re.compile("Vocabulary|Names of the levels", re.I))
+    vocabulary = page.get_by_role("link", name=re.compile("Words of the consultation", re.I))
     if not vocabulary.count():
         return False
     vocabulary.first.click()
     for index, (one, many) in enumerate((("section", "sections"), ("item", "items"))):
-        page.locator(f"#levels-{index}-singular_en").fill(one)
-        page.locator(f"#levels-{index}-plural_en").fill(many)
+        page.locator(f"#level{index}_singular_en").fill(one)
+        page.locator(f"#level{index}_plural_en").fill(many)
     for index, text in enumerate(PROMPTS):
-        page.locator(f"#prompts-{index}-label_en").fill(text)
+        page.locator(f"#prompt{index}_en").fill(text)
     page.get_by_role("button", name=re.compile("Save")).first.click()
+    expect(page.get_by_role("status").filter(has_text="words are saved")).to_be_visible()
     return True
 
 

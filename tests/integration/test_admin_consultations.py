@@ -42,6 +42,21 @@ def test_admin_creates_an_english_only_consultation_with_its_settings(app, login
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "consultation.create"))
 
 
+def test_the_creation_form_offers_presets_for_the_level_names_prompts_and_codes(app, login, client):
+    login(["admin"])
+    page = client.get(NEW).get_data(as_text=True)
+    assert "Names of the levels of the structure" in page and ">section / item<" in page
+    assert ">Strengths, Concerns, Suggestions<" in page and ">Support, Barrier, Gap<" in page
+    response = submit_form(client, NEW, new_values(level_preset="sections", prompt_preset="short",
+                                                   codebook_preset="findings"))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        item = db.session.scalar(select(Consultation).where(Consultation.slug == "interview-study"))
+        assert item.vocabulary.names_for("en") == [("section", "sections"), ("item", "items")]
+        assert [prompt["key"] for prompt in item.prompt_set] == ["strengths", "concerns", "suggestions"]
+        assert [code["key"] for code in item.codebook_preset["codes"]] == ["SUPPORT", "BARRIER", "GAP"]
+
+
 def test_bad_input_is_located_and_everything_typed_comes_back(app, login, client):
     login(["admin"])
     response = submit_form(client, NEW, new_values(

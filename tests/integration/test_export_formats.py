@@ -311,21 +311,24 @@ def test_json_follows_its_schema_and_keeps_everything(data):
     jsonschema.validate(document, SCHEMA, format_checker=jsonschema.FormatChecker())
     assert document["consultation"]["slug"] == consultation.slug
     assert document["export"]["language"] == "en" and document["export"]["include_hidden"] is True
-    assert [group["axis"] for group in document["groups"]] == ["1", "2", "3", "4", "5", None]
+    assert [group["code"] for group in document["groups"]] == ["1", "2", "3", "4", "5", None]
+    # The consultation's own names say what level 1 and level 2 are.
+    assert document["consultation"]["levels"] == [{"singular": "axis", "plural": "axes"},
+                                                  {"singular": "orientation", "plural": "orientations"}]
     by_id = {comment["id"]: comment for comment in document["comments"]}
     assert len(by_id) == len(comments)
     rich = by_id[comments["4.2"].id]
     assert rich["text"] == TRICKY
-    assert rich["axis"]["code"] == "4" and rich["topic"] == {
-        "code": "4.2", "kind": "orientation", "title": topic_of(consultation, "4.2").title_en}
+    assert rich["group"]["code"] == "4" and rich["topic"] == {
+        "code": "4.2", "level": 2, "title": topic_of(consultation, "4.2").title_en}
     assert rich["themes"] == [{"code": "4.2.T1", "label": theme.name_en}]
     assert [code["key"] for code in rich["codes"]] == ["PRECISER", "financement"]
     assert rich["participant"]["pseudonym"] == comments["4.2"].participant.pseudonym
     assert "name" not in rich["participant"] and "email" not in rich["participant"]
     assert rich["date"] == "2025-03-10T11:00:00-04:00"
     assert by_id[comments["axis-4"].id]["topic"] is None
-    assert by_id[comments["section"].id]["axis"] is None
-    assert by_id[comments["section"].id]["topic"]["kind"] == "section"
+    assert by_id[comments["section"].id]["group"] is None
+    assert by_id[comments["section"].id]["topic"]["level"] is None
     assert by_id[comments["none"].id]["participant"] is None
 
 
@@ -333,7 +336,7 @@ def test_json_of_an_empty_axis_is_valid(data):
     consultation, _comments, _theme = data
     document = json.loads(export(consultation, "json", axis="2"))
     jsonschema.validate(document, SCHEMA)
-    assert document["comments"] == [] and document["export"]["axis"]["code"] == "2"
+    assert document["comments"] == [] and document["export"]["group"]["code"] == "2"
 
 
 def test_a_consultation_in_one_language_exports_in_it(app, ctx):

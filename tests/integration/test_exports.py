@@ -151,7 +151,7 @@ def test_json_download_streams_the_documented_document(login, comments):
     assert response.status_code == 200 and response.is_streamed
     assert response.mimetype == "application/json"
     document = json.loads(response.get_data())
-    assert document["format"] == "consult-comments/1"
+    assert document["format"] == "consult-comments/2"
     assert [comment["id"] for comment in document["comments"]] == [comments["1.1"]]
     assert "email" not in document["comments"][0]["participant"]
 

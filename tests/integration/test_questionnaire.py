@@ -350,6 +350,18 @@ def test_a_newcomer_gets_the_link_by_email_and_lands_on_their_personal_page(app,
     assert re.match(r"^/questionnaire/[\w.-]+/$", again.headers["Location"])
 
 
+def test_a_one_language_consultation_asks_no_language_and_writes_in_its_own(app, client, open_questionnaire):
+    with app.app_context():
+        db.session.get(Consultation, open_questionnaire.id).languages = "en"
+        db.session.commit()
+    page = client.get(f"/consultations/{SLUG}/questionnaire/?lang=fr").get_data(as_text=True)
+    assert "Langue de nos courriels" not in page and 'name="preferred_language"' not in page
+    response = start(client, open_questionnaire, preferred_language=None)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Participant.preferred_language)) == "en"
+
+
 def test_start_form_errors_keep_everything_typed(en, open_questionnaire):
     response = start(en, open_questionnaire, consent_processing=None, organisation="Typed organisation")
     assert response.status_code == 422
