@@ -67,8 +67,8 @@ def _build(participant, language: str, now: datetime) -> bytes:
     pdf.set_font("DejaVu", "", 11)
     pdf.ln(4)
     who = participant.name or participant.pseudonym
-    pdf.multi_cell(0, 6, _("%(organisation)s attests that %(name)s took part in the consultation “%(title)s”.",
-                           organisation=organisation, name=who,
+    pdf.multi_cell(0, 6, _("%(organization)s attests that %(name)s took part in the consultation “%(title)s”.",
+                           organization=organisation, name=who,
                            title=localized(consultation, "title", language).text),
                    new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
