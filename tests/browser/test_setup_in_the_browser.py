@@ -206,6 +206,10 @@ def analyst_signs_in_and_codes(browser, live_server, app, smtp_server, assert_ac
     context.close()
 
 
+# Files a link downloads rather than shows: the crawl reads pages.
+DOWNLOADS = (".csv", ".xlsx", ".json", ".docx", ".ics", ".zip", ".pdf", ".qdpx", ".txt")
+
+
 def coordinator_downloads(browser, live_server, make_staff, tmp_path):
     """The three exports; returns the reference vocabulary found in them (their headers must use the
     consultation's own level names)."""
@@ -261,7 +265,7 @@ def crawl(page, live_server, assert_accessible, lang):
             wanted = target.path + (f"?{target.query}" if target.query else "")
             wanted = re.sub(r"[?&]lang=\w+", "", wanted)
             if (target.path.startswith((f"/consultations/{SLUG}/", f"/staff/consultations/{SLUG}/"))
-                    and not target.path.endswith((".csv", ".xlsx", ".json", ".docx", ".ics"))
+                    and not target.path.endswith(DOWNLOADS)
                     and "/logout" not in target.path and wanted not in seen):
                 queue.append(wanted)
     return seen, problems
