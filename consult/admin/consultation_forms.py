@@ -32,15 +32,21 @@ def timezone_choices() -> tuple[str, ...]:
     return tuple(sorted(name for name in available_timezones() if "/" in name and not name.startswith("Etc/")))
 
 
-class NamedRowForm(Form):
-    """A track or a participant category: a code and a name per language."""
+class CodedRowForm(Form):
+    """One row of a repeated list (tracks, categories, themes, change targets): a code and its texts.
+    A row left empty is not an error: it is skipped."""
 
     code = StringField(_l("Code"), validators=[Optional(), Length(max=30), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
-    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=200)])
-    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
 
     def is_blank(self) -> bool:
-        return not any((getattr(self, name).data or "").strip() for name in ("code", "name_fr", "name_en"))
+        return not any((field.data or "").strip() for field in self)
+
+
+class NamedRowForm(CodedRowForm):
+    """A track or a participant category: a code and a name per language."""
+
+    name_fr = StringField(_l("Name in French"), validators=[Optional(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), validators=[Optional(), Length(max=200)])
 
 
 class ChannelDatesForm(Form):

@@ -2,24 +2,20 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import FieldList, Form, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from .consultation_forms import CODE_MESSAGE, CODE_PATTERN
+from .consultation_forms import CODE_MESSAGE, CODE_PATTERN, CodedRowForm
 
 EXTRA_PARTS = 2
 
 
-class PartRowForm(Form):
+class PartRowForm(CodedRowForm):
     """A theme or a change target: a code and a text per language."""
 
-    code = StringField(_l("Code"), validators=[Optional(), Length(max=30), Regexp(CODE_PATTERN, message=CODE_MESSAGE)])
     fr = StringField(_l("In French"), validators=[Optional(), Length(max=2000)])
     en = StringField(_l("In English"), validators=[Optional(), Length(max=2000)])
-
-    def is_blank(self) -> bool:
-        return not any((getattr(self, name).data or "").strip() for name in ("code", "fr", "en"))
 
 
 class NodeForm(FlaskForm):
