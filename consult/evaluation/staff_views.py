@@ -38,13 +38,13 @@ def items(slug):
 
 
 @bp.route(BASE + "/items/new", methods=["GET", "POST"])
-@bp.route(BASE + "/items/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route(BASE + "/items/<int:evaluation_item_id>/edit", methods=["GET", "POST"])
 @permission_required("edit_evaluation")
-def edit_item(slug, item_id=None):
+def edit_item(slug, evaluation_item_id=None):
     consultation = get_consultation(slug)
     item = None
-    if item_id is not None:
-        item = db.session.get(EvaluationItem, item_id)
+    if evaluation_item_id is not None:
+        item = db.session.get(EvaluationItem, evaluation_item_id)
         if item is None or item.consultation_id != consultation.id:
             abort(404)
     form = ItemForm(obj=item)

@@ -10,7 +10,8 @@ ARGUMENTS = {"slug": SLUG, "code": "3.1", "forum_id": 1, "note_id": 1,
              "submission_id": 1, "attachment_id": 1, "excerpt_id": 1,
              "question_id": 1, "page_id": 1, "response_id": 1, "topic_id": 1, "comment_id": 1, "code_id": 1,
              "coder_id": 1, "assignment_id": 1, "incident_id": 1, "axis": "4", "fmt": "csv",
-             "transcript_id": 1, "passage_id": 1, "item_id": 1, "number": 1, "user_id": 1, "term_id": 1,
+             "transcript_id": 1, "passage_id": 1, "item_id": 1, "evaluation_item_id": 1, "number": 1, "user_id": 1,
+             "term_id": 1,
              "entry_id": 1}
 
 
@@ -118,7 +119,10 @@ def demo_forum(app, demo, demo_submission, demo_questionnaire, monkeypatch):
         item = create_item(consultation, consultation.topics[0], "clarify", Statement("Énoncé", "Statement"), None,
                            [comment.id])
         freeze(consultation, None, datetime.now(timezone.utc))
+        from consult.evaluation.items import ensure_starting_items, items_of
+        ensure_starting_items(consultation)
         db.session.commit()
+        monkeypatch.setitem(ARGUMENTS, "evaluation_item_id", items_of(consultation)[0].id)
         monkeypatch.setitem(ARGUMENTS, "comment_id", comment.id)
         monkeypatch.setitem(ARGUMENTS, "item_id", item.id)
         monkeypatch.setitem(ARGUMENTS, "forum_id", forum.id)
