@@ -133,12 +133,15 @@ def _dates_in_order(opens, closes) -> bool:
     return True
 
 
-def _rows_valid(rows: FieldList, held: list[str]) -> bool:
-    valid, seen = True, set()
+def filled_rows_with_codes(rows: FieldList) -> tuple[list, bool]:
+    """The rows of a repeated list that are not left blank, and whether each has a code used once;
+    a missing or repeated code is marked on its row."""
+    filled, valid, seen = [], True, set()
     for entry in rows:
         row = entry.form
         if row.is_blank():
             continue
+        filled.append(row)
         code = (row.code.data or "").strip()
         if not code:
             row.code.errors.append(_l("Give a code."))
@@ -147,6 +150,12 @@ def _rows_valid(rows: FieldList, held: list[str]) -> bool:
             row.code.errors.append(_l("The code “%(code)s” is used twice.", code=code))
             valid = False
         seen.add(code)
+    return filled, valid
+
+
+def _rows_valid(rows: FieldList, held: list[str]) -> bool:
+    filled, valid = filled_rows_with_codes(rows)
+    for row in filled:
         for lang in held:
             if not (getattr(row, f"name_{lang}").data or "").strip():
                 getattr(row, f"name_{lang}").errors.append(_l("Give the name in this language."))

@@ -6,7 +6,7 @@ from wtforms import FieldList, FormField, HiddenField, RadioField, SelectField, 
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from .consultation_forms import CODE_MESSAGE, CODE_PATTERN, CodedRowForm
+from .consultation_forms import CODE_MESSAGE, CODE_PATTERN, CodedRowForm, filled_rows_with_codes
 
 EXTRA_PARTS = 2
 
@@ -58,19 +58,9 @@ class NodeForm(FlaskForm):
                 getattr(self, f"title_{lang}").errors.append(_l("Give the title in this language."))
                 valid = False
         for rows in (self.themes, self.change_targets):
-            seen = set()
-            for entry in rows:
-                row = entry.form
-                if row.is_blank():
-                    continue
-                code = (row.code.data or "").strip()
-                if not code:
-                    row.code.errors.append(_l("Give a code."))
-                    valid = False
-                elif code in seen:
-                    row.code.errors.append(_l("The code “%(code)s” is used twice.", code=code))
-                    valid = False
-                seen.add(code)
+            filled, codes_valid = filled_rows_with_codes(rows)
+            valid = valid and codes_valid
+            for row in filled:
                 if not any((getattr(row, lang).data or "").strip() for lang in self.languages):
                     getattr(row, self.languages[0]).errors.append(_l("Give the text."))
                     valid = False
