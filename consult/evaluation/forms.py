@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..i18n import localized
@@ -30,7 +31,7 @@ def evaluation_form(items, **kwargs) -> FlaskForm:
     for item in items:
         label = localized(item, "label").text
         if item.kind == "scale":
-            field = RadioField(label, choices=[(value, SCALE_LABELS[value]) for value in SCALE_VALUES],
+            field = RadioField(label, choices=[SelectChoice(value, SCALE_LABELS[value]) for value in SCALE_VALUES],
                                validators=[Optional()], validate_choice=True)
         else:
             field = TextAreaField(label, validators=[Optional(), Length(max=OPEN_MAX)])
@@ -39,7 +40,8 @@ def evaluation_form(items, **kwargs) -> FlaskForm:
 
 
 class ItemForm(FlaskForm):
-    kind = SelectField(_l("Kind of question"), choices=list(KIND_LABELS.items()), validators=[InputRequired()])
+    kind = SelectField(_l("Kind of question"), choices=[SelectChoice(key, label) for key, label in KIND_LABELS.items()],
+                       validators=[InputRequired()])
     label_fr = TextAreaField(_l("Question in French"), validators=[Optional(), Length(max=1000)])
     label_en = TextAreaField(_l("Question in English"), validators=[Optional(), Length(max=1000)])
     active = BooleanField(_l("Asked in the evaluation"), default=True)
