@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import click
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..command_group import consult
@@ -39,9 +39,10 @@ def suggest_command(slug: str, everything: bool):
         click.echo(_("%(slug)s has no part of its proposal to place comments on: "
                      "there is nothing to suggest.", slug=slug), err=True)
         sys.exit(1)
-    click.echo(ngettext("%(slug)s: suggestions computed for %(num)d comment in %(seconds).1f s.",
-                        "%(slug)s: suggestions computed for %(num)d comments in %(seconds).1f s.",
-                        computed.count, slug=slug, seconds=time.perf_counter() - started))
+    seconds = format_decimal(time.perf_counter() - started, format="0.0")  # "0,5" in French
+    click.echo(ngettext("%(slug)s: suggestions computed for %(num)d comment in %(seconds)s s.",
+                        "%(slug)s: suggestions computed for %(num)d comments in %(seconds)s s.",
+                        computed.count, slug=slug, seconds=seconds))
 
 
 def _percent(value: float | None, spread: float | None = None) -> str:
