@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import Coding, StaffUser
+from tests.browser.staff_session import sign_in
 from tests.conftest import STAFF_PASSWORD
 from tests.factories import consultation_of, make_comment, make_participant, topic_of
 
@@ -37,18 +38,6 @@ def comments(app, demo, make_staff):
         topic_id = topic_of(consultation, "1.1").id
         db.session.commit()
     return topic_id
-
-
-def sign_in(browser, live_server, email):
-    context = browser.new_context(locale="fr-CA")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(live_server + "/staff/login?lang=en")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server + "/staff/")
-    return page
 
 
 def row_of(page, text):
