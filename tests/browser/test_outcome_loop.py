@@ -11,6 +11,7 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.staff_session import sign_in
+from tests.browser.timeouts import ACTION_MS
 from tests.items_data import NOTE, PRIVATE, QUOTE, seed
 
 SLUG = "politique-premiere-ligne-2025"
@@ -117,7 +118,7 @@ def test_the_loop_from_comments_to_the_published_outcome(browser, live_server, a
 
     reviewer_context = browser.new_context(locale="en-CA")
     reviewer = reviewer_context.new_page()
-    reviewer.set_default_timeout(10_000)
+    reviewer.set_default_timeout(ACTION_MS)
     reviewer.goto(local(link, live_server))
     expect(reviewer.get_by_role("heading", level=1)).to_contain_text("Version 1")
     expect(reviewer.locator("table.report-items").first).to_contain_text("ONE-EN One public wait list")

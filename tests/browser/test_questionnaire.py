@@ -15,6 +15,7 @@ from consult.mail.delivery import deliver_pending
 from consult.models import Consultation, Response
 from consult.questionnaires import builder
 from tests.browser.demo_data import DEMO, SLUG
+from tests.browser.timeouts import ACTION_MS
 from tests.conftest import STAFF_PASSWORD
 
 PERSONAL_LINK = re.compile(r"https?://\S+/questionnaire/[\w.-]+/")
@@ -146,7 +147,7 @@ def test_three_orientations_over_two_sittings_with_autosave(page, browser, live_
     other = browser.new_context(locale="en-CA")
     try:
         phone = other.new_page()
-        phone.set_default_timeout(10_000)
+        phone.set_default_timeout(ACTION_MS)
         phone.goto(link)
         expect(phone.get_by_text("2 of 18 orientations answered")).to_be_visible()
         phone.get_by_role("link", name="Continue").click()
@@ -199,7 +200,7 @@ def test_the_same_flow_without_javascript(page_without_js, browser, live_server,
     other = browser.new_context(locale="en-CA", java_script_enabled=False)
     try:
         laptop = other.new_page()
-        laptop.set_default_timeout(10_000)
+        laptop.set_default_timeout(ACTION_MS)
         laptop.goto(link)
         expect(laptop.get_by_text("2 of 18 orientations answered")).to_be_visible()
         laptop.get_by_role("link", name="Continue").click()

@@ -17,6 +17,7 @@ from consult.extensions import db
 from consult.mail.delivery import deliver_pending
 from consult.models import Coding, Consultation
 from tests.browser.staff_session import sign_in
+from tests.browser.timeouts import ACTION_MS
 
 SLUG = "interview-study-2027"
 ADMIN = "first.admin@example.org"
@@ -144,7 +145,7 @@ def prepare_questionnaire_and_open(page, live_server, assert_accessible):
 def participant_answers(browser, live_server, app, smtp_server):
     context = browser.new_context(locale="en-CA")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     page.goto(f"{live_server}/consultations/{SLUG}/?lang=en")
     page.get_by_role("link", name="Answer the questionnaire").click()
     page.get_by_label("Name", exact=True).fill("Pat")
@@ -175,7 +176,7 @@ def analyst_signs_in_and_codes(browser, live_server, app, smtp_server, assert_ac
     link = LINK.search(invitation.get_body(preferencelist=("plain",)).get_content()).group(0)
     context = browser.new_context(locale="en-CA")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     page.goto(link)
     assert_accessible(page)
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
