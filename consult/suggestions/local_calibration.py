@@ -7,7 +7,7 @@ is a held-out judgement of the model: its likelihood, and whether the comment we
 likelihoods are rescaled on their log-odds, p' = σ(β · logit p + γ), with β and γ chosen by the
 smallest log loss on those judgements plus a prior that pulls them towards β = 1, γ = 0 (the fixed
 fit) with weight PRIOR_WEIGHT (each judgement adds about 0.2 to the curvature of the log loss, so
-the prior counts as some thirty judgements): with few decisions little moves, with hundreds the
+the prior counts as some sixty judgements): with few decisions little moves, with hundreds the
 consultation's own figures take over. γ is needed because the first of many places can be right more
 (or less) often than even a likelihood under one half says. The likelihood before rescaling is kept
 with each suggestion ("base" in its reasons), so that a refit never learns from its own output.
