@@ -67,11 +67,14 @@ def fit_scale(likelihoods: Sequence[float], right: Sequence[bool], prior_weight:
     values, hits = values[keep], hits[keep]
     if len(values) < minimum:
         return LocalFit(1.0, 0.0, int(len(values)), int(hits.sum()))
-    logits = _logit(values)
-    # (scales x shifts x judgements) log-odds shown; the sums are the log loss of each pair.
-    shown = SCALES[:, None, None] * logits[None, None, :] + SHIFTS[None, :, None]
-    signed = np.where(hits, shown, -shown)
-    loss = np.logaddexp(0.0, -signed).sum(axis=2)
+    # Judgements with the same log-odds (to 0.01) counted together: a few hundred distinct values at most.
+    logits, where = np.unique(np.round(_logit(values), 2), return_inverse=True)
+    right = np.bincount(where, weights=hits, minlength=len(logits))
+    wrong = np.bincount(where, weights=~hits, minlength=len(logits))
+    loss = np.empty((len(SCALES), len(SHIFTS)))
+    for row, scale in enumerate(SCALES):
+        shown = scale * logits[None, :] + SHIFTS[:, None]  # shifts x distinct log-odds
+        loss[row] = (right * np.logaddexp(0.0, -shown) + wrong * np.logaddexp(0.0, shown)).sum(axis=1)
     cost = loss + prior_weight * (np.log(SCALES)[:, None] ** 2 + SHIFTS[None, :] ** 2)
     best = np.unravel_index(np.argmin(cost), cost.shape)
     return LocalFit(float(SCALES[best[0]]), float(SHIFTS[best[1]]), int(len(values)), int(hits.sum()))
