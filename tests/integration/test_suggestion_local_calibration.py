@@ -1,4 +1,6 @@
 """Likelihoods fitted to one consultation from how often its analysts found the first suggestion right."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -63,3 +65,41 @@ def test_the_live_model_shows_likelihoods_fitted_on_the_analysts_decisions(app, 
         # What the analyst sees is higher than what the fixed temperature says, which is kept apart.
         assert first.score > first.reasons["base"]
         assert db.session.get(Comment, fresh.id).suggestion_score == pytest.approx(first.score)
+
+
+def test_the_evaluation_shows_the_live_model_with_the_consultations_own_calibration(app, runner, demo, tmp_path,
+                                                                                   monkeypatch):
+    import json
+
+    from tests.integration.test_suggestion_truth import PASSAGES
+
+    monkeypatch.setenv("CONSULT_LANG", "en")
+    labelled = tmp_path / "small.jsonl"
+    labelled.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in PASSAGES), encoding="utf-8")
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        right, wrong = topic_of(consultation, "4.2"), topic_of(consultation, "2.1")
+        # Sixty first suggestions shown at 90 %, of which 18 were where the analyst placed the comment.
+        for number in range(60):
+            comment = make_comment(consultation, f"Note de forum numéro {number} sur la rémunération.",
+                                   topic="4.2", channel="forum", topic_confirmed=True)
+            db.session.flush()
+            db.session.add(CommentSuggestion(comment_id=comment.id, rank=1, topic_id=(right if number < 18
+                                                                                        else wrong).id,
+                                             score=0.9, reasons={"words": [], "comments": [], "base": 0.9}))
+        db.session.commit()
+    result = runner.invoke(args=["consult", "evaluate-suggestions", str(labelled), "--consultation", SLUG,
+                                 "--draws", "1", "--with-placed"])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.output.splitlines() if "fitted to this consultation" in line)
+    assert "from 60 first suggestions placed since (18 right)" in line
+    shown = next(line for line in result.output.splitlines()
+                 if line.startswith("Reliability of the first suggestion (live model"))
+    plain = next(line for line in result.output.splitlines()
+                 if line.startswith("Reliability of the first suggestion (suggestions, 0)"))
+    # Over-confident judgements make the live model's likelihoods lower than the structure's alone.
+    assert _mean_likelihood(shown) < _mean_likelihood(plain)
+
+
+def _mean_likelihood(line: str) -> float:
+    return float(re.search(r"mean likelihood (\d+\.\d) %", line).group(1))
