@@ -92,7 +92,10 @@ def decisions(consultation: Consultation) -> tuple[list[float], list[bool]]:
     ).all()
     likelihoods, right = [], []
     for score, reasons, suggested, placed in rows:
-        base = (reasons or {}).get("base") if isinstance(reasons, dict) else None
+        reasons = reasons if isinstance(reasons, dict) else {}
+        if reasons.get("learned"):  # suggested again after it was placed: the model had learned it
+            continue
+        base = reasons.get("base")
         likelihoods.append(float(base if isinstance(base, (int, float)) else score))
         right.append(suggested == placed)
     return likelihoods, right

@@ -127,7 +127,7 @@ def forget_models() -> None:
 
 # -- computing ---------------------------------------------------------------------------------------
 
-def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime) -> None:
+def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime, learned: frozenset = frozenset()) -> None:
     ids = [comment_id for comment_id, _ in rows]
     results = scorer.suggest([text for _, text in rows], top=TOP, refs=ids)
     fit = getattr(scorer, "local_fit", local_calibration.IDENTITY)
@@ -138,7 +138,8 @@ def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime) -> None
             suggestion.score = local_calibration.rescale(base, fit)
             suggestion_rows.append({"comment_id": comment_id, "rank": rank, "topic_id": suggestion.orientation,
                                     "theme_id": suggestion.theme, "score": round(suggestion.score, 4),
-                                    "reasons": {**suggestion.reasons(), "base": round(base, 4)},
+                                    "reasons": {**suggestion.reasons(), "base": round(base, 4),
+                                                **({"learned": True} if comment_id in learned else {})},
                                     "created_at": now})
         best = round(suggestions[0].score, 4) if suggestions else 0.0
         comment_rows.append({"id": comment_id, "suggested_at": now, "suggestion_score": best,
@@ -149,14 +150,16 @@ def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime) -> None
     db.session.execute(update(Comment), comment_rows)
 
 
-def suggest_rows(consultation: Consultation, rows: list[tuple[int, str]], scorer: "Scorer | None" = None) -> int:
-    """Compute and store the suggestions of comments given as (id, text); returns how many. Flushes."""
+def suggest_rows(consultation: Consultation, rows: list[tuple[int, str]], scorer: "Scorer | None" = None,
+                 learned: frozenset = frozenset()) -> int:
+    """Compute and store the suggestions of comments given as (id, text); returns how many. Flushes.
+    `learned`: placed comments the model learned from, whose suggestions judge nothing."""
     scorer = scorer or scorer_for(consultation)
     if scorer is None or not rows:
         return 0
     now = datetime.now(timezone.utc)
     for start in range(0, len(rows), BATCH):
-        _store(rows[start:start + BATCH], scorer, now)
+        _store(rows[start:start + BATCH], scorer, now, learned)
     db.session.flush()
     db.session.expire_all()
     return len(rows)
@@ -197,7 +200,9 @@ def suggest_one(comment: Comment, actor_id: int | None) -> bool:
     scorer = scorer_for(consultation)
     if scorer is None:
         return False
-    suggest_rows(consultation, [(comment.id, comment.text)], scorer)
+    # A placed comment is one of the model's examples: its suggestions are not a held-out judgement.
+    suggest_rows(consultation, [(comment.id, comment.text)], scorer,
+                 frozenset({comment.id}) if comment.topic_confirmed else frozenset())
     audit.record(actor_id, "suggestions.requested", "comment", comment.id, consultation.id)
     return True
 

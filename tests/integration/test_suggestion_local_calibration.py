@@ -103,3 +103,23 @@ def test_the_evaluation_shows_the_live_model_with_the_consultations_own_calibrat
 
 def _mean_likelihood(line: str) -> float:
     return float(re.search(r"mean likelihood (\d+\.\d) %", line).group(1))
+
+
+def test_suggesting_again_for_a_placed_comment_is_not_counted_as_a_judgement(app, demo):
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        topic = topic_of(consultation, "4.2")
+        placed = []
+        for number in range(local_calibration.MIN_DECISIONS):
+            comment = make_comment(consultation, f"Commentaire placé numéro {number} sur la rémunération.",
+                                   topic="4.2", channel="forum", topic_confirmed=True)
+            db.session.flush()
+            db.session.add(CommentSuggestion(comment_id=comment.id, rank=1, topic_id=topic.id, score=0.35,
+                                             reasons={"words": [], "comments": [], "base": 0.35}))
+            placed.append(comment)
+        db.session.commit()
+        assert local_calibration.fit_for(consultation).decisions == local_calibration.MIN_DECISIONS
+        # On demand, for a comment already placed: the model learned from it, so this says nothing.
+        service.suggest_one(placed[0], None)
+        db.session.commit()
+        assert local_calibration.fit_for(consultation).decisions == local_calibration.MIN_DECISIONS - 1
