@@ -160,7 +160,6 @@ def test_a_passage_is_moved_with_its_codes_and_its_placement_undone(app, transcr
 
 def test_a_transcript_larger_than_its_own_limit_is_refused(app, demo, login, runner, tmp_path, monkeypatch):
     from consult.models import Transcript
-
     from tests.integration.test_transcripts import upload
 
     monkeypatch.setitem(app.config, "TRANSCRIPT_MAX_BYTES", 200)
