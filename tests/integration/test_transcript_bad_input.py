@@ -93,6 +93,7 @@ def test_the_command_line_counts_in_both_languages_and_refuses_a_session_not_hel
     for lang, said in (("en", "has not been held yet"), ("fr", "pas encore eu lieu")):
         refused = run(path, upcoming, lang)
         assert refused.exit_code != 0 and said in refused.output
+        assert "6 " not in refused.output  # refused before the file is read
     refused = run(path, 999999, "fr")
     assert refused.exit_code != 0 and "Aucune séance 999999" in refused.output
     nothing_kept(app)
