@@ -75,6 +75,8 @@ def place_unplaced(slug):
 @permission_required("follow_transcripts")
 def overview_page(slug):
     consultation = get_consultation(slug)
-    return render_template("transcripts/overview.html", consultation=consultation,
+    breadcrumbs = [(_("Staff area"), url_for("admin.dashboard")),
+                   (localized(consultation, "title"), url_for("admin.structure", slug=slug)), (_("Transcripts"), None)]
+    return render_template("transcripts/overview.html", consultation=consultation, breadcrumbs=breadcrumbs,
                            sessions=overview.held_sessions(consultation),
                            waiting=queue.unplaced_counts([consultation.id]).get(consultation.id, 0))
