@@ -7,16 +7,17 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
 from .derivation import derive_all
 
 
-@consult.command("derive-comments")
-@click.option("--consultation", "slug", default=None, help="Only this consultation (its slug).")
+@consult.command("derive-comments",
+                 help=cli_l("Derive the analysis comments from answers, excerpts and notes."))
+@click.option("--consultation", "slug", default=None, help=cli_l("Only this consultation (its slug)."))
 def derive_comments_command(slug: str | None):
-    """Derive the analysis comments from answers, excerpts and notes."""
     query = select(Consultation).order_by(Consultation.id)
     if slug:
         query = query.where(Consultation.slug == slug)

@@ -7,6 +7,7 @@ import click
 from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from .delivery import deliver_pending
@@ -50,13 +51,13 @@ def _delivery_round(limit: int, stop: threading.Event):
     return report
 
 
-@consult.command("deliver-mail")
+@consult.command("deliver-mail",
+                 help=cli_l("Send the emails waiting in the outbox over SMTP, with retries."))
 @click.option("--loop", "interval", type=click.IntRange(min=1), default=None, metavar="SECONDS",
-              help="Keep running, looking for due messages every SECONDS (for a systemd service).")
+              help=cli_l("Keep running, looking for due messages every SECONDS (for a systemd service)."))
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Most messages sent per round.")
+              help=cli_l("Most messages sent per round."))
 def deliver_mail(interval: int | None, limit: int):
-    """Send the emails waiting in the outbox over SMTP, with retries."""
     if interval is not None:
         _deliver_until_stopped(interval, limit)
         return

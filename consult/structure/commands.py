@@ -5,6 +5,7 @@ from pathlib import Path
 import click
 from flask_babel import gettext as _
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from .exporter import export_json
@@ -42,11 +43,12 @@ def echo_report(report):
         click.echo(_("Removed: %(label)s", label=label))
 
 
-@consult.command("import")
+@consult.command("import",
+                 help=cli_l("Create or update a consultation from a structure file (JSON)."))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--prune", is_flag=True, help="Remove topics, themes, change targets and tracks absent from the file.")
+@click.option("--prune", is_flag=True,
+              help=cli_l("Remove topics, themes, change targets and tracks absent from the file."))
 def import_command(path: Path, prune: bool):
-    """Create or update a consultation from a structure file (JSON)."""
     try:
         document = load_file(path)
     except StructureError as error:
@@ -57,12 +59,12 @@ def import_command(path: Path, prune: bool):
     echo_report(import_or_exit(document, str(path), prune))
 
 
-@consult.command("export")
+@consult.command("export",
+                 help=cli_l("Write a consultation's structure in the import format."))
 @click.argument("slug")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; standard output when omitted.")
+              help=cli_l("File to write; standard output when omitted."))
 def export_command(slug: str, output: Path | None):
-    """Write a consultation's structure in the import format."""
     text = export_json(slug)
     if text is None:
         click.echo(_("No consultation has the slug “%(slug)s”.", slug=slug), err=True)

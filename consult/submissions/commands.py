@@ -7,19 +7,21 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
 from . import intake
 
 
-@consult.command("import-mail")
+@consult.command("import-mail",
+                 help=cli_l("Turn .eml files (a mailbox export) into written submissions; a message already imported "
+                            "is skipped."))
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--consultation", "slug", metavar="SLUG",
-              help="The consultation the messages are submissions to (needed when there are several).")
-@click.option("--send-receipts", is_flag=True, help="Email each sender a receipt with the reference number.")
+              help=cli_l("The consultation the messages are submissions to (needed when there are several)."))
+@click.option("--send-receipts", is_flag=True, help=cli_l("Email each sender a receipt with the reference number."))
 def import_mail(directory: Path, slug: str | None, send_receipts: bool):
-    """Turn .eml files (a mailbox export) into written submissions; a message already imported is skipped."""
     consultations = db.session.scalars(
         select(Consultation).where(Consultation.slug == slug) if slug else select(Consultation)).all()
     if len(consultations) != 1:

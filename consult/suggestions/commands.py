@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
@@ -25,12 +26,12 @@ def _consultation_or_exit(slug: str) -> Consultation:
     return consultation
 
 
-@consult.command("suggest")
-@click.option("--consultation", "slug", required=True, help="The consultation (its slug).")
+@consult.command("suggest",
+                 help=cli_l("Suggest the parts of the structure and themes for the comments not yet placed."))
+@click.option("--consultation", "slug", required=True, help=cli_l("The consultation (its slug)."))
 @click.option("--all", "everything", is_flag=True,
-              help="Suggest again for every comment not yet placed, not only for those never suggested.")
+              help=cli_l("Suggest again for every comment not yet placed, not only for those never suggested."))
 def suggest_command(slug: str, everything: bool):
-    """Suggest the parts of the structure and themes for the comments not yet placed."""
     consultation = _consultation_or_exit(slug)
     started = time.perf_counter()
     computed = service.compute(consultation, everything=everything)
@@ -161,18 +162,20 @@ def _print_report(report, examples_path: Path | None, path: Path, vocabulary) ->
                      ece=report.chance_ece[0], spread=report.chance_ece[1]))
 
 
-@consult.command("evaluate-suggestions")
+@consult.command("evaluate-suggestions",
+                 help=cli_l("Measure the suggestions on labelled passages (JSON lines: text, node: the code of the "
+                            "part of the tree it belongs to, optional theme)."))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--consultation", "slug", required=True, help="The consultation whose structure is used.")
+@click.option("--consultation", "slug", required=True, help=cli_l("The consultation whose structure is used."))
 @click.option("--draws", default=DEFAULT_DRAWS, show_default=True, type=click.IntRange(1, 100),
-              help="Random draws of the labelled examples, averaged.")
-@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int)
+              help=cli_l("Random draws of the labelled examples, averaged."))
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int,
+              help=cli_l("Seed of the random draws: the same seed gives the same figures."))
 @click.option("--examples", "examples_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Draw the labelled examples from this other file, and score every passage of FILE.")
+              help=cli_l("Draw the labelled examples from this other file, and score every passage of FILE."))
 @click.option("--with-placed", "with_placed", is_flag=True,
-              help="Also measure the live model, built from the comments already placed in the consultation.")
+              help=cli_l("Also measure the live model, built from the comments already placed in the consultation."))
 def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path: Path | None, with_placed: bool):
-    """Measure the suggestions on labelled passages (JSON lines: text, orientation, optional theme)."""
     from . import evaluation  # loads scikit-learn: only when measuring
 
     consultation = _consultation_or_exit(slug)
