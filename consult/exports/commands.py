@@ -35,8 +35,8 @@ from . import rows, services, writers
 @click.option("--reason", default="", help=cli_l("Why an identified export is needed; kept in the audit log."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help=cli_l("File to write; standard output when omitted (not for XLSX)."))
-def export_comments(slug: str, fmt: str, node: str | None, old_node: str | None, delimiter: str | None, lang: str | None,
-                    include_hidden: bool, identified: bool, reason: str, output: Path | None):
+def export_comments(slug: str, fmt: str, node: str | None, old_node: str | None, delimiter: str | None,
+                    lang: str | None, include_hidden: bool, identified: bool, reason: str, output: Path | None):
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if consultation is None:
         click.echo(_("No consultation has the slug “%(slug)s”.", slug=slug), err=True)
