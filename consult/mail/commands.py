@@ -5,6 +5,7 @@ import threading
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..cli_text import cli_l
@@ -14,8 +15,10 @@ from .delivery import deliver_pending
 
 
 def _echo_delivery(report) -> None:
-    click.echo(_("Mail: %(sent)s sent, %(retrying)s to retry, %(failed)s failed.",
-                 sent=report.sent, retrying=report.retrying, failed=report.failed))
+    click.echo(_("Mail: %(sent)s, %(retrying)s, %(failed)s.",
+                 sent=ngettext("%(num)d sent", "%(num)d sent", report.sent),
+                 retrying=ngettext("%(num)d to retry", "%(num)d to retry", report.retrying),
+                 failed=ngettext("%(num)d failed", "%(num)d failed", report.failed)))
     if report.connection_error:
         click.echo(_("SMTP server unreachable, messages kept for later: %(error)s", error=report.connection_error),
                    err=True)

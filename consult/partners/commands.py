@@ -1,6 +1,7 @@
 """`flask consult export-ledger --consultation SLUG -o FILE`: the finance CSV, as the staff page gives it."""
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..cli_text import cli_l
@@ -29,4 +30,4 @@ def export_ledger_command(slug: str, output: str, reason: str):
     with open(output, "w", encoding="utf-8", newline="") as handle:
         for line in csv_lines(header, rows):
             handle.write(line)
-    click.echo(_("Wrote %(rows)s rows to %(file)s.", rows=len(rows), file=output))
+    click.echo(ngettext("Wrote %(num)d row to %(file)s.", "Wrote %(num)d rows to %(file)s.", len(rows), file=output))

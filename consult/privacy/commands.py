@@ -4,8 +4,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..auth import lockout as sign_in_failures
 from ..cli_text import cli_l
@@ -36,7 +36,7 @@ def _labels() -> dict[str, str]:
 def _echo_counts(erasure: Erasure) -> None:
     labels = _labels()
     for name, count in erasure.as_dict().items():
-        click.echo(f"  {labels[name]}: {count}")
+        click.echo("  " + _("%(label)s: %(count)s", label=labels[name], count=count))
 
 
 @consult.command("purge",
@@ -114,7 +114,9 @@ def backup_command(path: Path):
     except backups.BackupError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    click.echo(_("Database saved to %(path)s (%(size)s bytes).", path=path, size=path.stat().st_size))
+    size = path.stat().st_size
+    click.echo(ngettext("Database saved to %(path)s (%(size)s byte).", "Database saved to %(path)s (%(size)s bytes).",
+                        size, path=path, size=format_decimal(size)))
 
 
 @consult.command("restore",

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -56,9 +57,11 @@ def import_mail(directory: Path, slug: str | None, send_receipts: bool):
             continue
         counts[result.outcome] += 1
         if result.outcome == "imported":
-            click.echo(_("%(reference)s imported from %(file)s (%(sender)s, %(documents)d documents, %(links)d "
-                         "links)", reference=result.submission.reference, file=name, sender=result.sender,
-                         documents=len(result.submission.attachments), links=len(result.submission.links)))
+            click.echo(_("%(reference)s imported from %(file)s (%(sender)s, %(documents)s, %(links)s)",
+                         reference=result.submission.reference, file=name, sender=result.sender,
+                         documents=ngettext("%(num)d document", "%(num)d documents",
+                                            len(result.submission.attachments)),
+                         links=ngettext("%(num)d link", "%(num)d links", len(result.submission.links))))
         elif result.outcome == "duplicate":
             click.echo(_("Already imported: %(file)s (%(reference)s)", file=name,
                          reference=result.submission.reference))
