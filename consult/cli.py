@@ -104,6 +104,19 @@ def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
         _seed_demo_activity(report.consultation)
 
 
+def _activity_found(details: dict[str, int]) -> str:
+    """What the consultation already holds, in words: "91 registrations, 2 questionnaire responses"."""
+    words = {
+        "registrations": ("%(num)d registration", "%(num)d registrations"),
+        "responses": ("%(num)d questionnaire response", "%(num)d questionnaire responses"),
+        "submissions": ("%(num)d written submission", "%(num)d written submissions"),
+        "notes": ("%(num)d forum or interview note", "%(num)d forum and interview notes"),
+        "comments": ("%(num)d comment", "%(num)d comments"),
+    }
+    return ", ".join(ngettext(*words[name], number) if name in words else f"{name} {number}"
+                     for name, number in details.items())
+
+
 def _seed_demo_activity(consultation) -> None:
     try:
         made = demo_activity.seed_activity(consultation)
@@ -111,10 +124,11 @@ def _seed_demo_activity(consultation) -> None:
         db.session.rollback()
         if refused.reason == "exists":
             click.echo(_("The demo consultation already has participation (%(found)s): no activity was added.",
-                         found=", ".join(f"{name} {number}" for name, number in refused.details.items())))
+                         found=_activity_found(refused.details)))
             return
+        missing = {"tracks": _("its tracks are missing"), "sessions": _("its sessions are missing")}
         click.echo(_("The demo activity needs the demo's tracks and sessions (%(reason)s): nothing was added.",
-                     reason=refused.reason), err=True)
+                     reason=missing.get(refused.reason, refused.reason)), err=True)
         sys.exit(1)
     db.session.commit()
     parts = [

@@ -20,7 +20,7 @@ def import_or_exit(document: dict, source: str, prune: bool = False):
     except StructureError as error:
         db.session.rollback()
         for problem in error.problems:
-            click.echo(f"{error.source}: {problem}", err=True)
+            click.echo(_("%(where)s: %(problem)s", where=error.source, problem=problem), err=True)
         click.echo(_("Nothing was imported."), err=True)
         sys.exit(1)
     db.session.commit()
@@ -55,7 +55,7 @@ def import_command(path: Path, prune: bool):
         document = load_file(path)
     except StructureError as error:
         for problem in error.problems:
-            click.echo(f"{error.source}: {problem}", err=True)
+            click.echo(_("%(where)s: %(problem)s", where=error.source, problem=problem), err=True)
         click.echo(_("Nothing was imported."), err=True)
         sys.exit(1)
     echo_report(import_or_exit(document, str(path), prune))
