@@ -4,6 +4,7 @@ again changes nothing)."""
 import sys
 
 import click
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -28,5 +29,6 @@ def derive_comments_command(slug: str | None):
     for consultation in consultations:
         counts = derive_all(consultation)
         db.session.commit()
-        click.echo(_("%(slug)s: comments created %(created)d, updated %(updated)d, removed %(deleted)d, "
-                     "unchanged %(unchanged)d.", slug=consultation.slug, **counts))
+        click.echo(_("%(slug)s: comments created %(created)s, updated %(updated)s, removed %(deleted)s, "
+                     "unchanged %(unchanged)s.", slug=consultation.slug,
+                     **{name: format_decimal(number) for name, number in counts.items()}))

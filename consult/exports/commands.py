@@ -4,8 +4,8 @@ import sys
 from pathlib import Path
 
 import click
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..cli_text import cli_l
@@ -64,5 +64,5 @@ def export_comments(slug: str, fmt: str, node: str | None, old_node: str | None,
         with output.open("wb") as out:
             written = writers.write(options, out, reader)
     if output is not None:
-        click.echo(ngettext("%(num)d comment written to %(path)s", "%(num)d comments written to %(path)s", written,
-                            path=output), err=True)
+        click.echo(ngettext("%(num)s comment written to %(path)s", "%(num)s comments written to %(path)s", written,
+                            num=format_decimal(written), path=output), err=True)

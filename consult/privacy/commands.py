@@ -36,7 +36,7 @@ def _labels() -> dict[str, str]:
 def _echo_counts(erasure: Erasure) -> None:
     labels = _labels()
     for name, count in erasure.as_dict().items():
-        click.echo("  " + _("%(label)s: %(count)s", label=labels[name], count=count))
+        click.echo("  " + _("%(label)s: %(count)s", label=labels[name], count=format_decimal(count)))
 
 
 @consult.command("purge",
