@@ -64,5 +64,5 @@ def export_comments(slug: str, fmt: str, node: str | None, old_node: str | None,
         with output.open("wb") as out:
             written = writers.write(options, out, reader)
     if output is not None:
-        click.echo(ngettext("%(num)s comment written to %(path)s", "%(num)s comments written to %(path)s", written,
-                            num=format_decimal(written), path=output), err=True)
+        click.echo(ngettext("%(count)s comment written to %(path)s", "%(count)s comments written to %(path)s",
+                            written, count=format_decimal(written), path=output), err=True)
