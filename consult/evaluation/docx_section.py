@@ -44,8 +44,10 @@ def _cells(group: Group, results: EvaluationResults) -> list[str]:
 def _cell(cell: Cell) -> str:
     if not cell.count:
         return "–"
-    if cell.suppressed:
+    if cell.small:
         return _("fewer than %(num)s", num=SMALL_GROUP)
+    if cell.withheld:
+        return _("withheld so that a smaller group cannot be worked out")
     mean = f"{cell.mean:.1f}"
     if current_language() == "fr":
         mean = mean.replace(".", ",")

@@ -1,8 +1,10 @@
 """Evaluation results by session, track and category, with every group under 5 kept back.
 
 A group smaller than SMALL_GROUP shows "fewer than 5" and nothing else: in a group of three,
-an average or a quoted sentence would point at a person. Open answers are shown only for the
-whole consultation, in alphabetical order (never the order they came in), once 5 exist.
+an average or a quoted sentence would point at a person. The cells that would let someone
+subtract their way back to a hidden group are withheld too (protection.py). Open answers are
+shown only for the whole consultation, in alphabetical order (never the order they came in),
+once 5 exist.
 """
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -22,6 +24,7 @@ from ..models import (
     Track,
 )
 from .items import items_of
+from .protection import protect
 
 SMALL_GROUP = 5
 
@@ -30,10 +33,15 @@ SMALL_GROUP = 5
 class Cell:
     count: int
     mean: float | None = None
+    withheld: bool = False  # large enough, but hidden so that a smaller hidden cell cannot be derived
+
+    @property
+    def small(self) -> bool:
+        return self.count < SMALL_GROUP
 
     @property
     def suppressed(self) -> bool:
-        return self.count < SMALL_GROUP
+        return self.small or self.withheld
 
 
 @dataclass
@@ -41,6 +49,7 @@ class Group:
     label: str
     size: int  # the most answers any item got in the group: a floor on the people who answered
     cells: dict[int, Cell] = field(default_factory=dict)
+    key: object = None  # the session, track or category id
 
     @property
     def suppressed(self) -> bool:
@@ -80,9 +89,15 @@ def evaluation_results(consultation: Consultation) -> EvaluationResults:
         buckets[("category", row.category_id)].append(row)
     by_dimension: dict[str, list[Group]] = {"session": [], "track": [], "category": []}
     overall = _group("", buckets.get(("overall", None), []), scale_items)
+    track_of_session = {}
     for (dimension, key), bucket in buckets.items():
         if dimension != "overall":
-            by_dimension[dimension].append(_group(labels[dimension].get(key, ""), bucket, scale_items))
+            group = _group(labels[dimension].get(key, ""), bucket, scale_items)
+            group.key = key
+            by_dimension[dimension].append(group)
+        if dimension == "session":
+            track_of_session[key] = bucket[0].track_id
+    protect(overall, by_dimension, track_of_session, [item.id for item in scale_items])
     for groups in by_dimension.values():
         groups.sort(key=lambda group: group.label.casefold())
     open_answers = {}
@@ -104,7 +119,9 @@ def _group(label: str, rows: list, scale_items: list[EvaluationItem]) -> Group:
     group = Group(label=label, size=max(counts.values(), default=0))
     for item in scale_items:
         values = per_item.get(item.id, [])
-        group.cells[item.id] = Cell(len(values), sum(values) / len(values) if values else None)
+        # In a group kept back whole, every cell counts as hidden, whatever its own count.
+        group.cells[item.id] = Cell(len(values), sum(values) / len(values) if values else None,
+                                    withheld=bool(values) and group.suppressed)
     return group
 
 

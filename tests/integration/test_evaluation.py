@@ -126,15 +126,21 @@ def test_results_keep_back_groups_under_five(ctx, login, client):
     html = client.get(f"/staff/consultations/{slug}/evaluation/?lang=en").get_data(as_text=True)
     big_row = re.search(r"Big forum</th>(.*?)</tr>", html, re.S).group(1)
     small_row = re.search(r"Small forum</th>(.*?)</tr>", html, re.S).group(1)
-    assert re.search(r"5[.,]0", big_row)
     assert re.search(r"fewer than 5|moins de 5", small_row) and not re.search(r"5[.,]0", small_row)
+    # All sessions (8) minus the big forum (6) would give the small one: the big forum is withheld too.
+    assert re.search(r"withheld so that|non affiché pour", big_row) and not re.search(r"\(6 (answers|réponses)", big_row)
+    overall_row = re.search(r'id="evaluation-overall".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    assert re.search(r"5[.,]0", overall_row) and re.search(r"\(8 (answers|réponses)\)", overall_row)
     draft = client.get(f"/staff/consultations/{slug}/reports/draft?lang=fr").get_data(as_text=True)
-    assert "evaluation-section" in draft and re.search(r"fewer than 5|moins de 5", draft)
+    section = draft[draft.index('id="evaluation-section"'):]
+    assert re.search(r"moins de 5", section) and "(6 réponses)" not in section and "(8 réponses)" in section
     word = Document(io.BytesIO(client.get(f"/staff/consultations/{slug}/reports/draft.docx?lang=fr").data))
     text = "\n".join(cell.text for table in word.tables for row in table.rows for cell in row.cells)
-    assert "Big forum" in text and "5,0 (6 réponses)" in text
+    assert "Big forum" in text and "5,0 (8 réponses)" in text and "(6 réponses)" not in text
     small = next(row for table in word.tables for row in table.rows if row.cells[0].text == "Small forum")
     assert small.cells[1].text == "moins de 5"
+    big = next(row for table in word.tables for row in table.rows if row.cells[0].text == "Big forum")
+    assert big.cells[1].text != "5,0 (6 réponses)" and big.cells[1].text
 
 
 def test_the_delay_is_the_coordinators(app, login, client):
