@@ -79,6 +79,7 @@ def evaluation_results(consultation: Consultation) -> EvaluationResults:
         select(EvaluationAnswer.forum_id, EvaluationAnswer.track_id, EvaluationAnswer.category_id,
                EvaluationAnswer.item_id, EvaluationAnswer.value, EvaluationAnswer.text)
         .join(Forum, Forum.id == EvaluationAnswer.forum_id).where(Forum.consultation_id == consultation.id)
+        .order_by(EvaluationAnswer.id)  # random ids: never the order people answered in
     ).all()
     labels = _labels(consultation)
     buckets: dict[tuple[str, object], list] = defaultdict(list)

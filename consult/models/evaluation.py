@@ -3,10 +3,13 @@
 Anonymous by construction: an EvaluationAnswer holds the session, its track and the person's
 category, never the person, nor the moment it was given (a time would let anyone match it with
 the invitation row). The EvaluationInvitation holds the person and only whether they answered.
+Answer ids are random, not a sequence: consecutive ids would tie one person's answers together
+and give the order people answered in.
 """
+import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -15,6 +18,11 @@ from .base import UTCDateTime
 ITEM_KINDS = ("scale", "open")
 # The five-point agreement scale of every "scale" item, from strongly disagree to strongly agree.
 SCALE_VALUES = ("1", "2", "3", "4", "5")
+
+
+def random_answer_id() -> int:
+    # Above 2**31 so that no id a sequence would give is ever drawn; far below 2**63 (BIGINT).
+    return secrets.randbelow(2 ** 62) + 2 ** 31
 
 
 class EvaluationItem(db.Model):
@@ -57,7 +65,8 @@ class EvaluationAnswer(db.Model):
     __tablename__ = "evaluation_answer"
     __table_args__ = (Index("ix_evaluation_answer_forum_item", "forum_id", "item_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                    autoincrement=False, default=random_answer_id)
     forum_id: Mapped[int] = mapped_column(ForeignKey("forum.id", ondelete="CASCADE"))
     track_id: Mapped[int | None] = mapped_column(ForeignKey("track.id", ondelete="SET NULL"))
     category_id: Mapped[int | None] = mapped_column(ForeignKey("participant_category.id", ondelete="SET NULL"))
