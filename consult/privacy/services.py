@@ -18,10 +18,10 @@ from ..extensions import db
 from ..forums import notifications as forum_notifications
 from ..forums import registration as seats
 from ..models import (
-    EvaluationInvitation,
     Answer,
     Comment,
     Consultation,
+    EvaluationInvitation,
     Forum,
     ForumNote,
     Invitation,
