@@ -7,8 +7,8 @@ import re
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.questionnaires import builder
 from consult.models import Consultation
+from consult.questionnaires import builder
 from consult.structure.importer import import_structure
 from tests.conftest import minimal_document, submit_form
 
