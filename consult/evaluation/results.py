@@ -23,7 +23,7 @@ from ..models import (
     ParticipantCategory,
     Track,
 )
-from .items import items_of
+from .items import items_of, scale_score
 from .protection import protect
 
 SMALL_GROUP = 5
@@ -73,8 +73,8 @@ class EvaluationResults:
 
 def evaluation_results(consultation: Consultation) -> EvaluationResults:
     items = items_of(consultation, active_only=False)
-    scale_items = [item for item in items if item.kind == "scale"]
-    open_items = [item for item in items if item.kind == "open"]
+    scale_items = [item for item in items if item.is_scale]
+    open_items = [item for item in items if item.is_text]
     rows = db.session.execute(
         select(EvaluationAnswer.forum_id, EvaluationAnswer.track_id, EvaluationAnswer.category_id,
                EvaluationAnswer.item_id, EvaluationAnswer.value, EvaluationAnswer.text)
@@ -113,10 +113,12 @@ def evaluation_results(consultation: Consultation) -> EvaluationResults:
 def _group(label: str, rows: list, scale_items: list[EvaluationItem]) -> Group:
     per_item: dict[int, list[int]] = defaultdict(list)
     counts: dict[int, int] = defaultdict(int)
+    scales = {item.id: item for item in scale_items}
     for row in rows:
         counts[row.item_id] += 1
-        if row.value:
-            per_item[row.item_id].append(int(row.value))
+        score = scale_score(scales[row.item_id], row.value) if row.value and row.item_id in scales else None
+        if score is not None:
+            per_item[row.item_id].append(score)
     group = Group(label=label, size=max(counts.values(), default=0))
     for item in scale_items:
         values = per_item.get(item.id, [])

@@ -69,8 +69,8 @@ def test_present_participant_evaluates_and_coordinator_sees_grouped_results(
     page.goto(link)
     expect(page.get_by_role("heading", name="Evaluation of the session")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("group", name="The purpose of the session was clear to me.").get_by_label("Agree",
-                                                                                              exact=True).check()
+    page.get_by_role("group", name="The purpose of the session was clear to me.").get_by_label(
+        "Somewhat agree", exact=True).check()
     page.get_by_role("group", name="I feel that my views were heard.").get_by_label("Strongly agree").check()
     page.get_by_label("What could be improved?").fill("More time for questions.")
     page.get_by_role("button", name="Send my evaluation").click()
@@ -90,7 +90,7 @@ def test_present_participant_evaluates_and_coordinator_sees_grouped_results(
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server}/staff/consultations/{SLUG}/evaluation/?lang=en")
     session_row = page.locator("#evaluation-session tr", has_text=TITLE)
-    expect(session_row).to_contain_text("4.0 (6 answers)")  # five 4s and Ana's "Agree"
+    expect(session_row).to_contain_text("4.0 (6 answers)")  # five 4s and Ana's "Somewhat agree"
     expect(session_row).to_contain_text("5.0 (5 answers)")
     # Only Ana answered "my views were heard": one answer is kept back, not shown as her "Strongly agree".
     expect(session_row).to_contain_text("fewer than 5")

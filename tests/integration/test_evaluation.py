@@ -163,6 +163,13 @@ def test_the_delay_is_the_coordinators(app, login, client):
 
 
 def test_staff_edit_the_questions_starting_from_the_bilingual_set(app, login, client):
+    """The evaluation's questions are edited with the questionnaire builder's question form: kinds, bilingual
+    texts and help, required, a scale's options, order; the answer page follows."""
+    from consult.evaluation.forms import EvaluationQuestionForm
+    from consult.models import EvaluationItem
+    from consult.questionnaires.forms import QuestionForm
+
+    assert issubclass(EvaluationQuestionForm, QuestionForm)
     with app.app_context():
         slug = make_consultation().slug
         db.session.commit()
@@ -171,18 +178,46 @@ def test_staff_edit_the_questions_starting_from_the_bilingual_set(app, login, cl
     assert "I feel that my views were heard." in listing
     assert "Je sens que mes points de vue ont été entendus." in listing
     url = f"/staff/consultations/{slug}/evaluation/items/new"
-    empty = submit_form(client, url, {"kind": "scale", "label_fr": "", "label_en": ""})
-    assert empty.status_code == 422
-    added = submit_form(client, url, {"kind": "open", "label_fr": "Autre chose?", "label_en": "Anything else?",
-                                      "active": "y"})
+    form_page = client.get(url + "?lang=en").get_data(as_text=True)
+    assert 'id="question-form"' in form_page and 'name="help_fr"' in form_page and 'name="required"' in form_page
+    assert 'class="readability"' in form_page
+    kinds = re.findall(r'<option[^>]*value="(\w+)"', form_page)
+    assert set(kinds) == {"long_text", "likert"}, "only kinds whose answers add up anonymously"
+    empty = submit_form(client, url, {"kind": "likert", "label_fr": "", "label_en": ""})
+    assert empty.status_code == 422 and "Write the question in at least one language" in empty.get_data(as_text=True)
+    wrong = submit_form(client, url, {"kind": "single_choice", "label_fr": "Q", "label_en": "Q"})
+    assert wrong.status_code == 422
+    added = submit_form(client, url, {"kind": "long_text", "label_fr": "Autre chose?", "label_en": "Anything else?",
+                                      "help_en": "Anything we did not ask.", "required": "y", "active": "y"})
     assert added.status_code == 303
+    scale = submit_form(client, url, {"kind": "likert", "label_fr": "Le lieu convenait.",
+                                      "label_en": "The place suited me.", "active": "y",
+                                      "options": "Oui | Yes\nEn partie | Partly\nNon | No"})
+    assert scale.status_code == 303
     with app.app_context():
-        from consult.models import EvaluationItem
         item = db.session.scalar(select(EvaluationItem).where(EvaluationItem.label_en == "Anything else?"))
-        assert item.kind == "open" and item.position == 9
-        item_id = item.id
+        assert item.kind == "long_text" and item.position == 9 and item.required and item.help_en
+        place = db.session.scalar(select(EvaluationItem).where(EvaluationItem.label_en == "The place suited me."))
+        assert [option["label_en"] for option in place.options] == ["Yes", "Partly", "No"]
+        item_id, place_id = item.id, place.id
+    edit = f"/staff/consultations/{slug}/evaluation/items/{place_id}/edit"
+    assert "Oui | Yes" in client.get(edit).get_data(as_text=True)
+    relabelled = submit_form(client, edit, {"label_fr": "Le lieu convenait.", "label_en": "The place suited me.",
+                                            "options": "Oui | Yes, fully\nEn partie | Partly\nNon | No",
+                                            "active": "y"})
+    assert relabelled.status_code == 303
     hidden = submit_form(client, f"/staff/consultations/{slug}/evaluation/items/{item_id}/edit",
-                         {"kind": "open", "label_fr": "Autre chose?", "label_en": "Anything else?"})
+                         {"label_fr": "Autre chose?", "label_en": "Anything else?"})
     assert hidden.status_code == 303
+    moved = submit_form(client, f"/staff/consultations/{slug}/evaluation/items?lang=en", {"direction": "up"},
+                        action=f"/staff/consultations/{slug}/evaluation/items/{place_id}/move")
+    assert moved.status_code == 303
     with app.app_context():
-        assert db.session.get(EvaluationItem, item_id).active is False
+        item = db.session.get(EvaluationItem, item_id)
+        place = db.session.get(EvaluationItem, place_id)
+        assert item.active is False and item.required is False
+        assert [option["value"] for option in place.options] == ["1", "2", "3"], "values kept when relabelled"
+        assert place.options[0]["label_en"] == "Yes, fully"
+        assert place.position < item.position
+    listing = client.get(f"/staff/consultations/{slug}/evaluation/items?lang=en").get_data(as_text=True)
+    assert listing.index("The place suited me.") < listing.index("Anything else?")
