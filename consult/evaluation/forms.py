@@ -33,8 +33,9 @@ def evaluation_form(items, **kwargs) -> FlaskForm:
         description = localized(item, "help").text
         needed = InputRequired(_l("Answer this question.")) if item.required else Optional()
         if item.is_scale:
+            choices = [(option["value"], answer_text_of_option(option)) for option in item.options or []]
             field = RadioField(label, description=description, validators=[needed], validate_choice=True,
-                               choices=[(option["value"], answer_text_of_option(option)) for option in item.options or []])
+                               choices=choices)
         else:
             field = TextAreaField(label, description=description,
                                   validators=[needed, Length(max=item.max_length or 5000)])
@@ -45,8 +46,8 @@ def evaluation_form(items, **kwargs) -> FlaskForm:
 class EvaluationQuestionForm(QuestionForm):
     """The questionnaire builder's question form, with the kinds an evaluation asks and whether it is asked."""
 
-    kind = SelectField(_l("Kind of question"), choices=[choice for choice in KIND_CHOICES if choice.value in ITEM_KINDS],
-                       validate_choice=True)
+    kind = SelectField(_l("Kind of question"), validate_choice=True,
+                       choices=[choice for choice in KIND_CHOICES if choice.value in ITEM_KINDS])
     active = BooleanField(_l("Asked in the evaluation"), default=True)
 
     @classmethod

@@ -64,7 +64,8 @@ def test_evaluation_questions_and_answers_carried_over(app, tmp_path):
             connection.commit()
         upgrade(revision="heads")
         with db.engine.connect() as connection:
-            items = connection.execute(text("SELECT id, kind, options, required FROM evaluation_item ORDER BY id")).all()
+            items = connection.execute(text("SELECT id, kind, options, required FROM evaluation_item "
+                                            "ORDER BY id")).all()
             ids = [row[0] for row in connection.execute(text("SELECT id FROM evaluation_answer"))]
         assert [(row[0], row[1]) for row in items] == [(1, "likert"), (2, "long_text")]
         options = json_module.loads(items[0][2]) if isinstance(items[0][2], str) else items[0][2]
