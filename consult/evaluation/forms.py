@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..i18n import localized
@@ -33,7 +34,7 @@ def evaluation_form(items, **kwargs) -> FlaskForm:
         description = localized(item, "help").text
         needed = InputRequired(_l("Answer this question.")) if item.required else Optional()
         if item.is_scale:
-            choices = [(option["value"], answer_text_of_option(option)) for option in item.options or []]
+            choices = [SelectChoice(option["value"], answer_text_of_option(option)) for option in item.options or []]
             field = RadioField(label, description=description, validators=[needed], validate_choice=True,
                                choices=choices)
         else:

@@ -32,7 +32,7 @@ def test_answer_ids_are_random_not_a_sequence(ctx):
     consultation = make_consultation()
     forum = make_forum(consultation)
     items = items_of(consultation)
-    scale = [item for item in items if item.kind == "scale"]
+    scale = [item for item in items if item.is_scale]
     invitations = []
     for number in range(4):
         registration = sign_up(forum, f"person{number}@example.org", "en")

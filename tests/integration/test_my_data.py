@@ -471,7 +471,7 @@ def test_my_data_lists_the_evaluations_asked_and_answered_but_never_the_answers(
         db.session.add_all([answered, unanswered])
         db.session.flush()
         items = items_of(consultation)
-        open_item = next(item for item in items if item.kind == "open")
+        open_item = next(item for item in items if item.is_text)
         record_answer(answered, items, {open_item.id: "Une réponse d'Alice à l'évaluation."})
         db.session.commit()
 
