@@ -8,6 +8,7 @@ from flask import abort, make_response, render_template, request
 from flask_babel import gettext as _
 
 from ..consultations import get_consultation
+from ..htmx import is_htmx
 from ..i18n import language_name
 from ..permissions import staff_required
 from ..readability import Readability, readability
@@ -84,7 +85,7 @@ def _posted_entries() -> list[ReadingEntry]:
 @bp.post("/staff/consultations/<slug>/readability")
 @staff_required
 def readability_check(slug):
-    """The panel again, from the texts being typed (sent by htmx with the whole form)."""
+    """The panel again, from the texts being typed (the whole form, sent by htmx or by the panel's button)."""
     consultation = get_consultation(slug)
     panel_id = request.form.get("readability_panel", "readability")
     if not panel_id.replace("-", "").isalnum() or len(panel_id) > 80:
@@ -92,7 +93,10 @@ def readability_check(slug):
     level = request.form.get("readability_level", "2")
     if level not in ("2", "3", "4"):
         abort(400)
-    response = make_response(render_template("_macros/_readability_fragment.html", consultation=consultation,
-                                             entries=_posted_entries(), panel_id=panel_id, level=int(level)))
+    # htmx swaps the panel in place; without JavaScript, the panel's button shows it on a page of its own.
+    template = "_macros/_readability_fragment.html" if is_htmx() else "_macros/readability_preview.html"
+    response = make_response(render_template(template, consultation=consultation, entries=_posted_entries(),
+                                             panel_id=panel_id, level=int(level)))
+    response.vary.add("HX-Request")
     response.headers["Cache-Control"] = "no-store"
     return response

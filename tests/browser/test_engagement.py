@@ -126,3 +126,24 @@ def test_glossary_terms_reached_with_the_keyboard(page, live_server, demo, asser
     page.goto(f"{live_server}/consultations/{SLUG}/glossary?lang={other}")
     expect(page.locator("dfn").first).to_be_visible()
     assert_accessible(page)
+
+
+def test_the_readability_panel_follows_the_typing(page, live_server, demo, make_staff, assert_accessible):
+    make_staff("coordinator@example.org", ["coordinator"])
+    page.goto(live_server + "/staff/login?lang=fr")
+    page.get_by_label("Adresse courriel").fill("coordinator@example.org")
+    page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(f"{live_server}/staff/consultations/{SLUG}/glossary/new?lang=fr")
+    panel = page.locator("section.readability")
+    french = panel.locator("li", has_text="Définition en français")
+    expect(french).to_contain_text("trop court pour être évalué")
+    page.get_by_label("Définition en français").fill(
+        "L’interdisciplinarité et la collaboration interprofessionnelle constituent des conditions essentielles "
+        "à l’accessibilité organisationnelle des services de première ligne québécois.")
+    expect(french.locator(".status-warning")).to_be_visible()
+    page.get_by_label("Définition en français").fill(
+        "Une équipe de médecins et d’infirmières. Elle suit les gens inscrits. Elle est près de chez vous.")
+    expect(french.locator(".status-ok")).to_be_visible()
+    expect(page.get_by_label("Définition en français")).to_be_focused()
+    assert_accessible(page)

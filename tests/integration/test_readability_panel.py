@@ -1,6 +1,7 @@
 """One readability panel on every staff form that edits public text: the consultation's introduction, the
 vocabulary's prompts, questionnaire questions, decisions and the rest, against the coordinator's target, in both
 languages; shown without JavaScript from the texts as saved, and recomputed by htmx from what is typed."""
+import html as html_module
 import json
 import re
 
@@ -33,8 +34,8 @@ def _panel(html: str, panel_id: str = "readability") -> str:
 
 
 def _spec(panel: str) -> list:
-    vals = re.search(r"hx-vals='([^']*)'", panel).group(1)
-    return json.loads(json.loads(vals.replace("&#34;", '"').replace("&quot;", '"'))["readability_spec"])
+    value = re.search(r'name="readability_spec" value="([^"]*)"', panel).group(1)
+    return json.loads(html_module.unescape(value))
 
 
 def test_the_introduction_is_judged_in_both_languages_against_the_target(app, client, login):
@@ -66,6 +67,19 @@ def test_the_panel_follows_what_is_typed_through_htmx(app, client, login):
     assert "status-ok" in re.search(r"Introduction in French:(.*?)</li>", fresh, re.S).group(1)
     assert "too short to judge" in re.search(r"Introduction in English:(.*?)</li>", fresh, re.S).group(1)
     assert "<html" not in fresh and 'id="readability"' in fresh
+
+    # Without JavaScript the panel's button previews the same on a page of its own; nothing is saved.
+    preview = client.post(f"/staff/consultations/{slug}/readability?lang=en",
+                          data={"csrf_token": token, "intro_fr": EASY_FR, "intro_en": "",
+                                "readability_spec": json.dumps(spec), "readability_panel": "readability",
+                                "readability_level": "2"})
+    page = preview.get_data(as_text=True)
+    assert preview.status_code == 200 and "<html" in page and "Nothing was saved" in page
+    assert "status-ok" in re.search(r"Introduction in French:(.*?)</li>", page, re.S).group(1)
+    assert 'formaction' not in _panel(page)
+    with app.app_context():
+        assert db.session.scalar(select(Consultation.intro_fr).where(Consultation.slug == slug)) == HARD_FR
+    assert 'formaction="/staff/consultations/' in panel and "formnovalidate" in panel
 
     bad = client.post(f"/staff/consultations/{slug}/readability", data={
         "csrf_token": token, "readability_spec": json.dumps([["x", "de", ["intro_fr"]]])})
@@ -99,7 +113,7 @@ def test_the_prompts_are_judged_together_on_the_words_page(app, client, login):
     assert "Questions asked about each part, in English" in panel
     names = dict((lang, names) for _, lang, names in _spec(panel))
     assert "prompt0_fr" in names["fr"] and "prompt1_fr" in names["fr"]
-    assert re.search(r"<h3 id=\"readability-title\">", panel), "under the fieldset's heading"
+    assert re.search(r"<h2 id=\"readability-title\">", panel)
 
 
 def test_other_public_texts_have_the_panel(app, client, login):
