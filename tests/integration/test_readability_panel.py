@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import Consultation
+from consult.models import Consultation, Topic
 from consult.questionnaires import builder
 from consult.structure.importer import import_structure
 from tests.conftest import minimal_document, submit_form
@@ -122,9 +122,12 @@ def test_other_public_texts_have_the_panel(app, client, login):
     with app.app_context():
         consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
         builder.generate(builder.get_or_create_questionnaire(consultation))
+        topic_id = db.session.scalar(select(Topic.id).where(Topic.consultation_id == consultation.id,
+                                                            Topic.code == "1.1"))
         db.session.commit()
-    pages = [f"/staff/consultations/{slug}/questionnaire/settings", f"/staff/consultations/{slug}/questionnaire/"
-             "questions/new", f"/staff/consultations/{slug}/outcome"]
+    base = f"/staff/consultations/{slug}"
+    pages = [f"{base}/questionnaire/settings", f"{base}/questionnaire/questions/new", f"{base}/outcome",
+             f"{base}/evaluation/items/new", f"{base}/analysis/topics/{topic_id}/memo"]
     for page in pages:
         response = client.get(page + "?lang=en")
         assert response.status_code == 200, page
