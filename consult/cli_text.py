@@ -31,6 +31,8 @@ CLICK_WORDS = (
     # A heading of the help ("Options", "Commands") followed by its colon.
     cli_l("{heading}:"),
 )
+# Between click's notes after an option's help: [default: 5; 1<=x<=100].
+NOTES_SEPARATOR = cli_l("; ")
 
 
 @cache
@@ -61,7 +63,8 @@ def _option_record(param: click.Option, ctx: click.Context) -> tuple[str, str] |
     if "required" in extra:
         notes.append(cli_gettext(extra["required"]))
     if notes:
-        text = f"{text}  [{'; '.join(notes)}]" if text else f"[{'; '.join(notes)}]"
+        joined = cli_gettext(NOTES_SEPARATOR).join(notes)
+        text = f"{text}  [{joined}]" if text else f"[{joined}]"
     return param.get_help_spec(ctx), text
 
 

@@ -50,6 +50,9 @@ def test_a_command_s_options_and_click_s_notes_are_translated(runner):
     assert "--node CODE Only this top-level part of the tree (its code, such as 4)" in text
     assert "The consultation's slug. [required]" in text and "[default: csv]" in text
 
+    notes = runner.invoke(args=["consult", "deliver-mail", "--help"], env={"CONSULT_LANG": "fr"})
+    assert "Nombre maximal de messages envoyés par tour. [par défaut\u00a0: 100\u00a0; x>=1]" in unwrapped(notes.output)
+
 
 def test_the_language_comes_from_lang_when_consult_lang_is_not_set(runner):
     english = runner.invoke(args=["consult", "purge", "--help"], env={"CONSULT_LANG": "", "LANG": "en_CA.UTF-8"})
