@@ -17,7 +17,8 @@ from .derivation import derive_all
 
 @consult.command("derive-comments",
                  help=cli_l("Derive the analysis comments from answers, excerpts and notes."))
-@click.option("--consultation", "slug", default=None, help=cli_l("Only this consultation (its slug)."))
+@click.option("--consultation", "slug", default=None, metavar="SLUG",
+              help=cli_l("Only this consultation (its slug)."))
 def derive_comments_command(slug: str | None):
     query = select(Consultation).order_by(Consultation.id)
     if slug:

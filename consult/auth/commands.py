@@ -17,7 +17,7 @@ from .services import create_or_update_staff, generate_password
 @click.argument("email")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
               help=cli_l("Role to grant; repeat for several."))
-@click.option("--name", default="", help=cli_l("Name shown in the staff area."))
+@click.option("--name", default="", metavar="NAME", help=cli_l("Name shown in the staff area."))
 @click.option("--password", envvar="CONSULT_STAFF_PASSWORD", default=None,
               help=cli_l("Password (or the CONSULT_STAFF_PASSWORD variable); asked for when omitted."))
 def create_staff(email: str, roles: tuple[str, ...], name: str, password: str | None):

@@ -32,7 +32,8 @@ from . import rows, services, writers
 @click.option("--hidden", "include_hidden", is_flag=True, help=cli_l("Include the comments analysts have hidden."))
 @click.option("--identified", is_flag=True,
               help=cli_l("Add names, email addresses and organizations (needs --reason)."))
-@click.option("--reason", default="", help=cli_l("Why an identified export is needed; kept in the audit log."))
+@click.option("--reason", default="", metavar="REASON",
+              help=cli_l("Why an identified export is needed; kept in the audit log."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help=cli_l("File to write; standard output when omitted (not for XLSX)."))
 def export_comments(slug: str, fmt: str, node: str | None, old_node: str | None, delimiter: str | None,

@@ -15,7 +15,8 @@ from . import ledger_export
 @consult.command("export-ledger",
                  help=cli_l("Write the approved compensation amounts (by pseudonym, no email, no bank data) to a CSV "
                             "file."))
-@click.option("--consultation", "slug", required=True, help=cli_l("The consultation's slug."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation's slug."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
               help=cli_l("The CSV file to write."))
 @click.option("--with-names", "reason", metavar="REASON", default="",

@@ -25,7 +25,8 @@ def _consultation(slug: str) -> Consultation:
 @consult.command("export-qdpx",
                  help=cli_l("Write the consultation's analysis as a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, "
                             "QualCoder)."))
-@click.option("--consultation", "slug", required=True, help=cli_l("The consultation's slug."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation's slug."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help=cli_l("The .qdpx file to write."))
 @click.option("--without-codings", is_flag=True,
@@ -42,8 +43,10 @@ def export_qdpx(slug: str, output: Path, without_codings: bool):
                             "as their blind second coding (the agreement page then compares them with the main "
                             "codes)."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--consultation", "slug", required=True, help=cli_l("The consultation's slug."))
-@click.option("--coder", "email", required=True, help=cli_l("The email of the staff account the codings are from."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation's slug."))
+@click.option("--coder", "email", required=True, metavar="EMAIL",
+              help=cli_l("The email of the staff account the codings are from."))
 def import_qdpx(file: Path, slug: str, email: str):
     consultation = _consultation(slug)
     coder = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.lower()))

@@ -29,7 +29,8 @@ def _consultation_or_exit(slug: str) -> Consultation:
 
 @consult.command("suggest",
                  help=cli_l("Suggest the parts of the structure and themes for the comments not yet placed."))
-@click.option("--consultation", "slug", required=True, help=cli_l("The consultation (its slug)."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation (its slug)."))
 @click.option("--all", "everything", is_flag=True,
               help=cli_l("Suggest again for every comment not yet placed, not only for those never suggested."))
 def suggest_command(slug: str, everything: bool):
@@ -167,7 +168,8 @@ def _print_report(report, examples_path: Path | None, path: Path, vocabulary) ->
                  help=cli_l("Measure the suggestions on labelled passages (JSON lines: text, node: the code of the "
                             "part of the tree it belongs to, optional theme)."))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--consultation", "slug", required=True, help=cli_l("The consultation whose structure is used."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation whose structure is used."))
 @click.option("--draws", default=DEFAULT_DRAWS, show_default=True, type=click.IntRange(1, 100),
               help=cli_l("Random draws of the labelled examples, averaged."))
 @click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int,

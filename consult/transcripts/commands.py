@@ -26,9 +26,11 @@ def counts_line(turns: int, speakers: int) -> str:
                             "registrant; the others are unidentified (or the facilitator, with --facilitator). Turns "
                             "of registrants without recording consent are dropped."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--consultation", "slug", required=True, help=cli_l("The consultation's slug."))
-@click.option("--forum", "forum_id", type=int, required=True, help=cli_l("The id of the held forum or interview."))
-@click.option("--facilitator", "facilitators", multiple=True,
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation's slug."))
+@click.option("--forum", "forum_id", type=int, required=True, metavar="ID",
+              help=cli_l("The id of the held forum or interview."))
+@click.option("--facilitator", "facilitators", multiple=True, metavar="LABEL",
               help=cli_l("A speaker label that is the facilitator (repeat for several)."))
 @click.option("--dry-run", is_flag=True, help=cli_l("Read the file and say what it holds, keep nothing."))
 def import_transcript(file: Path, slug: str, forum_id: int, facilitators: tuple[str, ...], dry_run: bool):
