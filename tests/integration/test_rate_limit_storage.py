@@ -3,8 +3,8 @@ import threading
 import time
 
 from limits import parse
-from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 from limits.storage import storage_from_string
+from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from consult.extensions import limiter
 from consult.rate_limit_storage import SweptMemoryStorage
