@@ -54,8 +54,13 @@ def language_name(code: str) -> str:
 
 
 def current_language() -> str:
-    locale = get_locale()
-    return locale.language if locale else DEFAULT_LANGUAGE
+    # Read where Flask-Babel keeps the request's locale once found (a list of comments asks hundreds of
+    # times); asked the first time, after refresh() or outside a request, Flask-Babel finds it.
+    try:
+        return g._flask_babel.babel_locale.language
+    except (AttributeError, RuntimeError):
+        locale = get_locale()
+        return locale.language if locale else DEFAULT_LANGUAGE
 
 
 def remember_locale(response):
