@@ -1,6 +1,7 @@
 """What a refused ledger change tells the person, translated."""
 from flask_babel import gettext as _
 
+from ..submissions.forms import megabytes
 from .money import shown
 
 
@@ -19,3 +20,17 @@ def ledger_error(error) -> str:
         "reason_needed": _("Say why this amount is refused: the participant will read it."),
     }
     return messages.get(code, _("This change could not be made. Please try again."))
+
+
+def receipt_problem(refused) -> str:
+    """Why a receipt file was refused (consult.uploads.UploadRefused)."""
+    if refused.code == "too_big":
+        return _("This receipt is larger than %(size)s MB. Take a smaller photo or choose another file.",
+                 size=megabytes(refused.details["max_bytes"]))
+    if refused.code == "empty":
+        return _("This receipt file is empty. Choose the file again.")
+    if refused.code == "mismatch":
+        return _("This file's name ends in .%(named)s but its content is something else. Check that you chose "
+                 "the right file.", named=refused.details["named"])
+    return _("A receipt must be a photo (JPEG or PNG) or a document (PDF, Word, OpenDocument or text). This file "
+             "is neither: its content was checked, not its name.")
