@@ -1,5 +1,7 @@
 """What a refused ledger change tells the person, translated."""
+from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..submissions.forms import megabytes
 from .money import shown
@@ -34,3 +36,12 @@ def receipt_problem(refused) -> str:
                  "the right file.", named=refused.details["named"])
     return _("A receipt must be a photo (JPEG or PNG) or a document (PDF, Word, OpenDocument or text). This file "
              "is neither: its content was checked, not its name.")
+
+
+def over_cap_message(names: str) -> str:
+    """The warning before one more invitation to people asked as often as the cap allows."""
+    cap = current_app.config["POOL_INVITATION_CAP"]
+    return ngettext("Already asked %(num)d time or more in the last 12 months: %(names)s. Tick the box to invite "
+                    "them anyway.",
+                    "Already asked %(num)d times or more in the last 12 months: %(names)s. Tick the box to invite "
+                    "them anyway.", cap, names=names)

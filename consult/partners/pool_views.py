@@ -18,6 +18,7 @@ from . import pool, pool_matches
 from .blueprint import bp
 from .forms import LeavePoolForm, PoolInviteForm, PoolLanguagesForm
 from .labels import POOL_LANGUAGE_LABELS
+from .messages import over_cap_message
 
 bp.after_request(personal_pages({"partners.pool_leave", "partners.pool_languages"}))
 
@@ -55,9 +56,7 @@ def pool_index():
         except pool.PoolError as error:
             db.session.rollback()
             if error.code == "over_cap":
-                form.confirm_over_cap.errors.append(_(
-                    "Already asked %(cap)s times or more in the last 12 months: %(names)s. Tick the box to invite "
-                    "them anyway.", cap=current_app.config["POOL_INVITATION_CAP"], names=error.details["names"]))
+                form.confirm_over_cap.errors.append(over_cap_message(error.details["names"]))
             else:
                 form.members.errors.append(_("Someone you chose has left the pool: they cannot be invited."))
             return _render(form, rows, 422)

@@ -1,5 +1,5 @@
 """Staff pages of compensation: the policy, the ledger and its decisions, the finance CSV, attestations."""
-from flask import Response, abort, current_app, flash, g, render_template, request, send_file, url_for
+from flask import Response, abort, flash, g, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -19,7 +19,7 @@ from . import access, attestation, ledger_export, pool_link, services, targets
 from .blueprint import bp
 from .forms import AccessForm, DecisionForm, IdentifiedExportForm, PolicyForm, StaffClaimForm, targets_form
 from .labels import accommodation_label, entry_label, pool_language_label
-from .messages import ledger_error
+from .messages import ledger_error, over_cap_message
 from .money import shown
 
 BASE = "/staff/consultations/<slug>/compensation"
@@ -217,9 +217,7 @@ def _screened(form, forum) -> bool:
             "%(addresses)s left our pool of partners and asked not to be invited again. Remove these addresses.",
             len(left), addresses=", ".join(left)))
     if often and not form.confirm_over_cap.data:
-        form.confirm_over_cap.errors.append(_(
-            "Already asked %(cap)s times or more in the last 12 months: %(names)s. Tick the box to invite "
-            "them anyway.", cap=current_app.config["POOL_INVITATION_CAP"], names=", ".join(often)))
+        form.confirm_over_cap.errors.append(over_cap_message(", ".join(often)))
     return not left and not (often and not form.confirm_over_cap.data)
 
 
