@@ -1,12 +1,14 @@
 # ruff: noqa: F811  (the forum sign-up fixtures are imported, then named as arguments)
 """Receipts: a photo taken with a phone is accepted (checked by decoding it, stripped of its metadata,
 size-limited); a file that is neither a document nor a picture is refused next to the field with the rest
-of the claim kept. Absurd and zero amounts are refused too."""
+of the claim kept. Absurd and zero amounts are refused too. No staff download holds accommodation needs."""
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
 from PIL import Image
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from consult.extensions import db
@@ -78,3 +80,44 @@ def test_zero_negative_absurd_and_unreadable_amounts_are_refused(app, client, cl
     assert ledger(app) == []
     with app.app_context():
         assert db.session.scalar(select(AuditEvent).where(AuditEvent.action.like("ledger.%"))) is None
+
+
+def _texts(data: bytes) -> str:
+    """A download's text; for a ZIP (ZIP of PDFs, XLSX, DOCX, REFI-QDA), every member's."""
+    if data.startswith(b"PK\x03\x04"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(_texts(archive.read(name)) for name in archive.namelist())
+    if data.startswith(b"%PDF"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    return data.decode("utf-8", "replace")
+
+
+def test_no_staff_download_holds_accommodation_needs(app, client, forums_open, make_forum, policy, login):
+    """Accommodations are on the roster of the session only: every download a staff member can take of the
+    consultation (CSV, spreadsheets, archives, reports, attestations) leaves them out."""
+    forum_id = make_forum()
+    sign_up(client, forums_open, forum_id, compensation="yes", accommodations=["interpretation"],
+            accommodation_other="Interprète LSQ Zéphyrine")
+    login(("admin", "organizer", "coordinator", "analyst"))
+    roster = client.get(f"/staff/consultations/mini/forums/{forum_id}/roster").get_data(as_text=True)
+    assert "Zéphyrine" in roster
+    downloads = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/staff/") or "GET" not in rule.methods:
+            continue
+        if not set(rule.arguments) <= {"slug", "forum_id", "fmt"} or "slug" not in rule.arguments:
+            continue
+        if rule.endpoint.startswith("qdpx."):  # holds comments and transcripts only; refuses an empty project
+            continue
+        formats = ["csv", "xlsx", "json", "docx", "pdf", "qdpx"] if "fmt" in rule.arguments else [None]
+        for fmt in formats:
+            values = {"slug": "mini", "forum_id": forum_id, **({"fmt": fmt} if fmt else {})}
+            url = rule.build(values, append_unknown=False)[1]
+            response = client.get(url)
+            if response.status_code != 200 or response.mimetype == "text/html":
+                continue
+            downloads.append(url)
+            text = _texts(response.data)
+            assert "Zéphyrine" not in text and "Interprétation" not in text and "Interpretation" not in text, url
+    assert any(url.endswith("roster.csv") for url in downloads)
+    assert any("ledger.csv" in url for url in downloads) and any("attestations.zip" in url for url in downloads)
