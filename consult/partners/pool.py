@@ -79,6 +79,34 @@ def set_languages(member: PoolMember, languages) -> None:
         audit.record(None, "pool.languages", "pool_member", member.id, None, before=before, after=member.languages)
 
 
+def forget(participant: Participant) -> None:
+    """The participant is erased: their record goes, and with it the member when no other consultation's
+    confirmed record is left. A record still waiting for a decision then holds the address alone."""
+    record = record_of(participant)
+    if record is None:
+        return
+    member = record.member
+    db.session.delete(record)
+    db.session.flush()
+    remaining = [other for other in member.records if other is not record]
+    if record.status != "linked" or any(other.status == "linked" for other in remaining):
+        return
+    waiting = sorted((other for other in remaining if other.status == "proposed"), key=lambda other: other.id)
+    if not waiting or member.left_at is not None:
+        if member.left_at is None:
+            db.session.delete(member)
+        db.session.flush()
+        return
+    heir = waiting[0]
+    person = heir.participant
+    member.name, member.region = person.name, person.region or ""
+    member.category = localized(person.category, "name").text if person.category else ""
+    member.preferred_language = person.preferred_language or "fr"
+    member.languages = stated_languages(heir.languages, member.preferred_language)
+    heir.status, heir.decided_at = "linked", utcnow()
+    db.session.flush()
+
+
 def leave(member: PoolMember) -> None:
     """Out of the pool for good: the row keeps only the fact, so the address is never invited again."""
     if member.left_at is not None:

@@ -280,3 +280,25 @@ def test_attestations_in_bulk_take_their_own_permission(app, client, forums_open
     with app.app_context():
         issued = select(func.count(AuditEvent.id)).where(AuditEvent.action == "attestations.issued")
         assert db.session.scalar(issued) == 1
+
+
+def test_an_erased_person_leaves_the_pool_with_their_record(app, client, forums_open, make_forum, other):
+    from consult.privacy import services as privacy
+
+    sign_up_at(client, "mini", make_forum(), forums_open)
+    sign_up_at(client, OTHER, other.forum_id, other, name="A. Tremblay", region="ON", contact_language_codes=["en"])
+    sign_up_at(client, "mini", make_forum("Another forum"), forums_open, email="ben@example.org", name="Ben Roy")
+    with app.app_context():
+        ana = db.session.scalar(select(Participant).where(Participant.consultation_id == forums_open.id,
+                                                          Participant.email == "ana@example.org"))
+        privacy.erase(ana, reason="request")
+        ben = db.session.scalar(select(Participant).where(Participant.email == "ben@example.org"))
+        privacy.erase(ben, reason="request")
+        db.session.commit()
+    # Ben's only record is gone, and his member with it; the address of the other consultation's record stays,
+    # now holding only what that record says.
+    with app.app_context():
+        assert db.session.scalar(select(PoolMember).where(PoolMember.email == "ben@example.org")) is None
+    left = member(app)
+    assert (left.name, left.region, left.languages) == ("A. Tremblay", "ON", ["en"])
+    assert records(app) == [(other.id, "linked", ["en"])]
