@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
-from . import corpus, service
+from . import corpus, local_calibration, service
 from .documents import DEFAULT_DRAWS, DEFAULT_SEED
 
 
@@ -146,6 +146,15 @@ def _print_report(report, examples_path: Path | None, path: Path, vocabulary) ->
                      "%(spread).3f (%(low).3f–%(high).3f).", rest=report.held_out.folds - 1,
                      folds=report.held_out.folds, repeats=report.held_out.repeats, ece=report.held_out.ece,
                      spread=report.held_out.spread, low=report.held_out.low, high=report.held_out.high))
+    if report.local_fit is not None:
+        fit = report.local_fit
+        click.echo("")
+        click.echo(ngettext("The live model's likelihoods are fitted to this consultation from %(num)d first "
+                            "suggestion placed since (%(right)d right): log-odds × %(scale).2f %(sign)s %(shift).2f.",
+                            "The live model's likelihoods are fitted to this consultation from %(num)d first "
+                            "suggestions placed since (%(right)d right): log-odds × %(scale).2f %(sign)s %(shift).2f.",
+                            fit.decisions, right=fit.right, scale=fit.scale, sign="−" if fit.shift < 0 else "+",
+                            shift=abs(fit.shift)))
     if report.chance_ece is not None:
         click.echo(_("A perfectly calibrated model showing the same likelihoods on as many passages would have a "
                      "calibration error of %(ece).3f ± %(spread).3f: a smaller difference cannot be read.",
@@ -179,5 +188,7 @@ def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path
         click.echo(str(error), err=True)
         sys.exit(1)
     placed = corpus.examples(consultation, {doc.key for doc in docs}) if with_placed else None
-    report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool, placed=placed)
+    local_fit = local_calibration.fit_for(consultation) if with_placed else None
+    report = evaluation.evaluate(docs, passages, draws=draws, seed=seed, pool=pool, placed=placed,
+                                 local_fit=local_fit)
     _print_report(report, examples_path, path, consultation.vocabulary)

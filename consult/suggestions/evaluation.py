@@ -124,6 +124,8 @@ class Report:
     held_out: HeldOut | None = None
     # zero-shot: the ECE a perfectly calibrated model would show on as many passages (mean, sd)
     chance_ece: tuple[float, float] | None = None
+    # with --with-placed: the consultation's own calibration, applied to the live model's likelihoods
+    local_fit: object = None
 
     def get(self, method: str, shots: int, subset: str = "") -> Figures:
         return next(row for row in self.figures if (row.method, row.shots, row.subset) == (method, shots, subset))
@@ -279,12 +281,14 @@ def _add_subsets(report: Report, method: str, shots: int, runs: list[list[Outcom
 def evaluate(docs: Sequence[OrientationDoc], passages: list[Passage], shots: Sequence[int] = DEFAULT_SHOTS,
              draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, settings: Settings | None = None,
              pool: list[Passage] | None = None, placed: Sequence[Example] | None = None,
-             baseline: bool = True) -> Report:
+             baseline: bool = True, local_fit=None) -> Report:
     """The figures of the scorer and of the baseline; examples drawn from `passages` themselves, or
     from a separate labelled `pool` (then every passage is scored, and none is ever an example).
     With `placed` (the comments people placed in the consultation), also the live model's figures:
     the scorer built from those comments, as analysts see it; a placed comment with the same text as
-    a passage is left out, so that no passage is scored by a model that learned it."""
+    a passage is left out, so that no passage is scored by a model that learned it. `local_fit` (the
+    consultation's own calibration, `local_calibration.py`) rescales the live model's likelihoods as
+    analysts see them."""
     languages: dict[str, int] = {}
     for passage in passages:
         languages[passage.language or "?"] = languages.get(passage.language or "?", 0) + 1
@@ -336,6 +340,12 @@ def evaluate(docs: Sequence[OrientationDoc], passages: list[Passage], shots: Seq
         kept = [example for example in placed if " ".join(example.text.split()) not in texts]
         report.placed = len(kept)
         runs = [_outcomes(Scorer(docs, kept, settings), passages)]
+        if local_fit is not None:
+            from dataclasses import replace
+
+            from .local_calibration import rescale
+            report.local_fit = local_fit
+            runs = [[replace(item, likelihood=rescale(item.likelihood, local_fit)) for item in runs[0]]]
         report.figures.append(_figures("live", len(kept), runs, calibrated=True))
         _add_subsets(report, "live", len(kept), runs, groups)
         report.calibration[("live", len(kept))] = reliability([item.likelihood for item in runs[0]],
