@@ -14,7 +14,7 @@ from ..models.compensation import ACCOMMODATION_NEEDS
 from ..participants.fields import email_field, valid_email
 from ..participants.forms import CHOOSE, ProfileForm, offered
 from ..partners.forms import Checklist
-from ..partners.labels import ACCOMMODATION_LABELS, POOL_LANGUAGE_LABELS
+from ..partners.labels import ACCOMMODATION_LABELS, POOL_LANGUAGE_CHOICES
 from ..partners.money import shown
 from ..partners.services import policy_of
 
@@ -52,7 +52,7 @@ class SignupForm(ProfileForm):
         _l("You may contact me about future consultations (optional)"))
     contact_language_codes = Checklist(
         _l("If we may contact you: the languages you can take part in (optional)"), validate_choice=False,
-        choices=[SelectChoice(code, label) for code, label in POOL_LANGUAGE_LABELS.items()],
+        choices=[SelectChoice(code, label) for code, label in POOL_LANGUAGE_CHOICES.items()],
         description=_l("We invite you to sessions held in them or interpreted into them. Without an answer, we use "
                        "the language you chose for our emails."))
 
@@ -103,7 +103,7 @@ class SignupForm(ProfileForm):
             raise ValidationError(_l("Choose yes or no."))
 
     def validate_contact_language_codes(self, field):
-        if any(value not in POOL_LANGUAGE_LABELS for value in field.data or []):
+        if any(value not in POOL_LANGUAGE_CHOICES for value in field.data or []):
             raise ValidationError(_l("Choose among the languages listed."))
 
     @property

@@ -41,6 +41,16 @@ POOL_LANGUAGE_LABELS = {
 }
 
 
+# The same, as a person ticks them under the sign-up's consent to be contacted (apart from the language
+# chosen for our emails just above, which the bare names label).
+POOL_LANGUAGE_CHOICES = {
+    "fr": _l("In French"),
+    "en": _l("In English"),
+    "lsq": _l("In Quebec Sign Language (LSQ)"),
+    "asl": _l("In American Sign Language (ASL)"),
+}
+
+
 def pool_language_label(code: str) -> str:
     return str(POOL_LANGUAGE_LABELS.get(code, code))
 
