@@ -1,8 +1,8 @@
 """pool: the languages a member can take part in, and each consultation's record behind a member
 (a later one with the same address waits for staff to confirm the match)
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07 02:50:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 
 import consult.models.base
 
-revision = '0018'
-down_revision = '0017'
+revision = '0020'
+down_revision = '0019'
 branch_labels = None
 depends_on = None
 
