@@ -19,8 +19,9 @@ from tests.integration.test_forum_signup import (  # noqa: F401
 from tests.integration.test_query_counts import _draft, bench_demo, counted, read_form  # noqa: F401
 
 # consultation, forum, categories, compensation policy, who may sign up, participant (4), consents, seat,
-# registration (3), the organisation's pool for someone who agreed to be contacted (3), email
-SIGN_UP_STATEMENTS = 18
+# registration (3), the organisation's pool for someone who agreed to be contacted (member, its group, the
+# new member and the record of this consultation behind it: 4), email
+SIGN_UP_STATEMENTS = 19
 AUTOSAVE_STATEMENTS = 8  # response with its person and questionnaire, questions, consent, answer (4), response
 
 
