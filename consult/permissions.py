@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "upload_transcripts": frozenset({"organizer", "admin"}),
     # Read transcripts (pseudonyms only) and place their turns on topics.
     "place_transcripts": frozenset({"analyst", "coordinator", "admin"}),
+    # See which held sessions have a transcript and how many turns wait to be placed.
+    "follow_transcripts": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "manage_questionnaire": frozenset({"organizer", "admin"}),
     "read_responses": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "read_submissions": frozenset({"organizer", "analyst", "coordinator", "admin"}),
@@ -52,8 +54,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_compensation": frozenset({"coordinator", "admin"}),
     "approve_expenses": frozenset({"coordinator", "admin"}),
     "export_ledger": frozenset({"coordinator", "admin"}),
+    # Attestations of participation in bulk: organizers, who take attendance and hand them out at the end
+    # of a consultation, issue them too. Each PDF holds only its person's sessions and paid amounts; the
+    # ledger itself (everyone's amounts, claims, receipts) stays with manage_compensation.
+    "issue_attestations": frozenset({"organizer", "coordinator", "admin"}),
     "set_targets": frozenset({"coordinator", "admin"}),
     "invite_from_pool": frozenset({"organizer", "coordinator", "admin"}),
+    # Say whether a participant of another consultation with a pool member's address is that person.
+    "match_pool_members": frozenset({"organizer", "coordinator", "admin"}),
 }
 
 # What a reviewer (a partner reached by a personal link, not a staff account) may do, and only on

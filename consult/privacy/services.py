@@ -21,6 +21,7 @@ from ..models import (
     Answer,
     Comment,
     Consultation,
+    EvaluationInvitation,
     Forum,
     ForumNote,
     Invitation,
@@ -34,7 +35,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..models.forum import ACTIVE, SEATED
 from ..participants.services import Profile, find_participant, record_consents
-from ..partners import accommodations
+from ..partners import accommodations, pool
 from ..submissions.services import UPLOAD_KIND as SUBMISSION_FILES
 from ..transcripts import services as transcript_services
 from . import notifications
@@ -112,6 +113,9 @@ class Holdings:
     emails: list[OutboxMessage]
     # Their turns in recorded sessions' transcripts, session by session.
     turns: list = field(default_factory=list)
+    # The session evaluations they were asked for and whether they answered; the answers themselves are
+    # stored without the person, so they are nobody's to download.
+    evaluations: list = field(default_factory=list)
 
     @property
     def attachments(self):
@@ -138,7 +142,14 @@ def holdings(participant: Participant) -> Holdings:
     return Holdings(participant=participant, consultation=consultation, registrations=list(registrations),
                     responses=list(responses), invitations=list(invitations), submissions=list(submissions),
                     comments=comments_of(participant), emails=list(emails),
-                    turns=transcript_services.turns_of(participant))
+                    turns=transcript_services.turns_of(participant), evaluations=evaluations_of(participant))
+
+
+def evaluations_of(participant: Participant) -> list[EvaluationInvitation]:
+    return list(db.session.scalars(
+        select(EvaluationInvitation).join(Forum, Forum.id == EvaluationInvitation.forum_id)
+        .where(EvaluationInvitation.participant_id == participant.id)
+        .options(selectinload(EvaluationInvitation.forum)).order_by(Forum.starts_at, EvaluationInvitation.id)))
 
 
 def _emails_of(participant: Participant):
@@ -247,6 +258,8 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
       interview they alone attended);
     - the participant row keeps only category, province and language (anonymous statistics):
       identity blanked, email replaced by an undeliverable placeholder, every link revoked;
+    - their record in the pool of partners goes, and the pool member with it unless another
+      consultation's record is theirs (partners.pool.forget);
     - one audit event records the counts, without any personal data.
     """
     now = now or utcnow()
@@ -289,6 +302,7 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
         done.responses_emptied += 1
     db.session.execute(delete(Invitation).where(Invitation.participant_id == participant.id))
     accommodations.erase(participant)
+    pool.forget(participant)
     for submission in db.session.scalars(select(Submission).where(Submission.participant_id == participant.id)):
         for attachment in submission.attachments:
             uploads.delete_after_commit(attachment.stored_name, SUBMISSION_FILES)

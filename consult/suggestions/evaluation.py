@@ -1,7 +1,8 @@
 """How good the suggestions are, measured on passages whose orientation (and theme) a person wrote down.
 
-A labelled file has one JSON object a line: `text`, `orientation` (a code of the consultation) and
-optionally `theme` (a theme code of that orientation). The scorer is measured without examples
+A labelled file has one JSON object a line: `text`, `node` (a code of the consultation's tree; the
+key's first name `orientation` is still read) and optionally `theme` (a theme code of that orientation).
+The scorer is measured without examples
 (zero-shot: the structure alone), then with k labelled passages per orientation taken from the file
 as if analysts had placed them, the other passages being scored (or, with a second labelled file,
 taken from that file while every passage of the first is scored); the k passages are drawn at random
@@ -64,10 +65,12 @@ def read_labelled(path: Path, docs: Sequence[OrientationDoc]) -> list[Passage]:
             raise LabelledFileError(_("%(where)s: not a JSON object (%(error)s).", where=where, error=error)) from error
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
             raise LabelledFileError(_("%(where)s: each line needs a non-empty “text”.", where=where))
-        doc = orientations.get(str(row.get("orientation", "")))
+        # "orientation" is the key's first name, still read.
+        code = str(row.get("node", row.get("orientation", "")))
+        doc = orientations.get(code)
         if doc is None:
-            raise LabelledFileError(_("%(where)s: unknown orientation “%(code)s”.", where=where,
-                                      code=row.get("orientation", "")))
+            raise LabelledFileError(_("%(where)s: no part of the tree has the code “%(code)s”.", where=where,
+                                      code=code))
         theme = None
         if row.get("theme"):
             # A theme is named by its code or, as a report's sub-heading would be, by its name.
@@ -124,6 +127,8 @@ class Report:
     held_out: HeldOut | None = None
     # zero-shot: the ECE a perfectly calibrated model would show on as many passages (mean, sd)
     chance_ece: tuple[float, float] | None = None
+    # with --with-placed: the consultation's own calibration, applied to the live model's likelihoods
+    local_fit: object = None
 
     def get(self, method: str, shots: int, subset: str = "") -> Figures:
         return next(row for row in self.figures if (row.method, row.shots, row.subset) == (method, shots, subset))
@@ -279,12 +284,14 @@ def _add_subsets(report: Report, method: str, shots: int, runs: list[list[Outcom
 def evaluate(docs: Sequence[OrientationDoc], passages: list[Passage], shots: Sequence[int] = DEFAULT_SHOTS,
              draws: int = DEFAULT_DRAWS, seed: int = DEFAULT_SEED, settings: Settings | None = None,
              pool: list[Passage] | None = None, placed: Sequence[Example] | None = None,
-             baseline: bool = True) -> Report:
+             baseline: bool = True, local_fit=None) -> Report:
     """The figures of the scorer and of the baseline; examples drawn from `passages` themselves, or
     from a separate labelled `pool` (then every passage is scored, and none is ever an example).
     With `placed` (the comments people placed in the consultation), also the live model's figures:
     the scorer built from those comments, as analysts see it; a placed comment with the same text as
-    a passage is left out, so that no passage is scored by a model that learned it."""
+    a passage is left out, so that no passage is scored by a model that learned it. `local_fit` (the
+    consultation's own calibration, `local_calibration.py`) rescales the live model's likelihoods as
+    analysts see them."""
     languages: dict[str, int] = {}
     for passage in passages:
         languages[passage.language or "?"] = languages.get(passage.language or "?", 0) + 1
@@ -336,6 +343,12 @@ def evaluate(docs: Sequence[OrientationDoc], passages: list[Passage], shots: Seq
         kept = [example for example in placed if " ".join(example.text.split()) not in texts]
         report.placed = len(kept)
         runs = [_outcomes(Scorer(docs, kept, settings), passages)]
+        if local_fit is not None:
+            from dataclasses import replace
+
+            from .local_calibration import rescale
+            report.local_fit = local_fit
+            runs = [[replace(item, likelihood=rescale(item.likelihood, local_fit)) for item in runs[0]]]
         report.figures.append(_figures("live", len(kept), runs, calibrated=True))
         _add_subsets(report, "live", len(kept), runs, groups)
         report.calibration[("live", len(kept))] = reliability([item.likelihood for item in runs[0]],

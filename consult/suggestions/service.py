@@ -27,7 +27,7 @@ from ..analysis.codebook import ensure_codebook
 from ..extensions import db
 from ..models import Code, Coding, Comment, CommentSuggestion, Consultation, Theme, Topic
 from ..tree import tree_order
-from . import corpus
+from . import corpus, local_calibration
 from .documents import Settings
 
 if TYPE_CHECKING:
@@ -86,6 +86,8 @@ def scorer_for(consultation: Consultation) -> "Scorer | None":
     from .scorer import Scorer  # numpy, scipy and scikit-learn load with the first model, not with the app
 
     scorer = Scorer(docs, corpus.examples(consultation, {doc.key for doc in docs}))
+    # Refitted with the model: a placement is one more judgement of the suggestions made before it.
+    scorer.local_fit = local_calibration.fit_for(consultation)
     scorer.built_at = datetime.now(timezone.utc)
     with _models_lock:
         _models[consultation.id] = (key, scorer, content)
@@ -125,15 +127,20 @@ def forget_models() -> None:
 
 # -- computing ---------------------------------------------------------------------------------------
 
-def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime) -> None:
+def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime, learned: frozenset = frozenset()) -> None:
     ids = [comment_id for comment_id, _ in rows]
     results = scorer.suggest([text for _, text in rows], top=TOP, refs=ids)
+    fit = getattr(scorer, "local_fit", local_calibration.IDENTITY)
     suggestion_rows, comment_rows = [], []
     for comment_id, suggestions in zip(ids, results, strict=True):
         for rank, suggestion in enumerate(suggestions, start=1):
+            base = suggestion.score
+            suggestion.score = local_calibration.rescale(base, fit)
             suggestion_rows.append({"comment_id": comment_id, "rank": rank, "topic_id": suggestion.orientation,
                                     "theme_id": suggestion.theme, "score": round(suggestion.score, 4),
-                                    "reasons": suggestion.reasons(), "created_at": now})
+                                    "reasons": {**suggestion.reasons(), "base": round(base, 4),
+                                                **({"learned": True} if comment_id in learned else {})},
+                                    "created_at": now})
         best = round(suggestions[0].score, 4) if suggestions else 0.0
         comment_rows.append({"id": comment_id, "suggested_at": now, "suggestion_score": best,
                              "suggestion_reviewed": False})
@@ -143,14 +150,16 @@ def _store(rows: list[tuple[int, str]], scorer: "Scorer", now: datetime) -> None
     db.session.execute(update(Comment), comment_rows)
 
 
-def suggest_rows(consultation: Consultation, rows: list[tuple[int, str]], scorer: "Scorer | None" = None) -> int:
-    """Compute and store the suggestions of comments given as (id, text); returns how many. Flushes."""
+def suggest_rows(consultation: Consultation, rows: list[tuple[int, str]], scorer: "Scorer | None" = None,
+                 learned: frozenset = frozenset()) -> int:
+    """Compute and store the suggestions of comments given as (id, text); returns how many. Flushes.
+    `learned`: placed comments the model learned from, whose suggestions judge nothing."""
     scorer = scorer or scorer_for(consultation)
     if scorer is None or not rows:
         return 0
     now = datetime.now(timezone.utc)
     for start in range(0, len(rows), BATCH):
-        _store(rows[start:start + BATCH], scorer, now)
+        _store(rows[start:start + BATCH], scorer, now, learned)
     db.session.flush()
     db.session.expire_all()
     return len(rows)
@@ -191,7 +200,9 @@ def suggest_one(comment: Comment, actor_id: int | None) -> bool:
     scorer = scorer_for(consultation)
     if scorer is None:
         return False
-    suggest_rows(consultation, [(comment.id, comment.text)], scorer)
+    # A placed comment is one of the model's examples: its suggestions are not a held-out judgement.
+    suggest_rows(consultation, [(comment.id, comment.text)], scorer,
+                 frozenset({comment.id}) if comment.topic_confirmed else frozenset())
     audit.record(actor_id, "suggestions.requested", "comment", comment.id, consultation.id)
     return True
 

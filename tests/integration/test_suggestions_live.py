@@ -115,3 +115,42 @@ def test_a_placed_comment_is_never_shown_as_its_own_closest_comment(app, login, 
         reasons = db.session.scalar(select(CommentSuggestion.reasons).where(
             CommentSuggestion.comment_id == placed.id, CommentSuggestion.rank == 1))
         assert reasons["comments"] == [other.id]
+
+
+def test_a_transcript_passage_whose_words_change_is_suggested_again(app, login, demo):
+    from datetime import date, datetime, timezone
+
+    from consult.models import Forum, Transcript, Turn
+    from consult.transcripts import services as transcripts
+
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        forum = Forum(consultation_id=consultation.id, kind="forum", title_fr="Forum tenu", title_en="Held forum",
+                      starts_at=datetime(2025, 3, 1, 18, tzinfo=timezone.utc), duration_minutes=90, capacity=20,
+                      language="fr")
+        db.session.add(forum)
+        db.session.flush()
+        transcript = Transcript(forum_id=forum.id, status="kept", format="vtt", language="fr",
+                                retain_until=date(2030, 1, 31))
+        db.session.add(transcript)
+        db.session.flush()
+        said = "Les dossiers médicaux électroniques doivent être interopérables et sécurisés."
+        db.session.add(Turn(transcript_id=transcript.id, position=1, speaker_label="Invité 1", text=said))
+        db.session.flush()
+        # Placed on no orientation: the passage is a comment waiting for its place.
+        transcripts.place(transcript, 1, 1, None, None)
+        db.session.commit()
+        comment_id = db.session.scalar(select(Comment.id).where(Comment.channel == "transcript"))
+    client = login(("analyst",))
+    client.get(QUEUE)
+    with app.app_context():
+        assert _first(comment_id) == "4.1"
+        turn = db.session.scalar(select(Turn).where(Turn.text == said))
+        turn.text = ("Le paiement à l'acte pousse les médecins à multiplier les visites courtes ; la capitation "
+                     "serait plus juste.")
+        transcripts.sync_transcript(turn.transcript)
+        db.session.commit()
+        assert db.session.get(Comment, comment_id).suggested_at is None
+    client.get(QUEUE)
+    with app.app_context():
+        assert _first(comment_id) == "4.2"
