@@ -123,6 +123,8 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         # Files people upload live here, outside the static folder, under random names.
         "UPLOAD_FOLDER": environ.get("UPLOAD_FOLDER", str(instance / "uploads")),
         "PREREADING_MAX_BYTES": int(environ.get("PREREADING_MAX_BYTES", 20 * 1024 * 1024)),
+        # A recording's transcript (WebVTT, SubRip, DOCX, text): an hour of speech is well under 1 MB.
+        "TRANSCRIPT_MAX_BYTES": int(environ.get("TRANSCRIPT_MAX_BYTES", 10 * 1024 * 1024)),
         "SIGNUP_RATE_LIMIT": environ.get("SIGNUP_RATE_LIMIT", "20 per minute;200 per hour"),
         # Questionnaire pages: autosave posts every few seconds while someone types.
         "QUESTIONNAIRE_SAVE_RATE_LIMIT": environ.get("QUESTIONNAIRE_SAVE_RATE_LIMIT", "120 per minute;3000 per hour"),

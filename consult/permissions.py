@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "upload_transcripts": frozenset({"organizer", "admin"}),
     # Read transcripts (pseudonyms only) and place their turns on topics.
     "place_transcripts": frozenset({"analyst", "coordinator", "admin"}),
+    # See which held sessions have a transcript and how many turns wait to be placed.
+    "follow_transcripts": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "manage_questionnaire": frozenset({"organizer", "admin"}),
     "read_responses": frozenset({"organizer", "analyst", "coordinator", "admin"}),
     "read_submissions": frozenset({"organizer", "analyst", "coordinator", "admin"}),

@@ -7,6 +7,7 @@ from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..partners import services as compensation
 from ..permissions import can, permission_required, staff_required
+from ..transcripts.overview import summaries as transcript_summaries
 from ..tree import load_tree
 from . import services
 from .blueprint import bp
@@ -16,9 +17,12 @@ from .forms import TopicTextsForm
 @bp.get("/")
 @staff_required
 def dashboard():
-    return render_template("admin/dashboard.html", consultations=all_consultations(current_user),
+    consultations = all_consultations(current_user)
+    return render_template("admin/dashboard.html", consultations=consultations,
                            counts=services.structure_counts(),
-                           ledger_totals=compensation.totals_by_consultation() if can("manage_compensation") else {})
+                           ledger_totals=compensation.totals_by_consultation() if can("manage_compensation") else {},
+                           transcripts=transcript_summaries(consultation.id for consultation in consultations)
+                           if can("follow_transcripts") else {})
 
 
 @bp.get("/consultations/<slug>/")

@@ -17,8 +17,6 @@ supporting comment.
 """
 from dataclasses import dataclass, field
 
-import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -26,7 +24,6 @@ from .. import audit
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, ItemSupport, ModificationItem, Topic
 from ..suggestions import lexicon as lexicon_module
-from ..suggestions.scorer import Features
 from . import services
 
 PROPOSED = 3
@@ -59,6 +56,8 @@ class Candidate:
 
 
 def _features():
+    from ..suggestions.scorer import Features  # numpy and scikit-learn load with the first proposal
+
     return Features(lexicon_module.default())
 
 
@@ -99,6 +98,9 @@ class Matcher:
     """The items of a consultation, ready to be compared with any number of comments."""
 
     def __init__(self, consultation: Consultation, items: list[ModificationItem] | None = None):
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self.items = items if items is not None else _items(consultation)
         self.parents = _parents(consultation)
         self.features = _features()
@@ -136,6 +138,8 @@ class Matcher:
     def candidates(self, comments: list[Comment], groups: dict[int, set[str]] | None = None,
                    limit: int = PROPOSED) -> dict[int, list[Candidate]]:
         """For each comment, the items it could support (not those it already supports), best first."""
+        import numpy as np
+
         result: dict[int, list[Candidate]] = {comment.id: [] for comment in comments}
         if self.vectorizer is None or not comments:
             return result
@@ -173,6 +177,8 @@ class Matcher:
 
     def _shared_words(self, vector, text: str, item: ModificationItem) -> list[str]:
         """The comment's words (as it writes them) that the item's statement or supporting comments share."""
+        import numpy as np
+
         number = self.items.index(item)
         rows = [self.statement_matrix[number]]
         mine = np.flatnonzero(self.support_owner == number)

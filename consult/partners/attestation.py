@@ -13,7 +13,6 @@ from importlib import resources
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from fpdf import FPDF
 
 from ..dates import format_day
 from ..extensions import db
@@ -51,6 +50,8 @@ def _build(participant, language: str, now: datetime) -> bytes:
                 for forum in services.attended_sessions(participant)]
     paid = [entry for entry in services.entries_of(participant) if entry.status == "approved"]
     organisation = current_app.config["SITE_NAME"]
+
+    from fpdf import FPDF  # a second or more of import: loaded with the first attestation, not with the app
 
     pdf = FPDF(format="Letter")
     pdf.set_title(_("Attestation of participation"))

@@ -21,6 +21,7 @@ from ..exports.forms import TRUE_VALUES
 from ..extensions import db
 from ..htmx import redirect_after_post
 from ..permissions import permission_required
+from ..submissions.notifications import file_size
 from .blueprint import bp
 from .export import write
 from .importer import MAX_BYTES, QdpxError, import_codings
@@ -81,13 +82,14 @@ def import_page(slug):
     form = ImportForm()
     form.coder.choices = [SelectChoice(coder.id, coder.name or coder.email) for coder in coders]
     if form.validate_on_submit():
+        data = uploads.read_limited(form.upload.stream, MAX_BYTES)
+        if len(data) > MAX_BYTES:  # a cut file would read as a damaged one: say what is wrong
+            form.project.errors = [*form.project.errors, _(
+                "The file is larger than %(size)s, the largest project accepted.", size=file_size(MAX_BYTES))]
+            return _page(consultation, form, 422)
         try:
-            data = uploads.read_limited(form.upload.stream, MAX_BYTES)
             coder = next(coder for coder in coders if coder.id == form.coder.data)
             done = import_codings(consultation, data, coder, current_user.id)
-        except uploads.UploadRefused:
-            form.project.errors = [*form.project.errors, _("The file is too large.")]
-            return _page(consultation, form, 422)
         except QdpxError as error:
             db.session.rollback()
             form.project.errors = [*form.project.errors, str(error.message)]

@@ -12,10 +12,11 @@ consultation's own figures take over. γ is needed because the first of many pla
 (or less) often than even a likelihood under one half says. The likelihood before rescaling is kept
 with each suggestion ("base" in its reasons), so that a refit never learns from its own output.
 """
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
-import numpy as np
 from sqlalchemy import select
 
 from ..extensions import db
@@ -29,9 +30,15 @@ MIN_DECISIONS = 50
 PRIOR_WEIGHT = 6.0
 # The most recent judgements read: enough to fit one number.
 MAX_DECISIONS = 5_000
-SCALES = np.exp(np.linspace(np.log(0.25), np.log(4.0), 41))
-SHIFTS = np.linspace(-2.5, 2.5, 51)
 EDGE = 1e-6
+
+
+@cache
+def _grid():
+    """(β, γ) candidates; numpy loads with the first fit, not with the app."""
+    import numpy as np
+
+    return np.exp(np.linspace(np.log(0.25), np.log(4.0), 41)), np.linspace(-2.5, 2.5, 51)
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,9 @@ class LocalFit:
 IDENTITY = LocalFit(1.0, 0.0, 0, 0)
 
 
-def _logit(values: np.ndarray) -> np.ndarray:
+def _logit(values):
+    import numpy as np
+
     values = np.clip(values, EDGE, 1 - EDGE)
     return np.log(values / (1 - values))
 
@@ -54,13 +63,17 @@ def rescale(likelihood: float, fit: LocalFit) -> float:
     """The likelihood shown once the consultation's fit is applied."""
     if (fit.scale == 1.0 and fit.shift == 0.0) or likelihood <= 0.0:
         return likelihood
-    return float(1.0 / (1.0 + np.exp(-(fit.scale * _logit(np.asarray(likelihood)) + fit.shift))))
+    value = min(max(likelihood, EDGE), 1 - EDGE)
+    return 1.0 / (1.0 + math.exp(-(fit.scale * math.log(value / (1 - value)) + fit.shift)))
 
 
 def fit_scale(likelihoods: Sequence[float], right: Sequence[bool], prior_weight: float = PRIOR_WEIGHT,
               minimum: int = MIN_DECISIONS) -> LocalFit:
     """β and γ with the smallest log loss of the judgements plus prior_weight · ((log β)² + γ²), on a
     grid."""
+    import numpy as np
+
+    scales, shifts = _grid()
     values = np.asarray(likelihoods, dtype=float)
     hits = np.asarray(right, dtype=bool)
     keep = values > 0
@@ -71,13 +84,13 @@ def fit_scale(likelihoods: Sequence[float], right: Sequence[bool], prior_weight:
     logits, where = np.unique(np.round(_logit(values), 2), return_inverse=True)
     right = np.bincount(where, weights=hits, minlength=len(logits))
     wrong = np.bincount(where, weights=~hits, minlength=len(logits))
-    loss = np.empty((len(SCALES), len(SHIFTS)))
-    for row, scale in enumerate(SCALES):
-        shown = scale * logits[None, :] + SHIFTS[:, None]  # shifts x distinct log-odds
+    loss = np.empty((len(scales), len(shifts)))
+    for row, scale in enumerate(scales):
+        shown = scale * logits[None, :] + shifts[:, None]  # shifts x distinct log-odds
         loss[row] = (right * np.logaddexp(0.0, -shown) + wrong * np.logaddexp(0.0, shown)).sum(axis=1)
-    cost = loss + prior_weight * (np.log(SCALES)[:, None] ** 2 + SHIFTS[None, :] ** 2)
+    cost = loss + prior_weight * (np.log(scales)[:, None] ** 2 + shifts[None, :] ** 2)
     best = np.unravel_index(np.argmin(cost), cost.shape)
-    return LocalFit(float(SCALES[best[0]]), float(SHIFTS[best[1]]), int(len(values)), int(hits.sum()))
+    return LocalFit(float(scales[best[0]]), float(shifts[best[1]]), int(len(values)), int(hits.sum()))
 
 
 def decisions(consultation: Consultation) -> tuple[list[float], list[bool]]:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("transcripts", __name__)
 
-from . import views  # noqa: E402,F401  (attaches the views to bp)
+from . import queue_views, views  # noqa: E402,F401  (attaches the views to bp)

@@ -2,12 +2,14 @@
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation, Forum
+from ..submissions.notifications import file_size
 from . import services
 from .parsing import TranscriptError, parse
 
@@ -33,6 +35,13 @@ def import_transcript(file: Path, slug: str, forum_id: int, facilitators: tuple[
     forum = db.session.get(Forum, forum_id)
     if consultation is None or forum is None or forum.consultation_id != consultation.id:
         raise click.ClickException(_("No session %(forum)s in the consultation “%(slug)s”.", forum=forum_id, slug=slug))
+    if not services.is_held(forum):  # said before the file is read: nothing to count for a session to come
+        raise click.ClickException(_("This session has not been held yet: its transcript can be added once it is "
+                                     "over."))
+    limit = current_app.config["TRANSCRIPT_MAX_BYTES"]
+    if file.stat().st_size > limit:
+        raise click.ClickException(_("The file is larger than %(size)s, the largest transcript accepted.",
+                                     size=file_size(limit)))
     try:
         parsed = parse(file.name, file.read_bytes())
         click.echo(counts_line(len(parsed.turns), len(parsed.speakers)))

@@ -5,10 +5,10 @@ from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import DateField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, Optional
 
 from ..channels.passages import PassageForm
-from ..form_fields import optional_int
+from ..form_fields import IdField, optional_int
 from ..tree import topic_choices
 from . import services
 
@@ -78,3 +78,26 @@ class PlaceForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.turns.choices = [SelectChoice(turn.position, str(turn.position)) for turn in transcript.turns]
         self.topic_id.choices = [SelectChoice("", _l("No topic yet (to be suggested)"))] + topic_choices(topics)
+
+
+class MoveForm(FlaskForm):
+    """A placed passage put on another topic."""
+
+    topic_id = SelectField(_l("Move to"), coerce=optional_int,
+                           validators=[InputRequired(message=_l("Choose the topic to move the passage to."))],
+                           invalid_choice_message=_l("Choose one of the topics listed."))
+
+    def __init__(self, topics, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.topic_id.choices = [SelectChoice("", _l("Choose a topic"))] + topic_choices(topics)
+
+
+class QueuePlaceForm(FlaskForm):
+    """A turn waiting to be placed: a suggestion accepted (its topic, its theme) or another place chosen."""
+
+    transcript_id = IdField(validators=[InputRequired()])
+    position = IdField(validators=[InputRequired()])
+    topic_id = IdField(_l("Another place"), validators=[InputRequired(message=_l("Choose where the turn goes."))])
+    theme_id = IdField(validators=[Optional()])
+    rank = IdField(validators=[Optional()])
+    page = IdField(validators=[Optional()])

@@ -172,9 +172,34 @@ def place(transcript: Transcript, first: int, last: int, topic: Topic | None, ac
     return passage
 
 
+def move(passage: TranscriptPassage, topic: Topic, actor_id: int | None) -> bool:
+    """Put a placed passage on another topic: its comment goes with it, keeping its codes, as a
+    comment moved in the workspace does. False if it already was there."""
+    comment = db.session.scalar(select(Comment).where(Comment.passage_id == passage.id))
+    previous = passage.topic
+    if passage.topic_id == topic.id and (comment is None or comment.topic_id == topic.id):
+        return False
+    passage.topic_id = topic.id
+    db.session.flush()
+    # Where the comment is now counts as the passage's former place: an explicit move takes it along
+    # even when it had been moved in the workspace since.
+    sync_passage(passage, comment.topic_id if comment is not None else None)
+    if comment is not None:
+        comment.topic_confirmed, comment.suggestion_reviewed = True, True
+        db.session.flush()
+    db.session.expire(passage, ["topic"])
+    audit(actor_id, "transcript.move", "transcript_passage", passage.id, passage.transcript.forum.consultation_id,
+          topic=topic.code, previous=previous.code if previous is not None else None,
+          comment=comment.id if comment is not None else None)
+    return True
+
+
 def unplace(passage: TranscriptPassage, actor_id: int | None) -> None:
+    """Undo a placement: the turns wait to be placed again; the passage's comment goes, with its codes."""
+    comment_id = db.session.scalar(select(Comment.id).where(Comment.passage_id == passage.id))
     audit(actor_id, "transcript.unplace", "transcript_passage", passage.id,
-          passage.transcript.forum.consultation_id)
+          passage.transcript.forum.consultation_id, topic_id=passage.topic_id, first=passage.first_position,
+          last=passage.last_position, comment=comment_id)
     db.session.execute(delete(Comment).where(Comment.passage_id == passage.id))
     db.session.delete(passage)
     db.session.flush()

@@ -15,12 +15,14 @@ from ..htmx import redirect_after_post, render_page_or_fragment
 from ..lookups import get_owned_or_404
 from ..models import Topic, TranscriptPassage
 from ..permissions import permission_required
+from ..submissions.notifications import file_size
 from ..tree import topic_options
 from . import services
 from .blueprint import bp
 from .commands import counts_line
-from .forms import PlaceForm, UploadForm, mapping_form
+from .forms import MoveForm, PlaceForm, UploadForm, mapping_form
 from .parsing import TranscriptError, parse
+from .queue import unplaced_in
 
 FORUM = "/staff/consultations/<slug>/forums/<int:forum_id>/transcripts"
 TEMPLATES = "transcripts/"
@@ -61,7 +63,13 @@ def upload(slug, forum_id):
     consultation, forum = _forum(slug, forum_id)
     form = _new_upload_form(consultation, forum)
     if form.validate_on_submit():
-        data = uploads.read_limited(form.upload.stream, current_app.config["PREREADING_MAX_BYTES"])
+        limit = current_app.config["TRANSCRIPT_MAX_BYTES"]
+        data = uploads.read_limited(form.upload.stream, limit)
+        if len(data) > limit:  # refused before anything is read into turns
+            form.transcript.errors = [*form.transcript.errors, _(
+                "The file is larger than %(size)s, the largest transcript accepted.",
+                size=file_size(limit))]
+            return _upload_page(consultation, forum, form, 422)
         try:
             parsed = parse(form.upload.filename, data)
             transcript = services.create_draft(forum, parsed, form.upload.filename, form.language.data,
@@ -69,9 +77,6 @@ def upload(slug, forum_id):
         except TranscriptError as error:
             db.session.rollback()
             form.transcript.errors = [*form.transcript.errors, str(error.message)]
-            return _upload_page(consultation, forum, form, 422)
-        except uploads.UploadRefused:
-            form.transcript.errors = [*form.transcript.errors, _("The file is too large.")]
             return _upload_page(consultation, forum, form, 422)
         db.session.commit()
         return redirect_after_post(url_for("transcripts.review", slug=slug, forum_id=forum.id,
@@ -147,7 +152,7 @@ def _kept(consultation, transcript_id):
     return transcript
 
 
-def _read_page(consultation, transcript, form, status=200):
+def _read_page(consultation, transcript, form, status=200, move_form=None, moving=None):
     topics = topic_options(consultation)
     placed = {}
     for passage in transcript.passages:
@@ -156,7 +161,8 @@ def _read_page(consultation, transcript, form, status=200):
     return render_page_or_fragment(
         TEMPLATES + "read.html", TEMPLATES + "_read.html", status=status, consultation=consultation,
         forum=transcript.forum, transcript=transcript, form=form, placed=placed, topics=topics,
-        checked=set(form.turns.data or []))
+        checked=set(form.turns.data or []), move_form=move_form or MoveForm(topics, formdata=None),
+        moving=moving, waiting=unplaced_in(transcript))
 
 
 @bp.route("/staff/consultations/<slug>/transcripts/<int:transcript_id>", methods=["GET", "POST"])
@@ -194,6 +200,30 @@ def unplace(slug, transcript_id, passage_id):
     if ConfirmForm().validate_on_submit():
         services.unplace(passage, current_user.id)
         db.session.commit()
-        flash(_("The passage was removed from its topic, with its comment."), "success")
+        flash(_("The placement was undone: its turns wait to be placed again, and its comment was removed "
+                "with its codes."), "success")
     return redirect_after_post(url_for("transcripts.read", slug=slug, transcript_id=transcript.id,
                                        _anchor=f"turn-{first}"))
+
+
+@bp.route("/staff/consultations/<slug>/transcripts/<int:transcript_id>/passages/<int:passage_id>/move",
+          methods=["POST"])
+@permission_required("place_transcripts")
+def move(slug, transcript_id, passage_id):
+    """Put a placed passage on another topic; its comment follows with its codes."""
+    consultation = get_consultation(slug)
+    transcript = _kept(consultation, transcript_id)
+    passage = get_owned_or_404(TranscriptPassage, passage_id, transcript_id=transcript.id)
+    topics = topic_options(consultation)
+    form = MoveForm(topics)
+    if not form.validate_on_submit():
+        return _read_page(consultation, transcript, PlaceForm(transcript, topics, formdata=None), 422,
+                          move_form=form, moving=passage.id)
+    topic = get_owned_or_404(Topic, form.topic_id.data, consultation_id=consultation.id)
+    if services.move(passage, topic, current_user.id):
+        db.session.commit()
+        flash(_("The passage was moved to %(code)s, with its comment and its codes.", code=topic.code), "success")
+    else:
+        flash(_("The passage already is on %(code)s.", code=topic.code), "info")
+    return redirect_after_post(url_for("transcripts.read", slug=slug, transcript_id=transcript.id,
+                                       _anchor=f"turn-{passage.first_position}"))
