@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..command_group import consult
 from ..extensions import db
@@ -32,10 +33,11 @@ def echo_report(report):
     levels = [vocab.count_text(0, counts["axis"])]
     if vocab.depth > 1:
         levels.append(vocab.count_text(1, counts["orientation"]))
-    click.echo(_("%(verb)s consultation “%(slug)s”: %(sections)s sections, %(levels)s, %(themes)s themes, "
-                 "%(targets)s change targets.",
-                 verb=verb, slug=report.consultation.slug, sections=counts["section"], levels=", ".join(levels),
-                 themes=counts["themes"], targets=counts["change_targets"]))
+    parts = [ngettext("%(num)d section", "%(num)d sections", counts["section"]), *levels,
+             ngettext("%(num)d theme", "%(num)d themes", counts["themes"]),
+             ngettext("%(num)d change target", "%(num)d change targets", counts["change_targets"])]
+    click.echo(_("%(verb)s consultation “%(slug)s”: %(parts)s.", verb=verb, slug=report.consultation.slug,
+                 parts=", ".join(parts)))
     for label in report.kept_absent:
         click.echo(_("Kept (not in the file; use --prune to remove): %(label)s", label=label))
     for label in report.pruned:
