@@ -59,3 +59,11 @@ def test_the_settings_page_still_offers_english_to_add_it(login, french_only):
     client = login(("admin",))
     html = client.get(f"/staff/consultations/{SLUG}/settings?lang=fr").get_data(as_text=True)
     assert "title_en" in visible_english_fields(html)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_consultation_forms_give_examples_of_no_other_consultation(login, french_only, lang):
+    client = login(("admin",))
+    for path in ("/staff/consultations/new", f"/staff/consultations/{SLUG}/settings"):
+        html = client.get(f"{path}?lang={lang}").get_data(as_text=True)
+        assert not re.search(r"qu[ée]b[ée]c|canadian track|volet canadien", html, re.IGNORECASE), path

@@ -27,7 +27,7 @@ PROMPTS = ("Ce qui est clair", "Ce qui manque")
 ANSWER = "Il manque la place des proches aidants dans les comités de gouvernance."
 # The reference consultation's vocabulary, which this consultation did not choose, and English
 # interface words a French page should not show.
-FORBIDDEN = re.compile(r"\b(axis|axes|axe|orientations?|PR[ÉE]CISER|première ligne)\b", re.IGNORECASE)
+FORBIDDEN = re.compile(r"\b(axis|axes|axe|orientations?|PR[ÉE]CISER|première ligne|québécois|Québec)\b", re.IGNORECASE)
 QUESTIONNAIRE_LINK = re.compile(r"https?://\S+/questionnaire/[\w.-]+/")
 DOWNLOADS = (".csv", ".xlsx", ".json", ".docx", ".ics", ".zip", ".pdf", ".qdpx", ".txt")
 
