@@ -31,8 +31,8 @@ REMARKS = {
 def seed_evaluations(build: Builder, sessions: list[Forum]) -> int:
     """Invite everyone present at the held sessions and record the answers of most; returns how many answered."""
     items = items_of(build.consultation)
-    scale = [item for item in items if item.kind == "scale"]
-    worked, improve = ([item for item in items if item.kind == "open"] + [None, None])[:2]
+    scale = [item for item in items if item.is_scale]
+    worked, improve = ([item for item in items if item.is_text] + [None, None])[:2]
     rng, answered = build.rng, 0
     registrations = db.session.scalars(
         select(Registration).where(Registration.forum_id.in_([forum.id for forum in sessions]),

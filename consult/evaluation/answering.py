@@ -9,7 +9,6 @@ from sqlalchemy import update
 
 from ..extensions import db
 from ..models import EvaluationAnswer, EvaluationInvitation, EvaluationItem
-from ..models.evaluation import SCALE_VALUES
 from ..tokens import LinkError, read_token
 from .sending import TOKEN_PURPOSE
 
@@ -54,11 +53,11 @@ def record_answer(invitation: EvaluationInvitation, items: list[EvaluationItem],
     stored = 0
     for item in items:
         raw = (values.get(item.id) or "").strip()
-        if not raw or (item.kind == "scale" and raw not in SCALE_VALUES):
+        if not raw or (item.is_scale and raw not in item.option_values):
             continue
         db.session.add(EvaluationAnswer(
             forum_id=forum.id, track_id=forum.track_id, category_id=participant.category_id, item_id=item.id,
-            value=raw if item.kind == "scale" else "", text=raw if item.kind == "open" else "",
+            value=raw if item.is_scale else "", text=raw if item.is_text else "",
         ))
         stored += 1
     db.session.flush()

@@ -14,7 +14,8 @@ def add_evaluation_section(document, results: EvaluationResults, table) -> None:
         ngettext("%(num)s person was asked for an evaluation", "%(num)s people were asked for an evaluation",
                  results.invited) + ";",
         ngettext("%(num)s answered.", "%(num)s answered.", results.answered),
-        _("Scale: 1 strongly disagree to 5 strongly agree; the figure is the average."),
+        _("A scale counts from 1 for its last option (strongly disagree) up to its first (5 for strongly agree); "
+          "the figure is the average."),
     ]))
     if not results.has_answers:
         document.add_paragraph(_("No evaluation has been answered yet."))
@@ -44,8 +45,10 @@ def _cells(group: Group, results: EvaluationResults) -> list[str]:
 def _cell(cell: Cell) -> str:
     if not cell.count:
         return "–"
-    if cell.suppressed:
+    if cell.small:
         return _("fewer than %(num)s", num=SMALL_GROUP)
+    if cell.withheld:
+        return _("withheld so that a smaller group cannot be worked out")
     mean = f"{cell.mean:.1f}"
     if current_language() == "fr":
         mean = mean.replace(".", ",")

@@ -1,13 +1,15 @@
+"""Evaluation forms: the answer form a participant fills, and the staff question form (the builder's)."""
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..i18n import localized
-from ..models.evaluation import SCALE_VALUES
-from .items import KIND_LABELS, SCALE_LABELS
-
-OPEN_MAX = 5000
+from ..models.evaluation import ITEM_KINDS
+from ..questionnaires.copies import answer_text_of_option
+from ..questionnaires.forms import KIND_CHOICES, QuestionForm, options_text
 
 
 def field_name(item) -> str:
@@ -15,7 +17,7 @@ def field_name(item) -> str:
 
 
 def evaluation_form(items, **kwargs) -> FlaskForm:
-    """A form with one field per active item: a 1-5 scale or an open text."""
+    """A form with one field per active item: a scale of its options, or an open text."""
 
     class EvaluationForm(FlaskForm):
         def validate(self, extra_validators=None):
@@ -28,28 +30,47 @@ def evaluation_form(items, **kwargs) -> FlaskForm:
             return valid
 
     for item in items:
-        label = localized(item, "label").text
-        if item.kind == "scale":
-            field = RadioField(label, choices=[(value, SCALE_LABELS[value]) for value in SCALE_VALUES],
-                               validators=[Optional()], validate_choice=True)
+        label = localized(item, "label").text + (" " + _("(required)") if item.required else "")
+        description = localized(item, "help").text
+        needed = InputRequired(_l("Answer this question.")) if item.required else Optional()
+        if item.is_scale:
+            choices = [SelectChoice(option["value"], answer_text_of_option(option)) for option in item.options or []]
+            field = RadioField(label, description=description, validators=[needed], validate_choice=True,
+                               choices=choices)
         else:
-            field = TextAreaField(label, validators=[Optional(), Length(max=OPEN_MAX)])
+            field = TextAreaField(label, description=description,
+                                  validators=[needed, Length(max=item.max_length or 5000)])
         setattr(EvaluationForm, field_name(item), field)
     return EvaluationForm(**kwargs)
 
 
-class ItemForm(FlaskForm):
-    kind = SelectField(_l("Kind of question"), choices=list(KIND_LABELS.items()), validators=[InputRequired()])
-    label_fr = TextAreaField(_l("Question in French"), validators=[Optional(), Length(max=1000)])
-    label_en = TextAreaField(_l("Question in English"), validators=[Optional(), Length(max=1000)])
+class EvaluationQuestionForm(QuestionForm):
+    """The questionnaire builder's question form, with the kinds an evaluation asks and whether it is asked."""
+
+    kind = SelectField(_l("Kind of question"), validate_choice=True,
+                       choices=[choice for choice in KIND_CHOICES if choice.value in ITEM_KINDS])
     active = BooleanField(_l("Asked in the evaluation"), default=True)
 
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if not (self.label_fr.data or "").strip() and not (self.label_en.data or "").strip():
-            self.label_fr.errors = [*self.label_fr.errors, _l("Write the question in at least one language.")]
-            return False
-        return valid
+    @classmethod
+    def for_item(cls, item, **kwargs):
+        """Editing an item: its kind is fixed, as in the builder. Adding one: the kind is chosen."""
+        if item is not None:
+            form = cls(item.kind, obj=item, **kwargs)
+            del form.kind
+            if not form.is_submitted() and "options" in form:
+                form.options.data = options_text(item.options)
+            return form
+        form = cls(None, **kwargs)
+        form.question_kind = form.kind.data if form.kind.data in ITEM_KINDS else None
+        return form
+
+    @property
+    def values(self) -> dict:
+        values = {**super().values, "active": bool(self.active.data)}
+        if "kind" in self:
+            values["kind"] = self.question_kind
+            values.pop("options" if self.question_kind == "long_text" else "max_length", None)
+        return values
 
 
 class SettingsForm(FlaskForm):

@@ -8,7 +8,7 @@ from ..htmx import redirect_after_post
 from .answering import EvaluationError, invitation_for, record_answer
 from .blueprint import bp
 from .forms import evaluation_form, field_name
-from .items import SCALE_LABELS, items_of
+from .items import items_of
 
 
 def _messages() -> dict[str, str]:
@@ -46,8 +46,8 @@ def answer(token):
         return redirect_after_post(url_for("evaluation.thanks", slug=forum.consultation.slug))
     status = 422 if form.is_submitted() else 200
     db.session.commit()  # the starting items, made the first time a consultation's evaluation is opened
-    return render_template("evaluation/answer.html", form=form, forum=forum, items=items, field_name=field_name,
-                           scale_labels=SCALE_LABELS), status
+    return render_template("evaluation/answer.html", form=form, forum=forum, items=items,
+                           field_name=field_name), status
 
 
 @bp.get("/consultations/<slug>/evaluation/thanks")

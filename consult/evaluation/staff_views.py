@@ -1,4 +1,5 @@
-"""Staff pages: evaluation results (grouped, small groups kept back), the items, and the settings."""
+"""Staff pages: evaluation results (grouped, small groups kept back), the questions (edited with the
+questionnaire builder's form), and the settings."""
 from flask import abort, flash, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,12 +10,14 @@ from ..extensions import db
 from ..htmx import redirect_after_post, render_page_or_fragment
 from ..models import EvaluationItem
 from ..permissions import permission_required
+from ..questionnaires.forms import MoveForm
 from .blueprint import bp
-from .forms import ItemForm, SettingsForm
-from .items import KIND_LABELS, items_of, save_item, settings_of
+from .forms import EvaluationQuestionForm, SettingsForm
+from .items import add_item, items_of, move_item, settings_of, update_item
 from .results import SMALL_GROUP, evaluation_results
 
 BASE = "/staff/consultations/<slug>/evaluation"
+QUESTION_FORM = "questionnaires/staff/_question_form.html"
 
 
 @bp.get(BASE + "/")
@@ -33,8 +36,18 @@ def items(slug):
     consultation = get_consultation(slug)
     listing = items_of(consultation, active_only=False)
     db.session.commit()
-    return render_template("evaluation/items.html", consultation=consultation, items=listing,
-                           kind_labels=KIND_LABELS, form=ItemForm(formdata=None))
+    return render_template("evaluation/items.html", consultation=consultation, items=listing)
+
+
+def _item(consultation, evaluation_item_id) -> EvaluationItem:
+    item = db.session.get(EvaluationItem, evaluation_item_id)
+    if item is None or item.consultation_id != consultation.id:
+        abort(404)
+    return item
+
+
+def _items_url(consultation, item=None) -> str:
+    return url_for("evaluation.items", slug=consultation.slug, _anchor=f"item-{item.id}" if item else None)
 
 
 @bp.route(BASE + "/items/new", methods=["GET", "POST"])
@@ -42,20 +55,35 @@ def items(slug):
 @permission_required("edit_evaluation")
 def edit_item(slug, evaluation_item_id=None):
     consultation = get_consultation(slug)
-    item = None
-    if evaluation_item_id is not None:
-        item = db.session.get(EvaluationItem, evaluation_item_id)
-        if item is None or item.consultation_id != consultation.id:
-            abort(404)
-    form = ItemForm(obj=item)
+    item = _item(consultation, evaluation_item_id) if evaluation_item_id is not None else None
+    form = EvaluationQuestionForm.for_item(item)
     if form.validate_on_submit():
-        save_item(consultation, item, form.data, current_user.id)
+        if item is None:
+            item = add_item(consultation, form.values, current_user.id)
+            flash(_("The question was added."), "success")
+        else:
+            changed = update_item(item, form.values, current_user.id)
+            flash(_("The question was saved.") if changed else _("Nothing to save: nothing was changed."),
+                  "success" if changed else "info")
         db.session.commit()
-        flash(_("Evaluation question saved."), "success")
-        return redirect_after_post(url_for("evaluation.items", slug=slug))
-    status = 422 if form.is_submitted() else 200
-    return render_page_or_fragment("evaluation/item_edit.html", "evaluation/_item_form.html", status=status,
-                                   consultation=consultation, item=item, form=form)
+        return redirect_after_post(_items_url(consultation, item))
+    action = (url_for("evaluation.edit_item", slug=slug, evaluation_item_id=item.id) if item
+              else url_for("evaluation.edit_item", slug=slug))
+    return render_page_or_fragment("evaluation/question.html", QUESTION_FORM,
+                                   status=422 if form.is_submitted() else 200, consultation=consultation,
+                                   question=item, form=form, action=action, cancel_url=_items_url(consultation))
+
+
+@bp.post(BASE + "/items/<int:evaluation_item_id>/move")
+@permission_required("edit_evaluation")
+def move(slug, evaluation_item_id):
+    consultation = get_consultation(slug)
+    item = _item(consultation, evaluation_item_id)
+    form = MoveForm()
+    if form.validate_on_submit():
+        move_item(item, form.direction.data, current_user.id)
+        db.session.commit()
+    return redirect_after_post(_items_url(consultation, item))
 
 
 @bp.route("/staff/consultations/<slug>/engagement-settings", methods=["GET", "POST"])

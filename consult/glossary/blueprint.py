@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("glossary", __name__)
 
-from . import views  # noqa: E402,F401  (each attaches its views to bp)
+from . import readability_views, views  # noqa: E402,F401  (each attaches its views to bp)

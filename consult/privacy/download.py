@@ -7,6 +7,8 @@ import json
 import zipfile
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from ..channels.transcripts import timecode
 from ..i18n import current_language, localized
 from ..mail.rendering import shown as shown_email
@@ -67,6 +69,12 @@ def data_document(held: Holdings, now: datetime) -> dict:
              "walk_in": item.walk_in}
             for item in held.registrations
         ],
+        "session_evaluations": {
+            "note": _("Your evaluation answers are stored without your name or any link to you, so they cannot "
+                      "be found again to be given back: only whether you answered is kept."),
+            "asked": [{"session": _text(item.forum, "title"), "starts_at": _when(item.forum.starts_at),
+                       "asked_at": _when(item.sent_at), "answered": item.answered} for item in held.evaluations],
+        },
         "questionnaire_invitations": [
             {"questionnaire": _text(item.questionnaire, "title"), "created_at": _when(item.created_at),
              "sent_at": _when(item.sent_at), "reminders": item.reminders}

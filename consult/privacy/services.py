@@ -21,6 +21,7 @@ from ..models import (
     Answer,
     Comment,
     Consultation,
+    EvaluationInvitation,
     Forum,
     ForumNote,
     Invitation,
@@ -112,6 +113,9 @@ class Holdings:
     emails: list[OutboxMessage]
     # Their turns in recorded sessions' transcripts, session by session.
     turns: list = field(default_factory=list)
+    # The session evaluations they were asked for and whether they answered; the answers themselves are
+    # stored without the person, so they are nobody's to download.
+    evaluations: list = field(default_factory=list)
 
     @property
     def attachments(self):
@@ -138,7 +142,14 @@ def holdings(participant: Participant) -> Holdings:
     return Holdings(participant=participant, consultation=consultation, registrations=list(registrations),
                     responses=list(responses), invitations=list(invitations), submissions=list(submissions),
                     comments=comments_of(participant), emails=list(emails),
-                    turns=transcript_services.turns_of(participant))
+                    turns=transcript_services.turns_of(participant), evaluations=evaluations_of(participant))
+
+
+def evaluations_of(participant: Participant) -> list[EvaluationInvitation]:
+    return list(db.session.scalars(
+        select(EvaluationInvitation).join(Forum, Forum.id == EvaluationInvitation.forum_id)
+        .where(EvaluationInvitation.participant_id == participant.id)
+        .options(selectinload(EvaluationInvitation.forum)).order_by(Forum.starts_at, EvaluationInvitation.id)))
 
 
 def _emails_of(participant: Participant):

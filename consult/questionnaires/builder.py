@@ -221,7 +221,9 @@ def keep_option_values(new: list[dict], old: list[dict]) -> list[dict]:
     return result
 
 
-def update_question(question: Question, values: dict, actor_id: int | None) -> list[str]:
+def apply_question_values(question, values: dict) -> list[str]:
+    """Set what the question form edits on any question (a questionnaire's or an evaluation's): an empty
+    scale keeps its options, edited options keep their values. Returns the names changed."""
     if "options" in values:
         if question.kind in SCALE_KINDS and not values["options"]:
             values = {**values, "options": [dict(option) for option in (question.options or LIKERT_OPTIONS)]}
@@ -232,6 +234,11 @@ def update_question(question: Question, values: dict, actor_id: int | None) -> l
         if name in values and getattr(question, name) != values[name]:
             setattr(question, name, values[name])
             changed.append(name)
+    return changed
+
+
+def update_question(question: Question, values: dict, actor_id: int | None) -> list[str]:
+    changed = apply_question_values(question, values)
     db.session.flush()
     if changed:
         audit(actor_id, "questionnaire.question_updated", "question", question.id,
@@ -286,7 +293,7 @@ def delete_page(page: QuestionnairePage, actor_id: int | None) -> bool:
     return True
 
 
-def _swap(items: list, item, direction: str) -> bool:
+def swap_positions(items: list, item, direction: str) -> bool:
     """Exchange the positions of item and its neighbour; renumbers first so that ties cannot stick."""
     for number, each in enumerate(items, start=1):
         each.position = number
@@ -300,7 +307,7 @@ def _swap(items: list, item, direction: str) -> bool:
 
 def move_question(question: Question, direction: str, actor_id: int | None) -> bool:
     siblings = sorted(question.page.questions, key=lambda each: (each.position, each.id))
-    moved = _swap(siblings, question, direction)
+    moved = swap_positions(siblings, question, direction)
     db.session.flush()
     if moved:
         audit(actor_id, "questionnaire.question_moved", "question", question.id,
@@ -310,7 +317,7 @@ def move_question(question: Question, direction: str, actor_id: int | None) -> b
 
 def move_page(page: QuestionnairePage, direction: str, actor_id: int | None) -> bool:
     siblings = sorted(page.questionnaire.pages, key=lambda each: (each.position, each.id))
-    moved = _swap(siblings, page, direction)
+    moved = swap_positions(siblings, page, direction)
     db.session.flush()
     if moved:
         audit(actor_id, "questionnaire.page_moved", "questionnaire_page", page.id,

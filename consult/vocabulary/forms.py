@@ -38,6 +38,8 @@ class VocabularyForm(FlaskForm):
         class Bound(cls):
             held = languages
             prompt_rows = len(prompts) + EXTRA_PROMPTS
+            # The prompt fields of one language, "{lang}" left to fill: read together for their reading ease.
+            prompt_patterns = [f"prompt{row}_{{lang}}" for row in range(len(prompts) + EXTRA_PROMPTS)]
 
         for level in range(2):
             for number in ("singular", "plural"):

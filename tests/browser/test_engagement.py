@@ -4,6 +4,7 @@ terms are reached with the keyboard and pass axe-core. The interface is in Engli
 import re
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -68,8 +69,8 @@ def test_present_participant_evaluates_and_coordinator_sees_grouped_results(
     page.goto(link)
     expect(page.get_by_role("heading", name="Evaluation of the session")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("group", name="The purpose of the session was clear to me.").get_by_label("Agree",
-                                                                                              exact=True).check()
+    page.get_by_role("group", name="The purpose of the session was clear to me.").get_by_label(
+        "Somewhat agree", exact=True).check()
     page.get_by_role("group", name="I feel that my views were heard.").get_by_label("Strongly agree").check()
     page.get_by_label("What could be improved?").fill("More time for questions.")
     page.get_by_role("button", name="Send my evaluation").click()
@@ -89,7 +90,7 @@ def test_present_participant_evaluates_and_coordinator_sees_grouped_results(
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"{live_server}/staff/consultations/{SLUG}/evaluation/?lang=en")
     session_row = page.locator("#evaluation-session tr", has_text=TITLE)
-    expect(session_row).to_contain_text("4.0 (6 answers)")  # five 4s and Ana's "Agree"
+    expect(session_row).to_contain_text("4.0 (6 answers)")  # five 4s and Ana's "Somewhat agree"
     expect(session_row).to_contain_text("5.0 (5 answers)")
     # Only Ana answered "my views were heard": one answer is kept back, not shown as her "Strongly agree".
     expect(session_row).to_contain_text("fewer than 5")
@@ -100,22 +101,49 @@ def test_present_participant_evaluates_and_coordinator_sees_grouped_results(
     assert_accessible(page)
 
 
-def test_glossary_terms_reached_with_the_keyboard(page, live_server, demo, assert_accessible):
-    page.goto(f"{live_server}/consultations/{SLUG}/proposal/1.1?lang=en")
-    term = page.locator("a.term").first
-    expect(term).to_have_text("FMG")
+@pytest.mark.parametrize("lang, term, expansion, other", [
+    ("en", "FMG", "Family medicine group", "fr"),
+    ("fr", "GMF", "Groupe de médecine de famille", "en"),
+])
+def test_glossary_terms_reached_with_the_keyboard(page, live_server, demo, assert_accessible, lang, term, expansion,
+                                                   other):
+    page.goto(f"{live_server}/consultations/{SLUG}/proposal/1.1?lang={lang}")
+    marked = page.locator("a.term").first
+    expect(marked).to_have_text(term)
     for _ in range(60):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('term')"):
             break
-    assert page.evaluate("document.activeElement.textContent") == "FMG"
+    assert page.evaluate("document.activeElement.textContent") == term
     described = page.evaluate("document.getElementById(document.activeElement.getAttribute('aria-describedby'))"
                               ".textContent")
-    assert described.startswith("Family medicine group")
+    assert described.startswith(expansion)
+    assert_accessible(page)
     page.keyboard.press("Enter")
-    assert re.search(r"#term-\d+$", page.url)
+    expect(page).to_have_url(re.compile(r"#term-\d+$"))
     expect(page.locator("dl.glossary-list dfn").first).to_be_visible()
     assert_accessible(page)
-    page.goto(f"{live_server}/consultations/{SLUG}/glossary?lang=fr")
-    expect(page.locator("dfn", has_text="GMF")).to_be_visible()
+    page.goto(f"{live_server}/consultations/{SLUG}/glossary?lang={other}")
+    expect(page.locator("dfn").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_the_readability_panel_follows_the_typing(page, live_server, demo, make_staff, assert_accessible):
+    make_staff("coordinator@example.org", ["coordinator"])
+    page.goto(live_server + "/staff/login?lang=fr")
+    page.get_by_label("Adresse courriel").fill("coordinator@example.org")
+    page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.goto(f"{live_server}/staff/consultations/{SLUG}/glossary/new?lang=fr")
+    panel = page.locator("section.readability")
+    french = panel.locator("li", has_text="Définition en français")
+    expect(french).to_contain_text("trop court pour être évalué")
+    page.get_by_label("Définition en français").fill(
+        "L’interdisciplinarité et la collaboration interprofessionnelle constituent des conditions essentielles "
+        "à l’accessibilité organisationnelle des services de première ligne québécois.")
+    expect(french.locator(".status-warning")).to_be_visible()
+    page.get_by_label("Définition en français").fill(
+        "Une équipe de médecins et d’infirmières. Elle suit les gens inscrits. Elle est près de chez vous.")
+    expect(french.locator(".status-ok")).to_be_visible()
+    expect(page.get_by_label("Définition en français")).to_be_focused()
     assert_accessible(page)

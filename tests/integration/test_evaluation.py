@@ -126,15 +126,22 @@ def test_results_keep_back_groups_under_five(ctx, login, client):
     html = client.get(f"/staff/consultations/{slug}/evaluation/?lang=en").get_data(as_text=True)
     big_row = re.search(r"Big forum</th>(.*?)</tr>", html, re.S).group(1)
     small_row = re.search(r"Small forum</th>(.*?)</tr>", html, re.S).group(1)
-    assert re.search(r"5[.,]0", big_row)
     assert re.search(r"fewer than 5|moins de 5", small_row) and not re.search(r"5[.,]0", small_row)
+    # All sessions (8) minus the big forum (6) would give the small one: the big forum is withheld too.
+    assert re.search(r"withheld so that|non affiché pour", big_row)
+    assert not re.search(r"\(6 (answers|réponses)", big_row)
+    overall_row = re.search(r'id="evaluation-overall".*?<tbody>(.*?)</tbody>', html, re.S).group(1)
+    assert re.search(r"5[.,]0", overall_row) and re.search(r"\(8 (answers|réponses)\)", overall_row)
     draft = client.get(f"/staff/consultations/{slug}/reports/draft?lang=fr").get_data(as_text=True)
-    assert "evaluation-section" in draft and re.search(r"fewer than 5|moins de 5", draft)
+    section = draft[draft.index('id="evaluation-section"'):]
+    assert re.search(r"moins de 5", section) and "(6 réponses)" not in section and "(8 réponses)" in section
     word = Document(io.BytesIO(client.get(f"/staff/consultations/{slug}/reports/draft.docx?lang=fr").data))
     text = "\n".join(cell.text for table in word.tables for row in table.rows for cell in row.cells)
-    assert "Big forum" in text and "5,0 (6 réponses)" in text
+    assert "Big forum" in text and "5,0 (8 réponses)" in text and "(6 réponses)" not in text
     small = next(row for table in word.tables for row in table.rows if row.cells[0].text == "Small forum")
     assert small.cells[1].text == "moins de 5"
+    big = next(row for table in word.tables for row in table.rows if row.cells[0].text == "Big forum")
+    assert big.cells[1].text != "5,0 (6 réponses)" and big.cells[1].text
 
 
 def test_the_delay_is_the_coordinators(app, login, client):
@@ -156,6 +163,13 @@ def test_the_delay_is_the_coordinators(app, login, client):
 
 
 def test_staff_edit_the_questions_starting_from_the_bilingual_set(app, login, client):
+    """The evaluation's questions are edited with the questionnaire builder's question form: kinds, bilingual
+    texts and help, required, a scale's options, order; the answer page follows."""
+    from consult.evaluation.forms import EvaluationQuestionForm
+    from consult.models import EvaluationItem
+    from consult.questionnaires.forms import QuestionForm
+
+    assert issubclass(EvaluationQuestionForm, QuestionForm)
     with app.app_context():
         slug = make_consultation().slug
         db.session.commit()
@@ -164,18 +178,46 @@ def test_staff_edit_the_questions_starting_from_the_bilingual_set(app, login, cl
     assert "I feel that my views were heard." in listing
     assert "Je sens que mes points de vue ont été entendus." in listing
     url = f"/staff/consultations/{slug}/evaluation/items/new"
-    empty = submit_form(client, url, {"kind": "scale", "label_fr": "", "label_en": ""})
-    assert empty.status_code == 422
-    added = submit_form(client, url, {"kind": "open", "label_fr": "Autre chose?", "label_en": "Anything else?",
-                                      "active": "y"})
+    form_page = client.get(url + "?lang=en").get_data(as_text=True)
+    assert 'id="question-form"' in form_page and 'name="help_fr"' in form_page and 'name="required"' in form_page
+    assert 'class="readability"' in form_page
+    kinds = re.findall(r'<option[^>]*value="(\w+)"', form_page)
+    assert set(kinds) == {"long_text", "likert"}, "only kinds whose answers add up anonymously"
+    empty = submit_form(client, url, {"kind": "likert", "label_fr": "", "label_en": ""})
+    assert empty.status_code == 422 and "Write the question in at least one language" in empty.get_data(as_text=True)
+    wrong = submit_form(client, url, {"kind": "single_choice", "label_fr": "Q", "label_en": "Q"})
+    assert wrong.status_code == 422
+    added = submit_form(client, url, {"kind": "long_text", "label_fr": "Autre chose?", "label_en": "Anything else?",
+                                      "help_en": "Anything we did not ask.", "required": "y", "active": "y"})
     assert added.status_code == 303
+    scale = submit_form(client, url, {"kind": "likert", "label_fr": "Le lieu convenait.",
+                                      "label_en": "The place suited me.", "active": "y",
+                                      "options": "Oui | Yes\nEn partie | Partly\nNon | No"})
+    assert scale.status_code == 303
     with app.app_context():
-        from consult.models import EvaluationItem
         item = db.session.scalar(select(EvaluationItem).where(EvaluationItem.label_en == "Anything else?"))
-        assert item.kind == "open" and item.position == 9
-        item_id = item.id
+        assert item.kind == "long_text" and item.position == 9 and item.required and item.help_en
+        place = db.session.scalar(select(EvaluationItem).where(EvaluationItem.label_en == "The place suited me."))
+        assert [option["label_en"] for option in place.options] == ["Yes", "Partly", "No"]
+        item_id, place_id = item.id, place.id
+    edit = f"/staff/consultations/{slug}/evaluation/items/{place_id}/edit"
+    assert "Oui | Yes" in client.get(edit).get_data(as_text=True)
+    relabelled = submit_form(client, edit, {"label_fr": "Le lieu convenait.", "label_en": "The place suited me.",
+                                            "options": "Oui | Yes, fully\nEn partie | Partly\nNon | No",
+                                            "active": "y"})
+    assert relabelled.status_code == 303
     hidden = submit_form(client, f"/staff/consultations/{slug}/evaluation/items/{item_id}/edit",
-                         {"kind": "open", "label_fr": "Autre chose?", "label_en": "Anything else?"})
+                         {"label_fr": "Autre chose?", "label_en": "Anything else?"})
     assert hidden.status_code == 303
+    moved = submit_form(client, f"/staff/consultations/{slug}/evaluation/items?lang=en", {"direction": "up"},
+                        action=f"/staff/consultations/{slug}/evaluation/items/{place_id}/move")
+    assert moved.status_code == 303
     with app.app_context():
-        assert db.session.get(EvaluationItem, item_id).active is False
+        item = db.session.get(EvaluationItem, item_id)
+        place = db.session.get(EvaluationItem, place_id)
+        assert item.active is False and item.required is False
+        assert [option["value"] for option in place.options] == ["1", "2", "3"], "values kept when relabelled"
+        assert place.options[0]["label_en"] == "Yes, fully"
+        assert place.position < item.position
+    listing = client.get(f"/staff/consultations/{slug}/evaluation/items?lang=en").get_data(as_text=True)
+    assert listing.index("The place suited me.") < listing.index("Anything else?")

@@ -38,3 +38,38 @@ def test_downgrade_and_upgrade_again(app, tmp_path):
         upgrade(revision="heads")
         assert "topic" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_evaluation_questions_and_answers_carried_over(app, tmp_path):
+    """Questions of the first evaluation (scale/open) become the builder's kinds with the five-point options, and
+    answers already given take random ids."""
+    import json as json_module
+
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from consult import create_app
+
+    other = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}",
+                        "SECRET_KEY": "x", "TESTING": True})
+    with other.app_context():
+        upgrade(revision="0017")
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")  # only the two tables matter here
+            connection.execute(text("INSERT INTO evaluation_item (id, consultation_id, kind, position, label_fr, "
+                                    "label_en, active) VALUES (1, 1, 'scale', 1, 'Clair', 'Clear', 1), "
+                                    "(2, 1, 'open', 2, 'Quoi?', 'What?', 1)"))
+            connection.execute(text("INSERT INTO evaluation_answer (id, forum_id, item_id, value, text) VALUES "
+                                    "(1, 1, 1, '4', ''), (2, 1, 2, '', 'Bien')"))
+            connection.commit()
+        upgrade(revision="heads")
+        with db.engine.connect() as connection:
+            items = connection.execute(text("SELECT id, kind, options, required FROM evaluation_item "
+                                            "ORDER BY id")).all()
+            ids = [row[0] for row in connection.execute(text("SELECT id FROM evaluation_answer"))]
+        assert [(row[0], row[1]) for row in items] == [(1, "likert"), (2, "long_text")]
+        options = json_module.loads(items[0][2]) if isinstance(items[0][2], str) else items[0][2]
+        assert [option["value"] for option in options] == ["5", "4", "3", "2", "1"]
+        assert not items[0][3]
+        assert len(ids) == 2 and min(ids) > 2 ** 31
+        db.engine.dispose()

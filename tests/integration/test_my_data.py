@@ -450,3 +450,45 @@ def test_an_archived_consultation_keeps_the_rights_open(app, client, taking):
         db.session.commit()
     assert client.get(my_link(app, client)).status_code == 200
 
+
+
+def test_my_data_lists_the_evaluations_asked_and_answered_but_never_the_answers(app, client, taking):
+    from consult.evaluation.answering import record_answer
+    from consult.evaluation.items import items_of
+    from consult.models import EvaluationInvitation, Forum
+
+    with app.app_context():
+        consultation = consultation_of(SLUG)
+        now = datetime.now(timezone.utc)
+        held = Forum(consultation_id=consultation.id, title_fr="Forum de mai", title_en="May forum", capacity=10,
+                     starts_at=now - timedelta(days=3))
+        other = Forum(consultation_id=consultation.id, title_fr="Forum d’avril", title_en="April forum",
+                      capacity=10, starts_at=now - timedelta(days=30))
+        db.session.add_all([held, other])
+        db.session.flush()
+        answered = EvaluationInvitation(forum_id=held.id, participant_id=taking.alice_id, sent_at=now)
+        unanswered = EvaluationInvitation(forum_id=other.id, participant_id=taking.alice_id, sent_at=now)
+        db.session.add_all([answered, unanswered])
+        db.session.flush()
+        items = items_of(consultation)
+        open_item = next(item for item in items if item.is_text)
+        record_answer(answered, items, {open_item.id: "Une réponse d'Alice à l'évaluation."})
+        db.session.commit()
+
+    link = my_link(app, client)
+    html = client.get(link, query_string={"lang": "en"}).get_data(as_text=True)
+    section = html[html.index('id="evaluations"'):html.index('id="questionnaire"')]
+    assert "May forum" in section and "April forum" in section
+    assert re.search(r"May forum</th>.*?<td>Yes</td>", section, re.S)
+    assert re.search(r"April forum</th>.*?<td>No</td>", section, re.S)
+    assert "stored without your name" in section
+    assert "réponse d&#39;Alice à l&#39;évaluation" not in html
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/my-data/{token_of(link)}/download",
+                                                    query_string={"lang": "en"}).get_data()))
+    raw = archive.read("data.json").decode()
+    evaluations = json.loads(raw)["session_evaluations"]
+    assert [(item["session"], item["answered"]) for item in evaluations["asked"]] == [
+        ("April forum", False), ("May forum", True)]
+    assert "without your name" in evaluations["note"]
+    assert "évaluation" not in raw.split('"session_evaluations"')[1].split('"questionnaire_invitations"')[0]
