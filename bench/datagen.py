@@ -9,10 +9,12 @@ are moved past them afterwards. Adding data is incremental: call `populate` agai
     python -m bench.datagen --database-url sqlite:////tmp/big.db --responses 100000 --comments 1000000
 """
 import argparse
+import importlib.util
 import json
 import random
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -40,6 +42,7 @@ from consult.models import (
     Topic,
 )
 from consult.models.participant import PSEUDONYM_ALPHABET
+from consult.paths import resource_dir
 
 STAFF_EMAIL = "bench-analyst@example.org"
 STAFF_PASSWORD = "bench password, loopback only"
@@ -378,20 +381,8 @@ def populate(demo: Demo, responses: int, comments: int, registrations: int = 0, 
     if comments > submitted_count * most:
         raise ValueError(f"{comments} comments need at least {comments // most + 1} submitted responses")
     per_submitted = _spread(comments, submitted_count if responses else 0, most, generator.rng)
-    done = 0
-    while done < responses:
-        size = min(CHUNK, responses - done)
-        people = generator.participants(size)
-        flags = [done + i < submitted_count for i in range(size)]
-        counts = [per_submitted[done + i] if flags[i] else generator.rng.randint(1, 8) for i in range(size)]
-        _ids, answers, made, codings = generator.responses(people, counts, flags)
-        report.answers += answers
-        report.comments += made
-        report.codings += codings
-        db.session.commit()
-        done += size
-        if progress:
-            progress(done, responses)
+    with _tally_rebuilt_after():
+        _load_responses(generator, report, responses, submitted_count, per_submitted, progress)
     report.participants = report.responses = responses
     if registrations:
         people = generator.participants(registrations)
@@ -409,6 +400,61 @@ def populate(demo: Demo, responses: int, comments: int, registrations: int = 0, 
     _after_bulk_load()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _load_responses(generator: "Generator", report: Report, responses: int, submitted_count: int,
+                    per_submitted: list[int], progress) -> None:
+    done = 0
+    while done < responses:
+        size = min(CHUNK, responses - done)
+        people = generator.participants(size)
+        flags = [done + i < submitted_count for i in range(size)]
+        counts = [per_submitted[done + i] if flags[i] else generator.rng.randint(1, 8) for i in range(size)]
+        _ids, answers, made, codings = generator.responses(people, counts, flags)
+        report.answers += answers
+        report.comments += made
+        report.codings += codings
+        db.session.commit()
+        done += size
+        if progress:
+            progress(done, responses)
+
+
+def _tally_migration():
+    """The migration that made the analysis tally: its triggers and the statements that fill it."""
+    path = resource_dir("migrations") / "versions" / "0010_comment_tally.py"
+    spec = importlib.util.spec_from_file_location("comment_tally_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextmanager
+def _tally_rebuilt_after():
+    """A bulk load without the tally's triggers (each comment and coding inserted would update a tally
+    row: a million comments took several times longer), then the tally counted afresh from the rows
+    and the triggers put back, whatever happened in between."""
+    migration = _tally_migration()
+    postgresql = db.engine.dialect.name == "postgresql"
+    for name, table, *_rest in migration.TRIGGERS:
+        db.session.execute(text(f"DROP TRIGGER IF EXISTS {name}" + (f" ON {table}" if postgresql else "")))
+        if postgresql:
+            db.session.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
+    db.session.commit()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        db.session.execute(text("DELETE FROM comment_tally"))
+        for statement in migration._fill():
+            db.session.execute(text(statement))
+        for trigger in migration.TRIGGERS:
+            if postgresql:
+                for statement in migration._postgresql_trigger(*trigger):
+                    db.session.execute(text(statement))
+            else:
+                db.session.execute(text(migration._sqlite_trigger(*trigger)))
+        db.session.commit()
 
 
 def drafts(demo: Demo, count: int, answers_each: int = 8, seed: int = 7) -> list[int]:

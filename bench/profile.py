@@ -98,7 +98,14 @@ def main(argv=None) -> int:
         event.listen(engine, "before_cursor_execute", listener)
         answer = replay(client, requests[10], headers)
         event.remove(engine, "before_cursor_execute", listener)
-        measured = requests[11:]
+        # Half the requests without a profiler: the CPU time of one request in this process (its own
+        # thread does all the work here: no server, no wrk), the figure to compare before and after a change.
+        plain, measured = requests[11:11 + (len(requests) - 11) // 2], requests[11 + (len(requests) - 11) // 2:]
+        cpu_started, wall_started = time.process_time(), time.perf_counter()
+        for request in plain:
+            replay(client, request, headers)
+        cpu = (time.process_time() - cpu_started) / max(len(plain), 1) * 1000
+        wall = (time.perf_counter() - wall_started) / max(len(plain), 1) * 1000
         profiler = _profiler(args.pyinstrument)
         started = time.perf_counter()
         profiler.start()
@@ -109,6 +116,7 @@ def main(argv=None) -> int:
     print(f"{scenario.label}: status {answer.status_code}, {len(statements)} SQL statements:")
     for statement in statements:
         print("   ", " ".join(statement.split())[:160])
+    print(f"{len(plain)} requests without a profiler: {cpu:.2f} ms of CPU each ({wall:.2f} ms elapsed)")
     print(f"{len(measured)} requests, {elapsed / max(len(measured), 1) * 1000:.2f} ms each under the profiler")
     print(profiler.report(args.sort, args.lines))
     return 0
@@ -126,7 +134,10 @@ class _CProfile:
 
     def report(self, sort: str, lines: int) -> str:
         output = io.StringIO()
-        pstats.Stats(self.profile, stream=output).sort_stats(sort).print_stats(lines)
+        stats = pstats.Stats(self.profile, stream=output)
+        # Python function calls do not vary with the machine's load as times do: compare them too.
+        output.write(f"{stats.total_calls} Python function calls in all\n")
+        stats.sort_stats(sort).print_stats(lines)
         return output.getvalue()
 
 

@@ -154,7 +154,11 @@ class Gunicorn:
         self.log = open(self.log_path, "ab")
         self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **self.environment},
                                         stdout=self.log, stderr=subprocess.STDOUT)
-        self._wait_ready()
+        try:
+            self._wait_ready()
+        except BaseException:
+            self.stop()  # a server too slow to start on a busy machine is not left running behind the run
+            raise
         return self
 
     def _wait_ready(self, timeout: float = 60) -> None:

@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
+    from . import template_gettext
     from .database import include_object
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
@@ -35,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), include_object=include_object)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    template_gettext.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
 

@@ -13,6 +13,7 @@ from . import change_stamps
 from .analysis import commands as _analysis_commands  # noqa: F401  (each module attaches its commands)
 from .auth import commands as _auth_commands  # noqa: F401
 from .auth.services import create_or_update_staff, generate_password
+from .cli_text import cli_l
 from .command_group import consult
 from .demo import activity as demo_activity
 from .demo.builder import staff_with_role
@@ -60,14 +61,15 @@ def demo_document(now: datetime, name: str = DEMO_FILE) -> dict:
     return document
 
 
-@consult.command("seed-demo")
-@click.option("--staff/--no-staff", default=True, help="Also create the demo staff accounts (one per role).")
-@click.option("--keep-dates", is_flag=True, help="Keep the 2025 dates instead of opening the demo today.")
+@consult.command("seed-demo",
+                 help=cli_l("Load the demo consultations (2025 Québec primary-care policy; an English-only interview "
+                            "study) and demo staff accounts."))
+@click.option("--staff/--no-staff", default=True, help=cli_l("Also create the demo staff accounts (one per role)."))
+@click.option("--keep-dates", is_flag=True, help=cli_l("Keep the 2025 dates instead of opening the demo today."))
 @click.option("--with-activity", is_flag=True,
-              help="Also fill it with participation, comments, codes and memos shaped like the 2025 consultation.")
+              help=cli_l("Also fill it with participation, comments, codes and memos shaped like the 2025 "
+                         "consultation."))
 def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
-    """Load the demo consultations (2025 Québec primary-care policy; an English-only interview study)
-    and demo staff accounts."""
     now = datetime.now(timezone.utc)
     document = demo_document(now)
     if keep_dates:
@@ -102,6 +104,19 @@ def seed_demo(staff: bool, keep_dates: bool, with_activity: bool):
         _seed_demo_activity(report.consultation)
 
 
+def _activity_found(details: dict[str, int]) -> str:
+    """What the consultation already holds, in words: "91 registrations, 2 questionnaire responses"."""
+    words = {
+        "registrations": ("%(num)d registration", "%(num)d registrations"),
+        "responses": ("%(num)d questionnaire response", "%(num)d questionnaire responses"),
+        "submissions": ("%(num)d written submission", "%(num)d written submissions"),
+        "notes": ("%(num)d forum or interview note", "%(num)d forum and interview notes"),
+        "comments": ("%(num)d comment", "%(num)d comments"),
+    }
+    return ", ".join(ngettext(*words[name], number) if name in words else f"{name} {number}"
+                     for name, number in details.items())
+
+
 def _seed_demo_activity(consultation) -> None:
     try:
         made = demo_activity.seed_activity(consultation)
@@ -109,10 +124,11 @@ def _seed_demo_activity(consultation) -> None:
         db.session.rollback()
         if refused.reason == "exists":
             click.echo(_("The demo consultation already has participation (%(found)s): no activity was added.",
-                         found=", ".join(f"{name} {number}" for name, number in refused.details.items())))
+                         found=_activity_found(refused.details)))
             return
+        missing = {"tracks": _("its tracks are missing"), "sessions": _("its sessions are missing")}
         click.echo(_("The demo activity needs the demo's tracks and sessions (%(reason)s): nothing was added.",
-                     reason=refused.reason), err=True)
+                     reason=missing.get(refused.reason, refused.reason)), err=True)
         sys.exit(1)
     db.session.commit()
     parts = [
@@ -162,9 +178,10 @@ def _seed_demo_outcome(consultation) -> None:
                             "the published outcome page.", items))
 
 
-@consult.command("touch-caches")
+@consult.command("touch-caches",
+                 help=cli_l("Make every worker drop the pages and counts it keeps (after data was changed by hand in "
+                            "SQL)."))
 def touch_caches():
-    """Make every worker drop the pages and counts it keeps (after data was changed by hand in SQL)."""
     change_stamps.replace(db.session.connection(), *change_stamps.SCOPES)
     db.session.commit()
     click.echo(_("Kept pages and counts will be made again on their next request."))

@@ -19,13 +19,17 @@ ONLY_IN = {"fr": _l("Available in French only"), "en": _l("Available in English 
 
 def select_locale() -> str:
     if not has_request_context():
-        # Command-line output follows the operator's environment, French by default.
-        system = (os.environ.get("CONSULT_LANG") or os.environ.get("LANG") or "")[:2]
-        return system if system in LANGUAGES else DEFAULT_LANGUAGE
+        return command_line_language()
     language = language_asked_by(request)
     if request.args.get("lang") == language:
         g.locale_from_query = language
     return language
+
+
+def command_line_language() -> str:
+    """Command-line output and help follow the operator's environment, French by default."""
+    system = (os.environ.get("CONSULT_LANG") or os.environ.get("LANG") or "")[:2]
+    return system if system in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def language_asked_by(visitor_request) -> str:
@@ -50,8 +54,13 @@ def language_name(code: str) -> str:
 
 
 def current_language() -> str:
-    locale = get_locale()
-    return locale.language if locale else DEFAULT_LANGUAGE
+    # Read where Flask-Babel keeps the request's locale once found (a list of comments asks hundreds of
+    # times); asked the first time, after refresh() or outside a request, Flask-Babel finds it.
+    try:
+        return g._flask_babel.babel_locale.language
+    except (AttributeError, RuntimeError):
+        locale = get_locale()
+        return locale.language if locale else DEFAULT_LANGUAGE
 
 
 def remember_locale(response):

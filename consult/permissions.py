@@ -54,8 +54,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "manage_compensation": frozenset({"coordinator", "admin"}),
     "approve_expenses": frozenset({"coordinator", "admin"}),
     "export_ledger": frozenset({"coordinator", "admin"}),
+    # Attestations of participation in bulk: organizers, who take attendance and hand them out at the end
+    # of a consultation, issue them too. Each PDF holds only its person's sessions and paid amounts; the
+    # ledger itself (everyone's amounts, claims, receipts) stays with manage_compensation.
+    "issue_attestations": frozenset({"organizer", "coordinator", "admin"}),
     "set_targets": frozenset({"coordinator", "admin"}),
     "invite_from_pool": frozenset({"organizer", "coordinator", "admin"}),
+    # Say whether a participant of another consultation with a pool member's address is that person.
+    "match_pool_members": frozenset({"organizer", "coordinator", "admin"}),
 }
 
 # What a reviewer (a partner reached by a personal link, not a staff account) may do, and only on

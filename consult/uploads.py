@@ -4,7 +4,7 @@ PDF is recognised by its signature (puremagic), DOCX and ODT by what their zip a
 holds, plain text by decoding it. Anything else (an executable renamed .pdf, a text file
 named .pdf, a macro-enabled .docm) is refused. Files are stored under random names in
 UPLOAD_FOLDER, which sits outside the static folder, and served only by views that send
-them as attachments.
+them as attachments. Photographs (a receipt taken with a phone) are checked in upload_images.
 """
 import io
 import os
@@ -31,7 +31,7 @@ EXTENSIONS = {PDF: "pdf", DOCX: "docx", ODT: "odt", TXT: "txt"}
 # refused: a "report.pdf" that holds text or a program is a mistake at best, a lure at worst.
 NAME_EXTENSIONS = {PDF: {"pdf"}, DOCX: {"docx"}, ODT: {"odt"}, TXT: {"txt", "text", "md"}}
 DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
-STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|docx|odt|txt)$")
+STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|docx|odt|txt|jpg|png)$")
 # Control characters other than tab, line feed, form feed and carriage return mean "not text".
 BINARY_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 

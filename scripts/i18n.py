@@ -36,7 +36,7 @@ def fill_english(po_path: Path) -> None:
 
 
 def main():
-    run("extract", "--ignore-dirs", ".* instance", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
+    run("extract", "--ignore-dirs", ".* instance", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "cli_l",
         "--no-location", "--sort-output",
         "--project", "consult", "-w", "100", "-o", str(POT), ".")
     run("update", "-i", str(POT), "-d", "translations", "-w", "100", "--no-fuzzy-matching")

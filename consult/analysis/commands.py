@@ -4,19 +4,22 @@ again changes nothing)."""
 import sys
 
 import click
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
 from .derivation import derive_all
 
 
-@consult.command("derive-comments")
-@click.option("--consultation", "slug", default=None, help="Only this consultation (its slug).")
+@consult.command("derive-comments",
+                 help=cli_l("Derive the analysis comments from answers, excerpts and notes."))
+@click.option("--consultation", "slug", default=None, metavar="SLUG",
+              help=cli_l("Only this consultation (its slug)."))
 def derive_comments_command(slug: str | None):
-    """Derive the analysis comments from answers, excerpts and notes."""
     query = select(Consultation).order_by(Consultation.id)
     if slug:
         query = query.where(Consultation.slug == slug)
@@ -27,5 +30,6 @@ def derive_comments_command(slug: str | None):
     for consultation in consultations:
         counts = derive_all(consultation)
         db.session.commit()
-        click.echo(_("%(slug)s: comments created %(created)d, updated %(updated)d, removed %(deleted)d, "
-                     "unchanged %(unchanged)d.", slug=consultation.slug, **counts))
+        click.echo(_("%(slug)s: comments created %(created)s, updated %(updated)s, removed %(deleted)s, "
+                     "unchanged %(unchanged)s.", slug=consultation.slug,
+                     **{name: format_decimal(number) for name, number in counts.items()}))

@@ -58,6 +58,7 @@ class Palette:
     topic_options: list[TopicOption]
     can_code: bool
     code_topics: dict[int, Topic] = field(default_factory=dict)  # theme code id → its theme's topic
+    can_build_items: bool = False  # rows can be selected for a modification item
     _made: dict = field(default_factory=dict, repr=False)
 
     def once(self, key, make, *args):
@@ -177,6 +178,7 @@ def list_url() -> str:
 def palettes(consultation_ids: set[int], viewer) -> dict[int, Palette]:
     """The shared part of the rows, per consultation: three queries for each (usually one)."""
     can_code = bool(user_can(viewer, "code_comments"))
+    can_build_items = bool(user_can(viewer, "build_items"))
     result = {}
     for consultation_id in consultation_ids:
         consultation = db.session.get(Consultation, consultation_id)
@@ -192,7 +194,7 @@ def palettes(consultation_ids: set[int], viewer) -> dict[int, Palette]:
             select(Topic).where(Topic.consultation_id == consultation_id))}
         code_topics = {code.id: topics[topic_id] for code, topic_id in rows if topic_id in topics}
         result[consultation_id] = Palette(consultation, [code for code, _topic in rows], theme_codes, topics,
-                                          topic_options(topics), can_code, code_topics)
+                                          topic_options(topics), can_code, code_topics, can_build_items)
     return result
 
 

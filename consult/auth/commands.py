@@ -4,6 +4,7 @@ import sys
 import click
 from flask_babel import gettext as _
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import ROLES
@@ -11,15 +12,15 @@ from .passwords import MIN_LENGTH
 from .services import create_or_update_staff, generate_password
 
 
-@consult.command("create-staff")
+@consult.command("create-staff",
+                 help=cli_l("Create a staff account, or add roles to an existing one and reset its password."))
 @click.argument("email")
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES),
-              help="Role to grant; repeat for several.")
-@click.option("--name", default="", help="Name shown in the staff area.")
+              help=cli_l("Role to grant; repeat for several."))
+@click.option("--name", default="", metavar="NAME", help=cli_l("Name shown in the staff area."))
 @click.option("--password", envvar="CONSULT_STAFF_PASSWORD", default=None,
-              help="Password (or the CONSULT_STAFF_PASSWORD variable); asked for when omitted.")
+              help=cli_l("Password (or the CONSULT_STAFF_PASSWORD variable); asked for when omitted."))
 def create_staff(email: str, roles: tuple[str, ...], name: str, password: str | None):
-    """Create a staff account, or add roles to an existing one and reset its password."""
     if password is None:
         if sys.stdin.isatty():
             password = click.prompt(_("Password (at least %(min)s characters)", min=MIN_LENGTH),

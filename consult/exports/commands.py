@@ -4,10 +4,11 @@ import sys
 from pathlib import Path
 
 import click
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..i18n import LANGUAGES, current_language
@@ -15,21 +16,28 @@ from ..models import Consultation
 from . import rows, services, writers
 
 
-@consult.command("export-comments")
-@click.option("--consultation", "slug", required=True, metavar="SLUG", help="The consultation's slug.")
-@click.option("--format", "fmt", type=click.Choice(services.FORMATS), default="csv", show_default=True)
-@click.option("--axis", metavar="CODE", help="Only this axis (its code, such as 4); the whole consultation if omitted.")
+@consult.command("export-comments",
+                 help=cli_l("Export a consultation's comments (pseudonymous unless --identified) as CSV, XLSX or "
+                            "JSON."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG", help=cli_l("The consultation's slug."))
+@click.option("--format", "fmt", type=click.Choice(services.FORMATS), default="csv", show_default=True,
+              help=cli_l("Format of the file."))
+@click.option("--node", metavar="CODE",
+              help=cli_l("Only this top-level part of the tree (its code, such as 4); the whole consultation if "
+                         "omitted."))
+@click.option("--axis", "old_node", metavar="CODE", hidden=True)  # the option's first name, still accepted
 @click.option("--delimiter", type=click.Choice(tuple(services.DELIMITERS)),
-              help="CSV only; semicolon when the command speaks French (CONSULT_LANG), comma otherwise.")
-@click.option("--lang", type=click.Choice(LANGUAGES), help="Language of the column names and labels.")
-@click.option("--hidden", "include_hidden", is_flag=True, help="Include the comments analysts have hidden.")
-@click.option("--identified", is_flag=True, help="Add names, email addresses and organizations (needs --reason).")
-@click.option("--reason", default="", help="Why an identified export is needed; kept in the audit log.")
+              help=cli_l("CSV only; semicolon when the command speaks French (CONSULT_LANG), comma otherwise."))
+@click.option("--lang", type=click.Choice(LANGUAGES), help=cli_l("Language of the column names and labels."))
+@click.option("--hidden", "include_hidden", is_flag=True, help=cli_l("Include the comments analysts have hidden."))
+@click.option("--identified", is_flag=True,
+              help=cli_l("Add names, email addresses and organizations (needs --reason)."))
+@click.option("--reason", default="", metavar="REASON",
+              help=cli_l("Why an identified export is needed; kept in the audit log."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; standard output when omitted (not for XLSX).")
-def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None, lang: str | None,
-                    include_hidden: bool, identified: bool, reason: str, output: Path | None):
-    """Export a consultation's comments (pseudonymous unless --identified) as CSV, XLSX or JSON."""
+              help=cli_l("File to write; standard output when omitted (not for XLSX)."))
+def export_comments(slug: str, fmt: str, node: str | None, old_node: str | None, delimiter: str | None,
+                    lang: str | None, include_hidden: bool, identified: bool, reason: str, output: Path | None):
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if consultation is None:
         click.echo(_("No consultation has the slug “%(slug)s”.", slug=slug), err=True)
@@ -41,7 +49,7 @@ def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None
         click.echo(_("An XLSX file needs -o FILE."), err=True)
         sys.exit(2)
     try:
-        options = services.make_options(consultation, fmt, axis=axis, delimiter=delimiter, lang=lang,
+        options = services.make_options(consultation, fmt, axis=node or old_node, delimiter=delimiter, lang=lang,
                                         include_hidden=include_hidden, identified=identified, reason=reason,
                                         interface_lang=current_language())
     except services.ExportError as error:
@@ -57,5 +65,5 @@ def export_comments(slug: str, fmt: str, axis: str | None, delimiter: str | None
         with output.open("wb") as out:
             written = writers.write(options, out, reader)
     if output is not None:
-        click.echo(ngettext("%(num)d comment written to %(path)s", "%(num)d comments written to %(path)s", written,
-                            path=output), err=True)
+        click.echo(ngettext("%(count)s comment written to %(path)s", "%(count)s comments written to %(path)s",
+                            written, count=format_decimal(written), path=output), err=True)

@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 import click
 from flask_babel import gettext as _
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from .reminders import send_reminders
@@ -19,11 +20,12 @@ def _moment(_ctx, _param, value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-@consult.command("send-reminders")
+@consult.command("send-reminders",
+                 help=cli_l("Queue the pre-reading (7 days before) and reminder (24 hours before) emails that are "
+                            "due."))
 @click.option("--now", callback=_moment, metavar="ISO",
-              help="Act as if it were this moment (ISO 8601; UTC unless it has an offset).")
+              help=cli_l("Act as if it were this moment (ISO 8601; UTC unless it has an offset)."))
 def send_reminders_command(now: datetime | None):
-    """Queue the pre-reading (7 days before) and reminder (24 hours before) emails that are due."""
     report = send_reminders(now)
     db.session.commit()
     labels = {"prereading": _("pre-reading"), "reminder": _("reminder")}

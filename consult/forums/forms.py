@@ -14,7 +14,7 @@ from ..models.compensation import ACCOMMODATION_NEEDS
 from ..participants.fields import email_field, valid_email
 from ..participants.forms import CHOOSE, ProfileForm, offered
 from ..partners.forms import Checklist
-from ..partners.labels import ACCOMMODATION_LABELS
+from ..partners.labels import ACCOMMODATION_LABELS, POOL_LANGUAGE_CHOICES
 from ..partners.money import shown
 from ..partners.services import policy_of
 
@@ -50,6 +50,11 @@ class SignupForm(ProfileForm):
         _l("My comments may be quoted in the report, without my name (optional)"))
     consent_contact = BooleanField(
         _l("You may contact me about future consultations (optional)"))
+    contact_language_codes = Checklist(
+        _l("If we may contact you: the languages you can take part in (optional)"), validate_choice=False,
+        choices=[SelectChoice(code, label) for code, label in POOL_LANGUAGE_CHOICES.items()],
+        description=_l("We invite you to sessions held in them or interpreted into them. Without an answer, we use "
+                       "the language you chose for our emails."))
 
     compensation = RadioField(
         _l("Would you like to be compensated for taking part?"), validate_choice=False,
@@ -96,6 +101,14 @@ class SignupForm(ProfileForm):
     def validate_compensation(self, field):
         if field.data not in ("yes", "no", None, "", "None"):
             raise ValidationError(_l("Choose yes or no."))
+
+    def validate_contact_language_codes(self, field):
+        if any(value not in POOL_LANGUAGE_CHOICES for value in field.data or []):
+            raise ValidationError(_l("Choose among the languages listed."))
+
+    @property
+    def contact_languages(self) -> list[str]:
+        return list(self.contact_language_codes.data or []) if self.consent_contact.data else []
 
     def validate_accommodations(self, field):
         if any(value not in ACCOMMODATION_NEEDS for value in field.data or []):

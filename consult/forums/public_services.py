@@ -3,7 +3,7 @@
 Services flush; the view commits once. Seats are only ever taken or given back through
 `registration` (the atomic, seat-safe rules); emails are queued through `notifications`.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import abort
@@ -110,6 +110,8 @@ class Signup:
     compensation: bool | None = None
     # What would help the person take part in this session, and anything they added.
     accommodation: tuple[list[str], str] = ([], "")
+    # The languages they can take part in, for the pool (asked with the consent to be contacted).
+    pool_languages: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -140,7 +142,7 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupR
     if signup.compensation is not None:
         partners.set_choice(new, signup.compensation)
     if signup.consents.get("contact"):
-        pool.join(new)
+        pool.join(new, signup.pool_languages)
     accommodations.record(outcome.registration, *signup.accommodation)
     notifications.registration_confirmed(outcome.registration, just_made=True)
     return SignupResult(outcome, False)
@@ -152,6 +154,8 @@ def _answers(signup: Signup) -> dict:
     answers = {"a": list(needs), "o": other} if needs or other else {}
     if signup.compensation is not None:
         answers["m"] = signup.compensation
+    if signup.pool_languages and signup.consents.get("contact"):
+        answers["l"] = list(signup.pool_languages)
     return answers
 
 
@@ -161,7 +165,7 @@ def apply_confirmed_answers(participant, outcome: registration.Outcome, consents
     if isinstance(answers.get("m"), bool):
         partners.set_choice(participant, answers["m"])
     if consents.get("contact"):
-        pool.join(participant)
+        pool.join(participant, [str(code) for code in answers.get("l") or []])
     if outcome.created:
         accommodations.record(outcome.registration, [str(need) for need in answers.get("a") or []],
                               str(answers.get("o") or ""))

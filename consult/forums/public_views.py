@@ -115,7 +115,8 @@ def signup(slug, forum_id):
         try:
             public_services.sign_up(consultation, forum, public_services.Signup(
                 email=form.email.data, profile=profile, consents=form.consents,
-                compensation=form.compensation_choice, accommodation=form.accommodation))
+                compensation=form.compensation_choice, accommodation=form.accommodation,
+                pool_languages=form.contact_languages))
         except registration.RegistrationError as error:
             db.session.rollback()
             form.form_errors.append(_refusal(error))

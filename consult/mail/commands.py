@@ -5,16 +5,20 @@ import threading
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from .delivery import deliver_pending
 
 
 def _echo_delivery(report) -> None:
-    click.echo(_("Mail: %(sent)s sent, %(retrying)s to retry, %(failed)s failed.",
-                 sent=report.sent, retrying=report.retrying, failed=report.failed))
+    click.echo(_("Mail: %(sent)s, %(retrying)s, %(failed)s.",
+                 sent=ngettext("%(num)d sent", "%(num)d sent", report.sent),
+                 retrying=ngettext("%(num)d to retry", "%(num)d to retry", report.retrying),
+                 failed=ngettext("%(num)d failed", "%(num)d failed", report.failed)))
     if report.connection_error:
         click.echo(_("SMTP server unreachable, messages kept for later: %(error)s", error=report.connection_error),
                    err=True)
@@ -50,13 +54,13 @@ def _delivery_round(limit: int, stop: threading.Event):
     return report
 
 
-@consult.command("deliver-mail")
+@consult.command("deliver-mail",
+                 help=cli_l("Send the emails waiting in the outbox over SMTP, with retries."))
 @click.option("--loop", "interval", type=click.IntRange(min=1), default=None, metavar="SECONDS",
-              help="Keep running, looking for due messages every SECONDS (for a systemd service).")
+              help=cli_l("Keep running, looking for due messages every SECONDS (for a systemd service)."))
 @click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True,
-              help="Most messages sent per round.")
+              help=cli_l("Most messages sent per round."))
 def deliver_mail(interval: int | None, limit: int):
-    """Send the emails waiting in the outbox over SMTP, with retries."""
     if interval is not None:
         _deliver_until_stopped(interval, limit)
         return

@@ -17,7 +17,7 @@ from .glossary import GlossaryTerm
 from .items import ConsultationOutcome, Decision, ItemSupport, ModificationItem, ReportSectionNote
 from .outbox import OutboxMessage
 from .participant import CONSENT_PURPOSES, Consent, Participant, ParticipantCategory
-from .pool import PoolInvitation, PoolMember
+from .pool import PoolInvitation, PoolMember, PoolRecord
 from .privacy import PrivacyIncident
 from .questionnaire import Answer, AnswerVersion, Invitation, Question, Questionnaire, QuestionnairePage, Response
 from .review import ReportVersion, ReviewComment, Reviewer, ReviewVerdict
@@ -60,6 +60,7 @@ __all__ = [
     "RepresentationTarget",
     "PoolInvitation",
     "PoolMember",
+    "PoolRecord",
     "Code",
     "CodeChange",
     "Coding",

@@ -20,6 +20,7 @@ from ..mail.urls import external_url
 from ..models import Forum, Participant, Registration
 from ..models.access import ForumAccess, SessionInvitation
 from ..participants.services import InvalidEmail, normalise_email
+from .pool_link import count_invitation
 
 LINK_PURPOSE = "session-invitation"
 
@@ -72,7 +73,8 @@ def _invited(email: str, forum_ids: list[int]) -> bool:
 
 
 def invite(forum: Forum, emails: list[str], actor_id: int | None, language: str) -> list[SessionInvitation]:
-    """Add addresses to the session's list and queue one email each; an address already invited is skipped."""
+    """Add addresses to the session's list and queue one email each; an address already invited is skipped.
+    Each invitation sent to a member of the pool counts toward how often they were asked."""
     made = []
     known = {item.email for item in invitations(forum)}
     for raw in emails:
@@ -84,6 +86,7 @@ def invite(forum: Forum, emails: list[str], actor_id: int | None, language: str)
         db.session.add(item)
         db.session.flush()
         _queue_invitation(forum, item, language)
+        count_invitation(email, forum, actor_id)
         made.append(item)
     if made:
         audit.record(actor_id, "forum.invited", "forum", forum.id, forum.consultation_id, count=len(made))

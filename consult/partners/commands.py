@@ -1,8 +1,10 @@
 """`flask consult export-ledger --consultation SLUG -o FILE`: the finance CSV, as the staff page gives it."""
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..csv_safe import csv_lines
 from ..extensions import db
@@ -10,14 +12,16 @@ from ..models import Consultation
 from . import ledger_export
 
 
-@consult.command("export-ledger")
-@click.option("--consultation", "slug", required=True, help="The consultation's slug.")
+@consult.command("export-ledger",
+                 help=cli_l("Write the approved compensation amounts (by pseudonym, no email, no bank data) to a CSV "
+                            "file."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation's slug."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True,
-              help="The CSV file to write.")
+              help=cli_l("The CSV file to write."))
 @click.option("--with-names", "reason", metavar="REASON", default="",
-              help="Add the participants' names; the reason is recorded in the audit trail.")
+              help=cli_l("Add the participants' names; the reason is recorded in the audit trail."))
 def export_ledger_command(slug: str, output: str, reason: str):
-    """Write the approved compensation amounts (by pseudonym, no email, no bank data) to a CSV file."""
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if consultation is None:
         raise click.ClickException(_("No consultation has the slug %(slug)s.", slug=slug))
@@ -27,4 +31,4 @@ def export_ledger_command(slug: str, output: str, reason: str):
     with open(output, "w", encoding="utf-8", newline="") as handle:
         for line in csv_lines(header, rows):
             handle.write(line)
-    click.echo(_("Wrote %(rows)s rows to %(file)s.", rows=len(rows), file=output))
+    click.echo(ngettext("Wrote %(num)d row to %(file)s.", "Wrote %(num)d rows to %(file)s.", len(rows), file=output))

@@ -7,13 +7,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import uploads
+from .. import upload_images, uploads
 from ..form_fields import WholeNumberField
 from ..i18n import localized
 from ..models.compensation import EXPENSE_KINDS
 from ..participants.services import InvalidEmail, normalise_email
-from ..submissions.forms import _upload_problem
-from .labels import ACCOMMODATION_LABELS, EXPENSE_LABELS  # noqa: F401  (the sign-up form uses them too)
+from .labels import ACCOMMODATION_LABELS, EXPENSE_LABELS, POOL_LANGUAGE_LABELS  # noqa: F401  (sign-up uses them)
+from .messages import receipt_problem
 from .money import BadAmount, parse_cents, plain
 
 AMOUNT_MESSAGES = {
@@ -101,7 +101,7 @@ class ClaimForm(FlaskForm):
     amount = MoneyField(_l("Amount ($)"), validators=[required_amount])
     description = TextAreaField(_l("Details (optional)"), validators=[Length(max=1000)], render_kw={"rows": 2})
     receipt = FileField(_l("Receipt (optional)"),
-                        description=_l("A PDF, Word, OpenDocument or text file, up to 10 MB."))
+                        description=_l("A photo (JPEG, PNG) or a PDF, Word, OpenDocument or text file, up to 10 MB."))
 
     checked_receipt = None
 
@@ -121,10 +121,10 @@ class ClaimForm(FlaskForm):
         if not upload or not getattr(upload, "filename", ""):
             return
         try:
-            self.checked_receipt = uploads.check_document(
+            self.checked_receipt = upload_images.check_document_or_image(
                 uploads.read_limited(upload.stream, RECEIPT_MAX_BYTES), upload.filename, RECEIPT_MAX_BYTES)
         except uploads.UploadRefused as refused:
-            raise ValidationError(_upload_problem(refused)) from refused
+            raise ValidationError(receipt_problem(refused)) from refused
 
 
 class StaffClaimForm(ClaimForm):
@@ -166,6 +166,7 @@ class AccessForm(FlaskForm):
     emails = TextAreaField(_l("Invite these addresses"), render_kw={"rows": 5},
                            description=_l("One address per line. Each receives an email with a personal link to "
                                           "sign up."))
+    confirm_over_cap = BooleanField(_l("Invite them even though some were asked often in the last 12 months"))
 
     addresses: list[str] = []
 
@@ -224,6 +225,24 @@ class PoolInviteForm(FlaskForm):
             raise ValidationError(_l("Tick at least one person."))
         if any(not value.isdigit() for value in field.data):
             raise ValidationError(_l("Choose among the people listed."))
+
+
+class MatchDecisionForm(FlaskForm):
+    """Two buttons named "decision": the one pressed is the answer."""
+    decision = RadioField(_l("Decision"), choices=[SelectChoice("merge", _l("Same person: merge")),
+                                                   SelectChoice("apart", _l("Keep apart"))],
+                          validators=[DataRequired(message=_l("Choose to merge or keep apart."))])
+
+
+class PoolLanguagesForm(FlaskForm):
+    languages = Checklist(_l("The languages you can take part in"), validate_choice=False,
+                          choices=[SelectChoice(code, label) for code, label in POOL_LANGUAGE_LABELS.items()])
+
+    def validate_languages(self, field):
+        if not field.data:
+            raise ValidationError(_l("Tick at least one language."))
+        if any(value not in POOL_LANGUAGE_LABELS for value in field.data):
+            raise ValidationError(_l("Choose among the languages listed."))
 
 
 class LeavePoolForm(FlaskForm):

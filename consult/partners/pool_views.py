@@ -11,13 +11,16 @@ from ..extensions import db, limiter
 from ..htmx import redirect_after_post
 from ..i18n import current_language, localized
 from ..models import Forum
-from ..permissions import permission_required
+from ..participants import regions
+from ..permissions import can, permission_required
 from ..security import personal_pages
-from . import pool
+from . import pool, pool_matches
 from .blueprint import bp
-from .forms import LeavePoolForm, PoolInviteForm
+from .forms import LeavePoolForm, PoolInviteForm, PoolLanguagesForm
+from .labels import POOL_LANGUAGE_LABELS
+from .messages import over_cap_message
 
-bp.after_request(personal_pages({"partners.pool_leave"}))
+bp.after_request(personal_pages({"partners.pool_leave", "partners.pool_languages"}))
 
 
 def _forum_choices(now) -> list[SelectChoice]:
@@ -29,7 +32,9 @@ def _forum_choices(now) -> list[SelectChoice]:
 
 def _render(form, rows, status=200):
     return render_template("partners/pool.html", form=form, rows=rows,
-                           cap=current_app.config["POOL_INVITATION_CAP"],
+                           cap=current_app.config["POOL_INVITATION_CAP"], languages=POOL_LANGUAGE_LABELS,
+                           provinces=regions.province_choices(),
+                           duplicates=pool_matches.pending_count() if can("match_pool_members") else 0,
                            region=request.args.get("region", ""), language=request.args.get("language", ""),
                            breadcrumbs=[(_("Staff area"), url_for("admin.dashboard")), (_("Pool of partners"), None)]
                            ), status
@@ -51,9 +56,7 @@ def pool_index():
         except pool.PoolError as error:
             db.session.rollback()
             if error.code == "over_cap":
-                form.confirm_over_cap.errors.append(_(
-                    "Already asked %(cap)s times or more in the last 12 months: %(names)s. Tick the box to invite "
-                    "them anyway.", cap=current_app.config["POOL_INVITATION_CAP"], names=error.details["names"]))
+                form.confirm_over_cap.errors.append(over_cap_message(error.details["names"]))
             else:
                 form.members.errors.append(_("Someone you chose has left the pool: they cannot be invited."))
             return _render(form, rows, 422)
@@ -72,4 +75,27 @@ def pool_leave(token):
         pool.leave(member)
         db.session.commit()
         return redirect_after_post(url_for("partners.pool_leave", token=token))
-    return render_template("partners/pool_leave.html", member=member, form=form, token=token)
+    return _member_page(member, token, form)
+
+
+def _member_page(member, token, form=None, languages_form=None, status=200):
+    if languages_form is None:
+        languages_form = PoolLanguagesForm(formdata=None, languages=list(member.languages or []))
+    return render_template("partners/pool_leave.html", member=member, form=form or LeavePoolForm(formdata=None),
+                           languages_form=languages_form, token=token), status
+
+
+@bp.post("/pool/leave/<token>/languages")
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"])
+def pool_languages(token):
+    """A member says which languages they can take part in (the filter organizers invite by)."""
+    member = pool.member_from_token(token)
+    if member.left_at is not None:
+        return redirect_after_post(url_for("partners.pool_leave", token=token))
+    form = PoolLanguagesForm()
+    if not form.validate_on_submit():
+        return _member_page(member, token, languages_form=form, status=422)
+    pool.set_languages(member, form.languages.data)
+    db.session.commit()
+    flash(_("Saved: the languages you can take part in."), "success")
+    return redirect_after_post(url_for("partners.pool_leave", token=token))

@@ -1,5 +1,5 @@
 """Staff pages of compensation: the policy, the ledger and its decisions, the finance CSV, attestations."""
-from flask import Response, abort, flash, render_template, request, send_file, url_for
+from flask import Response, abort, flash, g, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -15,11 +15,11 @@ from ..models import Forum
 from ..models.base import utcnow
 from ..participants import regions
 from ..permissions import can, permission_required
-from . import access, attestation, ledger_export, services, targets
+from . import access, attestation, ledger_export, pool_link, services, targets
 from .blueprint import bp
 from .forms import AccessForm, DecisionForm, IdentifiedExportForm, PolicyForm, StaffClaimForm, targets_form
-from .labels import accommodation_label, entry_label
-from .messages import ledger_error
+from .labels import accommodation_label, entry_label, pool_language_label
+from .messages import ledger_error, over_cap_message
 from .money import shown
 
 BASE = "/staff/consultations/<slug>/compensation"
@@ -32,6 +32,7 @@ def money(cents: int) -> str:
 
 bp.add_app_template_global(accommodation_label, "accommodation_label")
 bp.add_app_template_global(entry_label, "ledger_entry_label")
+bp.add_app_template_filter(pool_language_label, "pool_language")
 
 
 def breadcrumbs(consultation, here) -> list[tuple[str, str | None]]:
@@ -173,7 +174,7 @@ def ledger_csv_identified(slug):
 
 
 @bp.get(BASE + "/attestations.zip")
-@permission_required("manage_compensation")
+@permission_required("issue_attestations")
 def attestations(slug):
     consultation = get_consultation(slug)
     data, count = attestation.bulk_zip(consultation, utcnow())
@@ -193,7 +194,7 @@ def forum_access(slug, forum_id):
     if forum is None or forum.consultation_id != consultation.id:
         abort(404)
     form = AccessForm(data={"mode": access.mode_of(forum)} if request.method == "GET" else None)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _screened(form, forum):
         access.set_mode(forum, form.mode.data, current_user.id)
         made = access.invite(forum, form.addresses, current_user.id, _invitation_language(forum))
         db.session.commit()
@@ -204,6 +205,20 @@ def forum_access(slug, forum_id):
                            invitations=access.invitations(forum),
                            breadcrumbs=breadcrumbs(consultation, _("Who may sign up"))), \
         422 if form.is_submitted() else 200
+
+
+def _screened(form, forum) -> bool:
+    """Nobody who left the pool is invited; members already asked often need the box ticked."""
+    already = {item.email for item in access.invitations(forum)}
+    left, often = pool_link.screen([email for email in form.addresses if email not in already], g.now)
+    if left:
+        form.emails.errors.append(ngettext(
+            "%(addresses)s left our pool of partners and asked not to be invited again. Remove this address.",
+            "%(addresses)s left our pool of partners and asked not to be invited again. Remove these addresses.",
+            len(left), addresses=", ".join(left)))
+    if often and not form.confirm_over_cap.data:
+        form.confirm_over_cap.errors.append(over_cap_message(", ".join(often)))
+    return not left and not (often and not form.confirm_over_cap.data)
 
 
 def _invitation_language(forum) -> str:

@@ -4,10 +4,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import click
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..auth import lockout as sign_in_failures
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Participant
@@ -35,14 +36,15 @@ def _labels() -> dict[str, str]:
 def _echo_counts(erasure: Erasure) -> None:
     labels = _labels()
     for name, count in erasure.as_dict().items():
-        click.echo(f"  {labels[name]}: {count}")
+        click.echo("  " + _("%(label)s: %(count)s", label=labels[name], count=format_decimal(count)))
 
 
-@consult.command("purge")
-@click.option("--dry-run", is_flag=True, help="Say what would be erased, and change nothing.")
-@click.option("--consultation", "slug", metavar="SLUG", help="Only this consultation.")
+@consult.command("purge",
+                 help=cli_l("Erase the personal data of consultations past their retention date (same rule as an "
+                            "erasure request)."))
+@click.option("--dry-run", is_flag=True, help=cli_l("Say what would be erased, and change nothing."))
+@click.option("--consultation", "slug", metavar="SLUG", help=cli_l("Only this consultation."))
 def purge_command(dry_run: bool, slug: str | None):
-    """Erase the personal data of consultations past their retention date (same rule as an erasure request)."""
     now = datetime.now(timezone.utc)
     if slug and not due_consultations(datetime.max.replace(tzinfo=timezone.utc), slug):
         click.echo(_("“%(slug)s” has no retention date, or no consultation has this slug.", slug=slug), err=True)
@@ -78,11 +80,12 @@ def purge_command(dry_run: bool, slug: str | None):
         click.echo(_("Dry run: nothing was changed."))
 
 
-@consult.command("erase")
+@consult.command("erase",
+                 help=cli_l("Erase participants by id with the erasure rule (for example again after restoring a "
+                            "backup)."))
 @click.argument("participant_ids", nargs=-1, type=int, required=True, metavar="PARTICIPANT_ID...")
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=cli_l("Do not ask for confirmation."))
 def erase_command(participant_ids: tuple[int, ...], yes: bool):
-    """Erase participants by id with the erasure rule (for example again after restoring a backup)."""
     if not yes:
         click.confirm(ngettext("Erase the personal data of %(num)d participant? This cannot be undone.",
                                "Erase the personal data of %(num)d participants? This cannot be undone.",
@@ -102,23 +105,25 @@ def _url():
     return db.engine.url
 
 
-@consult.command("backup")
+@consult.command("backup",
+                 help=cli_l("Write a consistent copy of the database to PATH (SQLite file, or pg_dump custom format)."))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 def backup_command(path: Path):
-    """Write a consistent copy of the database to PATH (SQLite file, or pg_dump custom format)."""
     try:
         backups.backup(_url(), path)
     except backups.BackupError as error:
         click.echo(str(error), err=True)
         sys.exit(1)
-    click.echo(_("Database saved to %(path)s (%(size)s bytes).", path=path, size=path.stat().st_size))
+    size = path.stat().st_size
+    click.echo(ngettext("Database saved to %(path)s (%(size)s byte).", "Database saved to %(path)s (%(size)s bytes).",
+                        size, path=path, size=format_decimal(size)))
 
 
-@consult.command("restore")
+@consult.command("restore",
+                 help=cli_l("Replace the whole database with the backup in PATH."))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--yes", is_flag=True, help=cli_l("Do not ask for confirmation."))
 def restore_command(path: Path, yes: bool):
-    """Replace the whole database with the backup in PATH."""
     if not yes:
         click.confirm(_("Every change made since this backup will be lost. Restore %(path)s?", path=path),
                       abort=True)

@@ -35,7 +35,7 @@ from ..models import (
 from ..models.base import utcnow
 from ..models.forum import ACTIVE, SEATED
 from ..participants.services import Profile, find_participant, record_consents
-from ..partners import accommodations
+from ..partners import accommodations, pool
 from ..submissions.services import UPLOAD_KIND as SUBMISSION_FILES
 from ..transcripts import services as transcript_services
 from . import notifications
@@ -258,6 +258,8 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
       interview they alone attended);
     - the participant row keeps only category, province and language (anonymous statistics):
       identity blanked, email replaced by an undeliverable placeholder, every link revoked;
+    - their record in the pool of partners goes, and the pool member with it unless another
+      consultation's record is theirs (partners.pool.forget);
     - one audit event records the counts, without any personal data.
     """
     now = now or utcnow()
@@ -300,6 +302,7 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
         done.responses_emptied += 1
     db.session.execute(delete(Invitation).where(Invitation.participant_id == participant.id))
     accommodations.erase(participant)
+    pool.forget(participant)
     for submission in db.session.scalars(select(Submission).where(Submission.participant_id == participant.id)):
         for attachment in submission.attachments:
             uploads.delete_after_commit(attachment.stored_name, SUBMISSION_FILES)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation, StaffUser
@@ -21,27 +22,32 @@ def _consultation(slug: str) -> Consultation:
     return consultation
 
 
-@consult.command("export-qdpx")
-@click.option("--consultation", "slug", required=True, help="The consultation's slug.")
+@consult.command("export-qdpx",
+                 help=cli_l("Write the consultation's analysis as a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, "
+                            "QualCoder)."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation's slug."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The .qdpx file to write.")
+              help=cli_l("The .qdpx file to write."))
 @click.option("--without-codings", is_flag=True,
-              help="Leave the codings out: the file a second coder codes in another tool.")
+              help=cli_l("Leave the codings out: the file a second coder codes in another tool."))
 def export_qdpx(slug: str, output: Path, without_codings: bool):
-    """Write the consultation's analysis as a REFI-QDA project (NVivo, ATLAS.ti, MAXQDA, QualCoder)."""
     consultation = _consultation(slug)
     with output.open("wb") as target:
         write(consultation, target, with_codings=not without_codings)
     click.echo(_("Written: %(path)s", path=output))
 
 
-@consult.command("import-qdpx")
+@consult.command("import-qdpx",
+                 help=cli_l("Import the codings another coder made in a REFI-QDA tool on a file exported from here, "
+                            "as their blind second coding (the agreement page then compares them with the main "
+                            "codes)."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--consultation", "slug", required=True, help="The consultation's slug.")
-@click.option("--coder", "email", required=True, help="The email of the staff account the codings are from.")
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation's slug."))
+@click.option("--coder", "email", required=True, metavar="EMAIL",
+              help=cli_l("The email of the staff account the codings are from."))
 def import_qdpx(file: Path, slug: str, email: str):
-    """Import the codings another coder made in a REFI-QDA tool on a file exported from here, as their
-    blind second coding (the agreement page then compares them with the main codes)."""
     consultation = _consultation(slug)
     coder = db.session.scalar(select(StaffUser).where(func.lower(StaffUser.email) == email.lower()))
     if coder is None:

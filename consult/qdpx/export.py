@@ -83,7 +83,8 @@ def build(consultation: Consultation, with_codings: bool = True) -> tuple[bytes,
     _variables(project, ns)
     _cases(project, ns, consultation, laid_out)
     files = {}
-    sources_el = _el(project, "Sources")
+    # The schema wants at least one source in <Sources>: a consultation without comments has none.
+    sources_el = _el(project, "Sources") if laid_out else None
     for source in laid_out:
         source_guid = guid(ns, "source", source.key)
         path = f"{source_guid}.txt"

@@ -53,7 +53,10 @@ def _unavailable(error):
 
 
 def _remember(response) -> None:
-    known = [item for item in session.get(SESSION_KEY, []) if item != response.id]
+    kept = session.get(SESSION_KEY, [])
+    if kept and kept[-1] == response.id:
+        return  # already the latest: left untouched, the session cookie is not signed and sent again
+    known = [item for item in kept if item != response.id]
     session[SESSION_KEY] = [*known, response.id][-SESSION_KEEP:]
 
 

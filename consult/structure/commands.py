@@ -6,6 +6,7 @@ import click
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from .exporter import export_json
@@ -19,7 +20,7 @@ def import_or_exit(document: dict, source: str, prune: bool = False):
     except StructureError as error:
         db.session.rollback()
         for problem in error.problems:
-            click.echo(f"{error.source}: {problem}", err=True)
+            click.echo(_("%(where)s: %(problem)s", where=error.source, problem=problem), err=True)
         click.echo(_("Nothing was imported."), err=True)
         sys.exit(1)
     db.session.commit()
@@ -33,38 +34,39 @@ def echo_report(report):
     levels = [vocab.count_text(0, counts["axis"])]
     if vocab.depth > 1:
         levels.append(vocab.count_text(1, counts["orientation"]))
-    parts = [ngettext("%(num)d section", "%(num)d sections", counts["section"]), *levels,
-             ngettext("%(num)d theme", "%(num)d themes", counts["themes"]),
-             ngettext("%(num)d change target", "%(num)d change targets", counts["change_targets"])]
-    click.echo(_("%(verb)s consultation “%(slug)s”: %(parts)s.", verb=verb, slug=report.consultation.slug,
-                 parts=", ".join(parts)))
+    click.echo(_("%(verb)s consultation “%(slug)s”: %(sections)s, %(levels)s, %(themes)s, %(targets)s.",
+                 verb=verb, slug=report.consultation.slug, levels=", ".join(levels),
+                 sections=ngettext("%(num)d section", "%(num)d sections", counts["section"]),
+                 themes=ngettext("%(num)d theme", "%(num)d themes", counts["themes"]),
+                 targets=ngettext("%(num)d change target", "%(num)d change targets", counts["change_targets"])))
     for label in report.kept_absent:
         click.echo(_("Kept (not in the file; use --prune to remove): %(label)s", label=label))
     for label in report.pruned:
         click.echo(_("Removed: %(label)s", label=label))
 
 
-@consult.command("import")
+@consult.command("import",
+                 help=cli_l("Create or update a consultation from a structure file (JSON)."))
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--prune", is_flag=True, help="Remove topics, themes, change targets and tracks absent from the file.")
+@click.option("--prune", is_flag=True,
+              help=cli_l("Remove topics, themes, change targets and tracks absent from the file."))
 def import_command(path: Path, prune: bool):
-    """Create or update a consultation from a structure file (JSON)."""
     try:
         document = load_file(path)
     except StructureError as error:
         for problem in error.problems:
-            click.echo(f"{error.source}: {problem}", err=True)
+            click.echo(_("%(where)s: %(problem)s", where=error.source, problem=problem), err=True)
         click.echo(_("Nothing was imported."), err=True)
         sys.exit(1)
     echo_report(import_or_exit(document, str(path), prune))
 
 
-@consult.command("export")
+@consult.command("export",
+                 help=cli_l("Write a consultation's structure in the import format."))
 @click.argument("slug")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="File to write; standard output when omitted.")
+              help=cli_l("File to write; standard output when omitted."))
 def export_command(slug: str, output: Path | None):
-    """Write a consultation's structure in the import format."""
     text = export_json(slug)
     if text is None:
         click.echo(_("No consultation has the slug “%(slug)s”.", slug=slug), err=True)

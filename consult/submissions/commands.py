@@ -4,22 +4,25 @@ from pathlib import Path
 
 import click
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
 from . import intake
 
 
-@consult.command("import-mail")
+@consult.command("import-mail",
+                 help=cli_l("Turn .eml files (a mailbox export) into written submissions; a message already imported "
+                            "is skipped."))
 @click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--consultation", "slug", metavar="SLUG",
-              help="The consultation the messages are submissions to (needed when there are several).")
-@click.option("--send-receipts", is_flag=True, help="Email each sender a receipt with the reference number.")
+              help=cli_l("The consultation the messages are submissions to (needed when there are several)."))
+@click.option("--send-receipts", is_flag=True, help=cli_l("Email each sender a receipt with the reference number."))
 def import_mail(directory: Path, slug: str | None, send_receipts: bool):
-    """Turn .eml files (a mailbox export) into written submissions; a message already imported is skipped."""
     consultations = db.session.scalars(
         select(Consultation).where(Consultation.slug == slug) if slug else select(Consultation)).all()
     if len(consultations) != 1:
@@ -54,9 +57,11 @@ def import_mail(directory: Path, slug: str | None, send_receipts: bool):
             continue
         counts[result.outcome] += 1
         if result.outcome == "imported":
-            click.echo(_("%(reference)s imported from %(file)s (%(sender)s, %(documents)d documents, %(links)d "
-                         "links)", reference=result.submission.reference, file=name, sender=result.sender,
-                         documents=len(result.submission.attachments), links=len(result.submission.links)))
+            click.echo(_("%(reference)s imported from %(file)s (%(sender)s, %(documents)s, %(links)s)",
+                         reference=result.submission.reference, file=name, sender=result.sender,
+                         documents=ngettext("%(num)d document", "%(num)d documents",
+                                            len(result.submission.attachments)),
+                         links=ngettext("%(num)d link", "%(num)d links", len(result.submission.links))))
         elif result.outcome == "duplicate":
             click.echo(_("Already imported: %(file)s (%(reference)s)", file=name,
                          reference=result.submission.reference))

@@ -2,7 +2,7 @@
 the receipt (reference, what was received, a copy of the texts) and the link to a saved draft."""
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_decimal
 from flask_babel import gettext as _
 
 from ..dates import format_moment
@@ -57,5 +57,5 @@ def _topic_heading(topic, language: str) -> str:
 def file_size(size: int) -> str:
     """"1.2 MB", "350 KB": file sizes as people read them."""
     if size >= 1024 * 1024:
-        return _("%(size)s MB", size=f"{size / (1024 * 1024):.1f}".rstrip("0").rstrip("."))
+        return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), format="#,##0.#"))
     return _("%(size)s KB", size=max(1, round(size / 1024)))

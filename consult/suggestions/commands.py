@@ -10,6 +10,8 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import select
 
+from ..cli_numbers import decimal, percent
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation
@@ -25,12 +27,13 @@ def _consultation_or_exit(slug: str) -> Consultation:
     return consultation
 
 
-@consult.command("suggest")
-@click.option("--consultation", "slug", required=True, help="The consultation (its slug).")
+@consult.command("suggest",
+                 help=cli_l("Suggest the parts of the structure and themes for the comments not yet placed."))
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation (its slug)."))
 @click.option("--all", "everything", is_flag=True,
-              help="Suggest again for every comment not yet placed, not only for those never suggested.")
+              help=cli_l("Suggest again for every comment not yet placed, not only for those never suggested."))
 def suggest_command(slug: str, everything: bool):
-    """Suggest the parts of the structure and themes for the comments not yet placed."""
     consultation = _consultation_or_exit(slug)
     started = time.perf_counter()
     computed = service.compute(consultation, everything=everything)
@@ -39,17 +42,15 @@ def suggest_command(slug: str, everything: bool):
         click.echo(_("%(slug)s has no part of its proposal to place comments on: "
                      "there is nothing to suggest.", slug=slug), err=True)
         sys.exit(1)
-    click.echo(ngettext("%(slug)s: suggestions computed for %(num)d comment in %(seconds).1f s.",
-                        "%(slug)s: suggestions computed for %(num)d comments in %(seconds).1f s.",
-                        computed.count, slug=slug, seconds=time.perf_counter() - started))
+    click.echo(ngettext("%(slug)s: suggestions computed for %(num)d comment in %(seconds)s s.",
+                        "%(slug)s: suggestions computed for %(num)d comments in %(seconds)s s.",
+                        computed.count, slug=slug, seconds=decimal(time.perf_counter() - started, 1)))
 
 
 def _percent(value: float | None, spread: float | None = None) -> str:
     if value is None:
         return "—"
-    if spread:
-        return f"{100 * value:.1f} ± {100 * spread:.1f} %"
-    return f"{100 * value:.1f} %"
+    return percent(value, spread=spread)
 
 
 def _table(headers: list[str], rows: list[list[str]]) -> None:
@@ -80,11 +81,12 @@ def _print_report(report, examples_path: Path | None, path: Path, vocabulary) ->
     languages = ", ".join(f"{code} {count}" if code != "?"
                           else ngettext("%(num)d without a language", "%(num)d without a language", count)
                           for code, count in sorted(report.languages.items()))
-    click.echo(_("%(passages)d passages (%(languages)s) on %(places)s, %(themed)d with a theme; "
-                 "examples drawn %(draws)d times (seed %(seed)d).", passages=report.passages,
+    click.echo(_("%(passages)s (%(languages)s) on %(places)s, %(themed)s; %(draws)s (seed %(seed)d).",
+                 passages=ngettext("%(num)d passage", "%(num)d passages", report.passages),
                  languages=languages, places=vocabulary.count_text(level, report.orientations),
-                 themed=report.with_theme,
-                 draws=report.draws, seed=report.seed))
+                 themed=ngettext("%(num)d with a theme", "%(num)d with a theme", report.with_theme),
+                 draws=ngettext("examples drawn %(num)d time", "examples drawn %(num)d times", report.draws),
+                 seed=report.seed))
     if examples_path:
         click.echo(_("Examples drawn from %(path)s; every passage of %(file)s is scored.",
                      path=examples_path, file=path))
@@ -100,7 +102,7 @@ def _print_report(report, examples_path: Path | None, path: Path, vocabulary) ->
             shots += f" ({row.subset.partition(':')[2]})"
         rows.append([methods[row.method], shots, str(row.passages), _percent(row.top1, row.top1_sd),
                      _percent(row.top3, row.top3_sd), _percent(row.theme_top1, row.theme_top1_sd),
-                     _percent(row.theme_top3), "—" if row.ece is None else f"{row.ece:.3f}"])
+                     _percent(row.theme_top3), "—" if row.ece is None else decimal(row.ece, 3)])
     _table(headers, rows)
     click.echo(_("± is the standard deviation over the draws; the calibration error is the expected "
                  "calibration error of the first suggestion's likelihood."))
@@ -129,50 +131,54 @@ def _print_report(report, examples_path: Path | None, path: Path, vocabulary) ->
     for (method, shots), calibration in report.calibration.items():
         click.echo("")
         click.echo(ngettext("Reliability of the first suggestion (%(method)s, %(shots)s): %(num)d suggestion, "
-                            "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece).3f.",
+                            "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece)s.",
                             "Reliability of the first suggestion (%(method)s, %(shots)s): %(num)d suggestions, "
-                            "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece).3f.",
+                            "mean likelihood %(likelihood)s, right %(right)s, calibration error %(ece)s.",
                             calibration.count, method=methods[method],
                             shots=shots if method != "live" else _placed(shots),
                             likelihood=_percent(calibration.mean_likelihood),
-                            right=_percent(calibration.accuracy), ece=calibration.ece))
+                            right=_percent(calibration.accuracy), ece=decimal(calibration.ece, 3)))
         _table([_("likelihood shown"), _("suggestions"), _("mean likelihood"), _("right")],
-               [[f"{100 * item.low:.0f}–{100 * item.high:.0f} %", str(item.count), _percent(item.likelihood),
+               [[f"{decimal(100 * item.low)}–{percent(item.high, 0)}", str(item.count), _percent(item.likelihood),
                  _percent(item.accuracy)] for item in calibration.bins if item.count])
     if report.held_out is not None:
         click.echo("")
         click.echo(_("Calibration held out (without examples): temperature fitted on %(rest)d folds of %(folds)d, "
-                     "likelihoods of the fold left out, over %(repeats)d cuts: calibration error %(ece).3f ± "
-                     "%(spread).3f (%(low).3f–%(high).3f).", rest=report.held_out.folds - 1,
-                     folds=report.held_out.folds, repeats=report.held_out.repeats, ece=report.held_out.ece,
-                     spread=report.held_out.spread, low=report.held_out.low, high=report.held_out.high))
+                     "likelihoods of the fold left out, over %(repeats)d cuts: calibration error %(ece)s ± "
+                     "%(spread)s (%(low)s–%(high)s).", rest=report.held_out.folds - 1,
+                     folds=report.held_out.folds, repeats=report.held_out.repeats,
+                     ece=decimal(report.held_out.ece, 3), spread=decimal(report.held_out.spread, 3),
+                     low=decimal(report.held_out.low, 3), high=decimal(report.held_out.high, 3)))
     if report.local_fit is not None:
         fit = report.local_fit
         click.echo("")
         click.echo(ngettext("The live model's likelihoods are fitted to this consultation from %(num)d first "
-                            "suggestion placed since (%(right)d right): log-odds × %(scale).2f %(sign)s %(shift).2f.",
+                            "suggestion placed since (%(right)d right): log-odds × %(scale)s %(sign)s %(shift)s.",
                             "The live model's likelihoods are fitted to this consultation from %(num)d first "
-                            "suggestions placed since (%(right)d right): log-odds × %(scale).2f %(sign)s %(shift).2f.",
-                            fit.decisions, right=fit.right, scale=fit.scale, sign="−" if fit.shift < 0 else "+",
-                            shift=abs(fit.shift)))
+                            "suggestions placed since (%(right)d right): log-odds × %(scale)s %(sign)s %(shift)s.",
+                            fit.decisions, right=fit.right, scale=decimal(fit.scale, 2),
+                            sign="−" if fit.shift < 0 else "+", shift=decimal(abs(fit.shift), 2)))
     if report.chance_ece is not None:
         click.echo(_("A perfectly calibrated model showing the same likelihoods on as many passages would have a "
-                     "calibration error of %(ece).3f ± %(spread).3f: a smaller difference cannot be read.",
-                     ece=report.chance_ece[0], spread=report.chance_ece[1]))
+                     "calibration error of %(ece)s ± %(spread)s: a smaller difference cannot be read.",
+                     ece=decimal(report.chance_ece[0], 3), spread=decimal(report.chance_ece[1], 3)))
 
 
-@consult.command("evaluate-suggestions")
+@consult.command("evaluate-suggestions",
+                 help=cli_l("Measure the suggestions on labelled passages (JSON lines: text, node: the code of the "
+                            "part of the tree it belongs to, optional theme)."))
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--consultation", "slug", required=True, help="The consultation whose structure is used.")
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation whose structure is used."))
 @click.option("--draws", default=DEFAULT_DRAWS, show_default=True, type=click.IntRange(1, 100),
-              help="Random draws of the labelled examples, averaged.")
-@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int)
+              help=cli_l("Random draws of the labelled examples, averaged."))
+@click.option("--seed", default=DEFAULT_SEED, show_default=True, type=int,
+              help=cli_l("Seed of the random draws: the same seed gives the same figures."))
 @click.option("--examples", "examples_path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Draw the labelled examples from this other file, and score every passage of FILE.")
+              help=cli_l("Draw the labelled examples from this other file, and score every passage of FILE."))
 @click.option("--with-placed", "with_placed", is_flag=True,
-              help="Also measure the live model, built from the comments already placed in the consultation.")
+              help=cli_l("Also measure the live model, built from the comments already placed in the consultation."))
 def evaluate_command(path: Path, slug: str, draws: int, seed: int, examples_path: Path | None, with_placed: bool):
-    """Measure the suggestions on labelled passages (JSON lines: text, orientation, optional theme)."""
     from . import evaluation  # loads scikit-learn: only when measuring
 
     consultation = _consultation_or_exit(slug)

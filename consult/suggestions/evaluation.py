@@ -1,7 +1,8 @@
 """How good the suggestions are, measured on passages whose orientation (and theme) a person wrote down.
 
-A labelled file has one JSON object a line: `text`, `orientation` (a code of the consultation) and
-optionally `theme` (a theme code of that orientation). The scorer is measured without examples
+A labelled file has one JSON object a line: `text`, `node` (a code of the consultation's tree; the
+key's first name `orientation` is still read) and optionally `theme` (a theme code of that orientation).
+The scorer is measured without examples
 (zero-shot: the structure alone), then with k labelled passages per orientation taken from the file
 as if analysts had placed them, the other passages being scored (or, with a second labelled file,
 taken from that file while every passage of the first is scored); the k passages are drawn at random
@@ -64,10 +65,12 @@ def read_labelled(path: Path, docs: Sequence[OrientationDoc]) -> list[Passage]:
             raise LabelledFileError(_("%(where)s: not a JSON object (%(error)s).", where=where, error=error)) from error
         if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
             raise LabelledFileError(_("%(where)s: each line needs a non-empty “text”.", where=where))
-        doc = orientations.get(str(row.get("orientation", "")))
+        # "orientation" is the key's first name, still read.
+        code = str(row.get("node", row.get("orientation", "")))
+        doc = orientations.get(code)
         if doc is None:
-            raise LabelledFileError(_("%(where)s: unknown orientation “%(code)s”.", where=where,
-                                      code=row.get("orientation", "")))
+            raise LabelledFileError(_("%(where)s: no part of the tree has the code “%(code)s”.", where=where,
+                                      code=code))
         theme = None
         if row.get("theme"):
             # A theme is named by its code or, as a report's sub-heading would be, by its name.

@@ -6,6 +6,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from ..cli_text import cli_l
 from ..command_group import consult
 from ..extensions import db
 from ..models import Consultation, Forum
@@ -19,18 +20,20 @@ def counts_line(turns: int, speakers: int) -> str:
              speakers=ngettext("%(num)d speaker", "%(num)d speakers", speakers))
 
 
-@consult.command("import-transcript")
+@consult.command("import-transcript",
+                 help=cli_l("Read a transcript (WebVTT, SubRip, DOCX, text) into speaker turns and keep it for a "
+                            "held session.\n\nSpeakers whose label matches one registrant's name are that "
+                            "registrant; the others are unidentified (or the facilitator, with --facilitator). Turns "
+                            "of registrants without recording consent are dropped."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--consultation", "slug", required=True, help="The consultation's slug.")
-@click.option("--forum", "forum_id", type=int, required=True, help="The id of the held forum or interview.")
-@click.option("--facilitator", "facilitators", multiple=True,
-              help="A speaker label that is the facilitator (repeat for several).")
-@click.option("--dry-run", is_flag=True, help="Read the file and say what it holds, keep nothing.")
+@click.option("--consultation", "slug", required=True, metavar="SLUG",
+              help=cli_l("The consultation's slug."))
+@click.option("--forum", "forum_id", type=int, required=True, metavar="ID",
+              help=cli_l("The id of the held forum or interview."))
+@click.option("--facilitator", "facilitators", multiple=True, metavar="LABEL",
+              help=cli_l("A speaker label that is the facilitator (repeat for several)."))
+@click.option("--dry-run", is_flag=True, help=cli_l("Read the file and say what it holds, keep nothing."))
 def import_transcript(file: Path, slug: str, forum_id: int, facilitators: tuple[str, ...], dry_run: bool):
-    """Read a transcript (WebVTT, SubRip, DOCX, text) into speaker turns and keep it for a held session.
-
-    Speakers whose label matches one registrant's name are that registrant; the others are unidentified
-    (or the facilitator, with --facilitator). Turns of registrants without recording consent are dropped."""
     consultation = db.session.scalar(db.select(Consultation).where(Consultation.slug == slug))
     forum = db.session.get(Forum, forum_id)
     if consultation is None or forum is None or forum.consultation_id != consultation.id:

@@ -1,4 +1,4 @@
-"""A citizen partner opts in to compensation at sign-up, attends, claims parking with a receipt; the
+"""A citizen partner opts in to compensation at sign-up, attends, claims parking with a photo of the receipt; the
 coordinator approves; the finance CSV holds the amounts without names; the partner downloads the
 attestation PDF (its text read back). The interface is in English (?lang=en)."""
 import csv
@@ -16,7 +16,7 @@ from consult.forums import organizer_services, public_services
 from consult.models import CompensationPolicy, Consultation, Forum, ParticipantCategory, Registration
 from tests.browser.demo_data import SLUG
 from tests.conftest import STAFF_PASSWORD
-from tests.submission_data import PDF
+from tests.integration.test_compensation_receipts import photo
 
 TITLE = "Forum with partners"
 STARTS_AT = (datetime.now(timezone.utc) + timedelta(days=10)).replace(hour=17, minute=0, second=0, microsecond=0)
@@ -76,8 +76,16 @@ def test_partner_is_compensated_and_gets_the_attestation(page, browser, live_ser
     expect(page.get_by_label("Amount ($)")).to_have_value("40")
     assert_accessible(page)
     page.get_by_label("Amount ($)").fill("18.75")
+    # A file that is neither a document nor a picture is refused next to the field, the claim kept.
     page.get_by_label("Receipt (optional)").set_input_files(
-        files=[{"name": "parking.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        files=[{"name": "parking.jpg", "mimeType": "image/jpeg", "buffer": b"MZ\x90\x00 a program"}])
+    page.get_by_role("button", name="Send my claim").click()
+    expect(page.locator("#receipt-error")).to_contain_text("A receipt must be a photo (JPEG or PNG) or a document")
+    expect(page.get_by_label("Amount ($)")).to_have_value("18.75")
+    assert_accessible(page)
+    # The receipt photographed with a phone.
+    page.get_by_label("Receipt (optional)").set_input_files(
+        files=[{"name": "IMG_2041.JPG", "mimeType": "image/jpeg", "buffer": photo()}])
     page.get_by_role("button", name="Send my claim").click()
     expect(page.get_by_text("Your expense is sent.")).to_be_visible()
     expect(page.get_by_role("row", name=re.compile(r"Parking"))).to_contain_text("Waiting for a decision")

@@ -83,6 +83,8 @@ def test_seed_demo_with_activity_fills_the_demo_once(app, runner, login):
     again = runner.invoke(args=["consult", "seed-demo", "--with-activity", "--no-staff"], env={"CONSULT_LANG": "en"})
     assert again.exit_code == 0, again.output
     assert "already has participation" in again.output and "no activity was added" in again.output
+    assert re.search(r"participation \(\d+ registrations, \d+ questionnaire responses, \d+ written submissions",
+                     again.output)
     with app.app_context():
         assert (db.session.scalar(select(func.count(Participant.id))),
                 db.session.scalar(select(func.count(Comment.id))),

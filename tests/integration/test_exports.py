@@ -249,7 +249,7 @@ def test_command_line_writes_csv_and_json(app, runner, comments, tmp_path):
     rows = list(csv.reader(io.StringIO(target.read_text("utf-8-sig"), newline=""), delimiter=";"))
     assert len(rows) == 4
     result = runner.invoke(args=["consult", "export-comments", "--consultation", SLUG, "--format", "json",
-                                 "--axis", "1"])
+                                 "--node", "1"])
     assert result.exit_code == 0
     assert [comment["id"] for comment in json.loads(result.stdout)["comments"]] == [comments["1.1"]]
 

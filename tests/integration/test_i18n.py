@@ -49,7 +49,7 @@ def _extracted_ids(tmp_path):
     pot = tmp_path / "messages.pot"
     subprocess.run(
         [str(Path(sys.executable).with_name("pybabel")), "extract", "--ignore-dirs", ".* instance",
-         "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-o", str(pot), "."],
+         "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext", "-k", "cli_l", "-o", str(pot), "."],
         cwd=ROOT, check=True, capture_output=True,
     )
     with pot.open("rb") as handle:

@@ -68,7 +68,7 @@ def run(runner, folder, *extra):
 def test_a_mailbox_is_imported_once(app, runner, submissions_open, mailbox):
     result = run(runner, mailbox)
     assert result.exit_code == 1, result.output  # one broken file
-    assert "S-0001 imported from 1-opinion.eml (known@example.org, 1 documents, 1 links)" in result.output
+    assert "S-0001 imported from 1-opinion.eml (known@example.org, 1 document, 1 link)" in result.output
     assert "FAILED 4-broken.eml" in result.output and "nothing was imported from it" in result.output
     assert "“report.pdf”: refused, not a PDF, DOCX, ODT or plain-text document." in result.output
     assert "“data.docx”: refused, its name ends in .docx but its content is something else." in result.output

@@ -166,3 +166,20 @@ def test_a_project_from_elsewhere_or_with_unknown_sources_is_refused(app, coded,
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(SecondCoding)) == 0
         assert db.session.scalar(select(func.count()).select_from(Coding).where(Coding.blind.is_(True))) == 0
+
+
+def test_a_consultation_without_comments_exports_a_valid_empty_project(app, runner, tmp_path):
+    """Set up but not yet open: the project still opens in another tool (codebook, no sources)."""
+    from consult.structure.importer import import_structure
+
+    with app.app_context():
+        import_structure(minimal_document(), source="test")
+        db.session.commit()
+    path = tmp_path / "empty.qdpx"
+    result = runner.invoke(args=["consult", "export-qdpx", "--consultation", "mini", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(path) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    schema = etree.XMLSchema(etree.parse(str(SCHEMA)))
+    assert schema.validate(root), schema.error_log
+    assert root.find(f"{Q}Sources") is None

@@ -256,3 +256,31 @@ def test_analysis_search(app, staff, bench_demo):
 def test_csv_export(app, staff, bench_demo):
     path = _endpoint_path(app, "exports.comments", slug=bench_demo.slug, fmt="csv")
     assert_constant(app, Rows(app, _comments(bench_demo)), _get(staff, path), 200)
+
+
+def test_a_bulk_load_leaves_the_tally_as_counted_afresh_and_its_triggers_working(app, bench_demo):
+    """The benchmark's data goes in without the tally's triggers (a million comments would each update
+    it); afterwards the tally holds what counting the rows gives, and later changes still move it."""
+    from sqlalchemy import func
+
+    from consult.analysis import queries, tally
+    from consult.models import Comment, CommentTally
+
+    with app.app_context():
+        datagen.populate(bench_demo, 40, 120)
+        consultation_id = bench_demo.consultation_id
+        kept = {tuple(row) for row in db.session.execute(select(
+            CommentTally.topic_id, CommentTally.code_id, CommentTally.channel, CommentTally.other_code_id,
+            CommentTally.n).where(CommentTally.n != 0))}
+        assert kept
+        total = db.session.scalar(select(func.sum(CommentTally.n)).where(
+            CommentTally.consultation_id == consultation_id, CommentTally.code_id == 0))
+        visible = db.session.scalar(select(func.count()).select_from(Comment).where(
+            Comment.consultation_id == consultation_id, Comment.visibility != "hidden"))
+        assert total == visible >= 120
+        comment = db.session.scalar(select(Comment).where(Comment.consultation_id == consultation_id).limit(1))
+        comment.visibility = "hidden"
+        db.session.commit()
+        assert db.session.scalar(select(func.sum(CommentTally.n)).where(
+            CommentTally.consultation_id == consultation_id, CommentTally.code_id == 0)) == visible - 1
+        assert tally.applies(queries.Filters())

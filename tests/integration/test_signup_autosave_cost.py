@@ -19,8 +19,9 @@ from tests.integration.test_forum_signup import (  # noqa: F401
 from tests.integration.test_query_counts import _draft, bench_demo, counted, read_form  # noqa: F401
 
 # consultation, forum, categories, compensation policy, who may sign up, participant (4), consents, seat,
-# registration (3), the organisation's pool for someone who agreed to be contacted (3), email
-SIGN_UP_STATEMENTS = 18
+# registration (3), the organisation's pool for someone who agreed to be contacted (member, its group, the
+# new member and the record of this consultation behind it: 4), email
+SIGN_UP_STATEMENTS = 19
 AUTOSAVE_STATEMENTS = 8  # response with its person and questionnaire, questions, consent, answer (4), response
 
 
@@ -86,3 +87,30 @@ def test_an_autosave_costs_few_statements_and_saves_the_text(app, client, bench_
     assert len(statements) <= AUTOSAVE_STATEMENTS, "\n".join(statements)
     again = read_form(client.get(url).get_data(as_text=True))
     assert again.fields[field] == "Plus de lits en région."
+
+
+def test_an_autosave_leaves_the_session_cookie_alone(app, client, bench_demo):  # noqa: F811
+    """The page already put the response in this browser's session: saving again neither re-signs nor
+    re-sends the cookie."""
+    page = next(question[3] for question in bench_demo.text_questions if question[4])
+    url = f"/questionnaire/{_draft(app, bench_demo, 1)}/pages/{page}"
+    form = read_form(client.get(url).get_data(as_text=True))
+    field = next(name for name in form.fields if name.startswith("q-") and f"b-{name[2:]}" in form.fields)
+    for text in ("Des lits.", "Des lits en région."):
+        response = client.post(url + "/autosave", data={**form.fields, field: text},
+                               headers={"HX-Request": "true", "X-CSRFToken": form.csrf_token})
+        assert response.status_code == 200
+        assert not any(header.startswith("session=") for header in response.headers.getlist("Set-Cookie"))
+    assert read_form(client.get(url).get_data(as_text=True)).fields[field] == "Des lits en région."
+
+
+def test_a_staff_session_seen_from_another_browser_is_still_checked(client, login):
+    """Session protection stays for sessions that sign someone in: from another browser the (permanent)
+    staff session is no longer "fresh", as Flask-Login marks it."""
+    login()
+    assert client.get("/staff/").status_code == 200
+    with client.session_transaction() as session:
+        assert session.get("_fresh") is True
+    client.get("/staff/", headers={"User-Agent": "another browser"})
+    with client.session_transaction() as session:
+        assert session.get("_fresh") is False

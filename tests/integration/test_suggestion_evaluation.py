@@ -62,10 +62,10 @@ def test_examples_from_another_file_score_every_passage(runner, demo, english):
 def test_a_wrong_line_is_named_and_nothing_is_measured(runner, demo, english, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps({"text": "Un texte.", "orientation": "1.1"}) + "\n"
-                    + json.dumps({"text": "Another.", "orientation": "9.9"}) + "\n", encoding="utf-8")
+                    + json.dumps({"text": "Another.", "node": "9.9"}) + "\n", encoding="utf-8")
     result = runner.invoke(args=["consult", "evaluate-suggestions", str(path), "--consultation", SLUG])
     assert result.exit_code == 1
-    assert "bad.jsonl:2: unknown orientation “9.9”." in result.output
+    assert "bad.jsonl:2: no part of the tree has the code “9.9”." in result.output
     path.write_text(json.dumps({"text": "Un texte.", "orientation": "1.1", "theme": "4.2.T1"}) + "\n",
                     encoding="utf-8")
     result = runner.invoke(args=["consult", "evaluate-suggestions", str(path), "--consultation", SLUG])
