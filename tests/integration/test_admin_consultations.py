@@ -1,6 +1,6 @@
 """Administrators create, configure, duplicate, open and archive consultations in the browser."""
-import re
 import json
+import re
 
 from sqlalchemy import select
 
