@@ -1,5 +1,5 @@
 """Getting a consultation for a page: any consultation for staff, a published one for the public."""
-from flask import abort
+from flask import abort, g
 from sqlalchemy import select
 
 from .extensions import db
@@ -11,6 +11,7 @@ def get_consultation(slug: str) -> Consultation:
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if consultation is None:
         abort(404)
+    _ask_in(consultation.language_list)
     return consultation
 
 
@@ -19,7 +20,26 @@ def get_public_consultation(slug: str) -> Consultation:
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if consultation is None or not consultation.is_public:
         abort(404)
+    _ask_in(consultation.language_list)
     return consultation
+
+
+def _ask_in(languages) -> None:
+    """The page's forms ask for text in these languages alone (see language_asked)."""
+    g.languages_asked = tuple(languages or ())
+
+
+def ask_every_language() -> None:
+    """For the page that chooses the consultation's languages: every language is asked."""
+    g.languages_asked = ()
+
+
+def language_asked(field) -> bool:
+    """Whether a form field is shown: a field for one language (a name ending in _fr or _en) is not asked
+    on the pages of a consultation not held in that language; it is carried hidden, so nothing is lost."""
+    languages = g.get("languages_asked") or ()
+    suffix = field.name.rsplit("_", 1)[-1] if "_" in field.name else ""
+    return not languages or suffix not in ("fr", "en") or suffix in languages
 
 
 def all_consultations(user=None) -> list[Consultation]:

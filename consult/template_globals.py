@@ -4,6 +4,7 @@ from flask_babel import get_locale
 
 from .analysis.codebook import coding_shortcuts
 from .analysis.navigation import analysis_breadcrumbs
+from .consultations import language_asked
 from .forums.organizer_views import forum_breadcrumbs, forum_span, in_zone, time_zone_name
 from .forums.public_views import forum_when, forum_zone
 from .i18n import LANGUAGE_NAMES, LANGUAGES, current_language, language_name, localized, url_for_language
@@ -33,7 +34,7 @@ def init_app(app) -> None:
         # every page
         localized=localized, url_for_language=url_for_language, LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,
         HTMX_VERSION=HTMX_VERSION, current_language=current_language, get_locale=get_locale, can=can,
-        language_name=language_name, prompt_labels=prompt_labels,
+        language_name=language_name, prompt_labels=prompt_labels, language_asked=language_asked,
         region_label=region_label, file_size=file_size,
         # forums and interviews
         forum_span=forum_span, forum_when=forum_when, forum_zone=forum_zone, time_zone_name=time_zone_name,

@@ -165,7 +165,7 @@ def _rows_valid(rows: FieldList, held: list[str]) -> bool:
 
 class NewConsultationForm(ConsultationSettingsForm):
     level_preset = SelectField(
-        _l("Names of the levels of the structure"), default=presets.DEFAULT_LEVELS,
+        _l("Names of the levels of the structure"), default=presets.NEW_CONSULTATION_LEVELS,
         description=_l("Top level first. They can be changed afterwards, in each language, on the page of the "
                        "consultation's words."))
     prompt_preset = SelectField(

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from ..consultations import all_consultations, get_consultation
+from ..consultations import all_consultations, ask_every_language, get_consultation
 from ..extensions import db
 from ..htmx import redirect_after_post
 from ..permissions import permission_required
@@ -76,6 +76,7 @@ def consultation_new():
 @permission_required("manage_consultations")
 def consultation_settings(slug):
     item = get_consultation(slug)
+    ask_every_language()  # the languages held are chosen here
     form = _settings_form(item)
     status = 200
     if form.validate_on_submit():

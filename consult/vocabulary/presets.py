@@ -22,7 +22,9 @@ LEVEL_PRESETS: dict[str, list[dict]] = {
                "detailed recommendations")],
     "questions": [_names("question", "questions", "question", "questions")],
 }
-DEFAULT_LEVELS = "axes"
+DEFAULT_LEVELS = "axes"  # a structure file that names no levels keeps the names files have always had
+# What the new-consultation form proposes: words no consultation in particular uses.
+NEW_CONSULTATION_LEVELS = "sections"
 
 # What each question of a generated questionnaire asks about every item of the tree.
 PROMPT_PRESETS: dict[str, list[dict]] = {

@@ -1,7 +1,7 @@
 """From an empty site to exported comments, in a real Chromium, with nothing done on the command line
-but the first account: an administrator creates an English-only consultation whose levels are
-"Section / Item" with prompts of its own, builds three sections and five items in the structure
-editor, invites an analyst of that consultation only, opens it; a participant answers one item; the
+but the first account: an administrator creates an English-only interview study whose levels it names
+"key elements" holding "findings", with prompts of its own, builds three key elements and five findings
+in the structure editor, invites an analyst of that consultation only, opens it; a participant answers one item; the
 analyst signs in through the emailed link (real SMTP server) and codes the answer; the coordinator
 downloads the exports. Then every public and staff page of the consultation, in both interface
 languages, is crawled: no reference vocabulary, no 4xx/5xx, no serious or critical axe-core violation."""
@@ -82,7 +82,7 @@ def set_vocabulary(page, live_server):
     if not vocabulary.count():
         return False
     vocabulary.first.click()
-    for index, (one, many) in enumerate((("section", "sections"), ("item", "items"))):
+    for index, (one, many) in enumerate((("key element", "key elements"), ("finding", "findings"))):
         page.locator(f"#level{index}_singular_en").fill(one)
         page.locator(f"#level{index}_plural_en").fill(many)
     for index, text in enumerate(PROMPTS):

@@ -1,5 +1,6 @@
 """Administrators create, configure, duplicate, open and archive consultations in the browser."""
 import json
+import re
 
 from sqlalchemy import select
 
@@ -262,3 +263,12 @@ def test_publishing_the_questionnaire_turns_its_way_of_taking_part_to_open_on_th
     after = visitor.get("/consultations/mini/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Answer the questionnaire" in after
     assert visitor.get("/consultations/mini/questionnaire/?lang=en").status_code == 200
+
+
+def test_the_new_consultation_form_proposes_levels_no_consultation_in_particular_uses(app, login, client):
+    login(["admin"])
+    for lang, words in (("fr", "section / élément"), ("en", "section / item")):
+        page = client.get(f"/staff/consultations/new?lang={lang}").get_data(as_text=True)
+        selected = re.search(r'<select[^>]*name="level_preset".*?</select>', page, re.S).group(0)
+        chosen = re.search(r"<option[^>]*selected[^>]*>([^<]*)</option>", selected).group(1)
+        assert chosen.strip() == words

@@ -312,3 +312,18 @@ def test_the_topic_editor_offers_only_the_languages_held_and_keeps_the_others(ap
     with app.app_context():
         topic = next(topic for topic in consultation_of("position").topics if topic.code == "1.1")
         assert (topic.title_fr, topic.title_en) == ("Les nommer au dossier, corrigé", "Kept English title")
+
+
+def test_the_import_report_counts_in_the_consultations_words_and_agrees_in_number(app, runner, tmp_path):
+    document = minimal_document(slug="etude-entrevues", languages=["en"], title={"en": "Interview study"},
+                                levels=[{"singular": {"en": "key element"}, "plural": {"en": "key elements"}}],
+                                topics=[{"code": "0", "kind": "section", "title": {"en": "About the study"}},
+                                        {"code": "1", "kind": "axis", "title": {"en": "Trust"}}])
+    path = tmp_path / "study.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    result = runner.invoke(args=["consult", "import", str(path)], env={"CONSULT_LANG": "fr"})
+    assert result.exit_code == 0, result.output
+    assert "1 section, 1 key element, 0 thème, 0 cible de changement." in result.output
+    english = runner.invoke(args=["consult", "import", str(path)], env={"CONSULT_LANG": "en"})
+    assert "1 section, 1 key element, 0 themes, 0 change targets." in english.output
+    assert not re.search(r"\b(axis|axes|orientations?)\b", result.output + english.output)

@@ -67,7 +67,7 @@ def test_a_speaker_mapped_to_someone_not_at_the_session_keeps_nothing(app, demo,
                                           "speaker_4": "unidentified"})
     assert refused.status_code == 422
     html = refused.get_data(as_text=True)
-    assert "Jean Roy: Choisissez l'une des personnes proposées." in html
+    assert "Jean Roy\u00a0: Choisissez l'une des personnes proposées." in html
     with app.app_context():
         assert db.session.scalar(select(Transcript.status)) == "draft"
         assert db.session.scalar(select(func.count(Turn.id)).where(Turn.participant_id.is_not(None))) == 0

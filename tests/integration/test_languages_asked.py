@@ -1,0 +1,69 @@
+"""Staff forms of a consultation held in French alone ask for French text alone: the English fields are
+neither shown nor offered, yet an English text already held is carried through the form unchanged.
+The settings page, where the languages held are chosen, still offers English."""
+import re
+
+import pytest
+
+from consult.analysis import codebook
+from consult.extensions import db
+from consult.structure.importer import import_structure
+from tests.conftest import minimal_document, submit_form
+from tests.factories import consultation_of
+
+SLUG = "francais-seulement"
+
+
+@pytest.fixture
+def french_only(app):
+    with app.app_context():
+        document = minimal_document(slug=SLUG, languages=["fr"], title={"fr": "Énoncé de position"}, topics=[
+            {"code": "1", "kind": "axis", "title": {"fr": "Gouvernance partagée"},
+             "children": [{"code": "1.1", "kind": "orientation", "title": {"fr": "Des patients dans chaque comité"}}]}])
+        consultation = import_structure(document, source="test").consultation
+        code = codebook.add_code(consultation, {"label_fr": "Lacune", "label_en": "Gap"}, None)
+        db.session.commit()
+        return code.id
+
+
+def visible_english_fields(html: str) -> list[str]:
+    return re.findall(r'<(?:input|textarea)(?![^>]*type="hidden")[^>]*\bname="([\w-]*_en)"', html)
+
+
+@pytest.mark.parametrize("path", ["/analysis/codebook", "/questionnaire/", "/privacy", "/forums/new"])
+def test_french_only_consultation_forms_ask_for_no_english(login, french_only, path):
+    client = login(("admin", "organizer", "analyst", "coordinator"))
+    page = client.get(f"/staff/consultations/{SLUG}{path}?lang=fr")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert visible_english_fields(html) == []
+    assert not re.search(r"<fieldset>\s*<legend>Anglais</legend>", html)  # an empty English group shown
+
+
+def test_an_english_label_already_held_is_kept_when_the_french_one_is_edited(app, login, french_only):
+    client = login(("admin", "analyst"))
+    url = f"/staff/consultations/{SLUG}/analysis/codebook/{french_only}?lang=fr"
+    html = client.get(url).get_data(as_text=True)
+    assert visible_english_fields(html) == []
+    carried = re.search(r'<input type="hidden" name="label_en" value="([^"]*)">', html)
+    assert carried and carried.group(1) == "Gap"
+    response = submit_form(client, url, {"label_fr": "Lacune importante", "label_en": carried.group(1),
+                                         "description_fr": "", "description_en": "", "shortcut": ""})
+    assert response.status_code in (302, 303)
+    with app.app_context():
+        code = codebook.get_code(consultation_of(SLUG), french_only)
+        assert (code.label_fr, code.label_en) == ("Lacune importante", "Gap")
+
+
+def test_the_settings_page_still_offers_english_to_add_it(login, french_only):
+    client = login(("admin",))
+    html = client.get(f"/staff/consultations/{SLUG}/settings?lang=fr").get_data(as_text=True)
+    assert "title_en" in visible_english_fields(html)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_the_consultation_forms_give_examples_of_no_other_consultation(login, french_only, lang):
+    client = login(("admin",))
+    for path in ("/staff/consultations/new", f"/staff/consultations/{SLUG}/settings"):
+        html = client.get(f"{path}?lang={lang}").get_data(as_text=True)
+        assert not re.search(r"qu[ée]b[ée]c|canadian track|volet canadien", html, re.IGNORECASE), path
