@@ -1,8 +1,10 @@
 -- wrk script: replays prepared requests and reports the result as one JSON line.
---   wrk ... -s bench/load.lua URL -- REQUESTS_FILE MODE THREADS
+--   wrk ... -s bench/load.lua URL -- REQUESTS_FILE MODE THREADS [ANSWERS]
 -- REQUESTS_FILE holds one request a line: METHOD, a tab, PATH, a tab, BODY (form-encoded, may be
 -- empty). Thread n of THREADS takes lines n, n + THREADS, ... MODE "once" uses each line once and
 -- then stops the thread (each sign-up or submission is a different person); "cycle" starts over.
+-- ANSWERS (optional, 0 for none): a thread ends the whole run once it has had that many answers, or
+-- has used up its requests, rather than at the end of the -d window, which is then only a cap.
 
 -- wrk divides by its whole -d window even when every thread stopped early: the span from the first
 -- request to the last answer is measured here instead, with the monotonic clock.
@@ -10,6 +12,8 @@ local ffi = require("ffi")
 ffi.cdef[[
 typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
 int clock_gettime(int clock_id, bench_timespec *tp);
+int getpid(void);
+int kill(int pid, int sig);
 ]]
 local clock = ffi.new("bench_timespec")
 local function now_us()
@@ -27,6 +31,8 @@ end
 local requests = {}
 local cursor = 0
 local once = false
+local wanted = 0
+local answered_here = 0
 statuses = {}
 exhausted = 0
 first_us = 0
@@ -41,6 +47,7 @@ end
 function init(args)
    local path, mode, count = args[1], args[2], tonumber(args[3])
    once = mode == "once"
+   wanted = tonumber(args[4] or "0")
    local line_number = 0
    for line in io.lines(path) do
       if line_number % count == thread_number then
@@ -57,13 +64,19 @@ function init(args)
    end
 end
 
+-- wrk's main thread sleeps out the -d window; SIGINT wakes it, and it stops every thread and reports.
+local function end_run()
+   wrk.thread:stop()
+   ffi.C.kill(ffi.C.getpid(), 2)
+end
+
 function request()
    if first_us == 0 then first_us = now_us() end
    cursor = cursor + 1
    if cursor > #requests then
       if once then
          exhausted = 1
-         wrk.thread:stop()
+         if wanted > 0 then end_run() else wrk.thread:stop() end
          return requests[#requests]
       end
       cursor = 1
@@ -74,6 +87,8 @@ end
 function response(status, headers, body)
    statuses[status] = (statuses[status] or 0) + 1
    last_us = now_us()
+   answered_here = answered_here + 1
+   if wanted > 0 and answered_here == wanted then end_run() end
 end
 
 function done(summary, latency, requests_rate)

@@ -69,14 +69,18 @@ class LoadResult:
 
 
 def run(base_url: str, requests: list[Request], workdir: Path, *, seconds: float, connections: int,
-        once: bool, headers: dict[str, str] | None = None, threads: int = 1, name: str = "load") -> LoadResult:
-    """Send `requests` (each once, or round and round) for at most `seconds` over `connections`."""
+        once: bool, headers: dict[str, str] | None = None, threads: int = 1, name: str = "load",
+        answers: int = 0) -> LoadResult:
+    """Send `requests` (each once, or round and round) for at most `seconds` over `connections`. With
+    `answers`, the run ends as soon as that many answers came (or the requests are used up), whatever
+    the load on the machine: `seconds` is then only a cap."""
     host = urlsplit(base_url).hostname
     if host not in ("127.0.0.1", "localhost", "::1"):
         raise LoadError(f"load is only ever sent to loopback, not to {host}")
     if not requests:
         raise LoadError(f"{name}: no requests prepared")
-    threads = max(1, min(threads, connections, len(requests)))
+    # Counting answers is per thread: one thread counts them all.
+    threads = 1 if answers else max(1, min(threads, connections, len(requests)))
     connections = min(connections, len(requests)) if once else connections
     connections = max(connections, threads)
     request_file = workdir / f"{name}.requests"
@@ -85,7 +89,7 @@ def run(base_url: str, requests: list[Request], workdir: Path, *, seconds: float
                "-s", str(LUA_SCRIPT)]
     for header, value in (headers or {}).items():
         command += ["-H", f"{header}: {value}"]
-    command += [base_url, "--", str(request_file), "once" if once else "cycle", str(threads)]
+    command += [base_url, "--", str(request_file), "once" if once else "cycle", str(threads), str(answers)]
     completed = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     line = next((line for line in completed.stdout.splitlines() if line.startswith(MARKER)), None)
     if completed.returncode != 0 or line is None:

@@ -161,7 +161,9 @@ class Gunicorn:
             raise
         return self
 
-    def _wait_ready(self, timeout: float = 60) -> None:
+    def _wait_ready(self, timeout: float = 300) -> None:
+        # A cap, not a pause: on a loaded machine two workers importing the app can take minutes,
+        # and a gunicorn that stops is reported at once.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -11,4 +11,6 @@ if ! command -v chromium >/dev/null && [ ! -x /usr/bin/chromium ]; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 fi
 echo "Database: ${DATABASE_URL:-SQLite (temporary files)}"
-exec .venv/bin/python -m pytest "$@"
+# Two processes share the tests (pytest-xdist), each with a database of its own; TEST_WORKERS=0 runs
+# them in this one process.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@"

@@ -93,7 +93,7 @@ class ApplyForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    direction = RadioField(choices=[("up", "up"), ("down", "down")], validate_choice=True)
+    direction = RadioField(choices=[SelectChoice("up"), SelectChoice("down")], validate_choice=True)
 
 
 class ButtonForm(FlaskForm):

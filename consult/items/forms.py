@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
@@ -80,8 +81,8 @@ class ItemForm(FlaskForm):
     @classmethod
     def for_consultation(cls, consultation, topics, kinds, **kwargs):
         form = cls(**kwargs)
-        form.topic_id.choices = [(topic.id, label) for topic, label in topics]
-        form.kind.choices = kinds
+        form.topic_id.choices = [SelectChoice(topic.id, label) for topic, label in topics]
+        form.kind.choices = [SelectChoice(key, label) for key, label in kinds]
         _drop_languages(form, consultation, "statement")
         return form
 
@@ -130,7 +131,7 @@ class SplitForm(FlaskForm):
 
 
 class MoveForm(FlaskForm):
-    direction = SelectField(choices=[("up", "up"), ("down", "down")], validate_choice=True)
+    direction = SelectField(choices=[SelectChoice("up"), SelectChoice("down")], validate_choice=True)
 
 
 class ActionForm(FlaskForm):
@@ -138,7 +139,7 @@ class ActionForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    response = RadioField(_l("Response"), choices=[(value, RESPONSE_LABELS[value]) for value in RESPONSES],
+    response = RadioField(_l("Response"), choices=[SelectChoice(value, RESPONSE_LABELS[value]) for value in RESPONSES],
                           validators=[DataRequired(message=_l("Choose the response."))])
     reason_fr = TextAreaField(_l("Reason in French"), validators=[Length(max=REASON_MAX)])
     reason_en = TextAreaField(_l("Reason in English"), validators=[Length(max=REASON_MAX)])

@@ -2,6 +2,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..models.review import VERDICTS
@@ -39,7 +40,8 @@ class LevelForm(FlaskForm):
 
 class ReviewerForm(FlaskForm):
     email = StringField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
-    language = SelectField(_l("Language of the emails"), choices=[("fr", "Français"), ("en", "English")],
+    language = SelectField(_l("Language of the emails"), choices=[SelectChoice("fr", "Français"),
+                                                                     SelectChoice("en", "English")],
                            validate_choice=True)
     required = BooleanField(_l("Their approval is required before the report is final"), default=True)
 
@@ -52,8 +54,8 @@ class ReviewCommentForm(FlaskForm):
 
 class VerdictForm(FlaskForm):
     verdict = RadioField(_l("Your verdict on this version"),
-                         choices=[(VERDICTS[0], _l("I approve this version")),
-                                  (VERDICTS[1], _l("I ask for changes"))],
+                         choices=[SelectChoice(VERDICTS[0], _l("I approve this version")),
+                                  SelectChoice(VERDICTS[1], _l("I ask for changes"))],
                          validators=[DataRequired(message=_l("Choose approve or ask for changes."))])
 
 

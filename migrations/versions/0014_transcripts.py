@@ -9,42 +9,15 @@ import sqlalchemy as sa
 from alembic import op
 
 import consult.models.base
+from sqlite_triggers import put_comment_triggers_back, set_comment_triggers_aside
 
 revision = '0014'
 down_revision = '0013'
 branch_labels = None
 depends_on = None
 
-# SQLite rebuilds the comment table to change its constraints, which drops the triggers on it (the
-# full-text index of revision 0006, the tallies of 0010) and trips over the triggers of other tables
-# that read it: every trigger that names comment is set aside, then put back as it was, and the
-# full-text index rebuilt.
 OLD_CHANNELS = "channel IN ('questionnaire','submission','forum','interview')"
 NEW_CHANNELS = "channel IN ('questionnaire','submission','forum','interview','transcript')"
-
-
-def _on_sqlite() -> bool:
-    return op.get_bind().dialect.name == "sqlite"
-
-
-def _set_triggers_aside() -> list[str]:
-    if not _on_sqlite():
-        return []
-    rows = op.get_bind().execute(sa.text(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND (tbl_name = 'comment' OR sql LIKE "
-        "'%comment%') ORDER BY name")).all()
-    for name, _sql in rows:
-        op.execute(f'DROP TRIGGER IF EXISTS "{name}"')
-    return [sql for _name, sql in rows]
-
-
-def _put_triggers_back(triggers: list[str]) -> None:
-    if not _on_sqlite():
-        return
-    for sql in triggers:
-        op.execute(sql)
-    if op.get_bind().execute(sa.text("SELECT 1 FROM sqlite_master WHERE name = 'comment_search'")).first():
-        op.execute("INSERT INTO comment_search(comment_search) VALUES ('rebuild')")
 
 
 def upgrade():
@@ -116,7 +89,7 @@ def upgrade():
     op.create_index(op.f('ix_transcript_passage_transcript_id'), 'transcript_passage', ['transcript_id'])
     op.create_index(op.f('ix_transcript_passage_topic_id'), 'transcript_passage', ['topic_id'])
     op.create_index(op.f('ix_transcript_passage_participant_id'), 'transcript_passage', ['participant_id'])
-    triggers = _set_triggers_aside()
+    triggers = set_comment_triggers_aside()
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('passage_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(op.f('fk_comment_passage_id_transcript_passage'), 'transcript_passage',
@@ -124,19 +97,19 @@ def upgrade():
         batch_op.create_unique_constraint(op.f('uq_comment_passage_id'), ['passage_id'])
         batch_op.drop_constraint(op.f('ck_comment_channel'), type_='check')
         batch_op.create_check_constraint('channel', sa.text(NEW_CHANNELS))
-    _put_triggers_back(triggers)
+    put_comment_triggers_back(triggers)
 
 
 def downgrade():
     op.execute("DELETE FROM comment WHERE channel = 'transcript'")
-    triggers = _set_triggers_aside()
+    triggers = set_comment_triggers_aside()
     with op.batch_alter_table('comment', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_comment_channel'), type_='check')
         batch_op.create_check_constraint('channel', sa.text(OLD_CHANNELS))
         batch_op.drop_constraint(op.f('uq_comment_passage_id'), type_='unique')
         batch_op.drop_constraint(op.f('fk_comment_passage_id_transcript_passage'), type_='foreignkey')
         batch_op.drop_column('passage_id')
-    _put_triggers_back(triggers)
+    put_comment_triggers_back(triggers)
     op.drop_table('transcript_passage')
     op.drop_table('transcript_turn')
     op.drop_table('transcript')

@@ -4,11 +4,15 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.browser.page_checks import CheckedBrowser
+from tests.browser.timeouts import ACTION_MS, EXPECT_MS
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+expect.set_options(timeout=EXPECT_MS)
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -69,7 +73,7 @@ def browser(real_browser):
 def page(browser):
     context = browser.new_context(locale="fr-CA")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     yield page
     context.close()
 
@@ -78,7 +82,7 @@ def page(browser):
 def page_without_js(browser):
     context = browser.new_context(locale="fr-CA", java_script_enabled=False)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     yield page
     context.close()
 

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import Coding, StaffUser
+from tests.browser.staff_session import sign_in
+from tests.browser.timeouts import ACTION_MS
 from tests.conftest import STAFF_PASSWORD
 from tests.factories import consultation_of, make_comment, make_participant, topic_of
 
@@ -37,18 +39,6 @@ def comments(app, demo, make_staff):
         topic_id = topic_of(consultation, "1.1").id
         db.session.commit()
     return topic_id
-
-
-def sign_in(browser, live_server, email):
-    context = browser.new_context(locale="fr-CA")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(live_server + "/staff/login?lang=en")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server + "/staff/")
-    return page
 
 
 def row_of(page, text):
@@ -199,7 +189,7 @@ def test_two_coders_and_their_disagreement(browser, live_server, app, comments, 
 def test_coding_without_javascript_comes_back_to_the_filtered_list(browser, live_server, comments):
     context = browser.new_context(locale="fr-CA", java_script_enabled=False)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     page.goto(live_server + "/staff/login?lang=en")
     page.get_by_label("Email address").fill("analyst@example.org")
     page.get_by_label("Password").fill(STAFF_PASSWORD)

@@ -15,6 +15,7 @@ from consult.extensions import db
 from consult.forums import organizer_services, public_services
 from consult.models import CompensationPolicy, Consultation, Forum, ParticipantCategory, Registration
 from tests.browser.demo_data import SLUG
+from tests.browser.timeouts import ACTION_MS
 from tests.conftest import STAFF_PASSWORD
 from tests.integration.test_compensation_receipts import photo
 
@@ -95,7 +96,7 @@ def test_partner_is_compensated_and_gets_the_attestation(page, browser, live_ser
     staff = browser.new_context(locale="en-CA")
     try:
         coordinator = staff.new_page()
-        coordinator.set_default_timeout(10_000)
+        coordinator.set_default_timeout(ACTION_MS)
         coordinator.goto(live_server + "/staff/login?lang=en")
         coordinator.get_by_label("Email address").fill("coordinator@example.org")
         coordinator.get_by_label("Password").fill(STAFF_PASSWORD)

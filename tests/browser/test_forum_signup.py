@@ -13,6 +13,7 @@ from consult.mail.delivery import deliver_pending
 from consult.mail.rendering import render
 from consult.models import Consultation, Forum, OutboxMessage, Registration, Topic, Track
 from tests.browser.demo_data import DEMO, SLUG
+from tests.browser.timeouts import ACTION_MS
 
 MEETING = "https://meet.example.org/browser-forum-room"
 TITLE = "Forum on access to care"
@@ -126,7 +127,7 @@ def test_newcomer_signs_up_gets_the_email_and_cancels_from_it(page, browser, liv
     other = browser.new_context(locale="en-CA")
     try:
         second = other.new_page()
-        second.set_default_timeout(10_000)
+        second.set_default_timeout(ACTION_MS)
         second.goto(f"{live_server}/consultations/{SLUG}/forums/?lang=en")
         second_card = second.get_by_role("article", name=TITLE)
         expect(second_card).to_contain_text("Full — waitlist open")

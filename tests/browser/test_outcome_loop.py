@@ -10,7 +10,8 @@ import pytest
 from docx import Document
 from playwright.sync_api import expect
 
-from tests.conftest import STAFF_PASSWORD
+from tests.browser.staff_session import sign_in
+from tests.browser.timeouts import ACTION_MS
 from tests.items_data import NOTE, PRIVATE, QUOTE, seed
 
 SLUG = "politique-premiere-ligne-2025"
@@ -24,18 +25,6 @@ def loop(app, demo, make_staff, smtp_server):
     with app.app_context():
         data = seed(demo)
     return data
-
-
-def sign_in(browser, live_server, email):
-    context = browser.new_context(locale="en-CA")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(live_server + "/staff/login?lang=en")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server + "/staff/")
-    return page
 
 
 def focus_comment(page, text):
@@ -93,7 +82,7 @@ def test_the_loop_from_comments_to_the_published_outcome(browser, live_server, a
         topic_id = topic_of(consultation_of(SLUG), "1.1").id
     topic_url = f"{live_server}/staff/consultations/{SLUG}/analysis/topics/{topic_id}?lang=en"
 
-    analyst = sign_in(browser, live_server, "analyst@example.org")
+    analyst = sign_in(browser, live_server, "analyst@example.org", locale="en-CA")
     first = build_item(analyst, live_server, topic_url, [QUOTE, PRIVATE, NOTE],
                        ("UN-FR Une liste d'attente publique", "ONE-EN One public wait list"))
     expect(analyst.locator("caption", has_text="Support by channel")).to_be_visible()
@@ -107,7 +96,7 @@ def test_the_loop_from_comments_to_the_published_outcome(browser, live_server, a
     expect(analyst.locator(".error-summary")).to_contain_text("Write the statement of the item.")
     assert_accessible(analyst)
 
-    coordinator = sign_in(browser, live_server, "coordinator@example.org")
+    coordinator = sign_in(browser, live_server, "coordinator@example.org", locale="en-CA")
     versions = f"{live_server}/staff/consultations/{SLUG}/reports/versions/?lang=en"
     coordinator.goto(versions)
     assert_accessible(coordinator)
@@ -129,7 +118,7 @@ def test_the_loop_from_comments_to_the_published_outcome(browser, live_server, a
 
     reviewer_context = browser.new_context(locale="en-CA")
     reviewer = reviewer_context.new_page()
-    reviewer.set_default_timeout(10_000)
+    reviewer.set_default_timeout(ACTION_MS)
     reviewer.goto(local(link, live_server))
     expect(reviewer.get_by_role("heading", level=1)).to_contain_text("Version 1")
     expect(reviewer.locator("table.report-items").first).to_contain_text("ONE-EN One public wait list")

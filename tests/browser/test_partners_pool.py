@@ -18,6 +18,7 @@ from consult.mail.rendering import render
 from consult.models import Consultation, Forum, OutboxMessage, ParticipantCategory, PoolMember
 from consult.structure.importer import import_structure
 from tests.browser.demo_data import SLUG
+from tests.browser.timeouts import ACTION_MS
 from tests.conftest import STAFF_PASSWORD, minimal_document
 
 STARTS_AT = (datetime.now(timezone.utc) + timedelta(days=12)).replace(hour=17, minute=0, second=0, microsecond=0)
@@ -62,7 +63,7 @@ def test_invitation_only_session_and_accommodations_on_the_roster(browser, page,
     make_staff("organisatrice@example.org", ["organizer"])
     staff = browser.new_context(locale="fr-CA")
     organizer = staff.new_page()
-    organizer.set_default_timeout(10_000)
+    organizer.set_default_timeout(ACTION_MS)
     sign_in(organizer, live_server, "organisatrice@example.org")
     organizer.goto(f"{live_server}/staff/consultations/{SLUG}/forums/{forum}/access")
     expect(organizer.get_by_role("heading", level=1)).to_have_text("Qui peut s’inscrire")
@@ -146,7 +147,7 @@ def test_a_duplicate_across_consultations_is_merged_on_confirmation(browser, liv
     make_staff("coordo@example.org", ["coordinator"])
     context = browser.new_context(locale="fr-CA", java_script_enabled=script)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     sign_in(page, live_server, "coordo@example.org", lang)
     page.goto(f"{live_server}/staff/pool?lang={lang}")
     check(page)

@@ -3,6 +3,7 @@ two devices (autosave, reload, the resume link from the test SMTP server), then 
 receipt page and receipt email. The same flow runs with JavaScript disabled, with the Save buttons.
 Every page is checked with axe-core (in the JavaScript pass: axe needs JavaScript)."""
 import re
+import time
 from datetime import datetime, timezone
 
 import pytest
@@ -14,6 +15,7 @@ from consult.mail.delivery import deliver_pending
 from consult.models import Consultation, Response
 from consult.questionnaires import builder
 from tests.browser.demo_data import DEMO, SLUG
+from tests.browser.timeouts import ACTION_MS
 from tests.conftest import STAFF_PASSWORD
 
 PERSONAL_LINK = re.compile(r"https?://\S+/questionnaire/[\w.-]+/")
@@ -86,6 +88,19 @@ def identify(page, live_server, email, app, smtp_server, check=None):
         check(page)
 
 
+def wait_until_saved(app, texts, timeout=20.0):
+    """Until the server holds these answers in full (autosave waits for a pause in the typing)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.app_context():
+            saved = {answer.value for response in db.session.scalars(select(Response)) for answer in response.answers}
+            db.session.remove()
+        if texts <= saved:
+            return
+        assert time.monotonic() < deadline, f"not saved within {timeout} s: {texts - saved}"
+        time.sleep(0.1)
+
+
 def open_page_of(page, code):
     """Through the table of contents: the link of an orientation opens its page at its fieldset."""
     page.get_by_role("navigation", name="Contents").get_by_role("link", name=code, exact=True).click()
@@ -116,8 +131,7 @@ def test_three_orientations_over_two_sittings_with_autosave(page, browser, live_
         box.type(ANSWERS[code][20:])
         expect(page.get_by_role("status").filter(has_text="Saved at")).to_be_visible()
         expect(orientation(page, code).get_by_text(f"{len(ANSWERS[code])} / 5000 characters")).to_be_visible()
-        page.wait_for_timeout(200)
-    page.wait_for_timeout(2000)  # the last debounced save
+    wait_until_saved(app, {ANSWERS["1.1"], ANSWERS["1.2"]})  # the last save comes 1.5 s after the typing
     expect(page.get_by_role("status")).to_contain_text("Saved at")
     assert_accessible(page)
     page.reload()
@@ -133,7 +147,7 @@ def test_three_orientations_over_two_sittings_with_autosave(page, browser, live_
     other = browser.new_context(locale="en-CA")
     try:
         phone = other.new_page()
-        phone.set_default_timeout(10_000)
+        phone.set_default_timeout(ACTION_MS)
         phone.goto(link)
         expect(phone.get_by_text("2 of 18 orientations answered")).to_be_visible()
         phone.get_by_role("link", name="Continue").click()
@@ -186,7 +200,7 @@ def test_the_same_flow_without_javascript(page_without_js, browser, live_server,
     other = browser.new_context(locale="en-CA", java_script_enabled=False)
     try:
         laptop = other.new_page()
-        laptop.set_default_timeout(10_000)
+        laptop.set_default_timeout(ACTION_MS)
         laptop.goto(link)
         expect(laptop.get_by_text("2 of 18 orientations answered")).to_be_visible()
         laptop.get_by_role("link", name="Continue").click()

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.mail.delivery import deliver_pending
 from consult.models import Coding, Consultation
-from tests.conftest import STAFF_PASSWORD
+from tests.browser.staff_session import sign_in
+from tests.browser.timeouts import ACTION_MS
 
 SLUG = "interview-study-2027"
 ADMIN = "first.admin@example.org"
@@ -41,18 +42,6 @@ def deliver(app):
         report = deliver_pending()
         db.session.remove()
     assert report.connection_error == "", report.connection_error
-
-
-def sign_in(browser, live_server, email, password=STAFF_PASSWORD):
-    context = browser.new_context(locale="en-CA")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(live_server + "/staff/login?lang=en")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page).to_have_url(live_server + "/staff/")
-    return page
 
 
 def create_consultation(page, live_server, assert_accessible):
@@ -156,7 +145,7 @@ def prepare_questionnaire_and_open(page, live_server, assert_accessible):
 def participant_answers(browser, live_server, app, smtp_server):
     context = browser.new_context(locale="en-CA")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     page.goto(f"{live_server}/consultations/{SLUG}/?lang=en")
     page.get_by_role("link", name="Answer the questionnaire").click()
     page.get_by_label("Name", exact=True).fill("Pat")
@@ -187,7 +176,7 @@ def analyst_signs_in_and_codes(browser, live_server, app, smtp_server, assert_ac
     link = LINK.search(invitation.get_body(preferencelist=("plain",)).get_content()).group(0)
     context = browser.new_context(locale="en-CA")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     page.goto(link)
     assert_accessible(page)
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
@@ -215,7 +204,7 @@ def coordinator_downloads(browser, live_server, make_staff, tmp_path):
     consultation's own level names)."""
     problems = []
     make_staff(COORDINATOR, ["coordinator"])
-    page = sign_in(browser, live_server, COORDINATOR)
+    page = sign_in(browser, live_server, COORDINATOR, locale="en-CA")
     page.goto(f"{live_server}/staff/consultations/{SLUG}/exports/?lang=en")
     for label, extension in (("Download CSV", "csv"), ("Download XLSX (Excel)", "xlsx"), ("Download JSON", "json")):
         with page.expect_download() as download_info:
@@ -277,7 +266,7 @@ def test_a_consultation_set_up_entirely_in_the_browser(browser, live_server, app
     with app.app_context():
         assert db.session.scalar(select(Consultation.id)) is None  # an empty site
     make_staff(ADMIN, ["admin"])  # the first account comes from create-staff
-    admin = sign_in(browser, live_server, ADMIN)
+    admin = sign_in(browser, live_server, ADMIN, locale="en-CA")
 
     create_consultation(admin, live_server, assert_accessible)
     vocabulary_set = set_vocabulary(admin, live_server)
@@ -312,7 +301,7 @@ def test_administration_pages_are_accessible_in_both_languages(browser, live_ser
     document["topics"].append({"code": "9", "kind": "axis", "title": {"fr": "Neuf", "en": "Nine"}})
     structure_file = tmp_path / "structure.json"
     structure_file.write_text(json.dumps(document), encoding="utf-8")
-    page = sign_in(browser, live_server, ADMIN)
+    page = sign_in(browser, live_server, ADMIN, locale="en-CA")
     for lang in ("en", "fr"):
         for path in ("/staff/consultations/", "/staff/consultations/new", "/staff/accounts/",
                      "/staff/accounts/invite", f"/staff/accounts/{admin_id}",

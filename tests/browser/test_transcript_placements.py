@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.test_transcripts import sign_in
+from tests.browser.timeouts import ACTION_MS
 from tests.conftest import STAFF_PASSWORD
 from tests.integration.test_transcripts import SLUG, VTT, held_forum
 
@@ -90,7 +91,7 @@ def test_turns_placed_from_the_queue_then_moved_and_undone(browser, live_server,
 def test_placing_and_moving_work_without_javascript(browser, live_server, transcript_id):
     context = browser.new_context(locale="fr-CA", java_script_enabled=False)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     page.goto(live_server + "/staff/login")
     page.get_by_label("Adresse courriel").fill("analyst@example.org")
     page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)

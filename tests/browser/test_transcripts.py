@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.timeouts import ACTION_MS
 from tests.conftest import STAFF_PASSWORD
 from tests.integration.test_transcripts import SLUG, VTT, held_forum
 
@@ -14,7 +15,7 @@ from tests.integration.test_transcripts import SLUG, VTT, held_forum
 def sign_in(browser, live_server, email):
     context = browser.new_context(locale="fr-CA")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(ACTION_MS)
     page.goto(live_server + "/staff/login")
     page.get_by_label("Adresse courriel").fill(email)
     page.get_by_label("Mot de passe").fill(STAFF_PASSWORD)

@@ -131,6 +131,24 @@ def test_passwords_are_stored_as_argon2_hashes(app, make_staff):
     assert stored.startswith("$argon2id$") and STAFF_PASSWORD not in stored
 
 
+def test_only_the_testing_environment_hashes_at_the_lowest_cost(app, tmp_path):
+    from flask import Flask
+
+    from consult.auth.passwords import hash_password, needs_rehash, verify_password
+
+    with app.app_context():
+        cheap = hash_password(STAFF_PASSWORD)
+    production = Flask("production")
+    production.config.update(CONSULT_ENV="production")
+    with production.app_context():
+        full = hash_password(STAFF_PASSWORD)
+        assert verify_password(full, STAFF_PASSWORD) and not needs_rehash(full)
+        # A hash made at the testing cost would be strengthened at the next sign-in.
+        assert needs_rehash(cheap)
+    assert cheap.startswith("$argon2id$v=19$m=8,t=1,p=1$")
+    assert full.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+
+
 def test_a_disabled_account_cannot_sign_in(app, client, make_staff):
     make_staff("ana@example.org", ["analyst"])
     with app.app_context():

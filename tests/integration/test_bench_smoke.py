@@ -1,6 +1,7 @@
-"""The benchmark runs end to end in its small mode (tiny data, a handful of requests, one second a
-path), on the database the suite runs on, so that its scripts cannot rot. Figures are not checked:
-only that every path answered as it should and that the table was written."""
+"""The benchmark runs end to end in its small mode (tiny data, a handful of requests, three answers a
+path however long a loaded machine takes, within a cap), on the database the suite runs on, so that its
+scripts cannot rot. Figures are not checked: only that every path answered as it should and that the
+table was written."""
 import json
 import os
 import shutil
