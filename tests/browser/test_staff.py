@@ -108,7 +108,7 @@ def test_edit_form_with_no_title_explains_the_error(request, browser_page, live_
     summary = page.get_by_role("alert").filter(has_text="Il y a un problème")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading", level=2)).to_have_text("Il y a un problème")
-    summary_link = summary.get_by_role("link", name=f"Titre en français: {message}")
+    summary_link = summary.get_by_role("link", name=f"Titre en français\u00a0: {message}")
     expect(summary_link).to_be_visible()
     title_fr = page.get_by_label("Titre en français")
     expect(title_fr).to_have_attribute("aria-invalid", "true")
