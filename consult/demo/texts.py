@@ -23,6 +23,7 @@ class Texts:
         self.remarks: dict[tuple[str, str], list[dict]] = {}
         for entry in COMMENTS["remarks"]:
             self.remarks.setdefault((entry["topic"], entry["lang"]), []).append(entry)
+        self.drawn: set[tuple[str, str, str | None]] = set()
         self.notes: dict[tuple[str, str], list[str]] = {}
         for entry in COMMENTS["notes"]:
             self.notes.setdefault((entry["topic"], entry["lang"]), []).append(entry["text"])
@@ -44,7 +45,11 @@ class Texts:
         pool = [entry for entry in self.remarks.get((topic, lang), []) if prompt in (None, entry["prompt"])]
         if not pool:
             return None
-        entry = self.rng.choice(pool)
+        # The first remark drawn on a topic (for a prompt) is its longest: whatever the day the demo is
+        # loaded (the sessions' dates change the draws), the long remarks people write are among the comments.
+        first = (topic, lang, prompt) not in self.drawn
+        self.drawn.add((topic, lang, prompt))
+        entry = max(pool, key=lambda item: len(item["text"])) if first else self.rng.choice(pool)
         self.remarks[(topic, lang)].remove(entry)
         return entry
 
