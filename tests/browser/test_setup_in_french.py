@@ -4,14 +4,13 @@ its own and a code of its own; a participant answers in French; then every publi
 the consultation is crawled in French: no reference vocabulary, no English interface text offered
 for a language the consultation does not hold, no 4xx/5xx, no serious axe-core violation."""
 import re
-from collections import deque
 from datetime import date, timedelta
-from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import expect
 
 from consult.extensions import db
 from consult.mail.delivery import deliver_pending
+from tests.browser.crawl import crawl
 from tests.conftest import STAFF_PASSWORD
 
 SLUG = "partenariat-patient-2027"
@@ -29,7 +28,6 @@ ANSWER = "Il manque la place des proches aidants dans les comités de gouvernanc
 FORBIDDEN = re.compile(r"\b(axis|axes|axe|orientations?|PR[ÉE]CISER|première ligne|québécois|volet canadien)\b",
                        re.IGNORECASE)
 QUESTIONNAIRE_LINK = re.compile(r"https?://\S+/questionnaire/[\w.-]+/")
-DOWNLOADS = (".csv", ".xlsx", ".json", ".docx", ".ics", ".zip", ".pdf", ".qdpx", ".txt")
 
 
 def deliver(app):
@@ -166,46 +164,21 @@ def participant_answers(browser, live_server, app, smtp_server, assert_accessibl
     context.close()
 
 
-def crawl(page, live_server, assert_accessible, lang):
-    roots = [f"/consultations/{SLUG}/", f"/staff/consultations/{SLUG}/"]
-    seen, queue, problems = set(), deque(roots), []
-    while queue:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        seen.add(path)
-        response = page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}", timeout=60_000)
-        if response.status >= 400:
-            problems.append(f"{path}: HTTP {response.status}")
-            continue
-        if "html" not in (response.headers.get("content-type") or ""):
-            continue
-        # Lists of choices (provinces, countries) are left out.
-        text = page.locator("body").evaluate(
-            "body => { const copy = body.cloneNode(true); copy.querySelectorAll('select').forEach(e => e.remove());"
-            " return copy.textContent; }")
-        found = FORBIDDEN.search(text)
-        if found:
-            problems.append(f"{path} ({lang}): “{found.group(0)}”")
-        english = page.locator("input[id$='_en']:not([type=hidden]), textarea[id$='_en']").count() or \
-            page.locator("legend:visible").filter(has_text=re.compile("^Anglais$")).count()
-        if english and not path.endswith("/settings"):  # the settings page offers English, to add it
-            problems.append(f"{path} ({lang}): asks for English text in a French-only consultation")
-        try:
-            assert_accessible(page)
-        except AssertionError as error:
-            problems.append(str(error))
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
-            target = urlsplit(urljoin(f"{live_server}{path}", href))
-            if target.netloc != urlsplit(live_server).netloc:
-                continue
-            wanted = target.path + (f"?{target.query}" if target.query else "")
-            wanted = re.sub(r"[?&]lang=\w+", "", wanted)
-            if (target.path.startswith((f"/consultations/{SLUG}/", f"/staff/consultations/{SLUG}/"))
-                    and not target.path.endswith(DOWNLOADS)
-                    and "/logout" not in target.path and wanted not in seen):
-                queue.append(wanted)
-    return seen, problems
+def french_only_problems(page, path):
+    """The reference consultation's words, and English fields in a French-only consultation."""
+    problems = []
+    # Lists of choices (provinces, countries) are left out.
+    text = page.locator("body").evaluate(
+        "body => { const copy = body.cloneNode(true); copy.querySelectorAll('select').forEach(e => e.remove());"
+        " return copy.textContent; }")
+    found = FORBIDDEN.search(text)
+    if found:
+        problems.append(f"{path} (fr): “{found.group(0)}”")
+    english = page.locator("input[id$='_en']:not([type=hidden]), textarea[id$='_en']").count() or \
+        page.locator("legend:visible").filter(has_text=re.compile("^Anglais$")).count()
+    if english and not path.endswith("/settings"):  # the settings page offers English, to add it
+        problems.append(f"{path} (fr): asks for English text in a French-only consultation")
+    return problems
 
 
 def test_a_french_only_position_statement_set_up_in_the_browser(browser, live_server, app, make_staff, smtp_server,
@@ -220,7 +193,7 @@ def test_a_french_only_position_statement_set_up_in_the_browser(browser, live_se
     prepare_questionnaire_and_open(admin, live_server)
     participant_answers(browser, live_server, app, smtp_server, assert_accessible)
 
-    seen, problems = crawl(admin, live_server, assert_accessible, "fr")
+    seen, problems = crawl(admin, live_server, SLUG, "fr", assert_accessible, french_only_problems)
     # The page that chooses the languages still offers English, to add it.
     assert len(seen) > 20, sorted(seen)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems)

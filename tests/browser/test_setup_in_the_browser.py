@@ -6,9 +6,7 @@ analyst signs in through the emailed link (real SMTP server) and codes the answe
 downloads the exports. Then every public and staff page of the consultation, in both interface
 languages, is crawled: no reference vocabulary, no 4xx/5xx, no serious or critical axe-core violation."""
 import re
-from collections import deque
 from datetime import date, timedelta
-from urllib.parse import urljoin, urlsplit
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -16,6 +14,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.mail.delivery import deliver_pending
 from consult.models import Coding, Consultation
+from tests.browser.crawl import crawl
 from tests.browser.staff_session import sign_in
 from tests.browser.timeouts import ACTION_MS
 
@@ -196,7 +195,6 @@ def analyst_signs_in_and_codes(browser, live_server, app, smtp_server, assert_ac
 
 
 # Files a link downloads rather than shows: the crawl reads pages.
-DOWNLOADS = (".csv", ".xlsx", ".json", ".docx", ".ics", ".zip", ".pdf", ".qdpx", ".txt")
 
 
 def coordinator_downloads(browser, live_server, make_staff, tmp_path):
@@ -224,40 +222,12 @@ def coordinator_downloads(browser, live_server, make_staff, tmp_path):
     return problems
 
 
-def crawl(page, live_server, assert_accessible, lang):
-    """Every page of the consultation reachable from its public and staff pages, by following links."""
-    roots = [f"/consultations/{SLUG}/", f"/staff/consultations/{SLUG}/"]
-    seen, queue, problems = set(), deque(roots), []
-    while queue:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        seen.add(path)
-        # Some analysis pages compute on their first visit (suggestions): more time than a click gets.
-        response = page.goto(f"{live_server}{path}{'&' if '?' in path else '?'}lang={lang}", timeout=60_000)
-        if response.status >= 400:
-            problems.append(f"{path}: HTTP {response.status}")
-            continue
-        if "html" not in (response.headers.get("content-type") or ""):
-            continue
+def reference_words(lang):
+    """A check for the crawl: the reference consultation's words on a page."""
+    def check(page, path):
         found = FORBIDDEN.search(page.locator("body").inner_text())
-        if found:
-            problems.append(f"{path} ({lang}): “{found.group(0)}”")
-        try:
-            assert_accessible(page)
-        except AssertionError as error:
-            problems.append(str(error))
-        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
-            target = urlsplit(urljoin(f"{live_server}{path}", href))
-            if target.netloc != urlsplit(live_server).netloc:
-                continue
-            wanted = target.path + (f"?{target.query}" if target.query else "")
-            wanted = re.sub(r"[?&]lang=\w+", "", wanted)
-            if (target.path.startswith((f"/consultations/{SLUG}/", f"/staff/consultations/{SLUG}/"))
-                    and not target.path.endswith(DOWNLOADS)
-                    and "/logout" not in target.path and wanted not in seen):
-                queue.append(wanted)
-    return seen, problems
+        return [f"{path} ({lang}): “{found.group(0)}”"] if found else []
+    return check
 
 
 def test_a_consultation_set_up_entirely_in_the_browser(browser, live_server, app, make_staff, smtp_server,
@@ -279,7 +249,7 @@ def test_a_consultation_set_up_entirely_in_the_browser(browser, live_server, app
     problems = coordinator_downloads(browser, live_server, make_staff, tmp_path)
 
     for lang in ("en", "fr"):
-        seen, found = crawl(admin, live_server, assert_accessible, lang)
+        seen, found = crawl(admin, live_server, SLUG, lang, assert_accessible, reference_words(lang))
         assert len(seen) > 20, sorted(seen)
         problems += found
     if not vocabulary_set:
