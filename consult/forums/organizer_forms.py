@@ -116,6 +116,17 @@ class _SessionFields(FlaskForm):
         self.topic_ids.choices = topic_choices(topics)
         if self.topic_ids.data is None:
             self.topic_ids.data = []
+        saved = getattr(kwargs.get("obj"), "language", None)
+        self.language.choices = session_languages(consultation.language_list, saved)
+        if not self.is_submitted() and self.language.data not in {choice.value for choice in self.language.choices}:
+            self.language.data = self.language.choices[0].value
+
+
+def session_languages(held: list[str], saved: str | None) -> list[SelectChoice]:
+    """The languages a session of a consultation may be held in: those it holds, bilingual only when it holds
+    both; a session's saved language stays offered, so editing it never changes it silently."""
+    return [choice for choice in SESSION_LANGUAGE_CHOICES
+            if choice.value == saved or choice.value in held or (choice.value == "bilingual" and len(held) > 1)]
 
 
 class ForumForm(_SessionFields):

@@ -66,4 +66,39 @@ def test_the_consultation_forms_give_examples_of_no_other_consultation(login, fr
     client = login(("admin",))
     for path in ("/staff/consultations/new", f"/staff/consultations/{SLUG}/settings"):
         html = client.get(f"{path}?lang={lang}").get_data(as_text=True)
-        assert not re.search(r"qu[ée]b[ée]c|canadian track|volet canadien", html, re.IGNORECASE), path
+        assert not re.search(r"qu[ée]b[ée]c|canadian track|volet canadien|premi[eè]re-ligne|primary-care", html,
+                             re.IGNORECASE), path
+
+
+def test_a_french_only_consultations_sessions_are_offered_in_french_alone(app, login, french_only):
+    client = login(("admin", "organizer"))
+    html = client.get(f"/staff/consultations/{SLUG}/forums/new?lang=fr").get_data(as_text=True)
+    offered = {a or b for a, b in re.findall(r'name="language"[^>]*value="(\w+)"|value="(\w+)"[^>]*name="language"',
+                                             html)}
+    assert offered == {"fr"}
+    # The readability panel judges the French texts alone.
+    panel = html.split('class="readability"', 1)[1].split("</section>", 1)[0]
+    assert "Description en français\u00a0:" in panel and "en anglais" not in panel
+
+
+def test_a_forum_of_an_english_only_consultation_defaults_to_english(app, login):
+    with app.app_context():
+        import_structure(minimal_document(slug="english-only", languages=["en"], title={"en": "Interview study"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("organizer",))
+    html = client.get("/staff/consultations/english-only/forums/new?lang=en").get_data(as_text=True)
+    offered = re.findall(r'<input[^>]*name="language"[^>]*>', html)
+    assert len(offered) == 1 and 'value="en"' in offered[0] and "checked" in offered[0]
+
+
+def test_the_sessions_list_has_no_track_column_without_tracks(app, login, french_only):
+    from tests.factories import make_forum
+
+    with app.app_context():
+        make_forum(consultation_of(SLUG))
+        db.session.commit()
+    client = login(("organizer",))
+    html = client.get(f"/staff/consultations/{SLUG}/forums/?lang=fr").get_data(as_text=True)
+    assert "Forum test" in html and ">Volet<" not in html
