@@ -102,3 +102,10 @@ def test_the_sessions_list_has_no_track_column_without_tracks(app, login, french
     client = login(("organizer",))
     html = client.get(f"/staff/consultations/{SLUG}/forums/?lang=fr").get_data(as_text=True)
     assert "Forum test" in html and ">Volet<" not in html
+
+
+def test_the_structure_summary_counts_no_absent_sections_or_tracks(login, french_only):
+    client = login(("admin",))
+    html = client.get(f"/staff/consultations/{SLUG}/?lang=fr").get_data(as_text=True)
+    stats = re.sub(r"<[^>]+>", "", html.split('<ul class="stats">', 1)[1].split("</ul>", 1)[0])
+    assert not re.search(r"\b0 (section|volet)\b", stats), stats
