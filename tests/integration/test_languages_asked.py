@@ -109,3 +109,9 @@ def test_the_structure_summary_counts_no_absent_sections_or_tracks(login, french
     html = client.get(f"/staff/consultations/{SLUG}/?lang=fr").get_data(as_text=True)
     stats = re.sub(r"<[^>]+>", "", html.split('<ul class="stats">', 1)[1].split("</ul>", 1)[0])
     assert not re.search(r"\b0 (section|volet)\b", stats), stats
+
+
+def test_the_comment_filters_offer_no_track_without_tracks(login, french_only):
+    client = login(("analyst",))
+    html = client.get(f"/staff/consultations/{SLUG}/analysis/comments?lang=fr").get_data(as_text=True)
+    assert 'name="channel"' in html and 'name="track"' not in html
