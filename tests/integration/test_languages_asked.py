@@ -115,3 +115,10 @@ def test_the_comment_filters_offer_no_track_without_tracks(login, french_only):
     client = login(("analyst",))
     html = client.get(f"/staff/consultations/{SLUG}/analysis/comments?lang=fr").get_data(as_text=True)
     assert 'name="channel"' in html and 'name="track"' not in html
+
+
+@pytest.mark.parametrize("path", ["/exports/", "/forums/interview-slots", "/evaluation/"])
+def test_help_texts_speak_of_no_track_without_tracks(login, french_only, path):
+    client = login(("admin", "organizer", "coordinator"))
+    html = client.get(f"/staff/consultations/{SLUG}{path}?lang=fr").get_data(as_text=True)
+    assert not re.search(r"(son|même) volet", html), path
