@@ -122,3 +122,26 @@ def test_help_texts_speak_of_no_track_without_tracks(login, french_only, path):
     client = login(("admin", "organizer", "coordinator"))
     html = client.get(f"/staff/consultations/{SLUG}{path}?lang=fr").get_data(as_text=True)
     assert not re.search(r"(son|même) volet", html), path
+
+
+def test_reviewers_of_a_french_only_consultation_get_their_emails_in_french(app, login):
+    from consult.models import Reviewer
+
+    with app.app_context():
+        import_structure(minimal_document(slug="revue-fr", languages=["fr"], title={"fr": "Énoncé"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"fr": "Gouvernance"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("coordinator",))
+    page = client.get("/staff/consultations/revue-fr/reports/versions/?lang=fr").get_data(as_text=True)
+    assert "<option value=\"en\"" not in page and 'name="language"' in page
+    response = submit_form(client, "/staff/consultations/revue-fr/reports/versions/?lang=fr",
+                           {"email": "relecture@example.org", "language": "fr", "required": "y"},
+                           action="/staff/consultations/revue-fr/reports/reviewers")
+    assert response.status_code == 303
+    forged = submit_form(client, "/staff/consultations/revue-fr/reports/versions/?lang=fr",
+                         {"email": "autre@example.org", "language": "en", "required": "y"},
+                         action="/staff/consultations/revue-fr/reports/reviewers")
+    assert forged.status_code == 422
+    with app.app_context():
+        assert [reviewer.language for reviewer in db.session.scalars(db.select(Reviewer))] == ["fr"]
