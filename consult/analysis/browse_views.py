@@ -10,6 +10,7 @@ from flask import current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import change_stamps
 from ..channels import channel_labels
 from ..consultations import get_consultation
 from ..extensions import db
@@ -18,7 +19,7 @@ from ..i18n import localized
 from ..lookups import get_owned_or_404
 from ..models import Topic
 from ..permissions import permission_required
-from . import queries
+from . import queries, stamped
 from .blueprint import bp
 from .codebook import ensure_codebook
 from .forms import FilterForm
@@ -91,10 +92,17 @@ def _beyond_bound(consultation, filters, topic_ids=None) -> int | None:
 
 
 def _with_codebook(consultation):
-    """Themes added to the structure since the last visit get their codes before anyone codes."""
+    """Themes added to the structure since the last visit get their codes before anyone codes (looked
+    for once per change of the codebook or the tree, not on every page)."""
+    stamped.kept(("codebook complete", consultation.id), lambda: _complete(consultation), change_stamps.LISTS)
+    return consultation
+
+
+def _complete(consultation) -> bool:
     if ensure_codebook(consultation, current_user.id):
         db.session.commit()
-    return consultation
+        return False  # kept under the stamp this commit replaced: the next page looks again
+    return True
 
 
 @bp.get(BASE + "/")
@@ -115,6 +123,7 @@ def workspace(slug):
 @permission_required("read_comments")
 def topic(slug, topic_id):
     consultation = _with_codebook(get_consultation(slug))
+    queries.topics_of(consultation)  # the whole tree at once: the topic and its parents come from it
     node_topic = get_owned_or_404(Topic, topic_id, consultation_id=consultation.id)
     form = FilterForm(consultation, request.args)
     page, page_error = _page_number()

@@ -10,19 +10,15 @@ A page of the listing is one query for its ids (which the indexes on (consultati
 and (consultation, date) answer) and one for the comments (their rows, analysis.rows, fetch what
 they show for the whole page at once).
 """
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
-from cachetools import LRUCache
-from flask import current_app
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import aliased
 
-from .. import change_stamps
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, Participant, Theme, Topic
-from . import search, tally
+from . import search, stamped, tally
 from .search import SearchQuery
 
 PER_PAGE = 25
@@ -163,8 +159,16 @@ class Tree:
 
 
 def topics_of(consultation: Consultation) -> list[Topic]:
-    return list(db.session.scalars(select(Topic).where(Topic.consultation_id == consultation.id)
-                                   .order_by(Topic.position, Topic.id)))
+    return stamped.per_request(("topics", consultation.id), lambda: list(db.session.scalars(
+        select(Topic).where(Topic.consultation_id == consultation.id).order_by(Topic.position, Topic.id))))
+
+
+def codes_of(consultation: Consultation) -> list[tuple[Code, int | None]]:
+    """Every code of the consultation, in codebook order, with the topic of its theme (None for codes
+    of no theme): the counts, the rows and their buttons each take their part of it."""
+    return stamped.per_request(("codes", consultation.id), lambda: db.session.execute(
+        select(Code, Theme.topic_id).outerjoin(Theme, Theme.id == Code.theme_id)
+        .where(Code.consultation_id == consultation.id).order_by(Code.position, Code.id)).all())
 
 
 def subtree_ids(topic: Topic, topics: list[Topic] | None = None) -> list[int]:
@@ -182,9 +186,8 @@ def subtree_ids(topic: Topic, topics: list[Topic] | None = None) -> list[int]:
 
 
 def modification_codes(consultation: Consultation) -> list[Code]:
-    return list(db.session.scalars(
-        select(Code).where(Code.consultation_id == consultation.id, Code.kind == "modification",
-                           Code.status != "merged").order_by(Code.position, Code.id)))
+    return [code for code, _topic_id in codes_of(consultation)
+            if code.kind == "modification" and code.status != "merged"]
 
 
 def _count(where: list, modification_ids: set[int], theme_of_code: dict[int, int]):
@@ -230,49 +233,16 @@ def _count(where: list, modification_ids: set[int], theme_of_code: dict[int, int
     return by_topic, by_theme
 
 
-def _stamp() -> int | None:
-    """The analysis stamp, read before anything a count is made of (the codes, the tree): counts
-    made from what changed after it are kept under it, and dropped as soon as it is replaced.
-    None when the session holds changes not committed yet: what it counts must not be kept."""
-    session = db.session()
-    if not change_stamps.settled(session):
-        return None
-    return change_stamps.read(session.connection(), change_stamps.ANALYSIS)
-
-
-def _kept(key: tuple, count, stamp: int | None):
-    """count(), or what it gave for the same key under `stamp`. The results are shared between
-    requests: nothing may change them once made."""
-    if stamp is None:
-        return count()
-    cache, lock = current_app.extensions.get("count_cache") or _new_count_cache()
-    with lock:
-        kept = cache.get(key)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
-    result = count()
-    with lock:
-        cache[key] = (stamp, result)
-    return result
-
-
-def forget_counts(app) -> None:
-    """Drops every kept count (after the database was emptied behind the application's back)."""
-    kept = app.extensions.get("count_cache")
-    if kept is not None:
-        with kept[1]:
-            kept[0].clear()
-
-
-def _new_count_cache():
-    made = (LRUCache(maxsize=max(current_app.config.get("COUNT_CACHE_ENTRIES", 256), 1)), threading.Lock())
-    return current_app.extensions.setdefault("count_cache", made)
+def forget_counts(app, scope: str | None = None) -> None:
+    """Drops every kept count and list (after the database was emptied behind the application's back),
+    or those kept under `scope` (change_stamps.ANALYSIS: as after a coding)."""
+    stamped.forget(app, scope)
 
 
 def count_tree(consultation: Consultation, filters: Filters, root: Topic | None = None,
                with_themes: bool = True) -> Tree:
     """The tree (or the part under `root`) with the counts of the comments matching the filters."""
-    stamp = _stamp()
+    stamped.current_stamp()  # read before what the counts are made of
     topics = topics_of(consultation)
     codes = modification_codes(consultation)
     scope = None
@@ -288,16 +258,15 @@ def count_tree(consultation: Consultation, filters: Filters, root: Topic | None 
                                         .where(Topic.consultation_id == consultation.id)
                                         .order_by(Theme.position, Theme.id)):
             themes.setdefault(theme.topic_id, []).append(theme)
-        theme_of_code = dict(db.session.execute(
-            select(Code.id, Code.theme_id).where(Code.consultation_id == consultation.id, Code.kind == "theme",
-                                                 Code.theme_id.is_not(None))).all())
+        theme_of_code = {code.id: code.theme_id for code, _topic_id in codes_of(consultation)
+                         if code.kind == "theme" and code.theme_id is not None}
     modification_ids = {code.id for code in codes}
     if tally.applies(filters):
         # Kept by the database as comments and codings change: as cheap at a million comments as at ten.
         by_topic, by_theme = tally.counts(consultation.id, scope, modification_ids, theme_of_code)
     else:
         key = (consultation.id, repr(filters), root.id if root is not None else None, with_themes)
-        by_topic, by_theme = _kept(key, lambda: _count(where, modification_ids, theme_of_code), stamp)
+        by_topic, by_theme = stamped.kept(key, lambda: _count(where, modification_ids, theme_of_code))
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)

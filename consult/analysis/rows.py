@@ -24,7 +24,6 @@ from ..models import (
     Participant,
     ParticipantCategory,
     SecondCoding,
-    Theme,
     Topic,
     Track,
 )
@@ -33,6 +32,7 @@ from ..questionnaires.prompts import PROMPT_NAMES
 from ..tree import with_depth
 from ..vocabulary.terms import pick
 from .coding import in_blind_sample
+from .queries import codes_of, topics_of
 
 STANCE_NAMES = {"": _l("No stance"), "support": _l("In favour"), "oppose": _l("Against"), "mixed": _l("Mixed"),
                 "neutral": _l("Neutral")}
@@ -182,16 +182,12 @@ def palettes(consultation_ids: set[int], viewer) -> dict[int, Palette]:
     result = {}
     for consultation_id in consultation_ids:
         consultation = db.session.get(Consultation, consultation_id)
-        rows = db.session.execute(
-            select(Code, Theme.topic_id).outerjoin(Theme, Theme.id == Code.theme_id)
-            .where(Code.consultation_id == consultation_id, Code.status == "active")
-            .order_by(Code.position, Code.id)).all()
+        rows = [(code, topic_id) for code, topic_id in codes_of(consultation) if code.status == "active"]
         theme_codes: dict[int, list[Code]] = {}
         for code, topic_id in rows:
             if code.kind == "theme" and topic_id is not None:
                 theme_codes.setdefault(topic_id, []).append(code)
-        topics = {topic.id: topic for topic in db.session.scalars(
-            select(Topic).where(Topic.consultation_id == consultation_id))}
+        topics = {topic.id: topic for topic in topics_of(consultation)}
         code_topics = {code.id: topics[topic_id] for code, topic_id in rows if topic_id in topics}
         result[consultation_id] = Palette(consultation, [code for code, _topic in rows], theme_codes, topics,
                                           topic_options(topics), can_code, code_topics, can_build_items)
