@@ -57,11 +57,17 @@ def _non_blind_coding(where):
     return select(coding.comment_id).where(coding.blind.is_(False), where(coding)).correlate(None)
 
 
-def conditions(consultation: Consultation, filters: Filters, ranking: bool = False, scan: bool = False) -> list:
+def conditions(consultation: Consultation, filters: Filters, ranking: bool = False, scan: bool = False,
+               few: bool = False) -> list:
     """WHERE conditions on Comment for the consultation and the filters. With `scan`, the
     consultation's indexes are not offered to the planner (`+ 0`, the SQLite idiom): counting every
-    comment of a consultation reads the table faster in order than through an index."""
-    clauses = [(Comment.consultation_id + 0 if scan else Comment.consultation_id) == consultation.id]
+    comment of a consultation reads the table faster in order than through an index. With `few`, a
+    search's matches are known to be few (or the statement stops early): on SQLite the full-text
+    index's matches lead, each comment found by its id, instead of the consultation's index read
+    from end to end (which SQLite prefers, not knowing how many match: a rare word cost a read of
+    every comment)."""
+    lead = few and filters.search.ranked and not ranking and dialect() == "sqlite"
+    clauses = [(Comment.consultation_id + 0 if scan or lead else Comment.consultation_id) == consultation.id]
     if filters.channel:
         clauses.append(Comment.channel == filters.channel)
     if filters.track_id is not None:
@@ -100,7 +106,7 @@ def conditions(consultation: Consultation, filters: Filters, ranking: bool = Fal
         clauses.append(and_(Comment.suggested_at.is_not(None), Comment.suggestion_reviewed.is_(False)))
     if filters.no_topic:
         clauses.append(Comment.topic_id.is_(None))
-    clauses.extend(search.conditions(filters.search, dialect(), ranking=ranking))
+    clauses.extend(search.conditions(filters.search, dialect(), ranking=ranking, lead=lead))
     return clauses
 
 
@@ -248,9 +254,10 @@ def count_tree(consultation: Consultation, filters: Filters, root: Topic | None 
     scope = None
     if root is not None:
         scope = set(subtree_ids(root, topics))
-        where = conditions(consultation, filters) + [Comment.topic_id.in_(scope)]
+        # A search is counted only when its matches are few (at most SEARCH_COUNT_LIMIT).
+        where = conditions(consultation, filters, few=True) + [Comment.topic_id.in_(scope)]
     else:
-        where = conditions(consultation, filters, scan=not filters.search.asked)
+        where = conditions(consultation, filters, scan=not filters.search.asked, few=True)
     themes: dict[int, list[Theme]] = {}
     theme_of_code: dict[int, int] = {}
     if with_themes:
@@ -337,8 +344,10 @@ def bounded_count(consultation: Consultation, filters: Filters, limit: int,
                   topic_ids: list[int] | None = None) -> tuple[int, bool]:
     """How many comments match the filters, counted up to `limit`: (limit, True) when more do. The
     database stops at the first `limit + 1` matches, so a common word among a million comments costs
-    no more to count than a rare one."""
-    where = conditions(consultation, filters)
+    no more to count than a rare one. On SQLite the full-text matches lead, read in their index's
+    order until the bound is reached: the consultation's index read in date order would go to its
+    end for a rare word."""
+    where = conditions(consultation, filters, few=True)
     if topic_ids is not None:
         where.append(Comment.topic_id.in_(topic_ids))
     found = select(Comment.id).where(*where).limit(limit + 1).subquery()
@@ -353,7 +362,9 @@ def list_comments(consultation: Consultation, filters: Filters, total: int, topi
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     page = min(max(page, 1), pages)
     ranking = filters.sort == "relevance" and filters.search.ranked
-    where = conditions(consultation, filters, ranking=ranking)
+    # Beyond the bound, the newest matches come from the consultation's index read in date order,
+    # which stops at the page; within it, from the few matches, sorted.
+    where = conditions(consultation, filters, ranking=ranking, few=not more)
     if topic_ids is not None:
         where.append(Comment.topic_id.in_(topic_ids))
     ids = []

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 from flask import has_request_context, request, url_for
 from flask_babel import get_timezone
-from flask_wtf.csrf import generate_csrf
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
