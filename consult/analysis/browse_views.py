@@ -58,10 +58,17 @@ def node_name(topic: Topic) -> str:
 
 
 def _page_url(form):
-    def page_url(number: int) -> str:
-        return url_for(request.endpoint, **request.view_args, **form.as_args(), page=number)
+    args = form.as_args()
+
+    def page_url(number: int, **key) -> str:
+        return url_for(request.endpoint, **request.view_args, **args, page=number, **key)
 
     return page_url
+
+
+def _keys() -> dict:
+    """The key of the row a page follows or precedes (queries.list_comments), from its link."""
+    return {"after": request.args.get("after"), "before": request.args.get("before")}
 
 
 def _render(page: str, results: str, status: int = 200, **context):
@@ -136,13 +143,14 @@ def topic(slug, topic_id):
     topic_ids = queries.subtree_ids(node_topic)
     bound = _beyond_bound(consultation, filters, topic_ids)
     if bound is not None:
-        listing = queries.list_comments(consultation, filters, bound, topic_ids=topic_ids, page=page, more=True)
+        listing = queries.list_comments(consultation, filters, bound, topic_ids=topic_ids, page=page, more=True,
+                                        **_keys())
         return _render("topic.html", "_results.html", tree=None, node=None, listing=listing, filters=filters,
                        rows=row_states(listing.comments, current_user, listed=True), **context)
     tree = queries.count_tree(consultation, filters, root=node_topic)
     node = tree.roots[0]
     listing = queries.list_comments(consultation, filters, node.counts.total,
-                                    topic_ids=[item.topic.id for item in node.walk()], page=page)
+                                    topic_ids=[item.topic.id for item in node.walk()], page=page, **_keys())
     return _render("topic.html", "_results.html", tree=tree, node=node, listing=listing, filters=filters,
                    rows=row_states(listing.comments, current_user, listed=True), **context)
 
@@ -161,10 +169,10 @@ def comments(slug):
     filters = form.filters()
     bound = _beyond_bound(consultation, filters)
     if bound is not None:
-        listing = queries.list_comments(consultation, filters, bound, page=page, more=True)
+        listing = queries.list_comments(consultation, filters, bound, page=page, **_keys(), more=True)
         return _render("topic.html", "_results.html", tree=None, node=None, listing=listing, filters=filters,
                        rows=row_states(listing.comments, current_user, listed=True), **context)
     tree = queries.count_tree(consultation, filters, with_themes=False)
-    listing = queries.list_comments(consultation, filters, tree.total.total, page=page)
+    listing = queries.list_comments(consultation, filters, tree.total.total, page=page, **_keys())
     return _render("topic.html", "_results.html", tree=tree, node=None, listing=listing, filters=filters,
                    rows=row_states(listing.comments, current_user, listed=True), **context)

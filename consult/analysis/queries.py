@@ -12,16 +12,19 @@ they show for the whole page at once).
 """
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, literal, select, tuple_
 from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, Participant, Theme, Topic
+from ..models.base import UTCDateTime
 from . import search, stamped, tally
 from .search import SearchQuery
 
 PER_PAGE = 25
+KEY_FORMAT = "%Y%m%d%H%M%S%f"
 
 
 @dataclass
@@ -311,6 +314,11 @@ class Listing:
     total: int
     # More comments match than were counted (a search): `total` is the bound, the pages stop there.
     more: bool = False
+    # The sort keys of the first and last rows (newest or oldest first): the previous and next pages
+    # start from them rather than from a row number, so that comments added or removed meanwhile
+    # neither repeat a row nor skip one. None for the other orders.
+    first_key: str | None = None
+    last_key: str | None = None
 
     @property
     def first(self) -> int:
@@ -355,10 +363,49 @@ def bounded_count(consultation: Consultation, filters: Filters, limit: int,
     return min(number, limit), number > limit
 
 
+def row_key(comment: Comment) -> str:
+    """A row's place in the date orders, as a link writes it: its date (UTC, microseconds) and id."""
+    return f"{comment.source_date.astimezone(timezone.utc).strftime(KEY_FORMAT)}-{comment.id}"
+
+
+def parse_key(raw: str | None) -> tuple[datetime, int] | None:
+    """(date, id) of a key from a link; None when it is missing or not one (the page is then found by
+    its number)."""
+    date_part, _, id_part = (raw or "").partition("-")
+    if len(date_part) != 20 or not date_part.isdigit() or not id_part.isdigit() or len(id_part) > 12:
+        return None
+    try:
+        return datetime.strptime(date_part, KEY_FORMAT).replace(tzinfo=timezone.utc), int(id_part)
+    except ValueError:
+        return None
+
+
+def _keyed(filters: Filters) -> bool:
+    return filters.sort in ("newest", "oldest") or (filters.sort == "relevance" and not filters.search.ranked)
+
+
+def _seek(statement, filters: Filters, after=None, before=None):
+    """The rows after the key `after` (the next page) or before `before` (the previous page, read
+    backwards), in the listing's date order: an index seek instead of OFFSET's reading of every row
+    that comes first."""
+    newest = filters.sort != "oldest"
+    date, comment_id = after or before
+    later = tuple_(Comment.source_date, Comment.id) > tuple_(literal(date, UTCDateTime()), comment_id)
+    earlier = tuple_(Comment.source_date, Comment.id) < tuple_(literal(date, UTCDateTime()), comment_id)
+    forward = after is not None
+    statement = statement.where(earlier if newest == forward else later)
+    ascending = newest != forward
+    if ascending:
+        return statement.order_by(Comment.source_date, Comment.id)
+    return statement.order_by(Comment.source_date.desc(), Comment.id.desc())
+
+
 def list_comments(consultation: Consultation, filters: Filters, total: int, topic_ids: list[int] | None = None,
-                  page: int = 1, more: bool = False) -> Listing:
+                  page: int = 1, more: bool = False, after: str | None = None, before: str | None = None) -> Listing:
     """One page of the comments matching the filters (under the topics `topic_ids` if given).
-    `total` is their number, known from the counts shown with the list (or its bound, with `more`)."""
+    `total` is their number, known from the counts shown with the list (or its bound, with `more`).
+    In the date orders, `after` (or `before`) is the key of the row the page follows (or precedes):
+    `page` then only numbers the rows."""
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     page = min(max(page, 1), pages)
     ranking = filters.sort == "relevance" and filters.search.ranked
@@ -368,7 +415,18 @@ def list_comments(consultation: Consultation, filters: Filters, total: int, topi
     if topic_ids is not None:
         where.append(Comment.topic_id.in_(topic_ids))
     ids = []
-    if total:
+    keyed = _keyed(filters)
+    seek_after, seek_before = (parse_key(after), parse_key(before)) if keyed else (None, None)
+    if total and (seek_after or seek_before):
+        statement = _seek(select(Comment.id).where(*where), filters, seek_after, None if seek_after else seek_before)
+        ids = list(db.session.scalars(statement.limit(PER_PAGE)))
+        if seek_before and not seek_after:
+            ids.reverse()
+    elif total:
         statement = _ordered(select(Comment.id).where(*where), filters)
         ids = list(db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return Listing(comments=load_comments(ids), page=page, pages=pages, total=total, more=more)
+    comments = load_comments(ids)
+    first_key = row_key(comments[0]) if keyed and comments else None
+    last_key = row_key(comments[-1]) if keyed and comments else None
+    return Listing(comments=comments, page=page, pages=pages, total=total, more=more,
+                   first_key=first_key, last_key=last_key)
