@@ -145,3 +145,10 @@ def test_reviewers_of_a_french_only_consultation_get_their_emails_in_french(app,
     assert forged.status_code == 422
     with app.app_context():
         assert [reviewer.language for reviewer in db.session.scalars(db.select(Reviewer))] == ["fr"]
+
+
+def test_the_submissions_language_filter_agrees_in_french(login, french_only):
+    client = login(("coordinator",))
+    html = client.get(f"/staff/consultations/{SLUG}/submissions/?lang=fr").get_data(as_text=True)
+    language_filter = html.split('id="filter-language"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="">Toutes</option>' in language_filter
