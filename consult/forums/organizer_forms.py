@@ -65,7 +65,11 @@ def https_url(form, field):
 def _title_in_one_language(form) -> bool:
     if (form.title_fr.data or "").strip() or (form.title_en.data or "").strip():
         return True
-    form.title_fr.errors = [*form.title_fr.errors, _("Give a title in at least one language.")]
+    # The error goes next to a title field the page shows: the English one in an English-only consultation.
+    held = form.consultation.language_list or ["fr"]
+    field = form.title_fr if "fr" in held else form.title_en
+    message = _("Give a title in at least one language.") if len(held) > 1 else _("Give the session a title.")
+    field.errors = [*field.errors, message]
     return False
 
 

@@ -152,3 +152,20 @@ def test_the_submissions_language_filter_agrees_in_french(login, french_only):
     html = client.get(f"/staff/consultations/{SLUG}/submissions/?lang=fr").get_data(as_text=True)
     language_filter = html.split('id="filter-language"', 1)[1].split("</select>", 1)[0]
     assert '<option value="">Toutes</option>' in language_filter
+
+
+def test_a_forum_without_title_in_an_english_only_consultation_is_refused_next_to_the_english_title(app, login):
+    with app.app_context():
+        import_structure(minimal_document(slug="english-titles", languages=["en"], title={"en": "Interview study"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("organizer",))
+    url = "/staff/consultations/english-titles/forums/new?lang=en"
+    response = submit_form(client, url, {"kind": "forum", "language": "en", "title_en": "", "start_date": "2031-03-04",
+                                         "start_time": "18:00", "duration_minutes": "90", "capacity": "20",
+                                         "prereading_kind": "none"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'href="#title_en"' in html and 'href="#title_fr"' not in html
+    assert "Give the session a title." in html
