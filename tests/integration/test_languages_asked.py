@@ -169,3 +169,21 @@ def test_a_forum_without_title_in_an_english_only_consultation_is_refused_next_t
     assert response.status_code == 422
     assert 'href="#title_en"' in html and 'href="#title_fr"' not in html
     assert "Give the session a title." in html
+
+
+@pytest.mark.parametrize(("path", "field"), [("/analysis/codebook", "label"), ("/glossary/new", "term"),
+                                             ("/evaluation/items/new", "label")])
+def test_a_text_missing_in_an_english_only_consultation_is_reported_next_to_the_english_field(app, login, path,
+                                                                                              field):
+    with app.app_context():
+        import_structure(minimal_document(slug="english-labels", languages=["en"], title={"en": "Interview study"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("admin", "analyst", "coordinator"))
+    url = f"/staff/consultations/english-labels{path}?lang=en"
+    response = submit_form(client, url, {f"{field}_fr": "", f"{field}_en": "", "kind": "long_text"},
+                           action=url.split("?")[0])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'href="#{field}_en"' in html and f'href="#{field}_fr"' not in html
