@@ -1,12 +1,13 @@
 """Saving answers (autosave and the Save buttons, with the text overwritten from another tab kept as a
 version), then review and submission with a receipt. One answer per response and question, guarded by
-a unique constraint and created inside a SAVEPOINT; the caller commits once."""
+a unique constraint (INSERT ... ON CONFLICT DO NOTHING); the caller commits once."""
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..channels.questionnaire import sync_response
 from ..extensions import db
@@ -102,6 +103,17 @@ def _find_answer(response: Response, question: Question) -> Answer | None:
     return db.session.scalar(_ANSWER, {"response_id": response.id, "question_id": question.id})
 
 
+def _insert_answer(response: Response, question: Question, text: str, choices: list, now: datetime) -> int | None:
+    """The new answer's id; None when the row exists already (the unique constraint decides, in one
+    statement: no savepoint to open and release while the database's write lock is held)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return db.session.execute(
+        insert(Answer).values(response_id=response.id, question_id=question.id, value=text, choices=choices,
+                              updated_at=now).on_conflict_do_nothing().returning(Answer.id)
+    ).scalar()
+
+
 def _write(response: Response, question: Question, value, now: datetime, answer: Answer | None) -> bool:
     """Upsert one answer (`answer` is its row, if any); True when it changed. After a submission, each
     change is kept as a version."""
@@ -110,18 +122,14 @@ def _write(response: Response, question: Question, value, now: datetime, answer:
     if answer is None:
         if not text.strip() and not choices:
             return False  # nothing to keep
-        answer = Answer(response_id=response.id, question_id=question.id, value=text, choices=choices,
-                        updated_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(answer)
-                db.session.flush()
-        except IntegrityError:
-            # Another tab saved this question a moment ago: update its row (last write wins).
-            answer = _find_answer(response, question)
-        else:
-            _keep_version(response, answer, now)
+        answer_id = _insert_answer(response, question, text, choices, now)
+        if answer_id is not None:
+            if response.version >= 1:
+                db.session.add(AnswerVersion(answer_id=answer_id, value=text, choices=list(choices), saved_at=now,
+                                             response_version=response.version))
             return True
+        # Another tab saved this question a moment ago: update its row (last write wins).
+        answer = _find_answer(response, question)
     if answer.value == text and list(answer.choices or []) == choices:
         return False
     answer.value, answer.choices, answer.updated_at = text, choices, now
