@@ -127,3 +127,24 @@ def test_sqlite_connections_are_not_pinged_at_each_checkout(app):
     with app.app_context():
         pre_ping = db.engine.pool._pre_ping
     assert pre_ping is (not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"))
+
+
+def test_an_answer_another_tab_made_a_moment_ago_is_updated_not_duplicated(app, bench_demo):  # noqa: F811
+    """The tab looked for the answer, found none, and meanwhile another tab's save made it: the insert
+    finds the row taken (the unique constraint decides) and the newest text replaces it."""
+    from consult.models import Answer, Question, Response
+    from consult.questionnaires import saving
+    from consult.tokens import read_token
+
+    question_id = next(question[0] for question in bench_demo.text_questions if question[4])
+    token = _draft(app, bench_demo, 0)
+    with app.app_context():
+        response = db.session.get(Response, read_token(saving.notifications.TOKEN_PURPOSE, token)[0])
+        question = db.session.get(Question, question_id)
+        now = response.created_at
+        assert saving._write(response, question, "Premier onglet.", now, None)
+        assert saving._write(response, question, "Second onglet.", now, None)  # as if not found a moment ago
+        db.session.commit()
+        rows = db.session.scalars(select(Answer).where(Answer.response_id == response.id,
+                                                       Answer.question_id == question_id)).all()
+        assert [row.value for row in rows] == ["Second onglet."]
