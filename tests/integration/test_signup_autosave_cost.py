@@ -5,6 +5,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.mail.rendering import render
 from consult.models import Consent, OutboxMessage, Participant, Registration
+from consult.questionnaires.notifications import TOKEN_PURPOSE
 from tests.conftest import csrf_token_from
 from tests.integration.test_forum_signup import (  # noqa: F401
     en,
@@ -139,7 +140,7 @@ def test_an_answer_another_tab_made_a_moment_ago_is_updated_not_duplicated(app, 
     question_id = next(question[0] for question in bench_demo.text_questions if question[4])
     token = _draft(app, bench_demo, 0)
     with app.app_context():
-        response = db.session.get(Response, read_token(saving.notifications.TOKEN_PURPOSE, token)[0])
+        response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
         question = db.session.get(Question, question_id)
         now = response.created_at
         assert saving._write(response, question, "Premier onglet.", now, None)
@@ -148,3 +149,30 @@ def test_an_answer_another_tab_made_a_moment_ago_is_updated_not_duplicated(app, 
         rows = db.session.scalars(select(Answer).where(Answer.response_id == response.id,
                                                        Answer.question_id == question_id)).all()
         assert [row.value for row in rows] == ["Second onglet."]
+
+
+def test_the_first_saved_answer_marks_when_the_response_was_started(app, client, bench_demo):  # noqa: F811
+    from consult.models import Response
+    from consult.tokens import read_token
+
+    page = next(question[3] for question in bench_demo.text_questions if question[4])
+    token = _draft(app, bench_demo, 0)
+    with app.app_context():
+        response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
+        response.started_at = None
+        db.session.commit()
+    url = f"/questionnaire/{token}/pages/{page}"
+    form = read_form(client.get(url).get_data(as_text=True))
+    field = next(name for name in form.fields if name.startswith("q-") and f"b-{name[2:]}" in form.fields)
+    answer = client.post(url + "/autosave", data={**form.fields, field: "Des lits."},
+                         headers={"HX-Request": "true", "X-CSRFToken": form.csrf_token})
+    assert answer.status_code == 200
+    with app.app_context():
+        response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
+        assert response.started_at is not None and response.updated_at >= response.started_at
+        started = response.started_at
+    client.post(url + "/autosave", data={**form.fields, field: "Des lits en région."},
+                headers={"HX-Request": "true", "X-CSRFToken": form.csrf_token})
+    with app.app_context():
+        response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
+        assert response.started_at == started and response.updated_at >= started
