@@ -187,3 +187,9 @@ def test_a_text_missing_in_an_english_only_consultation_is_reported_next_to_the_
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     assert f'href="#{field}_en"' in html and f'href="#{field}_fr"' not in html
+
+
+def test_the_evaluation_summary_puts_a_no_break_space_before_its_semicolon(login, french_only):
+    client = login(("coordinator",))
+    html = client.get(f"/staff/consultations/{SLUG}/evaluation/?lang=fr").get_data(as_text=True)
+    assert "évaluer sa séance\u00a0;" in html and "séance;" not in html
