@@ -13,6 +13,7 @@ os.environ.setdefault("CONSULT_ENV", "testing")
 from consult import create_app, page_cache  # noqa: E402
 from consult.analysis.queries import forget_counts  # noqa: E402
 from consult.extensions import db, limiter  # noqa: E402
+from tests.demo_snapshot import DemoSnapshots, worker_folder  # noqa: E402
 from tests.smtp_fixture import smtp_server  # noqa: E402,F401
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
@@ -129,6 +130,28 @@ def clean_database(app):
         limiter.reset()
         page_cache.forget(app)
         forget_counts(app)
+
+
+# Tests that load the demo with its activity run in the same test process, which loads it only once.
+SEEDED_DEMO = pytest.mark.xdist_group("seeded_demo")
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots(app, tmp_path_factory):
+    snapshots = DemoSnapshots(app, worker_folder(tmp_path_factory), _admin)
+    yield snapshots
+    snapshots.drop()
+
+
+@pytest.fixture
+def seed_demo(demo_snapshots, runner):
+    """`flask consult seed-demo ARGS` in English (or `lang`) on the empty database: run once per test process
+    for the same arguments, then copied from its result with what it printed (tests/demo_snapshot.py)."""
+
+    def seed(*args: str, lang: str = "en"):
+        return demo_snapshots.seed(runner, args, {"CONSULT_LANG": lang})
+
+    return seed
 
 
 @pytest.fixture
