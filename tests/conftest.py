@@ -111,6 +111,15 @@ def _postgres_tables_used(connection) -> list[str]:
     return [name for name in names if name in used]
 
 
+def _sqlite_tables_used(connection) -> list[str]:
+    """The tables that hold a row (found by one query): deleting from every table after every test costs
+    twenty times more, for most tests write to a few."""
+    names = _table_names()
+    query = " UNION ALL ".join(f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM {name})" for name in names)
+    used = {row[0] for row in connection.execute(text(query))}
+    return [name for name in names if name in used]
+
+
 @pytest.fixture(autouse=True)
 def clean_database(app):
     """Every test starts from an empty database and fresh rate-limit counters."""
@@ -123,7 +132,7 @@ def clean_database(app):
                 if dirty:
                     connection.execute(text("TRUNCATE " + ", ".join(dirty) + " RESTART IDENTITY CASCADE"))
             else:
-                for name in _table_names():
+                for name in _sqlite_tables_used(connection):
                     connection.execute(text(f"DELETE FROM {name}"))
                 # Deleting comments takes them off the tally, whichever was emptied first.
                 connection.execute(text("DELETE FROM comment_tally"))
