@@ -218,7 +218,17 @@ def change_consent(participant: Participant, purpose: str, granted: bool) -> boo
     consultation = consultation_of(participant)
     record_consents(participant, {purpose: granted}, notice_version=consultation.privacy_notice_version,
                     source=CONSENT_SOURCE)
+    if purpose == "contact" and not granted:
+        _leave_pool(participant)
     return True
+
+
+def _leave_pool(participant: Participant) -> None:
+    """The pool holds people who agree to be contacted: a confirmed member who withdraws that consent
+    from any of their consultations leaves it (a match still waiting cannot be merged any more)."""
+    record = pool.record_of(participant)
+    if record is not None and record.status == "linked":
+        pool.leave(record.member)
 
 
 # -- erasure ----------------------------------------------------------------------------------

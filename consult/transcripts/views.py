@@ -152,8 +152,14 @@ def _kept(consultation, transcript_id):
     return transcript
 
 
+def _places(consultation):
+    """The topics a passage can go on, in reading order: as in the analysis, not a top-level node
+    whose level holds others (the comments go on those)."""
+    return [(topic, depth) for topic, depth in topic_options(consultation) if topic.kind != "axis"]
+
+
 def _read_page(consultation, transcript, form, status=200, move_form=None, moving=None):
-    topics = topic_options(consultation)
+    topics = _places(consultation)
     placed = {}
     for passage in transcript.passages:
         for position in range(passage.first_position, passage.last_position + 1):
@@ -170,7 +176,7 @@ def _read_page(consultation, transcript, form, status=200, move_form=None, movin
 def read(slug, transcript_id):
     consultation = get_consultation(slug)
     transcript = _kept(consultation, transcript_id)
-    form = PlaceForm(transcript, topic_options(consultation))
+    form = PlaceForm(transcript, _places(consultation))
     if form.validate_on_submit():
         topic = get_owned_or_404(Topic, form.topic_id.data, consultation_id=consultation.id) \
             if form.topic_id.data else None
@@ -214,7 +220,7 @@ def move(slug, transcript_id, passage_id):
     consultation = get_consultation(slug)
     transcript = _kept(consultation, transcript_id)
     passage = get_owned_or_404(TranscriptPassage, passage_id, transcript_id=transcript.id)
-    topics = topic_options(consultation)
+    topics = _places(consultation)
     form = MoveForm(topics)
     if not form.validate_on_submit():
         return _read_page(consultation, transcript, PlaceForm(transcript, topics, formdata=None), 422,

@@ -302,3 +302,25 @@ def test_an_erased_person_leaves_the_pool_with_their_record(app, client, forums_
     left = member(app)
     assert (left.name, left.region, left.languages) == ("A. Tremblay", "ON", ["en"])
     assert records(app) == [(other.id, "linked", ["en"])]
+
+
+def test_withdrawing_contact_consent_from_the_my_data_page_takes_the_member_out_of_the_pool(
+        app, client, forums_open, make_forum, other, login):
+    from consult.privacy import services as privacy
+
+    sign_up_at(client, "mini", make_forum(), forums_open)
+    sign_up_at(client, OTHER, other.forum_id, other)  # a match waiting for staff
+    with app.app_context():
+        ana = db.session.scalar(select(Participant).where(Participant.consultation_id == forums_open.id,
+                                                          Participant.email == "ana@example.org"))
+        link = f"/my-data/{privacy.my_data_token(ana)}"
+    page = client.get(link).get_data(as_text=True)
+    withdrawn = client.post(f"{link}/consents/contact", data={"csrf_token": csrf_token_from(page), "granted": "no"})
+    assert withdrawn.status_code == 303
+    assert member(app).left_at is not None
+    login(("organizer",))
+    pool_page = client.get("/staff/pool", query_string={"lang": "en"}).get_data(as_text=True)
+    assert "ana@example.org" not in pool_page
+    # Nobody left to merge the waiting match into: it is no longer proposed to staff.
+    assert "ana@example.org" not in client.get("/staff/pool/matches", query_string={"lang": "en"}).get_data(
+        as_text=True)

@@ -230,3 +230,16 @@ def test_a_turn_placed_from_the_queue_with_its_theme_is_coded(app, transcript):
     assert refused.status_code == 422
     with app.app_context():
         assert db.session.scalar(select(func.count(Comment.id)).where(Comment.channel == "transcript")) == 1
+
+
+def test_a_passage_goes_where_the_analysis_places_comments_never_on_a_top_level_node(app, transcript):
+    transcript_id, analyst = transcript
+    url = f"/staff/consultations/{SLUG}/transcripts/{transcript_id}"
+    page = analyst.get(url).get_data(as_text=True)
+    axis, orientation = topic_id(app, "1"), topic_id(app, "1.1")
+    assert f'<option value="{orientation}"' in page
+    assert f'<option value="{axis}"' not in page
+    refused = analyst.post(url, data={"csrf_token": csrf_token_from(page), "turns": ["2"], "topic_id": str(axis)})
+    assert refused.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Comment.id)).where(Comment.channel == "transcript")) == 0
