@@ -75,7 +75,10 @@ class DemoSnapshots:
         if self.postgres:
             database = make_url(self.url).database
             name = f"{database}_demo{number}"
+            # A template may have no one connected (a connection some test left checked out included).
             self.admin(self.url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)',
+                       "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       f"WHERE datname = '{database}' AND pid <> pg_backend_pid()",
                        f'CREATE DATABASE "{name}" TEMPLATE "{database}"')
             return name
         path = self.folder / f"demo{number}.db"
