@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from consult.analysis.queries import forget_counts
+from consult.change_stamps import ANALYSIS
 
 from .profile import replay, replayable
 from .scenarios import BY_KEY
@@ -51,7 +52,7 @@ def main(argv=None) -> int:
                 durations, statuses = [], set()
                 for request in requests[5:5 + args.requests]:
                     if afresh:  # as after a coding: the view counts again
-                        forget_counts(app)
+                        forget_counts(app, ANALYSIS)
                     started = time.perf_counter()
                     statuses.add(replay(client, request, headers).status_code)
                     durations.append((time.perf_counter() - started) * 1000)

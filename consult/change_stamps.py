@@ -40,7 +40,10 @@ from .models import (
 
 CONTENT = "content"
 ANALYSIS = "analysis"
-SCOPES = (ANALYSIS, CONTENT)  # the order stamps are written in
+# What the analysis pages' lists are made of (codes, the tree, tracks, categories), apart from the
+# comments and codings that change at every step of coding.
+LISTS = "lists"
+SCOPES = (ANALYSIS, CONTENT, LISTS)  # the order stamps are written in
 
 # Classes whose rows, new, changed or deleted, change a scope.
 _TOUCHES = {
@@ -49,6 +52,7 @@ _TOUCHES = {
     CONTENT: (Consultation, Channel, Topic, Theme, ChangeTarget, Track, ConsultationOutcome, Questionnaire,
               QuestionnairePage, Question, GlossaryTerm),
     ANALYSIS: (Comment, Coding, Code, Topic, Theme, Track, ParticipantCategory),
+    LISTS: (Consultation, Code, Topic, Theme, Track, ParticipantCategory),
 }
 # Classes whose rows matter only through some columns: a participant counts through their
 # comments (which replace the stamp when added) and through the category and province filters.

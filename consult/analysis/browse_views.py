@@ -10,6 +10,7 @@ from flask import current_app, make_response, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from .. import change_stamps
 from ..channels import channel_labels
 from ..consultations import get_consultation
 from ..extensions import db
@@ -18,7 +19,7 @@ from ..i18n import localized
 from ..lookups import get_owned_or_404
 from ..models import Topic
 from ..permissions import permission_required
-from . import queries
+from . import queries, stamped
 from .blueprint import bp
 from .codebook import ensure_codebook
 from .forms import FilterForm
@@ -57,10 +58,17 @@ def node_name(topic: Topic) -> str:
 
 
 def _page_url(form):
-    def page_url(number: int) -> str:
-        return url_for(request.endpoint, **request.view_args, **form.as_args(), page=number)
+    args = form.as_args()
+
+    def page_url(number: int, **key) -> str:
+        return url_for(request.endpoint, **request.view_args, **args, page=number, **key)
 
     return page_url
+
+
+def _keys() -> dict:
+    """The key of the row a page follows or precedes (queries.list_comments), from its link."""
+    return {"after": request.args.get("after"), "before": request.args.get("before")}
 
 
 def _render(page: str, results: str, status: int = 200, **context):
@@ -91,10 +99,17 @@ def _beyond_bound(consultation, filters, topic_ids=None) -> int | None:
 
 
 def _with_codebook(consultation):
-    """Themes added to the structure since the last visit get their codes before anyone codes."""
+    """Themes added to the structure since the last visit get their codes before anyone codes (looked
+    for once per change of the codebook or the tree, not on every page)."""
+    stamped.kept(("codebook complete", consultation.id), lambda: _complete(consultation), change_stamps.LISTS)
+    return consultation
+
+
+def _complete(consultation) -> bool:
     if ensure_codebook(consultation, current_user.id):
         db.session.commit()
-    return consultation
+        return False  # kept under the stamp this commit replaced: the next page looks again
+    return True
 
 
 @bp.get(BASE + "/")
@@ -115,6 +130,7 @@ def workspace(slug):
 @permission_required("read_comments")
 def topic(slug, topic_id):
     consultation = _with_codebook(get_consultation(slug))
+    queries.topics_of(consultation)  # the whole tree at once: the topic and its parents come from it
     node_topic = get_owned_or_404(Topic, topic_id, consultation_id=consultation.id)
     form = FilterForm(consultation, request.args)
     page, page_error = _page_number()
@@ -127,13 +143,14 @@ def topic(slug, topic_id):
     topic_ids = queries.subtree_ids(node_topic)
     bound = _beyond_bound(consultation, filters, topic_ids)
     if bound is not None:
-        listing = queries.list_comments(consultation, filters, bound, topic_ids=topic_ids, page=page, more=True)
+        listing = queries.list_comments(consultation, filters, bound, topic_ids=topic_ids, page=page, more=True,
+                                        **_keys())
         return _render("topic.html", "_results.html", tree=None, node=None, listing=listing, filters=filters,
                        rows=row_states(listing.comments, current_user, listed=True), **context)
     tree = queries.count_tree(consultation, filters, root=node_topic)
     node = tree.roots[0]
     listing = queries.list_comments(consultation, filters, node.counts.total,
-                                    topic_ids=[item.topic.id for item in node.walk()], page=page)
+                                    topic_ids=[item.topic.id for item in node.walk()], page=page, **_keys())
     return _render("topic.html", "_results.html", tree=tree, node=node, listing=listing, filters=filters,
                    rows=row_states(listing.comments, current_user, listed=True), **context)
 
@@ -152,10 +169,10 @@ def comments(slug):
     filters = form.filters()
     bound = _beyond_bound(consultation, filters)
     if bound is not None:
-        listing = queries.list_comments(consultation, filters, bound, page=page, more=True)
+        listing = queries.list_comments(consultation, filters, bound, page=page, **_keys(), more=True)
         return _render("topic.html", "_results.html", tree=None, node=None, listing=listing, filters=filters,
                        rows=row_states(listing.comments, current_user, listed=True), **context)
     tree = queries.count_tree(consultation, filters, with_themes=False)
-    listing = queries.list_comments(consultation, filters, tree.total.total, page=page)
+    listing = queries.list_comments(consultation, filters, tree.total.total, page=page, **_keys())
     return _render("topic.html", "_results.html", tree=tree, node=None, listing=listing, filters=filters,
                    rows=row_states(listing.comments, current_user, listed=True), **context)

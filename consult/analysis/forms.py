@@ -1,12 +1,16 @@
 """The workspace's filter form: read from the query string (GET, no CSRF: it changes nothing), so a
 filtered view is a URL that can be shared. A value the consultation does not know is an error
 shown next to its filter, never ignored."""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select, text
 from wtforms import SearchField, SelectField
 from wtforms.validators import ValidationError
 
+from .. import change_stamps
 from ..channels import channel_labels
 from ..extensions import db
 from ..i18n import current_language, localized
@@ -15,6 +19,7 @@ from ..participants.regions import find_country, province_choices, region_name
 from ..participants.services import REGIONS
 from ..permissions import roles_with
 from ..vocabulary.terms import pick
+from . import stamped
 from .queries import Filters
 from .search import parse
 
@@ -85,18 +90,16 @@ class FilterForm(FlaskForm):
         consultation = self.consultation
         every = ("", _l("All"))
         self.channel.choices = [every] + list(channel_labels().items())
-        tracks = db.session.scalars(select(Track).where(Track.consultation_id == consultation.id)
-                                    .order_by(Track.position, Track.id)).all()
-        self.track.choices = [every] + [(track.code, localized(track, "name").text) for track in tracks]
-        self._tracks = {track.code: track.id for track in tracks}
-        categories = db.session.scalars(select(ParticipantCategory)
-                                        .where(ParticipantCategory.consultation_id == consultation.id)
-                                        .order_by(ParticipantCategory.position, ParticipantCategory.id)).all()
-        self.category.choices = [every] + [(item.code, localized(item, "name").text) for item in categories]
-        self._categories = {item.code: item.id for item in categories}
+        lists = stamped.kept(("filter lists", consultation.id, current_language(), tuple(consultation.language_list)),
+                             lambda: _lists(consultation), change_stamps.LISTS)
+        self.track.choices = [every] + [(code, label) for code, label, _id in lists.tracks]
+        self._tracks = {code: item_id for code, _label, item_id in lists.tracks}
+        self.category.choices = [every] + [(code, label) for code, label, _id in lists.categories]
+        self._categories = {code: item_id for code, _label, item_id in lists.categories}
+        self.province.choices = {"": [every], _l("Provinces and territories"): province_choices()}
+        # Regions are read every time: a new participant from a new country replaces no stamp.
         countries = sorted((code for code in regions_in_use(consultation.id) if code and code not in REGIONS),
                            key=region_name)
-        self.province.choices = {"": [every], _l("Provinces and territories"): province_choices()}
         if countries:
             self.province.choices[_l("Outside Canada")] = [(code, region_name(code)) for code in countries]
         asked = self.province.data or ""
@@ -107,33 +110,27 @@ class FilterForm(FlaskForm):
         self.prompt.choices = [every] + [
             (prompt["key"], pick(prompt.get("label"), current_language(), consultation.language_list))
             for prompt in consultation.prompt_set]
-        codes = db.session.scalars(select(Code).where(Code.consultation_id == consultation.id)
-                                   .order_by(Code.position, Code.id)).all()
         groups = {"modification": _l("Modification codes"), "theme": _l("Theme codes"), "other": _l("Other codes")}
         self.code.choices = {"": [every]}
         for kind, title in groups.items():
-            options = [(str(code.id), self._code_label(code)) for code in codes if code.kind == kind]
-            if options:
-                self.code.choices[title] = options
-        themes = db.session.execute(
-            select(Theme, Topic).join(Topic, Theme.topic_id == Topic.id)
-            .where(Topic.consultation_id == consultation.id).order_by(Topic.position, Topic.id, Theme.position)).all()
+            if lists.codes.get(kind):
+                self.code.choices[title] = list(lists.codes[kind])
         self.theme.choices = {"": [every]}
-        for theme, topic in themes:
-            title = f"{topic.code} · {localized(topic, 'title').text}"
-            self.theme.choices.setdefault(title, []).append((str(theme.id), localized(theme, "name").text))
+        for title, options in lists.themes:
+            self.theme.choices[title] = list(options)
         self.coded.choices = [every, ("yes", _l("Coded")), ("no", _l("Not coded yet"))]
         self.visibility.choices = [("visible", _l("Visible and flagged")), ("flagged", _l("Flagged only")),
                                    ("hidden", _l("Hidden only")), ("all", _l("All, hidden included"))]
         self.review.choices = [every, ("yes", _l("Changed, to look at again"))]
-        coders = db.session.scalars(
-            select(StaffUser).join(StaffRole, StaffRole.user_id == StaffUser.id)
+        # Roles are not analysis data: the coders are read on every request (one query, no objects).
+        coders = db.session.execute(
+            select(StaffUser.id, StaffUser.name, StaffUser.email).join(StaffRole, StaffRole.user_id == StaffUser.id)
             .where(StaffRole.role.in_(roles_with("code_comments"))).distinct()
             .order_by(StaffUser.name, StaffUser.email)).all()
-        self.coder.choices = [("", _l("Anyone"))] + [(str(user.id), user.name or user.email) for user in coders]
+        self.coder.choices = [("", _l("Anyone"))] + [(str(user_id), name or email) for user_id, name, email in coders]
         # Someone who coded and no longer holds a role still has their codings.
         asked = self.coder.data or ""
-        if asked.isdigit() and asked not in {str(user.id) for user in coders}:
+        if asked.isdigit() and asked not in {str(user_id) for user_id, _name, _email in coders}:
             former = db.session.get(StaffUser, int(asked)) if len(asked) < 10 else None
             if former is not None:
                 self.coder.choices.append((asked, former.name or former.email))
@@ -143,13 +140,6 @@ class FilterForm(FlaskForm):
         self.sort.choices = [("newest", _l("Newest first")), ("oldest", _l("Oldest first")),
                              ("relevance", _l("Relevance (when searching)")),
                              ("confidence", _l("Suggestion confidence"))]
-
-    @staticmethod
-    def _code_label(code: Code) -> str:
-        label = localized(code, "label").text or code.key
-        if code.status == "retired":
-            return f"{label} ({_l('retired')})"
-        return label
 
     def validate_q(self, field):
         if len(field.data or "") > MAX_QUERY_LENGTH:
@@ -184,6 +174,47 @@ class FilterForm(FlaskForm):
     def active(self) -> bool:
         """Some filter narrows the view (sorting aside)."""
         return any(name != "sort" for name in self.as_args())
+
+
+@dataclass(frozen=True)
+class Lists:
+    """The consultation's own values of the filters, as plain text in one language (kept between
+    requests under the "lists" stamp)."""
+
+    tracks: tuple  # (code, label, id)
+    categories: tuple  # (code, label, id)
+    codes: dict  # kind → ((id, label), ...)
+    themes: tuple  # (orientation title, ((id, name), ...))
+
+
+def _code_label(code: Code) -> str:
+    label = localized(code, "label").text or code.key
+    if code.status == "retired":
+        return f"{label} ({_('retired')})"
+    return label
+
+
+def _lists(consultation) -> Lists:
+    tracks = db.session.scalars(select(Track).where(Track.consultation_id == consultation.id)
+                                .order_by(Track.position, Track.id))
+    categories = db.session.scalars(select(ParticipantCategory)
+                                    .where(ParticipantCategory.consultation_id == consultation.id)
+                                    .order_by(ParticipantCategory.position, ParticipantCategory.id))
+    codes: dict[str, list] = {}
+    for code in db.session.scalars(select(Code).where(Code.consultation_id == consultation.id)
+                                   .order_by(Code.position, Code.id)):
+        codes.setdefault(code.kind, []).append((str(code.id), _code_label(code)))
+    themes: dict[str, list] = {}
+    for theme, topic in db.session.execute(
+            select(Theme, Topic).join(Topic, Theme.topic_id == Topic.id)
+            .where(Topic.consultation_id == consultation.id).order_by(Topic.position, Topic.id, Theme.position)):
+        title = f"{topic.code} · {localized(topic, 'title').text}"
+        themes.setdefault(title, []).append((str(theme.id), localized(theme, "name").text))
+    return Lists(
+        tracks=tuple((track.code, localized(track, "name").text, track.id) for track in tracks),
+        categories=tuple((item.code, localized(item, "name").text, item.id) for item in categories),
+        codes={kind: tuple(options) for kind, options in codes.items()},
+        themes=tuple((title, tuple(options)) for title, options in themes.items()))
 
 
 # One index seek per region in use (a few dozen), however many people took part: a plain DISTINCT

@@ -10,22 +10,21 @@ A page of the listing is one query for its ids (which the indexes on (consultati
 and (consultation, date) answer) and one for the comments (their rows, analysis.rows, fetch what
 they show for the whole page at once).
 """
-import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
-from cachetools import LRUCache
-from flask import current_app
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import and_, exists, func, literal, select, tuple_
 from sqlalchemy.orm import aliased
 
-from .. import change_stamps
 from ..extensions import db
 from ..models import Code, Coding, Comment, Consultation, Participant, Theme, Topic
-from . import search, tally
+from ..models.base import UTCDateTime
+from . import search, stamped, tally
 from .search import SearchQuery
 
 PER_PAGE = 25
+KEY_FORMAT = "%Y%m%d%H%M%S%f"
 
 
 @dataclass
@@ -61,11 +60,17 @@ def _non_blind_coding(where):
     return select(coding.comment_id).where(coding.blind.is_(False), where(coding)).correlate(None)
 
 
-def conditions(consultation: Consultation, filters: Filters, ranking: bool = False, scan: bool = False) -> list:
+def conditions(consultation: Consultation, filters: Filters, ranking: bool = False, scan: bool = False,
+               few: bool = False) -> list:
     """WHERE conditions on Comment for the consultation and the filters. With `scan`, the
     consultation's indexes are not offered to the planner (`+ 0`, the SQLite idiom): counting every
-    comment of a consultation reads the table faster in order than through an index."""
-    clauses = [(Comment.consultation_id + 0 if scan else Comment.consultation_id) == consultation.id]
+    comment of a consultation reads the table faster in order than through an index. With `few`, a
+    search's matches are known to be few (or the statement stops early): on SQLite the full-text
+    index's matches lead, each comment found by its id, instead of the consultation's index read
+    from end to end (which SQLite prefers, not knowing how many match: a rare word cost a read of
+    every comment)."""
+    lead = few and filters.search.ranked and not ranking and dialect() == "sqlite"
+    clauses = [(Comment.consultation_id + 0 if scan or lead else Comment.consultation_id) == consultation.id]
     if filters.channel:
         clauses.append(Comment.channel == filters.channel)
     if filters.track_id is not None:
@@ -104,7 +109,7 @@ def conditions(consultation: Consultation, filters: Filters, ranking: bool = Fal
         clauses.append(and_(Comment.suggested_at.is_not(None), Comment.suggestion_reviewed.is_(False)))
     if filters.no_topic:
         clauses.append(Comment.topic_id.is_(None))
-    clauses.extend(search.conditions(filters.search, dialect(), ranking=ranking))
+    clauses.extend(search.conditions(filters.search, dialect(), ranking=ranking, lead=lead))
     return clauses
 
 
@@ -163,8 +168,16 @@ class Tree:
 
 
 def topics_of(consultation: Consultation) -> list[Topic]:
-    return list(db.session.scalars(select(Topic).where(Topic.consultation_id == consultation.id)
-                                   .order_by(Topic.position, Topic.id)))
+    return stamped.per_request(("topics", consultation.id), lambda: list(db.session.scalars(
+        select(Topic).where(Topic.consultation_id == consultation.id).order_by(Topic.position, Topic.id))))
+
+
+def codes_of(consultation: Consultation) -> list[tuple[Code, int | None]]:
+    """Every code of the consultation, in codebook order, with the topic of its theme (None for codes
+    of no theme): the counts, the rows and their buttons each take their part of it."""
+    return stamped.per_request(("codes", consultation.id), lambda: db.session.execute(
+        select(Code, Theme.topic_id).outerjoin(Theme, Theme.id == Code.theme_id)
+        .where(Code.consultation_id == consultation.id).order_by(Code.position, Code.id)).all())
 
 
 def subtree_ids(topic: Topic, topics: list[Topic] | None = None) -> list[int]:
@@ -182,9 +195,8 @@ def subtree_ids(topic: Topic, topics: list[Topic] | None = None) -> list[int]:
 
 
 def modification_codes(consultation: Consultation) -> list[Code]:
-    return list(db.session.scalars(
-        select(Code).where(Code.consultation_id == consultation.id, Code.kind == "modification",
-                           Code.status != "merged").order_by(Code.position, Code.id)))
+    return [code for code, _topic_id in codes_of(consultation)
+            if code.kind == "modification" and code.status != "merged"]
 
 
 def _count(where: list, modification_ids: set[int], theme_of_code: dict[int, int]):
@@ -230,57 +242,25 @@ def _count(where: list, modification_ids: set[int], theme_of_code: dict[int, int
     return by_topic, by_theme
 
 
-def _stamp() -> int | None:
-    """The analysis stamp, read before anything a count is made of (the codes, the tree): counts
-    made from what changed after it are kept under it, and dropped as soon as it is replaced.
-    None when the session holds changes not committed yet: what it counts must not be kept."""
-    session = db.session()
-    if not change_stamps.settled(session):
-        return None
-    return change_stamps.read(session.connection(), change_stamps.ANALYSIS)
-
-
-def _kept(key: tuple, count, stamp: int | None):
-    """count(), or what it gave for the same key under `stamp`. The results are shared between
-    requests: nothing may change them once made."""
-    if stamp is None:
-        return count()
-    cache, lock = current_app.extensions.get("count_cache") or _new_count_cache()
-    with lock:
-        kept = cache.get(key)
-    if kept is not None and kept[0] == stamp:
-        return kept[1]
-    result = count()
-    with lock:
-        cache[key] = (stamp, result)
-    return result
-
-
-def forget_counts(app) -> None:
-    """Drops every kept count (after the database was emptied behind the application's back)."""
-    kept = app.extensions.get("count_cache")
-    if kept is not None:
-        with kept[1]:
-            kept[0].clear()
-
-
-def _new_count_cache():
-    made = (LRUCache(maxsize=max(current_app.config.get("COUNT_CACHE_ENTRIES", 256), 1)), threading.Lock())
-    return current_app.extensions.setdefault("count_cache", made)
+def forget_counts(app, scope: str | None = None) -> None:
+    """Drops every kept count and list (after the database was emptied behind the application's back),
+    or those kept under `scope` (change_stamps.ANALYSIS: as after a coding)."""
+    stamped.forget(app, scope)
 
 
 def count_tree(consultation: Consultation, filters: Filters, root: Topic | None = None,
                with_themes: bool = True) -> Tree:
     """The tree (or the part under `root`) with the counts of the comments matching the filters."""
-    stamp = _stamp()
+    stamped.current_stamp()  # read before what the counts are made of
     topics = topics_of(consultation)
     codes = modification_codes(consultation)
     scope = None
     if root is not None:
         scope = set(subtree_ids(root, topics))
-        where = conditions(consultation, filters) + [Comment.topic_id.in_(scope)]
+        # A search is counted only when its matches are few (at most SEARCH_COUNT_LIMIT).
+        where = conditions(consultation, filters, few=True) + [Comment.topic_id.in_(scope)]
     else:
-        where = conditions(consultation, filters, scan=not filters.search.asked)
+        where = conditions(consultation, filters, scan=not filters.search.asked, few=True)
     themes: dict[int, list[Theme]] = {}
     theme_of_code: dict[int, int] = {}
     if with_themes:
@@ -288,16 +268,15 @@ def count_tree(consultation: Consultation, filters: Filters, root: Topic | None 
                                         .where(Topic.consultation_id == consultation.id)
                                         .order_by(Theme.position, Theme.id)):
             themes.setdefault(theme.topic_id, []).append(theme)
-        theme_of_code = dict(db.session.execute(
-            select(Code.id, Code.theme_id).where(Code.consultation_id == consultation.id, Code.kind == "theme",
-                                                 Code.theme_id.is_not(None))).all())
+        theme_of_code = {code.id: code.theme_id for code, _topic_id in codes_of(consultation)
+                         if code.kind == "theme" and code.theme_id is not None}
     modification_ids = {code.id for code in codes}
     if tally.applies(filters):
         # Kept by the database as comments and codings change: as cheap at a million comments as at ten.
         by_topic, by_theme = tally.counts(consultation.id, scope, modification_ids, theme_of_code)
     else:
         key = (consultation.id, repr(filters), root.id if root is not None else None, with_themes)
-        by_topic, by_theme = _kept(key, lambda: _count(where, modification_ids, theme_of_code), stamp)
+        by_topic, by_theme = stamped.kept(key, lambda: _count(where, modification_ids, theme_of_code))
     children: dict[int | None, list[Topic]] = {}
     for topic in topics:
         children.setdefault(topic.parent_id, []).append(topic)
@@ -335,6 +314,11 @@ class Listing:
     total: int
     # More comments match than were counted (a search): `total` is the bound, the pages stop there.
     more: bool = False
+    # The sort keys of the first and last rows (newest or oldest first): the previous and next pages
+    # start from them rather than from a row number, so that comments added or removed meanwhile
+    # neither repeat a row nor skip one. None for the other orders.
+    first_key: str | None = None
+    last_key: str | None = None
 
     @property
     def first(self) -> int:
@@ -368,8 +352,10 @@ def bounded_count(consultation: Consultation, filters: Filters, limit: int,
                   topic_ids: list[int] | None = None) -> tuple[int, bool]:
     """How many comments match the filters, counted up to `limit`: (limit, True) when more do. The
     database stops at the first `limit + 1` matches, so a common word among a million comments costs
-    no more to count than a rare one."""
-    where = conditions(consultation, filters)
+    no more to count than a rare one. On SQLite the full-text matches lead, read in their index's
+    order until the bound is reached: the consultation's index read in date order would go to its
+    end for a rare word."""
+    where = conditions(consultation, filters, few=True)
     if topic_ids is not None:
         where.append(Comment.topic_id.in_(topic_ids))
     found = select(Comment.id).where(*where).limit(limit + 1).subquery()
@@ -377,18 +363,70 @@ def bounded_count(consultation: Consultation, filters: Filters, limit: int,
     return min(number, limit), number > limit
 
 
+def row_key(comment: Comment) -> str:
+    """A row's place in the date orders, as a link writes it: its date (UTC, microseconds) and id."""
+    return f"{comment.source_date.astimezone(timezone.utc).strftime(KEY_FORMAT)}-{comment.id}"
+
+
+def parse_key(raw: str | None) -> tuple[datetime, int] | None:
+    """(date, id) of a key from a link; None when it is missing or not one (the page is then found by
+    its number)."""
+    date_part, _, id_part = (raw or "").partition("-")
+    if len(date_part) != 20 or not date_part.isdigit() or not id_part.isdigit() or len(id_part) > 12:
+        return None
+    try:
+        return datetime.strptime(date_part, KEY_FORMAT).replace(tzinfo=timezone.utc), int(id_part)
+    except ValueError:
+        return None
+
+
+def _keyed(filters: Filters) -> bool:
+    return filters.sort in ("newest", "oldest") or (filters.sort == "relevance" and not filters.search.ranked)
+
+
+def _seek(statement, filters: Filters, after=None, before=None):
+    """The rows after the key `after` (the next page) or before `before` (the previous page, read
+    backwards), in the listing's date order: an index seek instead of OFFSET's reading of every row
+    that comes first."""
+    newest = filters.sort != "oldest"
+    date, comment_id = after or before
+    later = tuple_(Comment.source_date, Comment.id) > tuple_(literal(date, UTCDateTime()), comment_id)
+    earlier = tuple_(Comment.source_date, Comment.id) < tuple_(literal(date, UTCDateTime()), comment_id)
+    forward = after is not None
+    statement = statement.where(earlier if newest == forward else later)
+    ascending = newest != forward
+    if ascending:
+        return statement.order_by(Comment.source_date, Comment.id)
+    return statement.order_by(Comment.source_date.desc(), Comment.id.desc())
+
+
 def list_comments(consultation: Consultation, filters: Filters, total: int, topic_ids: list[int] | None = None,
-                  page: int = 1, more: bool = False) -> Listing:
+                  page: int = 1, more: bool = False, after: str | None = None, before: str | None = None) -> Listing:
     """One page of the comments matching the filters (under the topics `topic_ids` if given).
-    `total` is their number, known from the counts shown with the list (or its bound, with `more`)."""
+    `total` is their number, known from the counts shown with the list (or its bound, with `more`).
+    In the date orders, `after` (or `before`) is the key of the row the page follows (or precedes):
+    `page` then only numbers the rows."""
     pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
     page = min(max(page, 1), pages)
     ranking = filters.sort == "relevance" and filters.search.ranked
-    where = conditions(consultation, filters, ranking=ranking)
+    # Beyond the bound, the newest matches come from the consultation's index read in date order,
+    # which stops at the page; within it, from the few matches, sorted.
+    where = conditions(consultation, filters, ranking=ranking, few=not more)
     if topic_ids is not None:
         where.append(Comment.topic_id.in_(topic_ids))
     ids = []
-    if total:
+    keyed = _keyed(filters)
+    seek_after, seek_before = (parse_key(after), parse_key(before)) if keyed else (None, None)
+    if total and (seek_after or seek_before):
+        statement = _seek(select(Comment.id).where(*where), filters, seek_after, None if seek_after else seek_before)
+        ids = list(db.session.scalars(statement.limit(PER_PAGE)))
+        if seek_before and not seek_after:
+            ids.reverse()
+    elif total:
         statement = _ordered(select(Comment.id).where(*where), filters)
         ids = list(db.session.scalars(statement.limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    return Listing(comments=load_comments(ids), page=page, pages=pages, total=total, more=more)
+    comments = load_comments(ids)
+    first_key = row_key(comments[0]) if keyed and comments else None
+    last_key = row_key(comments[-1]) if keyed and comments else None
+    return Listing(comments=comments, page=page, pages=pages, total=total, more=more,
+                   first_key=first_key, last_key=last_key)

@@ -173,10 +173,12 @@ def _tsquery(query: SearchQuery) -> str:
     return expression
 
 
-def conditions(query: SearchQuery, dialect: str, ranking: bool = False) -> list:
+def conditions(query: SearchQuery, dialect: str, ranking: bool = False, lead: bool = False) -> list:
     """WHERE conditions on Comment for the search; a condition that is always false when the
     search box holds nothing that can be searched. With `ranking` on SQLite, the match is left to
-    the join that `ranked` adds."""
+    the join that `ranked` adds. With `lead` on SQLite, the matches are a table of the statement,
+    joined on the comment's id: read first, in the index's order, each comment found by its id, and
+    never gathered whole (a statement that stops at a bound stops reading them)."""
     if not query.asked:
         return []
     if not query.searchable:
@@ -189,6 +191,8 @@ def conditions(query: SearchQuery, dialect: str, ranking: bool = False) -> list:
         return [Comment.id.not_in(_fts5_matches(_fts5_any(query.excluded)))]
     if ranking:
         return []
+    if lead:
+        return [Comment.id == _fts5_matches(_fts5_query(query)).subquery("matches").c.rowid]
     return [Comment.id.in_(_fts5_matches(_fts5_query(query)))]
 
 

@@ -62,7 +62,7 @@
         }
       } else if (document.querySelector('button[data-shortcut="' + key + '"]')) {
         event.preventDefault();
-        list.announce(row.getAttribute("data-no-shortcut"));
+        list.announce(said(row, "data-no-shortcut"));
       }
     },
     onSwap: function (row, pending) {
@@ -84,12 +84,18 @@
     },
   });
 
+  // A row of a list finds its messages on the list; a row alone carries them.
+  function said(row, name) {
+    var holder = row.closest("[" + name + "]");
+    return holder ? holder.getAttribute(name) : "";
+  }
+
   function failed(event) {
     var row = event.target.closest ? event.target.closest(ROW) : null;
     if (row) {
       row.classList.remove("is-busy");
       list.forget();
-      list.announce(row.getAttribute("data-failed"));
+      list.announce(said(row, "data-failed"));
     }
   }
 

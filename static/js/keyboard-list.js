@@ -137,7 +137,8 @@
           event.detail.isError = false;
         } else {
           event.detail.shouldSwap = false;
-          announce(item.getAttribute("data-failed") || "");
+          var holder = item.closest("[data-failed]");
+          announce(holder ? holder.getAttribute("data-failed") : "");
         }
       }
     });

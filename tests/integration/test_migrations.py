@@ -73,3 +73,22 @@ def test_evaluation_questions_and_answers_carried_over(app, tmp_path):
         assert not items[0][3]
         assert len(ids) == 2 and min(ids) > 2 ** 31
         db.engine.dispose()
+
+
+def test_an_upgraded_database_keeps_the_analysis_lists_from_its_first_request(app, tmp_path):
+    """A database from before the "lists" stamp gets one on upgrade: without it the analysis pages would
+    read their filter lists again at every request until someone changed a code or the tree."""
+    from flask_migrate import upgrade
+
+    from consult import change_stamps, create_app
+
+    other = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.db'}",
+                        "SECRET_KEY": "x", "TESTING": True})
+    with other.app_context():
+        upgrade(revision="0020")
+        with db.engine.connect() as connection:
+            assert change_stamps.read(connection, change_stamps.LISTS) is None
+        upgrade(revision="heads")
+        with db.engine.connect() as connection:
+            assert change_stamps.read(connection, change_stamps.LISTS) is not None
+        db.engine.dispose()
