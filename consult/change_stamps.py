@@ -135,12 +135,20 @@ def _after_flush(session, _context):
     _note(session, scopes)
 
 
+def _updates_on_conflict(statement) -> bool:
+    return type(getattr(statement, "_post_values_clause", None)).__name__ == "OnConflictDoUpdate"
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _bulk_statement(state):
     if not (state.is_update or state.is_delete or state.is_insert):
         return
     if state.bind_mapper is not None:
-        _note(state.session, _deleted_scopes(state.bind_mapper.class_))
+        cls = state.bind_mapper.class_
+        # New rows change what a new row of their class changes (as in _after_flush); an upsert may
+        # change a row, and is counted as one.
+        only_new = state.is_insert and not _updates_on_conflict(state.statement)
+        _note(state.session, scopes_of(cls) if only_new else _deleted_scopes(cls))
     else:
         table = getattr(state.statement, "table", None)
         _note(state.session, _table_scopes(getattr(table, "name", "")))

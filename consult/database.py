@@ -33,6 +33,14 @@ def _sqlite_begin_before_savepoint(connection, _name):
         dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
+def engine_options(database_uri: str, options: dict) -> dict:
+    """No ping at each checkout on SQLite: there is no server to lose a connection to, and the ping was a
+    statement in every request that reads or writes."""
+    if database_uri.startswith("sqlite"):
+        return {key: value for key, value in options.items() if key != "pool_pre_ping"}
+    return options
+
+
 # The full-text index of comments lives outside the models: an FTS5 table (and the tables FTS5
 # keeps for itself) on SQLite, an expression index on PostgreSQL. Migrations create them;
 # comparing models with the database ignores them.

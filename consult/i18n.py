@@ -1,12 +1,15 @@
 """Interface language selection and bilingual content fields."""
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import get_locale, pgettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -34,13 +37,23 @@ def command_line_language() -> str:
 
 def language_asked_by(visitor_request) -> str:
     """The interface language of a request: ?lang=, then the remembered choice, then the browser's."""
-    asked = visitor_request.args.get("lang")
+    return language_of(visitor_request.args.get("lang"), visitor_request.cookies.get(LOCALE_COOKIE),
+                       visitor_request.headers.get("Accept-Language", ""))
+
+
+def language_of(asked: str | None, remembered: str | None, accept_language: str) -> str:
     if asked in LANGUAGES:
         return asked
-    remembered = visitor_request.cookies.get(LOCALE_COOKIE)
     if remembered in LANGUAGES:
         return remembered
-    return visitor_request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    return browser_language(accept_language)
+
+
+@lru_cache(maxsize=1024)
+def browser_language(accept_language: str) -> str:
+    """The language a browser's Accept-Language header prefers among ours. Parsing the header costs more
+    than serving a kept page; browsers send few distinct headers, so each is parsed once per worker."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(LANGUAGES) or DEFAULT_LANGUAGE
 
 
 def language_name(code: str) -> str:

@@ -14,15 +14,16 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import wraps
+from urllib.parse import parse_qsl
 
 from cachetools import LRUCache
 from flask import request
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.wrappers import Request
+from werkzeug.http import parse_cookie
 
 from . import change_stamps
 from .extensions import db
-from .i18n import LANGUAGES, language_asked_by
+from .i18n import LANGUAGES, LOCALE_COOKIE, language_of
 from .request_clock import request_now
 
 MARK = "consult.page_cache.cacheable"
@@ -112,18 +113,25 @@ class PageCache:
         return [content]
 
     def _key(self, environ):
+        # Read from the WSGI environment itself: a request object and its parsed headers cost as much as
+        # serving the kept page.
         if environ.get("REQUEST_METHOD") != "GET":
             return None
-        visitor = Request(environ)
-        if self.private_cookies & visitor.cookies.keys():
+        raw_cookies = environ.get("HTTP_COOKIE")
+        cookies = parse_cookie(raw_cookies) if raw_cookies else {}
+        if self.private_cookies & cookies.keys():
             return None
         # Kept per path and language only: anything else a visitor can vary at will (other arguments,
         # an unknown language, the Host header; the pages' links are relative) would let anyone fill
         # the cache with copies of one page and push the others out.
-        asked = visitor.args.getlist("lang")
-        if len(visitor.args) > len(asked) or len(asked) > 1 or any(value not in LANGUAGES for value in asked):
+        query = environ.get("QUERY_STRING")
+        arguments = parse_qsl(query, keep_blank_values=True) if query else []
+        asked = [value for name, value in arguments if name == "lang"]
+        if len(asked) < len(arguments) or len(asked) > 1 or any(value not in LANGUAGES for value in asked):
             return None
-        return (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO"), tuple(asked), language_asked_by(visitor))
+        language = language_of(asked[0] if asked else None, cookies.get(LOCALE_COOKIE),
+                               environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+        return (environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO"), tuple(asked), language)
 
     @staticmethod
     def _size(body: bytes) -> int:

@@ -88,6 +88,13 @@ def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = 
     registration.cancelled_at = None
     registration.prereading_sent_at = None
     registration.reminder_sent_at = None
+    if new_participant:
+        # Nobody else can have registered a participant made by this transaction: no savepoint to fall
+        # back to (two statements fewer while the database's write lock is held).
+        db.session.add(registration)
+        db.session.flush()
+        _seats_changed(forum)
+        return Outcome(registration, created=True)
     try:
         with db.session.begin_nested():
             db.session.add(registration)

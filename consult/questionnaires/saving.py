@@ -1,12 +1,14 @@
 """Saving answers (autosave and the Save buttons, with the text overwritten from another tab kept as a
 version), then review and submission with a receipt. One answer per response and question, guarded by
-a unique constraint and created inside a SAVEPOINT; the caller commits once."""
+a unique constraint (INSERT ... ON CONFLICT DO NOTHING); the caller commits once."""
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..channels.questionnaire import sync_response
 from ..extensions import db
@@ -102,6 +104,28 @@ def _find_answer(response: Response, question: Question) -> Answer | None:
     return db.session.scalar(_ANSWER, {"response_id": response.id, "question_id": question.id})
 
 
+_INSERT_ANSWER: dict = {}
+
+
+def _insert_answer(response: Response, question: Question, text: str, choices: list, now: datetime) -> int | None:
+    """The new answer's id; None when the row exists already (the unique constraint decides, in one
+    statement: no savepoint to open and release while the database's write lock is held)."""
+    dialect = db.session.get_bind().dialect.name
+    statement = _INSERT_ANSWER.get(dialect)
+    if statement is None:  # built once per dialect: building and keying it costs more than running it
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        table = Answer.__table__
+        statement = _INSERT_ANSWER[dialect] = insert(table).values(
+            {name: bindparam(name, type_=table.c[name].type)
+             for name in ("response_id", "question_id", "value", "choices", "updated_at")}
+        ).on_conflict_do_nothing().returning(table.c.id)
+    # On the session's connection, in its transaction, without the ORM's bulk-insert machinery (a new
+    # answer replaces no change stamp: see change_stamps).
+    values = {"response_id": response.id, "question_id": question.id, "value": text, "choices": choices,
+              "updated_at": now}
+    return db.session.connection().execute(statement, values).scalar()
+
+
 def _write(response: Response, question: Question, value, now: datetime, answer: Answer | None) -> bool:
     """Upsert one answer (`answer` is its row, if any); True when it changed. After a submission, each
     change is kept as a version."""
@@ -110,18 +134,14 @@ def _write(response: Response, question: Question, value, now: datetime, answer:
     if answer is None:
         if not text.strip() and not choices:
             return False  # nothing to keep
-        answer = Answer(response_id=response.id, question_id=question.id, value=text, choices=choices,
-                        updated_at=now)
-        try:
-            with db.session.begin_nested():
-                db.session.add(answer)
-                db.session.flush()
-        except IntegrityError:
-            # Another tab saved this question a moment ago: update its row (last write wins).
-            answer = _find_answer(response, question)
-        else:
-            _keep_version(response, answer, now)
+        answer_id = _insert_answer(response, question, text, choices, now)
+        if answer_id is not None:
+            if response.version >= 1:
+                db.session.add(AnswerVersion(answer_id=answer_id, value=text, choices=list(choices), saved_at=now,
+                                             response_version=response.version))
             return True
+        # Another tab saved this question a moment ago: update its row (last write wins).
+        answer = _find_answer(response, question)
     if answer.value == text and list(answer.choices or []) == choices:
         return False
     answer.value, answer.choices, answer.updated_at = text, choices, now
@@ -148,6 +168,21 @@ def _keep_version(response: Response, answer: Answer, now: datetime) -> None:
                                      saved_at=now, response_version=response.version))
 
 
+_RESPONSES = Response.__table__
+_NOW = bindparam("now", type_=_RESPONSES.c.updated_at.type)
+_STAMP = (update(_RESPONSES).where(_RESPONSES.c.id == bindparam("response_id"))
+          .values(updated_at=_NOW, started_at=func.coalesce(_RESPONSES.c.started_at, _NOW)))
+
+
+def _stamp(response: Response, now: datetime) -> None:
+    """When the response last changed (and first did): one UPDATE on the session's connection, without
+    a unit-of-work flush of the response (it replaces no change stamp), the loaded row kept in step."""
+    db.session.connection().execute(_STAMP, {"response_id": response.id, "now": now})
+    set_committed_value(response, "updated_at", now)
+    if response.started_at is None:
+        set_committed_value(response, "started_at", now)
+
+
 def save_answers(response: Response, questions: list[Question], form, now: datetime) -> SaveResult:
     """Save the answers a page sent that this page changed (their digest differs from the one the page
     was shown with); answers with a problem are not saved and are reported. Idempotent: sending the
@@ -170,8 +205,7 @@ def save_answers(response: Response, questions: list[Question], form, now: datet
         if _write(response, question, value, now, answer):
             result.saved.append(question)
     if result.saved:
-        response.updated_at = now
-        response.started_at = response.started_at or now
+        _stamp(response, now)
     db.session.flush()
     if result.saved and response.status == "submitted":
         # A change saved after submitting is part of the response, as a resubmission would be: its comments

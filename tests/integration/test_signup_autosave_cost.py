@@ -5,6 +5,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.mail.rendering import render
 from consult.models import Consent, OutboxMessage, Participant, Registration
+from consult.questionnaires.notifications import TOKEN_PURPOSE
 from tests.conftest import csrf_token_from
 from tests.integration.test_forum_signup import (  # noqa: F401
     en,
@@ -19,10 +20,13 @@ from tests.integration.test_forum_signup import (  # noqa: F401
 from tests.integration.test_query_counts import _draft, bench_demo, counted, read_form  # noqa: F401
 
 # consultation, forum, categories, compensation policy, who may sign up, participant (4), consents, seat,
-# registration (3), the organisation's pool for someone who agreed to be contacted (member, its group, the
-# new member and the record of this consultation behind it: 4), email
-SIGN_UP_STATEMENTS = 19
-AUTOSAVE_STATEMENTS = 8  # response with its person and questionnaire, questions, consent, answer (4), response
+# registration (1: a participant made by this transaction has no registration to race with), the
+# organisation's pool for someone who agreed to be contacted (member, its group, the new member and the
+# record of this consultation behind it: 4), email
+SIGN_UP_STATEMENTS = 17
+# response with its person and questionnaire, questions, consent, answer (2: looked for, then inserted
+# with ON CONFLICT DO NOTHING rather than inside a savepoint), response
+AUTOSAVE_STATEMENTS = 6
 
 
 def _post_counted(app, client, consultation, forum_id, **overrides):
@@ -47,6 +51,8 @@ def test_a_new_person_signing_up_costs_few_statements(app, en, forums_open, make
     # The waitlist place is counted, not read whole.
     assert len(waiting) <= SIGN_UP_STATEMENTS + 1, "\n".join(waiting)
     assert sum(statement.startswith("INSERT INTO consent") for statement in seated) == 1
+    # Only the participant's row can race with another tab's: the registration needs no savepoint.
+    assert sum(statement.startswith("SAVEPOINT") for statement in seated) == 1, "\n".join(seated)
     assert not any("FROM outbox_message" in statement for statement in seated + waiting)
     with app.app_context():
         ana = db.session.scalar(select(Participant).where(Participant.email == "ana@example.org"))
@@ -85,6 +91,7 @@ def test_an_autosave_costs_few_statements_and_saves_the_text(app, client, bench_
                                headers={"HX-Request": "true", "X-CSRFToken": form.csrf_token})
     assert response.status_code == 200 and "Enregistré à" in response.get_data(as_text=True)
     assert len(statements) <= AUTOSAVE_STATEMENTS, "\n".join(statements)
+    assert not any(statement.startswith("SAVEPOINT") for statement in statements)
     again = read_form(client.get(url).get_data(as_text=True))
     assert again.fields[field] == "Plus de lits en région."
 
@@ -114,3 +121,58 @@ def test_a_staff_session_seen_from_another_browser_is_still_checked(client, logi
     client.get("/staff/", headers={"User-Agent": "another browser"})
     with client.session_transaction() as session:
         assert session.get("_fresh") is False
+
+
+def test_sqlite_connections_are_not_pinged_at_each_checkout(app):
+    """A ping is a statement before every request's first query; a SQLite file has no server to lose."""
+    with app.app_context():
+        pre_ping = db.engine.pool._pre_ping
+    assert pre_ping is (not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"))
+
+
+def test_an_answer_another_tab_made_a_moment_ago_is_updated_not_duplicated(app, bench_demo):  # noqa: F811
+    """The tab looked for the answer, found none, and meanwhile another tab's save made it: the insert
+    finds the row taken (the unique constraint decides) and the newest text replaces it."""
+    from consult.models import Answer, Question, Response
+    from consult.questionnaires import saving
+    from consult.tokens import read_token
+
+    question_id = next(question[0] for question in bench_demo.text_questions if question[4])
+    token = _draft(app, bench_demo, 0)
+    with app.app_context():
+        response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
+        question = db.session.get(Question, question_id)
+        now = response.created_at
+        assert saving._write(response, question, "Premier onglet.", now, None)
+        assert saving._write(response, question, "Second onglet.", now, None)  # as if not found a moment ago
+        db.session.commit()
+        rows = db.session.scalars(select(Answer).where(Answer.response_id == response.id,
+                                                       Answer.question_id == question_id)).all()
+        assert [row.value for row in rows] == ["Second onglet."]
+
+
+def test_the_first_saved_answer_marks_when_the_response_was_started(app, client, bench_demo):  # noqa: F811
+    from consult.models import Response
+    from consult.tokens import read_token
+
+    page = next(question[3] for question in bench_demo.text_questions if question[4])
+    token = _draft(app, bench_demo, 0)
+    with app.app_context():
+        response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
+        response.started_at = None
+        db.session.commit()
+    url = f"/questionnaire/{token}/pages/{page}"
+    form = read_form(client.get(url).get_data(as_text=True))
+    field = next(name for name in form.fields if name.startswith("q-") and f"b-{name[2:]}" in form.fields)
+    answer = client.post(url + "/autosave", data={**form.fields, field: "Des lits."},
+                         headers={"HX-Request": "true", "X-CSRFToken": form.csrf_token})
+    assert answer.status_code == 200
+    with app.app_context():
+        response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
+        assert response.started_at is not None and response.updated_at >= response.started_at
+        started = response.started_at
+    client.post(url + "/autosave", data={**form.fields, field: "Des lits en région."},
+                headers={"HX-Request": "true", "X-CSRFToken": form.csrf_token})
+    with app.app_context():
+        response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
+        assert response.started_at == started and response.updated_at >= started
