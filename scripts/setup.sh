@@ -25,9 +25,16 @@ fi
 VENV="$ROOT/.venv/bin"
 # Reinstall only when the dependencies changed.
 STAMP="$ROOT/.venv/.installed-$(cat "$ROOT/pyproject.toml" | sha1sum | cut -c1-12)${EXTRAS:+-$EXTRAS}"
+# The pip that comes with Python 3.11 installs in editable mode already: no upgrade fetched first.
 if [ ! -e "$STAMP" ]; then
-  "$VENV/pip" install --quiet --disable-pip-version-check --upgrade pip
   "$VENV/pip" install --quiet --disable-pip-version-check -e "$ROOT${EXTRAS:+[$EXTRAS]}"
   touch "$STAMP"
 fi
-"$VENV/pybabel" compile -d "$ROOT/translations" >/dev/null
+# Compiled again only where a catalogue changed since (installing compiles them too, and test.sh sources
+# this file once per database).
+for po in "$ROOT"/translations/*/LC_MESSAGES/*.po; do
+  if [ ! -e "${po%.po}.mo" ] || [ "$po" -nt "${po%.po}.mo" ]; then
+    "$VENV/pybabel" compile -d "$ROOT/translations" >/dev/null
+    break
+  fi
+done

@@ -13,4 +13,6 @@ fi
 echo "Database: ${DATABASE_URL:-SQLite (temporary files)}"
 # Two processes share the tests (pytest-xdist), each with a database of its own; TEST_WORKERS=0 runs
 # them in this one process.
-exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@"
+# Tests marked with the same xdist_group (those loading the demo with its activity) run in one process,
+# which loads it once and copies it for the others (tests/demo_snapshot.py).
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist loadgroup "$@"

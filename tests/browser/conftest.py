@@ -4,6 +4,7 @@ import shutil
 import threading
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
@@ -33,9 +34,27 @@ def personal_link_cookies(app):
     app.config["PERSONAL_LINK_COOKIES"] = False
 
 
+# axe-core (570 KB) as a script of the live server, which the browser keeps in its cache: sending it through
+# Playwright into every page checked cost more than a tenth of a second each time.
+AXE_PATH = "/__test-axe-core.js"
+
+
+def with_axe_script(app, source: bytes):
+    """The application, and axe-core at AXE_PATH (a path the application does not use)."""
+
+    def serve(environ, start_response):
+        if environ.get("PATH_INFO") != AXE_PATH:
+            return app(environ, start_response)
+        start_response("200 OK", [("Content-Type", "text/javascript; charset=utf-8"),
+                                  ("Content-Length", str(len(source))), ("Cache-Control", "max-age=86400")])
+        return [source]
+
+    return serve
+
+
 @pytest.fixture(scope="session")
-def live_server(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+def live_server(app, axe):
+    server = make_server("127.0.0.1", 0, with_axe_script(app, axe.axe_script.encode("utf-8")), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -94,12 +113,25 @@ def axe():
     return Axe()
 
 
+def run_axe(axe, page):
+    """axe-core's findings on the page as it is now. The script comes from the live server's cache (it allows
+    scripts of its own origin only) and its element is taken out again at once, leaving the page as it was."""
+    from axe_playwright_python.base import AxeResults
+
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        try:
+            page.add_script_tag(url=AXE_PATH).evaluate("script => script.remove()")
+        except PlaywrightError:  # a page that is not the live server's
+            page.evaluate(axe.axe_script)
+    return AxeResults(page.evaluate("options => axe.run(options)", {"resultTypes": ["violations"]}))
+
+
 @pytest.fixture
 def assert_accessible(axe):
     """Run axe-core on the page as it is now; fail on any serious or critical violation."""
 
     def check(page):
-        results = axe.run(page)
+        results = run_axe(axe, page)
         violations = [
             violation for violation in results.response["violations"]
             if violation.get("impact") in ("serious", "critical")

@@ -30,6 +30,8 @@ def crawl(page, live_server, slug, lang, assert_accessible, check):
             assert_accessible(page)
         except AssertionError as error:
             problems.append(str(error))
+        # Checked at phone width here, while shown, rather than loaded again when the context closes.
+        page.context.page_checker.check_at_phone_width(page)
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             target = urlsplit(urljoin(f"{live_server}{path}", href))
             if target.netloc != urlsplit(live_server).netloc:

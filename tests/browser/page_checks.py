@@ -4,7 +4,10 @@
   checked in the page on load and after every htmx swap, including pages answering a POST, and again when
   the page is loaded at phone width (which also covers contexts without JavaScript).
 - No page may scroll sideways on a 375 px wide phone: every page loaded by GET is loaded again at that width,
-  in the same browser context (same cookies and language), when the context closes.
+  in the same browser context (same cookies and language), when the context closes. A test that reads many
+  pages (the crawl) has each checked in place instead, its window narrowed to that width and back
+  (`check_at_phone_width`): the layout follows the width alone (no script of the application reads it), and
+  the page is not loaded a second time.
 """
 PHONE = {"width": 375, "height": 800}
 
@@ -82,6 +85,8 @@ class PageChecker:
         self.context = context
         self.repeated = []
         self.visited = []
+        self.wide = []
+        self.checked_in_place = set()
         self.checked = False
         context.expose_binding("__consultPageCheck", self._report)
         context.add_init_script(REPEATED_IDS_SCRIPT)
@@ -97,35 +102,48 @@ class PageChecker:
                 and response.url not in self.visited):
             self.visited.append(response.url)
 
+    def _phone_findings(self, page, url):
+        repeated = page.evaluate(REPEATED_IDS)
+        if repeated:
+            self.repeated.append(f"{url}: {', '.join(repeated)}")
+        overflow = page.evaluate(OVERFLOW_SCRIPT)
+        if overflow:
+            self.wide.append(f"{url}: {overflow['width']} px wide, past the edge: {', '.join(overflow['culprits'])}")
+
+    def check_at_phone_width(self, page):
+        """The page as it is shown, narrowed to phone width, checked, then given its width back; it is not
+        loaded again when the context closes."""
+        size = page.viewport_size
+        page.set_viewport_size(PHONE)
+        try:
+            self._phone_findings(page, page.url)
+        finally:
+            page.set_viewport_size(size)
+        self.checked_in_place.add(page.url)
+
     def check(self):
         """Fail on repeated ids seen, then load each page again at phone width and fail on sideways scrolling."""
         if self.checked:
             return
         self.checked = True
         assert not self.repeated, "a page repeats an id:\n" + "\n".join(self.repeated)
-        if not self.visited:
-            return
-        wide = []
-        phone = self.context.new_page()
-        try:
-            phone.set_viewport_size(PHONE)
-            for url in self.visited:
-                try:
-                    response = phone.goto(url, wait_until="load")
-                except Exception:  # noqa: BLE001  (a page that became a download or went away is not at fault)
-                    continue
-                if response is None or response.status != 200:
-                    continue
-                repeated = phone.evaluate(REPEATED_IDS)
-                if repeated:
-                    self.repeated.append(f"{url}: {', '.join(repeated)}")
-                overflow = phone.evaluate(OVERFLOW_SCRIPT)
-                if overflow:
-                    wide.append(f"{url}: {overflow['width']} px wide, past the edge: {', '.join(overflow['culprits'])}")
-        finally:
-            phone.close()
+        to_load = [url for url in self.visited if url not in self.checked_in_place]
+        if to_load:
+            phone = self.context.new_page()
+            try:
+                phone.set_viewport_size(PHONE)
+                for url in to_load:
+                    try:
+                        response = phone.goto(url, wait_until="load")
+                    except Exception:  # noqa: BLE001  (a page that became a download or went away is not at fault)
+                        continue
+                    if response is None or response.status != 200:
+                        continue
+                    self._phone_findings(phone, url)
+            finally:
+                phone.close()
         assert not self.repeated, "a page repeats an id:\n" + "\n".join(self.repeated)
-        assert not wide, f"a page scrolls sideways at {PHONE['width']} px:\n" + "\n".join(wide)
+        assert not self.wide, f"a page scrolls sideways at {PHONE['width']} px:\n" + "\n".join(self.wide)
 
 
 def install(context):

@@ -22,13 +22,15 @@ from consult.models import (
     TopicMemo,
     Transcript,
 )
+from tests.conftest import SEEDED_DEMO
 from tests.factories import consultation_of
 
 SLUG = "politique-premiere-ligne-2025"
 
 
-def test_seed_demo_with_activity_fills_the_demo_once(app, runner, login):
-    result = runner.invoke(args=["consult", "seed-demo", "--with-activity", "--no-staff"], env={"CONSULT_LANG": "en"})
+@SEEDED_DEMO
+def test_seed_demo_with_activity_fills_the_demo_once(app, runner, login, seed_demo):
+    result = seed_demo("--with-activity", "--no-staff")
     assert result.exit_code == 0, result.output
     assert re.search(r"Demo activity: 98 participants \(91 took part\), \d+ registrations, 2 questionnaire "
                      r"responses, 35 written submissions", result.output)
@@ -120,8 +122,9 @@ def test_sessions_still_to_come_are_moved_into_the_past(app, demo):
             raise AssertionError("a second run must be refused")
 
 
-def test_the_demo_comments_read_as_people_wrote_them(app, runner):
-    result = runner.invoke(args=["consult", "seed-demo", "--with-activity", "--no-staff"])
+@SEEDED_DEMO
+def test_the_demo_comments_read_as_people_wrote_them(app, seed_demo):
+    result = seed_demo("--with-activity", "--no-staff")
     assert result.exit_code == 0, result.output
     with app.app_context():
         consultation = consultation_of(SLUG)

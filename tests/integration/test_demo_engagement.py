@@ -5,13 +5,15 @@ from sqlalchemy import func, select
 
 from consult.extensions import db
 from consult.models import EvaluationAnswer, EvaluationInvitation, Forum, GlossaryTerm
+from tests.conftest import SEEDED_DEMO
 from tests.factories import consultation_of
 
 SLUG = "politique-premiere-ligne-2025"
 
 
-def test_demo_has_evaluations_and_a_marked_glossary(app, runner, client, login):
-    result = runner.invoke(args=["consult", "seed-demo", "--with-activity", "--no-staff"], env={"CONSULT_LANG": "en"})
+@SEEDED_DEMO
+def test_demo_has_evaluations_and_a_marked_glossary(app, seed_demo, client, login):
+    result = seed_demo("--with-activity", "--no-staff")
     assert result.exit_code == 0, result.output
     now = datetime.now(timezone.utc)
     with app.app_context():

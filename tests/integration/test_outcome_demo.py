@@ -12,10 +12,12 @@ from consult.models import (
     ReviewComment,
     ReviewVerdict,
 )
+from tests.conftest import SEEDED_DEMO
 
 
-def test_seed_demo_with_activity_publishes_the_loop(app, runner, client):
-    result = runner.invoke(args=["consult", "seed-demo", "--with-activity", "--no-staff"], env={"CONSULT_LANG": "en"})
+@SEEDED_DEMO
+def test_seed_demo_with_activity_publishes_the_loop(app, runner, client, seed_demo):
+    result = seed_demo("--with-activity", "--no-staff")
     assert result.exit_code == 0, result.output
     assert "Demo outcome: 5 modification items" in result.output
     with app.app_context():

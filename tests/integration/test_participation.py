@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import Answer, AnswerVersion, AuditEvent, Forum, Question, Response, Submission
+from tests.conftest import SEEDED_DEMO
 from tests.factories import consultation_of, make_participant, topic_of
 
 SLUG = "politique-premiere-ligne-2025"
@@ -42,8 +43,9 @@ def read_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text[1:])))
 
 
-def test_the_dashboard_reports_the_reference_figures_after_seeding_the_demo(app, runner, login):
-    result = runner.invoke(args=["consult", "seed-demo", "--with-activity", "--no-staff"], env={"CONSULT_LANG": "en"})
+@SEEDED_DEMO
+def test_the_dashboard_reports_the_reference_figures_after_seeding_the_demo(app, seed_demo, login):
+    result = seed_demo("--with-activity", "--no-staff")
     assert result.exit_code == 0, result.output
     client = login(["coordinator"])
     page = client.get(PAGE, query_string={"lang": "en"}).get_data(as_text=True)

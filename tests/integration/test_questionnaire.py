@@ -28,7 +28,7 @@ from consult.questionnaires import builder
 from consult.questionnaires.saving import fingerprint
 from consult.structure.importer import import_structure
 from consult.tokens import make_token
-from tests.conftest import csrf_token_from, minimal_document
+from tests.conftest import SEEDED_DEMO, csrf_token_from, minimal_document
 
 SLUG = "mini"
 PRIVACY_EN = "We collect your name, email and answers to analyse the consultation."
@@ -753,8 +753,9 @@ def test_consents_of_a_known_person_are_never_withdrawn_by_the_start_form(app, e
                                  .where(Consent.purpose == "quotation")) == 1
 
 
-def test_seed_demo_creates_an_open_questionnaire_from_the_tree(app, runner):
-    result = runner.invoke(args=["consult", "seed-demo", "--no-staff"], env={"CONSULT_LANG": "en"})
+@SEEDED_DEMO
+def test_seed_demo_creates_an_open_questionnaire_from_the_tree(app, runner, seed_demo):
+    result = seed_demo("--no-staff")
     assert result.exit_code == 0, result.output
     assert "Demo questionnaire:" in result.output
     again = runner.invoke(args=["consult", "seed-demo", "--no-staff"], env={"CONSULT_LANG": "en"})

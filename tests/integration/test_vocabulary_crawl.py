@@ -13,6 +13,7 @@ from consult.extensions import db
 from consult.models import Answer, Consent, Question, Response
 from consult.questionnaires.builder import find_questionnaire
 from consult.questionnaires.notifications import response_token
+from tests.conftest import SEEDED_DEMO
 from tests.factories import consultation_of, make_participant
 
 SLUG = "caregivers-interview-study"
@@ -35,8 +36,8 @@ def _visible_text(html: str) -> str:
 
 
 @pytest.fixture
-def english_demo(app, runner):
-    result = runner.invoke(args=["consult", "seed-demo", "--no-staff"], env={"CONSULT_LANG": "en"})
+def english_demo(app, seed_demo):
+    result = seed_demo("--no-staff")
     assert result.exit_code == 0, result.output
     with app.app_context():
         consultation = consultation_of(SLUG)
@@ -88,6 +89,7 @@ def _crawl(client, starts, lang, token):
 
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
+@SEEDED_DEMO
 def test_no_page_of_the_english_demo_speaks_of_axes_or_orientations(english_demo, login, lang):
     client = login(["admin", "coordinator", "analyst", "organizer"])
     token = english_demo
