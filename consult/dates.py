@@ -38,7 +38,10 @@ def format_day(value: date | datetime, fmt: str = "long", tz=None, language: str
 def format_clock(value: datetime, tz=None, language: str | None = None) -> str:
     """"14 h 30", "12 h", "2:30 p.m.", with no-break spaces so that a line never splits a time."""
     clock = babel_time(_local(value, tz), "short", locale=regional_locale(language)).replace(" ", "\u00a0")
-    # Québec writes the hour alone when the minutes are zero: "12 h", not "12 h 00".
+    # Québec writes the hour without a leading zero ("9 h 05", not "09 h 05"), and alone when the minutes
+    # are zero: "12 h", not "12 h 00".
+    if len(clock) > 1 and clock[0] == "0" and clock[1].isdigit():
+        clock = clock[1:]
     return clock.removesuffix("\u00a0h\u00a000") + "\u00a0h" if clock.endswith("\u00a0h\u00a000") else clock
 
 

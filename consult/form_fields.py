@@ -1,5 +1,6 @@
 """Form parts shared by several areas (fields, the confirmation form) and the URL converter for ids.
 The participant's own questions live in participants/forms.py."""
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import _FlaskFormCSRF
@@ -9,6 +10,13 @@ from wtforms import DateField, IntegerField, TimeField, ValidationError
 # What a database integer column holds (SQLite and PostgreSQL BIGINT alike); a larger number typed
 # into a form or a URL could never name a row, and would make the driver raise instead of answer.
 LARGEST_ID = 2**63 - 1
+
+
+def shown_language_field(form, name: str):
+    """`<name>_fr`, or `<name>_en` when the page does not ask for French (an English-only consultation): where
+    an error about a text missing in every language goes, so that it stands next to a field the page shows."""
+    asked = g.get("languages_asked") or ()
+    return form[f"{name}_en"] if asked and "fr" not in asked else form[f"{name}_fr"]
 
 
 def optional_int(value):

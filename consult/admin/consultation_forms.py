@@ -178,7 +178,7 @@ class NewConsultationForm(ConsultationSettingsForm):
         _l("Web address name"), validators=[DataRequired(message=_l("Give the consultation a web address name.")),
                                             Length(max=80)],
         description=_l("Lower-case letters, digits and dashes; it appears in every address of the consultation, "
-                       "for example primary-care-2026."))
+                       "for example annual-survey-2027."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,9 +5,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..form_fields import LARGEST_ID, IdField
+from ..form_fields import LARGEST_ID, IdField, shown_language_field
 from ..models.analysis import STANCES
 from .second_coding import MAX_SAMPLE
 
@@ -81,9 +81,13 @@ class CodeForm(FlaskForm):
                                           "the code. J, K and ? are taken."),
                            render_kw={"maxlength": 1, "autocomplete": "off", "class": "shortcut-input"})
 
-    def validate_label_fr(self, field):
-        if not field.data and not self.label_en.data:
-            raise ValidationError(_l("Give the code a label, in French or in English."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not self.label_fr.data and not self.label_en.data:
+            field = shown_language_field(self, "label")
+            field.errors = [*field.errors, _l("Give the code a label, in French or in English.")]
+            return False
+        return valid
 
     def values(self) -> dict:
         return {name: self[name].data or "" for name in

@@ -11,8 +11,8 @@ def add_evaluation_section(document, results: EvaluationResults, table) -> None:
     """Append the section; `table(document, header, rows)` is the report's table builder."""
     document.add_heading(_("Evaluation of the engagement"), level=1)
     document.add_paragraph(" ".join([
-        ngettext("%(num)s person was asked for an evaluation", "%(num)s people were asked for an evaluation",
-                 results.invited) + ";",
+        _("%(clause)s;", clause=ngettext("%(num)s person was asked for an evaluation",
+                                         "%(num)s people were asked for an evaluation", results.invited)),
         ngettext("%(num)s answered.", "%(num)s answered.", results.answered),
         _("A scale counts from 1 for its last option (strongly disagree) up to its first (5 for strongly agree); "
           "the figure is the average."),

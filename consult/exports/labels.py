@@ -57,6 +57,10 @@ def labels_for(lang: str, consultation=None) -> Labels:
     else:
         prompts = {key: str(label) for key, label in PROMPT_NAMES.items()}
     with force_locale(lang):
+        track = _("Track")
+        # A consultation whose levels share the word (French « volet ») would get two columns of one name.
+        if track.casefold() in (top.casefold(), item.casefold()):
+            track = _("Participation track")
         return Labels(
             lang=lang,
             headers={
@@ -69,7 +73,7 @@ def labels_for(lang: str, consultation=None) -> Labels:
                 "themes": _("Themes"),
                 "codes": _("Codes"),
                 "channel": _("Channel"),
-                "track": _("Track"),
+                "track": track,
                 "pseudonym": _("Pseudonym"),
                 "name": _("Name"),
                 "email": _("Email address"),

@@ -65,7 +65,11 @@ def https_url(form, field):
 def _title_in_one_language(form) -> bool:
     if (form.title_fr.data or "").strip() or (form.title_en.data or "").strip():
         return True
-    form.title_fr.errors = [*form.title_fr.errors, _("Give a title in at least one language.")]
+    # The error goes next to a title field the page shows: the English one in an English-only consultation.
+    held = form.consultation.language_list or ["fr"]
+    field = form.title_fr if "fr" in held else form.title_en
+    message = _("Give a title in at least one language.") if len(held) > 1 else _("Give the session a title.")
+    field.errors = [*field.errors, message]
     return False
 
 
@@ -116,6 +120,17 @@ class _SessionFields(FlaskForm):
         self.topic_ids.choices = topic_choices(topics)
         if self.topic_ids.data is None:
             self.topic_ids.data = []
+        saved = getattr(kwargs.get("obj"), "language", None)
+        self.language.choices = session_languages(consultation.language_list, saved)
+        if not self.is_submitted() and self.language.data not in {choice.value for choice in self.language.choices}:
+            self.language.data = self.language.choices[0].value
+
+
+def session_languages(held: list[str], saved: str | None) -> list[SelectChoice]:
+    """The languages a session of a consultation may be held in: those it holds, bilingual only when it holds
+    both; a session's saved language stays offered, so editing it never changes it silently."""
+    return [choice for choice in SESSION_LANGUAGE_CHOICES
+            if choice.value == saved or choice.value in held or (choice.value == "bilingual" and len(held) > 1)]
 
 
 class ForumForm(_SessionFields):

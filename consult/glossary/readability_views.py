@@ -4,7 +4,7 @@ from what is being typed, against the target the coordinator set for the consult
 import json
 from dataclasses import dataclass
 
-from flask import abort, make_response, render_template, request
+from flask import abort, g, make_response, render_template, request
 from flask_babel import gettext as _
 
 from ..consultations import get_consultation
@@ -46,16 +46,19 @@ def _joined(values) -> str:
 @bp.app_template_global()
 def readability_entries(form, names=(), groups=()) -> list[ReadingEntry]:
     """Entries for the fields `<name>_fr` / `<name>_en` of `form`, then for each (label, patterns) group
-    the fields `pattern.format(lang=...)` read together (e.g. every question of a questionnaire)."""
+    the fields `pattern.format(lang=...)` read together (e.g. every question of a questionnaire). Only the
+    languages the page asks for: a French-only consultation's texts are not judged in English."""
     entries = []
+    asked = g.get("languages_asked") or LANGS
+    langs = [lang for lang in LANGS if lang in asked]
     for name in names:
-        for lang in LANGS:
+        for lang in langs:
             key = f"{name}_{lang}"
             if key in form:
                 entries.append(ReadingEntry(str(form[key].label.text), lang, [form[key].name],
                                             form[key].data or ""))
     for label, patterns in groups:
-        for lang in LANGS:
+        for lang in langs:
             fields = [form[pattern.format(lang=lang)] for pattern in patterns if pattern.format(lang=lang) in form]
             if fields:
                 entries.append(ReadingEntry(_("%(what)s, in %(language)s", what=label, language=language_name(lang)),

@@ -35,7 +35,10 @@ def problems(consultation: Consultation, values: dict, term_id: int | None = Non
         if MARKUP.search(values.get(name) or ""):
             found[name] = str(_l("Write plain text: markup such as <b> is not allowed here."))
     if not (values.get("term_fr") or "").strip() and not (values.get("term_en") or "").strip():
-        found["term_fr"] = str(_l("Give the term in at least one language."))
+        # Next to a field the page shows: the English one in an English-only consultation.
+        held = consultation.language_list or ["fr"]
+        found["term_fr" if "fr" in held else "term_en"] = str(_l("Give the term in at least one language.")
+                                                              if len(held) > 1 else _l("Give the term."))
     for lang in ("fr", "en"):
         term = (values.get(f"term_{lang}") or "").strip()
         if term and not (values.get(f"definition_{lang}") or "").strip() \

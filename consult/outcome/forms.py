@@ -45,6 +45,16 @@ class ReviewerForm(FlaskForm):
                            validate_choice=True)
     required = BooleanField(_l("Their approval is required before the report is final"), default=True)
 
+    @classmethod
+    def for_consultation(cls, consultation, **kwargs):
+        """Emails in the languages the consultation holds: its report is written in those alone."""
+        form = cls(**kwargs)
+        held = consultation.language_list or ["fr"]
+        form.language.choices = [choice for choice in form.language.choices if choice.value in held]
+        if not form.is_submitted() and form.language.data not in held:
+            form.language.data = held[0]
+        return form
+
 
 class ReviewCommentForm(FlaskForm):
     section = SelectField(_l("Section"), validate_choice=True)

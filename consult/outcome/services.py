@@ -53,9 +53,11 @@ class Figures:
 
 def figures(consultation: Consultation) -> Figures:
     found = participation(consultation)
+    # "By track" only for a consultation that has tracks: without, it would read as one of its own levels.
     tables = [FigureTable("track", _("By track"), [(summary.label, shown_count(summary.participants))
                                                     for summary in found.tracks
-                                                    if summary.key != TOTAL and summary.participants])]
+                                                    if summary.key != TOTAL and summary.participants])
+              ] if consultation.tracks else []
     for breakdown in found.breakdowns:
         if breakdown.key in ("category", "region"):
             tables.append(FigureTable(breakdown.key, breakdown.title,

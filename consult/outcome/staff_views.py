@@ -108,7 +108,8 @@ def _versions_page(consultation, status=200, reviewer_form=None, error=None):
     versions = review.versions_of(consultation)
     return render_template(
         "outcome/versions.html", consultation=consultation, versions=versions, error=error,
-        reviewers=review.reviewers_of(consultation), reviewer_form=reviewer_form or ReviewerForm(),
+        reviewers=review.reviewers_of(consultation),
+        reviewer_form=reviewer_form or ReviewerForm.for_consultation(consultation),
         action=ActionForm(), open_comments=review.open_required_comments(consultation),
         breadcrumbs=report_breadcrumbs(consultation, _("Report versions and review"))), status
 
@@ -137,7 +138,7 @@ def freeze(slug):
 @permission_required("manage_review")
 def add_reviewer(slug):
     consultation = get_consultation(slug)
-    form = ReviewerForm()
+    form = ReviewerForm.for_consultation(consultation)
     if form.validate_on_submit():
         try:
             reviewer = review.add_reviewer(consultation, form.email.data, form.language.data, form.required.data,

@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from ..form_fields import DayField
+from ..form_fields import DayField, shown_language_field
 from ..forums.when import to_utc
 from ..i18n import LANGUAGE_NAMES, LANGUAGES, current_language, localized
 from ..models.questionnaire import DEFAULT_MAX_LENGTH
@@ -234,9 +234,13 @@ class QuestionForm(FlaskForm):
         if kind == "long_text":
             del self.options
 
-    def validate_label_fr(self, field):
-        if not (field.data or "").strip() and not (self.label_en.data or "").strip():
-            raise ValidationError(_l("Write the question in at least one language."))
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        if not (self.label_fr.data or "").strip() and not (self.label_en.data or "").strip():
+            field = shown_language_field(self, "label")
+            field.errors = [*field.errors, _l("Write the question in at least one language.")]
+            return False
+        return valid
 
     def validate_options(self, field):
         count = len(parse_options(field.data))

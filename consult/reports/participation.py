@@ -307,7 +307,7 @@ def csv_rows(figures: Participation, tz=None, vocabulary=None) -> list[tuple[str
     ]
     rows += [(_("By channel"), count.label, count.total) for count in figures.by_channel]
     rows.append((_("By channel"), _("In more than one channel"), figures.several_channels))
-    for summary in figures.tracks:
+    for summary in figures.tracks if figures.consultation.tracks else ():
         rows.append((_("By track"), summary.label, summary.participants))
         rows.append((_("Forum participants by track"), summary.label, summary.forum))
         rows.append((_("Interviewees by track"), summary.label, summary.interview))

@@ -28,6 +28,15 @@ def test_moments_in_canadian_formats(app, lang, fmt, expected):
         assert local_date(MOMENT, MONTREAL) == ("6 décembre 2026" if lang == "fr" else "December 6, 2026")
 
 
+@pytest.mark.parametrize(("hour", "minute", "expected"), [(1, 17, "1 h 17"), (9, 0, "9 h"), (0, 5, "0 h 05"),
+                                                         (14, 30, "14 h 30")])
+def test_french_hours_have_no_leading_zero(app, hour, minute, expected):
+    moment = datetime(2026, 12, 7, hour, minute, tzinfo=MONTREAL)
+    with app.test_request_context("/?lang=fr"):
+        shown = local_datetime(moment, MONTREAL, "long").replace("\u00a0", " ")
+    assert shown == f"7 décembre 2026 à {expected}"
+
+
 def test_session_times_use_the_canadian_clock(app, client, demo):
     from consult.demo.forums import add_demo_forums
     from consult.extensions import db

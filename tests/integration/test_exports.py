@@ -264,3 +264,20 @@ def test_command_line_refuses_bad_requests(runner, comments, tmp_path):
     reason = runner.invoke(args=["consult", "export-comments", "--consultation", SLUG, "--identified", "-o",
                                  str(tmp_path / "x.csv")], env={"CONSULT_LANG": "en"})
     assert reason.exit_code == 2 and "--reason" in reason.output
+
+
+def test_a_consultation_with_volets_as_levels_gets_no_two_columns_of_one_name(app):
+    from consult.exports.labels import COLUMNS, labels_for
+    from consult.structure.importer import import_structure
+    from tests.conftest import minimal_document
+
+    with app.app_context():
+        document = minimal_document(slug="volets", languages=["fr"], title={"fr": "Énoncé"},
+                                    levels=[{"singular": {"fr": "volet"}, "plural": {"fr": "volets"}},
+                                            {"singular": {"fr": "recommandation"},
+                                             "plural": {"fr": "recommandations"}}],
+                                    topics=[{"code": "1", "kind": "axis", "title": {"fr": "Gouvernance"}}])
+        consultation = import_structure(document, source="test").consultation
+        headers = [labels_for("fr", consultation).headers[key] for key in COLUMNS]
+    assert len(headers) == len(set(headers)), headers
+    assert "Volet" in headers and "Volet de participation" in headers

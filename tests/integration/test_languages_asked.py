@@ -66,4 +66,130 @@ def test_the_consultation_forms_give_examples_of_no_other_consultation(login, fr
     client = login(("admin",))
     for path in ("/staff/consultations/new", f"/staff/consultations/{SLUG}/settings"):
         html = client.get(f"{path}?lang={lang}").get_data(as_text=True)
-        assert not re.search(r"qu[ée]b[ée]c|canadian track|volet canadien", html, re.IGNORECASE), path
+        assert not re.search(r"qu[ée]b[ée]c|canadian track|volet canadien|premi[eè]re-ligne|primary-care", html,
+                             re.IGNORECASE), path
+
+
+def test_a_french_only_consultations_sessions_are_offered_in_french_alone(app, login, french_only):
+    client = login(("admin", "organizer"))
+    html = client.get(f"/staff/consultations/{SLUG}/forums/new?lang=fr").get_data(as_text=True)
+    offered = {a or b for a, b in re.findall(r'name="language"[^>]*value="(\w+)"|value="(\w+)"[^>]*name="language"',
+                                             html)}
+    assert offered == {"fr"}
+    # The readability panel judges the French texts alone.
+    panel = html.split('class="readability"', 1)[1].split("</section>", 1)[0]
+    assert "Description en français\u00a0:" in panel and "en anglais" not in panel
+
+
+def test_a_forum_of_an_english_only_consultation_defaults_to_english(app, login):
+    with app.app_context():
+        import_structure(minimal_document(slug="english-only", languages=["en"], title={"en": "Interview study"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("organizer",))
+    html = client.get("/staff/consultations/english-only/forums/new?lang=en").get_data(as_text=True)
+    offered = re.findall(r'<input[^>]*name="language"[^>]*>', html)
+    assert len(offered) == 1 and 'value="en"' in offered[0] and "checked" in offered[0]
+
+
+def test_the_sessions_list_has_no_track_column_without_tracks(app, login, french_only):
+    from tests.factories import make_forum
+
+    with app.app_context():
+        make_forum(consultation_of(SLUG))
+        db.session.commit()
+    client = login(("organizer",))
+    html = client.get(f"/staff/consultations/{SLUG}/forums/?lang=fr").get_data(as_text=True)
+    assert "Forum test" in html and ">Volet<" not in html
+
+
+def test_the_structure_summary_counts_no_absent_sections_or_tracks(login, french_only):
+    client = login(("admin",))
+    html = client.get(f"/staff/consultations/{SLUG}/?lang=fr").get_data(as_text=True)
+    stats = re.sub(r"<[^>]+>", "", html.split('<ul class="stats">', 1)[1].split("</ul>", 1)[0])
+    assert not re.search(r"\b0 (section|volet)\b", stats), stats
+
+
+def test_the_comment_filters_offer_no_track_without_tracks(login, french_only):
+    client = login(("analyst",))
+    html = client.get(f"/staff/consultations/{SLUG}/analysis/comments?lang=fr").get_data(as_text=True)
+    assert 'name="channel"' in html and 'name="track"' not in html
+
+
+@pytest.mark.parametrize("path", ["/exports/", "/forums/interview-slots", "/evaluation/"])
+def test_help_texts_speak_of_no_track_without_tracks(login, french_only, path):
+    client = login(("admin", "organizer", "coordinator"))
+    html = client.get(f"/staff/consultations/{SLUG}{path}?lang=fr").get_data(as_text=True)
+    assert not re.search(r"(son|même) volet", html), path
+
+
+def test_reviewers_of_a_french_only_consultation_get_their_emails_in_french(app, login):
+    from consult.models import Reviewer
+
+    with app.app_context():
+        import_structure(minimal_document(slug="revue-fr", languages=["fr"], title={"fr": "Énoncé"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"fr": "Gouvernance"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("coordinator",))
+    page = client.get("/staff/consultations/revue-fr/reports/versions/?lang=fr").get_data(as_text=True)
+    assert "<option value=\"en\"" not in page and 'name="language"' in page
+    response = submit_form(client, "/staff/consultations/revue-fr/reports/versions/?lang=fr",
+                           {"email": "relecture@example.org", "language": "fr", "required": "y"},
+                           action="/staff/consultations/revue-fr/reports/reviewers")
+    assert response.status_code == 303
+    forged = submit_form(client, "/staff/consultations/revue-fr/reports/versions/?lang=fr",
+                         {"email": "autre@example.org", "language": "en", "required": "y"},
+                         action="/staff/consultations/revue-fr/reports/reviewers")
+    assert forged.status_code == 422
+    with app.app_context():
+        assert [reviewer.language for reviewer in db.session.scalars(db.select(Reviewer))] == ["fr"]
+
+
+def test_the_submissions_language_filter_agrees_in_french(login, french_only):
+    client = login(("coordinator",))
+    html = client.get(f"/staff/consultations/{SLUG}/submissions/?lang=fr").get_data(as_text=True)
+    language_filter = html.split('id="filter-language"', 1)[1].split("</select>", 1)[0]
+    assert '<option value="">Toutes</option>' in language_filter
+
+
+def test_a_forum_without_title_in_an_english_only_consultation_is_refused_next_to_the_english_title(app, login):
+    with app.app_context():
+        import_structure(minimal_document(slug="english-titles", languages=["en"], title={"en": "Interview study"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("organizer",))
+    url = "/staff/consultations/english-titles/forums/new?lang=en"
+    response = submit_form(client, url, {"kind": "forum", "language": "en", "title_en": "", "start_date": "2031-03-04",
+                                         "start_time": "18:00", "duration_minutes": "90", "capacity": "20",
+                                         "prereading_kind": "none"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'href="#title_en"' in html and 'href="#title_fr"' not in html
+    assert "Give the session a title." in html
+
+
+@pytest.mark.parametrize(("path", "field"), [("/analysis/codebook", "label"), ("/glossary/new", "term"),
+                                             ("/evaluation/items/new", "label")])
+def test_a_text_missing_in_an_english_only_consultation_is_reported_next_to_the_english_field(app, login, path,
+                                                                                              field):
+    with app.app_context():
+        import_structure(minimal_document(slug="english-labels", languages=["en"], title={"en": "Interview study"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("admin", "analyst", "coordinator"))
+    url = f"/staff/consultations/english-labels{path}?lang=en"
+    response = submit_form(client, url, {f"{field}_fr": "", f"{field}_en": "", "kind": "long_text"},
+                           action=url.split("?")[0])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f'href="#{field}_en"' in html and f'href="#{field}_fr"' not in html
+
+
+def test_the_evaluation_summary_puts_a_no_break_space_before_its_semicolon(login, french_only):
+    client = login(("coordinator",))
+    html = client.get(f"/staff/consultations/{SLUG}/evaluation/?lang=fr").get_data(as_text=True)
+    assert "évaluer sa séance\u00a0;" in html and "séance;" not in html

@@ -218,3 +218,24 @@ def test_every_staff_role_reads_the_dashboard(demo, login, role):
     client = login([role])
     assert client.get(PAGE).status_code == 200
     assert client.get(CSV).status_code == 200
+
+
+def test_a_consultation_without_tracks_shows_no_track_figures(app, login):
+    from consult.outcome.services import figures
+    from consult.structure.importer import import_structure
+    from tests.conftest import minimal_document
+    from tests.factories import make_forum
+
+    with app.app_context():
+        document = minimal_document(slug="sans-volets", languages=["fr"], title={"fr": "Énoncé"},
+                                    topics=[{"code": "1", "kind": "axis", "title": {"fr": "Gouvernance"}}])
+        consultation = import_structure(document, source="test").consultation
+        make_forum(consultation)
+        db.session.commit()
+        assert [table.key for table in figures(consultation).tables] == ["category", "region"]
+    client = login(["coordinator"])
+    page = client.get("/staff/consultations/sans-volets/reports/participation?lang=fr").get_data(as_text=True)
+    assert 'id="table-track"' not in page and "Par volet" not in page and "colonnes par volet" not in page
+    assert column_headers(page, "table-sessions")[:2] == ["Séance", "Date"]
+    rows = read_csv(client.get("/staff/consultations/sans-volets/reports/participation.csv?lang=fr"))
+    assert not [row for row in rows if "volet" in row[0].lower()]

@@ -117,6 +117,16 @@ def test_a_submission_with_a_pdf_and_a_link_gets_a_reference_and_a_receipt(app, 
                         "contact": (False, "submission")}
 
 
+def test_a_french_receipt_puts_a_no_break_space_before_the_colon_of_a_link_title(app, client, submissions_open):
+    client.get("/?lang=fr")
+    response = post(client, language="fr", link_title_0="Notre rapport")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Notre rapport\u00a0: " in html
+    [mail] = [m for m in outbox(app) if m.key.endswith("-receipt")]
+    assert "Notre rapport\u00a0: https://example.org/report" in mail.body
+
+
 def test_the_receipt_page_opens_only_in_the_browser_that_sent_it(app, en, submissions_open):
     response = post(en)
     other = app.test_client()
