@@ -146,4 +146,7 @@ def test_the_readability_panel_follows_the_typing(page, live_server, demo, make_
         "Une équipe de médecins et d’infirmières. Elle suit les gens inscrits. Elle est près de chez vous.")
     expect(french.locator(".status-ok")).to_be_visible()
     expect(page.get_by_label("Définition en français")).to_be_focused()
+    # The answers replace what the panel holds, not the panel: one panel, one heading, whatever was typed.
+    expect(panel).to_have_count(1)
+    expect(panel.get_by_role("heading", name="Lisibilité")).to_have_count(1)
     assert_accessible(page)
