@@ -129,7 +129,11 @@ def test_the_next_page_is_an_index_seek(app, listed):
             db.session.execute(text("SET LOCAL enable_seqscan = off"))
             plan = _plan(statement)
             assert plan.lstrip().startswith("Limit"), plan
-            assert "ix_comment_consultation_topic" in plan and "Sort" not in plan, plan
+            # The planner may seek either the topic index or the date index on a small table;
+            # what matters is that the key bounds the scan and nothing is sorted.
+            assert re.search(r"Index (Only )?Scan Backward using ix_comment_consultation_", plan), plan
+            assert "Sort" not in plan, plan
+            assert "ROW(source_date, id) < ROW(" in plan.split("Index Cond:")[1].splitlines()[0], plan
 
 
 def test_a_search_count_reads_the_matches_not_every_comment(app, listed):
