@@ -244,7 +244,8 @@ def test_finance_csv_holds_amounts_by_pseudonym_and_is_audited(app, client, foru
     named_text = named.get_data(as_text=True)
     assert "'=HYPERLINK" in named_text and "ana@example.org" not in named_text
     with app.app_context():
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "ledger.exported").order_by(AuditEvent.id)).all()
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "ledger.exported")
+                                    .order_by(AuditEvent.id)).all()
         assert [(e.detail["identified"], e.detail["total_cents"]) for e in events] == [(False, 8750), (True, 8750)]
         assert events[1].detail["reason"] == "Paiement par la comptabilité"
 

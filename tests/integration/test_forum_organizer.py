@@ -508,7 +508,8 @@ def test_attendance_is_marked_per_row_with_and_without_htmx(app, organizer):
     assert f'id="absent-{seated}" class="button button-small button-secondary" aria-pressed="true"' in row
     with app.app_context():
         assert db.session.get(Registration, seated).status == "no_show"
-        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "registration.attendance").order_by(AuditEvent.id)).all()
+        events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "registration.attendance")
+                                    .order_by(AuditEvent.id)).all()
         assert [(e.detail["from"], e.detail["to"]) for e in events] == [("confirmed", "attended"),
                                                                         ("attended", "no_show")]
 
