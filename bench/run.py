@@ -45,6 +45,8 @@ class Plan:
     grows: bool = True  # False: no large database, so no export either (--phases empty)
     # A measured window ends after this many answers (0: at the end of `seconds`, which is then a cap).
     answers: int = 0
+    workers: int = WORKERS  # gunicorn's, for the site and the hello app alike
+    threads: int = THREADS
 
 
 FULL = Plan(small=False, seconds=10, warmup=60, connections=8, empty=(200, 2_000), large=(100_000, 1_000_000),
@@ -100,7 +102,7 @@ class Runner:
         with workdir(self.keep) as work:
             database = Database(self.database_url, work)
             report = Report(database=database.kind, small=plan.small, started=datetime.now(timezone.utc),
-                            settings={"workers": WORKERS, "threads": THREADS, "connections": plan.connections,
+                            settings={"workers": plan.workers, "threads": plan.threads, "connections": plan.connections,
                                       "seconds": plan.seconds, "answers": plan.answers, "warmup": plan.warmup,
                                       "cpus": os.cpu_count()})
             database.create()
@@ -123,8 +125,9 @@ class Runner:
             datagen.populate(demo, *plan.empty)
             db.session.remove()
         context = Context(app, demo, base="", work=work)
-        hello = Gunicorn("bench.hello_app:app", {}, work / "hello.log")
-        server = Gunicorn("wsgi:app", environment, work / "app.log", "/healthz")
+        hello = Gunicorn("bench.hello_app:app", {}, work / "hello.log", workers=plan.workers, threads=plan.threads)
+        server = Gunicorn("wsgi:app", environment, work / "app.log", "/healthz", workers=plan.workers,
+                          threads=plan.threads)
         with hello, server:
             report.hello.append(self._hello(hello, work))
             self.log(f"hello app: {report.hello[-1].rps:.0f} requests/s")
@@ -355,6 +358,8 @@ def main(argv=None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the work directory (database, logs)")
     parser.add_argument("--large", type=int, help="comments of the large database (default 1,000,000; responses "
                                                   "a tenth of it, the middle step a tenth of both)")
+    parser.add_argument("--workers", type=int, help=f"gunicorn workers (default {WORKERS}, as scripts/run.sh)")
+    parser.add_argument("--threads", type=int, help=f"threads per gunicorn worker (default {THREADS})")
     args = parser.parse_args(argv)
     plan = SMALL if args.small else FULL
     if args.paths:
@@ -366,6 +371,10 @@ def main(argv=None) -> int:
         plan = replace(plan, seconds=args.seconds)
     if args.connections:
         plan = replace(plan, connections=args.connections)
+    if args.workers:
+        plan = replace(plan, workers=args.workers)
+    if args.threads:
+        plan = replace(plan, threads=args.threads)
     if args.large:
         plan = replace(plan, large=(args.large // 10, args.large), middle=(args.large // 50, args.large // 10),
                        registrations=min(plan.registrations, args.large // 200))

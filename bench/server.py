@@ -18,8 +18,12 @@ from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"  # loopback only: nothing here may reach another machine
-WORKERS = 2
-THREADS = 4  # as scripts/run.sh serves the site
+# As scripts/run.sh serves the site: two workers per core of this 2-core machine, one thread each
+# (gthread, so connections are kept alive). Threads sharing a worker queue behind Python's global
+# lock: 2 workers x 4 threads served fewer sign-ups with a longer tail on SQLite and PostgreSQL
+# (bench/results/2026-12-07-workers-threads.md).
+WORKERS = 4
+THREADS = 1
 # High enough that the benchmark's requests, all from one address, are never refused; the
 # limiter still runs, so its cost is measured.
 UNLIMITED = "1000000 per minute"
@@ -129,11 +133,12 @@ def migrate_and_prepare(app):
 
 
 class Gunicorn:
-    """gunicorn serving `app_spec` on loopback with two workers, as `scripts/run.sh` does."""
+    """gunicorn serving `app_spec` on loopback, by default as `scripts/run.sh` does."""
 
     def __init__(self, app_spec: str, environment: dict[str, str], log_path: Path, ready_path: str = "/",
-                 threads: int = THREADS):
+                 workers: int = WORKERS, threads: int = THREADS):
         self.app_spec = app_spec
+        self.workers = workers
         self.threads = threads
         self.environment = environment
         self.log_path = log_path
@@ -146,7 +151,8 @@ class Gunicorn:
         return f"http://{HOST}:{self.port}"
 
     def start(self) -> "Gunicorn":
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(WORKERS), "--threads", str(self.threads),
+        command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--threads", str(self.threads),
+                   "--worker-class", "gthread",
                    "--bind", f"{HOST}:{self.port}", "--chdir", str(ROOT), "--timeout", "120",
                    "--graceful-timeout", "5",
                    # Several servers may run at once: none takes the shared default control socket.
@@ -162,7 +168,7 @@ class Gunicorn:
         return self
 
     def _wait_ready(self, timeout: float = 300) -> None:
-        # A cap, not a pause: on a loaded machine two workers importing the app can take minutes,
+        # A cap, not a pause: on a loaded machine workers importing the app can take minutes,
         # and a gunicorn that stops is reported at once.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -170,7 +176,7 @@ class Gunicorn:
                 raise RuntimeError(f"gunicorn stopped at start-up; see {self.log_path}")
             try:
                 with urllib.request.urlopen(self.base + self.ready_path, timeout=5) as answer:
-                    if answer.status == 200 and len(self.worker_pids()) == WORKERS:
+                    if answer.status == 200 and len(self.worker_pids()) == self.workers:
                         return
             except OSError:
                 pass

@@ -42,8 +42,6 @@ from .client import Browser
 from .run import RESULTS
 from .scenarios import BY_KEY, Context
 from .server import (
-    THREADS,
-    WORKERS,
     Database,
     Gunicorn,
     bench_app,
@@ -55,6 +53,9 @@ from .server import (
 
 WARMUP_SHARE = 0.2  # the first fifth of the window: caches fill, the allocator settles
 MEMORY_GROWTH_LIMIT = 0.20
+# Threads sharing a worker, whatever scripts/run.sh uses: the shape under which workers once crashed.
+SOAK_WORKERS = 2
+SOAK_THREADS = 4
 SAMPLE_SECONDS = 10
 PREPARED = 20_000  # different people per sign-up path
 EXPORT_EVERY_SECONDS = 240
@@ -198,7 +199,8 @@ def soak(minutes: float, database_url: str | None, responses: int, comments: int
                 db.session.remove()
             report = SoakReport(database=database.kind, started=f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
                                 minutes=minutes, data=data, load_average_before=list(os.getloadavg()))
-            server = Gunicorn("wsgi:app", environment, work / "app.log", "/healthz")
+            server = Gunicorn("wsgi:app", environment, work / "app.log", "/healthz", workers=SOAK_WORKERS,
+                              threads=SOAK_THREADS)
             with server:
                 context = Context(app, demo, base=server.base, work=work, autosave_drafts=autosave_drafts)
                 staff = context.staff_browser()
@@ -280,8 +282,8 @@ def evaluate(report: SoakReport) -> None:
 
 def markdown(report: SoakReport) -> str:
     lines = [f"# Soak {report.started} — {report.database}", "",
-             f"gunicorn {WORKERS} workers × {THREADS} threads on loopback, {report.minutes:g} minutes of mixed load "
-             f"(8 connections), database: {report.data}. Load average of the machine (shared) before: "
+             f"gunicorn {SOAK_WORKERS} workers × {SOAK_THREADS} threads on loopback, {report.minutes:g} minutes of "
+             f"mixed load (8 connections), database: {report.data}. Load average of the machine (shared) before: "
              f"{', '.join(f'{value:.1f}' for value in report.load_average_before)}; after: "
              f"{', '.join(f'{value:.1f}' for value in report.load_average_after)}.", "",
              "| Target | Wanted | Measured | Verdict |", "|---|---|---|---|"]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up, migrate, load the demo consultation and serve on http://127.0.0.1:5000 (HOST, PORT and
-# BASE_URL change that: see scripts/run_env.sh)
+# BASE_URL change that, WEB_WORKERS and WEB_THREADS the server: see scripts/run_env.sh)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -15,4 +15,4 @@ $FLASK consult seed-demo --with-activity
 $FLASK consult suggest --consultation politique-premiere-ligne-2025
 echo
 echo "Serving on http://${HOST}:${PORT}  (staff sign-in: ${BASE_URL}/staff/login; links in emails: ${BASE_URL})"
-exec .venv/bin/gunicorn --workers 2 --threads 4 --bind "${HOST}:${PORT}" --access-logfile - wsgi:app
+exec .venv/bin/gunicorn --workers "${WEB_WORKERS}" --threads "${WEB_THREADS}" --worker-class gthread --bind "${HOST}:${PORT}" --access-logfile - wsgi:app
