@@ -42,15 +42,18 @@ def engine_options(database_uri: str, options: dict) -> dict:
 
 
 # The full-text index of comments lives outside the models: an FTS5 table (and the tables FTS5
-# keeps for itself) on SQLite, an expression index on PostgreSQL. Migrations create them;
-# comparing models with the database ignores them.
+# keeps for itself) on SQLite; on PostgreSQL a stored tsvector column generated from search_text,
+# with a GIN index. Migrations create them; comparing models with the database ignores them.
 COMMENT_SEARCH_TABLE = "comment_search"
 COMMENT_SEARCH_INDEX = "ix_comment_search"
+COMMENT_SEARCH_VECTOR = "search_vector"
 
 
 def include_object(obj, name, type_, reflected, compare_to):
     if type_ == "table" and reflected and compare_to is None and name and name.startswith(COMMENT_SEARCH_TABLE):
         return False
     if type_ == "index" and name == COMMENT_SEARCH_INDEX:
+        return False
+    if type_ == "column" and reflected and compare_to is None and name == COMMENT_SEARCH_VECTOR:
         return False
     return True

@@ -6,7 +6,8 @@ between two terms. Every term is normalised with `search_form` and reduced to it
 digits; the query of each dialect is then written from those tokens alone:
 
 - SQLite: an FTS5 expression over the `comment_search` table, each token inside double quotes;
-- PostgreSQL: a tsquery for `to_tsvector('simple', search_text)`, the expression of the GIN index.
+- PostgreSQL: a tsquery for the comment's `search_vector`, `to_tsvector('simple', search_text)` kept
+  in a stored column with a GIN index on it (migration 0022).
 
 Terms are joined by AND; "a OR b c" means (a OR b) AND c. Whatever the input (stray quotes and
 operators, `*`, NEAR, parentheses, SQL, emoji, pages of text), the result is a query that runs, or
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Float, Integer, false, func, literal_column, not_, text
 
+from ..database import COMMENT_SEARCH_VECTOR
 from ..models import Comment
 from .text import search_form
 
@@ -146,9 +148,10 @@ def tsquery_expression(groups: list[list[Term]]) -> str:
 
 
 def _ts_vector():
-    # Written exactly as the index expression (a literal configuration, not a bound parameter),
-    # so that PostgreSQL uses the GIN index.
-    return func.to_tsvector(literal_column("'simple'"), Comment.search_text)
+    # The stored words, not to_tsvector(search_text): a filter that looks at thousands of rows
+    # (a common word's first page, a count stopped at its bound) would compute it for each.
+    # PostgreSQL only, outside the models: COMMENT_SEARCH_VECTOR in consult/database.py.
+    return literal_column(f"comment.{COMMENT_SEARCH_VECTOR}")
 
 
 def _ts_query(expression: str):

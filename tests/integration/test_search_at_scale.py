@@ -135,6 +135,9 @@ def test_plans_stop_at_the_page_and_at_the_bound(app, searched):
         else:
             assert listing.lstrip().startswith("Limit"), listing
             assert "Limit" in count, count
+            # The stored words are read, never computed again for each row the filter looks at.
+            assert "search_vector @@" in listing and "search_vector @@" in count, count
+            assert "to_tsvector" not in listing + count, listing + count
             # The search is written as the full-text index's expression, so the planner can use it
             # (on a few rows it rightly prefers others; here they are ruled out).
             db.session.execute(text("SET LOCAL enable_seqscan = off"))
