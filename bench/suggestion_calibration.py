@@ -9,8 +9,6 @@ labelled file, checked on the holdout) and, if given, a development file (random
 then 5 folds, 20 cuts), the ECE before and after and what a perfectly calibrated model would show.
 """
 import argparse
-import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -80,17 +78,10 @@ def main(argv=None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dev", type=Path, help="a labelled file of real passages (not copied into the project)")
     args = parser.parse_args(argv)
-    from bench.suggestions import _app
-    from consult.cli import demo_document
-    from consult.structure.importer import import_structure
-    from consult.suggestions import corpus
+    from bench.suggestions import demo_structure
 
-    with tempfile.TemporaryDirectory() as directory:
-        app = _app(directory)
-        with app.app_context():
-            consultation = import_structure(demo_document(datetime.now(timezone.utc)), source="demo").consultation
-            docs = corpus.structure(consultation)
-            print("\n".join(measure(docs, args.dev)))
+    with demo_structure() as (_consultation, docs):
+        print("\n".join(measure(docs, args.dev)))
     return 0
 
 

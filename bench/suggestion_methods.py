@@ -21,8 +21,6 @@ development file if given and for the project's own holdout (examples drawn from
 """
 import argparse
 import random
-import tempfile
-from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
@@ -319,29 +317,22 @@ def main(argv=None) -> int:
     parser.add_argument("--draws", type=int, default=10)
     parser.add_argument("--only", nargs="+", help="the variants to measure (names as listed in VARIANTS)")
     args = parser.parse_args(argv)
-    from bench.suggestions import _app
-    from consult.cli import demo_document
-    from consult.structure.importer import import_structure
-    from consult.suggestions import corpus
+    from bench.suggestions import demo_structure
     from consult.suggestions.evaluation import read_labelled
 
-    with tempfile.TemporaryDirectory() as directory:
-        app = _app(directory)
-        with app.app_context():
-            consultation = import_structure(demo_document(datetime.now(timezone.utc)), source="demo").consultation
-            docs = corpus.structure(consultation)
-            sets = []
-            if args.dev:
-                sets.append(("development", read_labelled(args.dev, docs), None))
-            sets.append(("own holdout", read_labelled(OWN_CHECK, docs), read_labelled(OWN_POOL, docs)))
-            heading = " | ".join(f"k = {k}: top-1 / top-3 / theme top-1 (ECE; n)" for k in args.shots)
-            print(f"| method | set | {heading} |\n|---|---|" + "---|" * len(args.shots), flush=True)
-            for name, settings in VARIANTS.items():
-                if args.only and name not in args.only:
-                    continue
-                for label, passages, pool in sets:
-                    print(_line(name, label, measure(docs, passages, args.shots, args.draws, settings, pool)),
-                          flush=True)
+    with demo_structure() as (_consultation, docs):
+        sets = []
+        if args.dev:
+            sets.append(("development", read_labelled(args.dev, docs), None))
+        sets.append(("own holdout", read_labelled(OWN_CHECK, docs), read_labelled(OWN_POOL, docs)))
+        heading = " | ".join(f"k = {k}: top-1 / top-3 / theme top-1 (ECE; n)" for k in args.shots)
+        print(f"| method | set | {heading} |\n|---|---|" + "---|" * len(args.shots), flush=True)
+        for name, settings in VARIANTS.items():
+            if args.only and name not in args.only:
+                continue
+            for label, passages, pool in sets:
+                print(_line(name, label, measure(docs, passages, args.shots, args.draws, settings, pool)),
+                      flush=True)
     return 0
 
 

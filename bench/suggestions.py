@@ -20,6 +20,7 @@ import random
 import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -53,6 +54,21 @@ def _app(directory: str):
     with app.app_context():
         upgrade(revision="heads")
     return app
+
+
+@contextmanager
+def demo_structure():
+    """The demo consultation's structure in a throw-away database, inside its app context: (the
+    consultation, its documents for the suggestions)."""
+    from consult.cli import demo_document
+    from consult.structure.importer import import_structure
+    from consult.suggestions import corpus
+
+    with tempfile.TemporaryDirectory() as directory:
+        app = _app(directory)
+        with app.app_context():
+            consultation = import_structure(demo_document(datetime.now(timezone.utc)), source="demo").consultation
+            yield consultation, corpus.structure(consultation)
 
 
 def measure(app, comments: int, placed: int, single: int, seed: int = 7) -> dict:

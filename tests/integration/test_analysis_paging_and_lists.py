@@ -8,13 +8,14 @@ from datetime import datetime, timedelta, timezone
 from html import unescape
 
 import pytest
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from consult.analysis import queries
 from consult.analysis.search import parse
 from consult.extensions import db
 from consult.models import Code, Coding, Comment, StaffUser, Track
 from tests.factories import consultation_of, make_comment, topic_of
+from tests.statements import counted
 
 SLUG = "politique-premiere-ligne-2025"
 BASE = f"/staff/consultations/{SLUG}/analysis"
@@ -167,19 +168,9 @@ def consultation_of_slug():
 # -- statements ------------------------------------------------------------------------------------
 
 def _statements(app, client, path) -> list[str]:
-    statements: list[str] = []
-
-    def before(_connection, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
+    with counted(app) as statements:
         response = client.get(path)
         assert response.status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
     return statements
 
 

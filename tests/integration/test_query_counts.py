@@ -3,11 +3,10 @@
 the codebook), counted with 5 rows, then counted again once the data grew to 50 rows. Pages that
 a POST needs first (for its CSRF token) are fetched outside the count."""
 from collections import Counter
-from contextlib import contextmanager
 from datetime import datetime, timezone
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bench import datagen
 from bench.client import read_form
@@ -19,24 +18,9 @@ from consult.questionnaires.notifications import TOKEN_PURPOSE
 from consult.tokens import make_token
 from tests.conftest import submit_form
 from tests.factories import consultation_of, make_comment, make_participant, topic_of
+from tests.statements import counted
 
 SMALL, LARGE = 5, 50
-
-
-@contextmanager
-def counted(app):
-    statements: list[str] = []
-
-    def before(_connection, _cursor, statement, _parameters, _context, _executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", before)
 
 
 class Rows:
