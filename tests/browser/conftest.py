@@ -1,5 +1,6 @@
 """A live server in a thread and Debian's Chromium driven by Playwright, with axe-core."""
 import os
+import re
 import shutil
 import threading
 
@@ -37,6 +38,8 @@ def personal_link_cookies(app):
 # axe-core (570 KB) as a script of the live server, which the browser keeps in its cache: sending it through
 # Playwright into every page checked cost more than a tenth of a second each time.
 AXE_PATH = "/__test-axe-core.js"
+# What an evaluation reports when the document it ran in was replaced by a navigation.
+NAVIGATED_AWAY = re.compile(r"Execution context was destroyed|reading 'documentElement'")
 
 
 def with_axe_script(app, source: bytes):
@@ -118,12 +121,20 @@ def run_axe(axe, page):
     scripts of its own origin only) and its element is taken out again at once, leaving the page as it was."""
     from axe_playwright_python.base import AxeResults
 
-    if not page.evaluate("() => typeof window.axe === 'object'"):
+    # A click that navigates returns before the next document exists: audit the page once it has loaded, and
+    # again if a navigation still replaced it under the audit.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
         try:
-            page.add_script_tag(url=AXE_PATH).evaluate("script => script.remove()")
-        except PlaywrightError:  # a page that is not the live server's
-            page.evaluate(axe.axe_script)
-    return AxeResults(page.evaluate("options => axe.run(options)", {"resultTypes": ["violations"]}))
+            if not page.evaluate("() => typeof window.axe === 'object'"):
+                try:
+                    page.add_script_tag(url=AXE_PATH).evaluate("script => script.remove()")
+                except PlaywrightError:  # a page that is not the live server's
+                    page.evaluate(axe.axe_script)
+            return AxeResults(page.evaluate("options => axe.run(options)", {"resultTypes": ["violations"]}))
+        except PlaywrightError as error:
+            if attempt == 2 or not NAVIGATED_AWAY.search(str(error)):
+                raise
 
 
 @pytest.fixture

@@ -52,6 +52,7 @@ def sign_in(browser, live_server, email):
 def create_consultation(page, live_server, assert_accessible):
     page.goto(live_server + "/staff/?lang=fr")
     page.get_by_role("link", name="Nouvelle consultation").click()
+    expect(page).to_have_url(re.compile(r"/staff/consultations/new"))
     assert_accessible(page)
     page.get_by_label("Nom d'adresse Web").fill(SLUG)
     page.get_by_label("Anglais", exact=True).first.uncheck()
@@ -74,6 +75,7 @@ def create_consultation(page, live_server, assert_accessible):
 def set_vocabulary(page, live_server, assert_accessible):
     page.goto(f"{live_server}/staff/consultations/{SLUG}/?lang=fr")
     page.get_by_role("link", name=re.compile("Termes de la consultation", re.I)).first.click()
+    expect(page).to_have_url(re.compile(r"/vocabulary/"))
     assert_accessible(page)
     # Only the language the consultation is held in is asked for.
     assert page.locator("#level0_singular_en").count() == 0

@@ -47,6 +47,7 @@ def create_consultation(page, live_server, assert_accessible):
     page.goto(live_server + "/staff/?lang=en")
     expect(page.get_by_text("There is no consultation yet.")).to_be_visible()
     page.get_by_role("link", name="New consultation").click()
+    expect(page).to_have_url(re.compile(r"/staff/consultations/new"))
     assert_accessible(page)
     page.get_by_label("Web address name").fill(SLUG)
     page.get_by_label("French", exact=True).first.uncheck()
