@@ -6,7 +6,7 @@ and the row template reads only what it computed, so that rendering a page adds 
 """
 from dataclasses import dataclass, field
 
-from flask import has_request_context, request, url_for
+from flask import has_request_context, request
 from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
@@ -34,6 +34,7 @@ from ..participants.regions import region_name
 from ..permissions import user_can
 from ..questionnaires.prompts import PROMPT_NAMES
 from ..tree import with_depth
+from ..url_patterns import RouteFor
 from ..vocabulary.terms import pick
 from .coding import in_blind_sample
 from .queries import codes_of, topics_of
@@ -85,11 +86,9 @@ class Palette:
     def comment_url(self, endpoint: str, comment_id: int, **query) -> str:
         """url_for(endpoint) for one comment of the page: built once per page and endpoint (a route
         built for each row and each of its forms was a tenth of the page's time)."""
-        made = self.once(("url", endpoint, tuple(query.items())), lambda: url_for(
-            endpoint, slug=self.consultation.slug, comment_id=0, **query).partition("?"))
-        path, mark, rest = made
-        head, _zero, tail = path.rpartition("/0/")
-        return f"{head}/{comment_id}/{tail}{mark}{rest}"
+        route = self.once(("url", endpoint, tuple(query.items())), lambda: RouteFor(
+            endpoint, "comment_id", slug=self.consultation.slug, **query))
+        return route(comment_id)
 
     def once(self, key, make, *args):
         """make(*args), made once per page for `key`: the lists of orientations and of other codes
@@ -172,7 +171,10 @@ class RowState:
 
     @property
     def channel_name(self) -> str:
-        return channel_label(self.comment.channel)
+        channel = self.comment.channel
+        if self.palette is None:
+            return channel_label(channel)
+        return self.palette.once(("channel", channel), channel_label, channel)
 
     @property
     def stance_name(self) -> str:
@@ -215,7 +217,11 @@ class RowState:
     @property
     def region_name(self) -> str:
         region = self.participant.region if self.participant is not None else ""
-        return region_name(region) if region else ""
+        if not region:
+            return ""
+        if self.palette is None:
+            return region_name(region)
+        return self.palette.once(("region", region), region_name, region)
 
     @property
     def language_name(self) -> str:

@@ -1,11 +1,11 @@
 """Questionnaire answers as comments: every non-empty long-text answer of a submitted response is one
 comment (channel "questionnaire"), on the question's topic and prompt, in the respondent's language."""
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..extensions import db
 from ..models import Answer, AnswerVersion, Comment, Consultation, Participant, Question, Questionnaire, Response, Topic
+from ..url_patterns import RouteFor
 from .derive import Derived, Tally, apply, delete_comments, in_batches, is_orientation, participant_tracks
 from .origin import Origin
 
@@ -83,10 +83,11 @@ def origins(comments: list[Comment], slugs: dict[int, str], viewer) -> dict[int,
     """The response each comment was answered in, for the staff's response page."""
     answers = dict(db.session.execute(select(Answer.id, Answer.response_id).where(
         Answer.id.in_([comment.answer_id for comment in comments]))).all())
-    return {comment.id: Origin(str(ORIGIN_LABEL), url_for(
-        "questionnaires.response_detail", slug=slugs[comment.consultation_id],
-        response_id=answers[comment.answer_id]))
-        for comment in comments if comment.answer_id in answers}
+    label = str(ORIGIN_LABEL)
+    routes = {consultation_id: RouteFor("questionnaires.response_detail", "response_id", slug=slug)
+              for consultation_id, slug in slugs.items()}
+    return {comment.id: Origin(label, routes[comment.consultation_id](answers[comment.answer_id]))
+            for comment in comments if comment.answer_id in answers}
 
 
 def held_by(participant: Participant):

@@ -1,11 +1,11 @@
 """Excerpts of written submissions as comments: each excerpt an analyst cuts from a submission and places
 on a topic is one comment (channel "submission"), in the excerpt's language, dated when it was sent."""
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Comment, Consultation, Excerpt, Participant, Submission
+from ..url_patterns import RouteFor
 from .derive import (
     UNKNOWN,
     Derived,
@@ -71,10 +71,12 @@ def origins(comments: list[Comment], slugs: dict[int, str], viewer) -> dict[int,
     """The excerpt on its submission's staff page."""
     excerpts = dict(db.session.execute(select(Excerpt.id, Excerpt.submission_id).where(
         Excerpt.id.in_([comment.excerpt_id for comment in comments]))).all())
-    return {comment.id: Origin(str(ORIGIN_LABEL), url_for(
-        "submissions.staff_show", slug=slugs[comment.consultation_id], submission_id=excerpts[comment.excerpt_id],
-        _anchor=f"excerpt-{comment.excerpt_id}"))
-        for comment in comments if comment.excerpt_id in excerpts}
+    label = str(ORIGIN_LABEL)
+    routes = {consultation_id: RouteFor("submissions.staff_show", "submission_id", slug=slug)
+              for consultation_id, slug in slugs.items()}
+    return {comment.id: Origin(label, routes[comment.consultation_id](excerpts[comment.excerpt_id],
+                                                                      f"excerpt-{comment.excerpt_id}"))
+            for comment in comments if comment.excerpt_id in excerpts}
 
 
 def held_by(participant: Participant):

@@ -4,11 +4,13 @@ from functools import lru_cache
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from ..extensions import db
 from ..models import Consent, Consultation, Participant
 from ..models.base import utcnow
+from ..models.participant import new_pseudonym
+from ..new_rows import insert_unless_taken
 
 # Provinces and territories of Canada; anyone else gives a country.
 REGIONS = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
@@ -77,27 +79,33 @@ def _found_or_created(consultation: Consultation, email: str, profile: Profile) 
 # New rows draw a random pseudonym: at a hundred thousand participants one draw in three hundred is
 # already taken, and is drawn again.
 PSEUDONYM_DRAWS = 5
+_COLUMNS = tuple(column.key for column in Participant.__table__.columns if column.key != "id")
 
 
 def _create_participant(consultation: Consultation, email: str, profile: Profile) -> tuple[Participant, bool]:
     """(participant, created) for a normalised email not found a moment ago: created is False when
     another request made the row in the meantime."""
-    for draw in range(PSEUDONYM_DRAWS):
-        participant = Participant(consultation_id=consultation.id, email=email)
-        try:
-            with db.session.begin_nested():
-                db.session.add(participant)
-                _apply_profile(participant, profile)
-                db.session.flush()
+    for _draw in range(PSEUDONYM_DRAWS):
+        now = utcnow()
+        participant = Participant(consultation_id=consultation.id, email=email, name="", organisation="",
+                                  category_id=None, region="", preferred_language="fr", link_version=1,
+                                  pseudonym=new_pseudonym(), erased_at=None, created_at=now, updated_at=now)
+        _apply_profile(participant, profile)
+        participant_id = insert_unless_taken(Participant.__table__,
+                                             {key: getattr(participant, key) for key in _COLUMNS})
+        if participant_id is not None:
+            # The row as inserted, in the session as if just loaded: no flush, no statement to read it back.
+            participant.id = participant_id
+            make_transient_to_detached(participant)
+            db.session.add(participant)
             return participant, True
-        except IntegrityError:
-            # The same person signed up from two tabs at once: use the row the other request made.
-            existing = _participant_with(consultation, email)
-            if existing is not None:
-                _apply_profile(existing, profile, only_blanks=True)
-                return existing, False
-            if draw + 1 == PSEUDONYM_DRAWS:
-                raise
+        # The same person signed up from two tabs at once: use the row the other request made.
+        existing = _participant_with(consultation, email)
+        if existing is not None:
+            _apply_profile(existing, profile, only_blanks=True)
+            return existing, False
+        # Otherwise the pseudonym drawn was taken: draw again.
+    raise RuntimeError(f"no free pseudonym in {PSEUDONYM_DRAWS} draws")
 
 
 def _apply_profile(participant: Participant, profile: Profile, only_blanks: bool = False) -> None:

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..channels.questionnaire import sync_response
@@ -19,6 +17,7 @@ from ..models import (
     QuestionnairePage,
     Response,
 )
+from ..new_rows import insert_unless_taken
 from . import notifications
 from .copies import answer_sections
 from .responding import answer_pages, answers_of, ordered_questions, require_open
@@ -104,26 +103,11 @@ def _find_answer(response: Response, question: Question) -> Answer | None:
     return db.session.scalar(_ANSWER, {"response_id": response.id, "question_id": question.id})
 
 
-_INSERT_ANSWER: dict = {}
-
-
 def _insert_answer(response: Response, question: Question, text: str, choices: list, now: datetime) -> int | None:
-    """The new answer's id; None when the row exists already (the unique constraint decides, in one
-    statement: no savepoint to open and release while the database's write lock is held)."""
-    dialect = db.session.get_bind().dialect.name
-    statement = _INSERT_ANSWER.get(dialect)
-    if statement is None:  # built once per dialect: building and keying it costs more than running it
-        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        table = Answer.__table__
-        statement = _INSERT_ANSWER[dialect] = insert(table).values(
-            {name: bindparam(name, type_=table.c[name].type)
-             for name in ("response_id", "question_id", "value", "choices", "updated_at")}
-        ).on_conflict_do_nothing().returning(table.c.id)
-    # On the session's connection, in its transaction, without the ORM's bulk-insert machinery (a new
-    # answer replaces no change stamp: see change_stamps).
-    values = {"response_id": response.id, "question_id": question.id, "value": text, "choices": choices,
-              "updated_at": now}
-    return db.session.connection().execute(statement, values).scalar()
+    """The new answer's id; None when the row exists already (the unique constraint decides). A new
+    answer replaces no change stamp: see change_stamps."""
+    return insert_unless_taken(Answer.__table__, {"response_id": response.id, "question_id": question.id,
+                                                  "value": text, "choices": choices, "updated_at": now})
 
 
 def _write(response: Response, question: Question, value, now: datetime, answer: Answer | None) -> bool:

@@ -169,3 +169,24 @@ def test_cut_edit_and_delete_an_excerpt(app, login, submissions_open):
     assert actions == ["excerpt.created", "excerpt.updated", "excerpt.deleted"]
     # An excerpt of another submission is not reachable through this one.
     assert client.get(f"{BASE}/{other}/excerpts/{excerpt_id}/edit").status_code == 404
+
+
+def test_the_analysts_row_of_an_excerpt_links_back_to_it(app, login, submissions_open):
+    """Each row of the analysis says where its comment was said: an excerpt's links to its place on its
+    submission's page (the link of every row is made from one route built once for the page)."""
+    first = make_submission(app, submissions_open)
+    second = make_submission(app, submissions_open, email="bob@example.org", text="Moins d'attente")
+    client = login(["analyst"])
+    token = csrf_token_from(client.get(f"{BASE}/{first}?lang=en").get_data(as_text=True))
+    for submission_id, text in ((first, "Il faut plus d'infirmières."), (second, "Il faut moins attendre.")):
+        assert client.post(f"{BASE}/{submission_id}/excerpts", data={
+            "csrf_token": token, "topic_id": str(submissions_open.topic_id), "source": "text", "locator": "",
+            "language": "fr", "text": text}).status_code == 303
+    with app.app_context():
+        excerpts = {excerpt.submission_id: excerpt.id for excerpt in db.session.scalars(select(Excerpt))}
+    html = client.get(f"/staff/consultations/{SLUG}/analysis/topics/{submissions_open.topic_id}?lang=en") \
+        .get_data(as_text=True)
+    for submission_id in (first, second):
+        link = f'href="{BASE}/{submission_id}#excerpt-{excerpts[submission_id]}"'
+        assert link in html, html
+    assert client.get(f"{BASE}/{second}?lang=en").status_code == 200
