@@ -134,9 +134,11 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "SUBMISSION_MAX_LINKS": int(environ.get("SUBMISSION_MAX_LINKS", 5)),
         "SUBMISSION_RATE_LIMIT": environ.get("SUBMISSION_RATE_LIMIT", "10 per minute;60 per hour"),
         # Memory each worker may give to public pages kept ready for visitors (0: none kept), and to
-        # the analysis counts kept for the next look at the same view.
+        # the analysis counts kept for the next look at the same view, and to the comment rows of the
+        # analysis lists (about 6 KB each; 0: none kept).
         "PAGE_CACHE_BYTES": int(environ.get("PAGE_CACHE_BYTES", 32 * 1024 * 1024)),
         "COUNT_CACHE_ENTRIES": int(environ.get("COUNT_CACHE_ENTRIES", 256)),
+        "ROW_CACHE_ENTRIES": int(environ.get("ROW_CACHE_ENTRIES", 1000)),
         "SEARCH_COUNT_LIMIT": int(environ.get("SEARCH_COUNT_LIMIT", 1000)),
         # How many reverse proxies sit in front; their X-Forwarded-* headers are trusted.
         "TRUSTED_PROXIES": int(environ.get("TRUSTED_PROXIES", 0)),

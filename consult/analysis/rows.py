@@ -36,6 +36,7 @@ from ..questionnaires.prompts import PROMPT_NAMES
 from ..tree import with_depth
 from ..url_patterns import RouteFor
 from ..vocabulary.terms import pick
+from . import row_cache
 from .coding import in_blind_sample
 from .queries import codes_of, topics_of
 from .row_texts import RowTexts
@@ -259,6 +260,10 @@ class RowState:
     @property
     def retired_shown(self) -> bool:
         return any(not code.is_active for code in self.codes)
+
+    def rendered(self, macro):
+        """The row's markup from `macro` (analysis/_comment_row.html), kept for the next list that shows it."""
+        return row_cache.rendered(self, macro)
 
 
 def list_url() -> str:

@@ -70,7 +70,11 @@ def test_turns_placed_from_the_queue_then_moved_and_undone(browser, live_server,
     analyst.get_by_role("button", name=re.compile(r"^Déplacer – Tour")).focus()
     analyst.keyboard.press("Enter")
     expect(analyst.get_by_role("status").filter(has_text="Le passage a été déplacé vers 2.1")).to_be_visible()
-    analyst.get_by_role("button", name=re.compile("^Annuler le classement")).focus()
+    # The page the move came back to, loaded whole before a key is pressed in it.
+    analyst.wait_for_load_state("load")
+    undo = analyst.get_by_role("button", name=re.compile("^Annuler le classement"))
+    undo.focus()
+    expect(undo).to_be_focused()
     analyst.keyboard.press("Enter")
     expect(analyst.get_by_role("status").filter(has_text="Le classement a été annulé")).to_be_visible()
     expect(analyst.get_by_role("heading", name="Passages classés")).to_have_count(0)
