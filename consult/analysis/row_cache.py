@@ -39,18 +39,27 @@ def _cache():
     return found
 
 
+def _page_part(palette) -> tuple | None:
+    """What every row of the page shares in its key (read once per page); None when the lists' stamp
+    cannot be trusted (changes not committed yet)."""
+    lists = current_stamp(change_stamps.LISTS)
+    if lists is None:
+        return None
+    return (lists, current_language(), str(get_timezone()), palette.consultation.id, palette.can_code,
+            palette.can_build_items)
+
+
 def key_of(row) -> tuple | None:
     """What the row shows, as a key; None for a row that must be rendered afresh (a message or an
     error for this request, actions written out, or changes not committed yet)."""
     if not row.lazy_actions or row.message or row.errors or row.typed or row.open_actions or row.palette is None:
         return None
-    lists = current_stamp(change_stamps.LISTS)
-    if lists is None:
+    page = row.palette.once(("row key",), _page_part, row.palette)
+    if page is None:
         return None
-    comment, person, palette, origin = row.comment, row.participant, row.palette, row.origin
+    comment, person, origin = row.comment, row.participant, row.origin
     return (
-        lists, current_language(), palette.once(("zone",), lambda: str(get_timezone())),
-        palette.consultation.id, palette.can_code, palette.can_build_items, row.blind_sample,
+        page, row.blind_sample,
         comment.id, comment.revision, comment.text, comment.language, comment.language_source, comment.channel,
         comment.prompt, comment.source_date, comment.topic_id, comment.topic_confirmed, comment.visibility,
         comment.visibility_reason, comment.needs_review, comment.stance,
