@@ -258,9 +258,18 @@ def _memory_growth(report: SoakReport) -> float | None:
     return sum(last["rss_mb"][pid] for pid in common) / before - 1
 
 
+DEAD_WORKER = re.compile(r"Worker \(pid:(\d+)\) (?:was sent|exited with code)")
+
+
+def dead_workers(report: SoakReport) -> set[int]:
+    """Each worker that died once: those gunicorn reported killed or exited, and those of the start
+    gone at the end (a worker that crashed is counted once, whatever it left in the log)."""
+    reported = {int(found.group(1)) for line in report.crash_lines if (found := DEAD_WORKER.search(line))}
+    return reported | (set(report.worker_pids_start) - set(report.worker_pids_end))
+
+
 def evaluate(report: SoakReport) -> None:
-    crashes = len(set(report.worker_pids_start) - set(report.worker_pids_end)) + sum(
-        1 for line in report.crash_lines if "was sent" in line or "exited with code" in line)
+    crashes = len(dead_workers(report))
     server_errors = 0
     socket_errors = 0
     for result in report.paths.values():

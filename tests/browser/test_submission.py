@@ -111,7 +111,8 @@ def test_a_submission_is_sent_received_and_cut_into_an_excerpt(page, browser, li
     assert_accessible(page)
 
     page.get_by_role("button", name="Mark as processed").click()
-    expect(page.get_by_role("status")).to_have_text("S-0001 is marked processed.")
+    expect(page.get_by_role("status").filter(has_text="S-0001 is marked processed.")).to_be_visible()
+    expect(page.get_by_role("button", name="Mark as not processed")).to_be_visible()
 
     with app.app_context():
         [item] = db.session.scalars(select(Excerpt)).all()
