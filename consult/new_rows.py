@@ -11,6 +11,24 @@ from .extensions import db
 _STATEMENTS: dict = {}
 
 
+def row_with_defaults(table: Table, **values) -> dict:
+    """Every column but the key, as a flush would insert it: the values given, else the column's Python
+    default (called now when it is a function), else None. The model stays the one home of its defaults."""
+    row = {}
+    for column in table.columns:
+        if column.primary_key:
+            continue
+        if column.key in values:
+            row[column.key] = values[column.key]
+        elif column.default is None:
+            row[column.key] = None
+        elif column.default.is_callable:
+            row[column.key] = column.default.arg(None)  # SQLAlchemy wraps a no-argument default to take a context
+        else:
+            row[column.key] = column.default.arg
+    return row
+
+
 def insert_unless_taken(table: Table, values: dict) -> int | None:
     """The new row's id; None when a unique constraint found the row already there (made by another
     request a moment ago). The caller looks for that row, which a new statement can see."""

@@ -74,12 +74,12 @@ def rendered(row, macro) -> Markup:
     """macro(row.comment, row), kept for the next request that shows the same row."""
     found = _cache()
     key = key_of(row) if found is not None else None
-    if key is None:
+    token = generate_csrf() if key is not None else ""
+    if not token:  # no key, or no token to swap for its mark: replacing "" would mark every gap
         return macro(row.comment, row)
     cache, lock = found
     with lock:
         kept = cache.get(key)
-    token = generate_csrf()
     if kept is None:
         back, row.back = row.back, BACK_MARK
         try:

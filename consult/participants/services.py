@@ -9,8 +9,7 @@ from sqlalchemy.orm import make_transient_to_detached
 from ..extensions import db
 from ..models import Consent, Consultation, Participant
 from ..models.base import utcnow
-from ..models.participant import new_pseudonym
-from ..new_rows import insert_unless_taken
+from ..new_rows import insert_unless_taken, row_with_defaults
 
 # Provinces and territories of Canada; anyone else gives a country.
 REGIONS = ("AB", "BC", "MB", "NB", "NL", "NS", "NT", "NU", "ON", "PE", "QC", "SK", "YT")
@@ -79,20 +78,16 @@ def _found_or_created(consultation: Consultation, email: str, profile: Profile) 
 # New rows draw a random pseudonym: at a hundred thousand participants one draw in three hundred is
 # already taken, and is drawn again.
 PSEUDONYM_DRAWS = 5
-_COLUMNS = tuple(column.key for column in Participant.__table__.columns if column.key != "id")
 
 
 def _create_participant(consultation: Consultation, email: str, profile: Profile) -> tuple[Participant, bool]:
     """(participant, created) for a normalised email not found a moment ago: created is False when
     another request made the row in the meantime."""
     for _draw in range(PSEUDONYM_DRAWS):
-        now = utcnow()
-        participant = Participant(consultation_id=consultation.id, email=email, name="", organisation="",
-                                  category_id=None, region="", preferred_language="fr", link_version=1,
-                                  pseudonym=new_pseudonym(), erased_at=None, created_at=now, updated_at=now)
+        row = row_with_defaults(Participant.__table__, consultation_id=consultation.id, email=email)
+        participant = Participant(**row)
         _apply_profile(participant, profile)
-        participant_id = insert_unless_taken(Participant.__table__,
-                                             {key: getattr(participant, key) for key in _COLUMNS})
+        participant_id = insert_unless_taken(Participant.__table__, {key: getattr(participant, key) for key in row})
         if participant_id is not None:
             # The row as inserted, in the session as if just loaded: no flush, no statement to read it back.
             participant.id = participant_id

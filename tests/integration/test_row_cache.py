@@ -100,3 +100,16 @@ def test_what_a_row_shows_changes_at_once(app, login, to_code):  # noqa: F811
     assert "Manitoba" in french and "Questionnaire" in french and "Langue" in french
     with app.app_context():
         assert db.session.scalar(select(Participant.region).where(Participant.email == "ab@example.org")) == "MB"
+
+
+def test_without_a_form_token_rows_are_rendered_afresh_and_not_kept(app, login, to_code, monkeypatch):  # noqa: F811
+    from consult.analysis import row_cache
+
+    client = login(["analyst"])
+    listing = f"{BASE}/topics/{to_code['topic']}?lang=en&sort=oldest"
+    expected = comment_list(client.get(listing).get_data(as_text=True))
+    monkeypatch.setitem(app.extensions, "row_cache", None)
+    monkeypatch.delitem(app.extensions, "row_cache")  # an empty store, made again on first use
+    monkeypatch.setattr(row_cache, "generate_csrf", lambda: "")
+    assert comment_list(client.get(listing).get_data(as_text=True)) == expected
+    assert kept_rows(app) == 0

@@ -87,7 +87,8 @@ def test_a_pseudonym_already_taken_is_drawn_again(app, forums_open, monkeypatch)
     from consult.participants import services
 
     draws = iter(["P-AAAAA", "P-AAAAA", "P-BBBBB"])
-    monkeypatch.setattr(services, "new_pseudonym", lambda: next(draws))
+    # The model's column default draws the pseudonym.
+    monkeypatch.setattr(Participant.__table__.c.pseudonym.default, "arg", lambda _context: next(draws))
     with app.app_context():
         consultation = db.session.get(Consultation, forums_open.id)
         first = services.create_from_form(consultation, "one@example.org", services.Profile(name="One"),
