@@ -105,6 +105,7 @@ class SoakReport:
     worker_pids_end: list[int] = field(default_factory=list)
     crash_lines: list[str] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
+    threads: int = SOAK_THREADS
 
 
 def _analyst(base: str, cookie_browser: Browser, app, demo, stop: threading.Event, result: Analyst) -> None:
@@ -179,7 +180,7 @@ def _wrk(name: str, context: Context, connections: int, seconds: float, results:
 
 
 def soak(minutes: float, database_url: str | None, responses: int, comments: int,
-         export_every: float = EXPORT_EVERY_SECONDS) -> SoakReport:
+         export_every: float = EXPORT_EVERY_SECONDS, threads: int = SOAK_THREADS) -> SoakReport:
     load.ensure_wrk()
     seconds = minutes * 60
     with workdir() as work:
@@ -198,9 +199,10 @@ def soak(minutes: float, database_url: str | None, responses: int, comments: int
                 data = f"{responses:,} responses, {comments:,} comments"
                 db.session.remove()
             report = SoakReport(database=database.kind, started=f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC",
-                                minutes=minutes, data=data, load_average_before=list(os.getloadavg()))
+                                minutes=minutes, data=data, load_average_before=list(os.getloadavg()),
+                                threads=threads)
             server = Gunicorn("wsgi:app", environment, work / "app.log", "/healthz", workers=SOAK_WORKERS,
-                              threads=SOAK_THREADS)
+                              threads=threads)
             with server:
                 context = Context(app, demo, base=server.base, work=work, autosave_drafts=autosave_drafts)
                 staff = context.staff_browser()
@@ -291,7 +293,7 @@ def evaluate(report: SoakReport) -> None:
 
 def markdown(report: SoakReport) -> str:
     lines = [f"# Soak {report.started} — {report.database}", "",
-             f"gunicorn {SOAK_WORKERS} workers × {SOAK_THREADS} threads on loopback, {report.minutes:g} minutes of "
+             f"gunicorn {SOAK_WORKERS} workers × {report.threads} threads on loopback, {report.minutes:g} minutes of "
              f"mixed load (8 connections), database: {report.data}. Load average of the machine (shared) before: "
              f"{', '.join(f'{value:.1f}' for value in report.load_average_before)}; after: "
              f"{', '.join(f'{value:.1f}' for value in report.load_average_after)}.", "",
@@ -329,11 +331,14 @@ def main(argv=None) -> int:
     parser.add_argument("--responses", type=int, default=5_000)
     parser.add_argument("--comments", type=int, default=50_000)
     parser.add_argument("--export-every", type=float, default=EXPORT_EVERY_SECONDS, help="seconds between exports")
+    parser.add_argument("--threads", type=int, default=SOAK_THREADS,
+                        help="threads per worker (a shape other than the target's is written under its own name)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    report = soak(args.minutes, args.database_url, args.responses, args.comments, args.export_every)
+    report = soak(args.minutes, args.database_url, args.responses, args.comments, args.export_every, args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
-    stem = args.out / f"{datetime.now(timezone.utc):%Y-%m-%d}-soak-{report.database}"
+    shape = "" if args.threads == SOAK_THREADS else f"-{args.threads}-threads"
+    stem = args.out / f"{datetime.now(timezone.utc):%Y-%m-%d}-soak-{report.database}{shape}"
     stem.with_suffix(".md").write_text(markdown(report), encoding="utf-8")
     stem.with_suffix(".json").write_text(json.dumps(asdict(report), indent=1, ensure_ascii=False), encoding="utf-8")
     print(markdown(report))
