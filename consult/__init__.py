@@ -35,6 +35,9 @@ def create_app(config: dict | None = None) -> Flask:
     from .i18n import select_locale
 
     db.init_app(app)
+    if not app.config["SQLALCHEMY_ENGINE_OPTIONS"].get("pool_pre_ping"):  # unless set to ping at every checkout
+        with app.app_context():
+            database.ping_after_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(app, db, directory=str(resource_dir("migrations")), include_object=include_object)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -72,7 +72,9 @@ def load_config(instance_path: str, environ=os.environ) -> dict:
         "TESTING": env == "testing",
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": _database_url(environ.get("DATABASE_URL"), instance),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
+        # A pooled PostgreSQL connection unused this long is pinged before use (see database.ping_after_idle).
+        "DATABASE_PING_AFTER_IDLE_SECONDS": float(environ.get("DATABASE_PING_AFTER_IDLE_SECONDS", 1)),
         "SESSION_COOKIE_SECURE": secure_cookies,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,5 +1,8 @@
-"""Connection settings that make SQLite a sound embedded default."""
-from sqlalchemy import event
+"""Connection settings: SQLite as a sound embedded default, and pooled server connections checked
+before use when they may have been lost."""
+import time
+
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 
 
@@ -39,6 +42,33 @@ def engine_options(database_uri: str, options: dict) -> dict:
     if database_uri.startswith("sqlite"):
         return {key: value for key, value in options.items() if key != "pool_pre_ping"}
     return options
+
+
+def ping_after_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ping a pooled server connection before use only when it sat unused for `idle_seconds` or more.
+
+    A connection is lost when the server restarts or something between closes idle ones; a ping at
+    every checkout (pool_pre_ping) finds that out at the cost of a round trip in every request, while
+    a connection in steady use has just answered. A lost connection found here is replaced before the
+    request uses it; one lost while in steady use fails that request once, and the pool then drops
+    every connection made before the loss."""
+    if engine.dialect.name == "sqlite":
+        return
+
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record):
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)  # the dialect's own: psycopg's leaves no transaction open
+        except engine.dialect.loaded_dbapi.Error as error:  # whatever the driver raises for a dead line
+            raise exc.DisconnectionError(str(error)) from error  # the pool makes a new connection
 
 
 # The full-text index of comments lives outside the models: an FTS5 table (and the tables FTS5
