@@ -18,7 +18,7 @@ from .reports.views import report_breadcrumbs
 from .submissions.notifications import file_size
 from .submissions.staff_views import submission_breadcrumbs
 from .vocabulary.terms import prompt_labels
-from .web import HTMX_VERSION, last_day, local_date, local_datetime, paragraphs, text_blocks
+from .web import HTMX_VERSION, last_day, local_date, local_datetime, number, paragraphs, text_blocks
 
 
 def region_label(code: str) -> str:
@@ -29,7 +29,8 @@ def region_label(code: str) -> str:
 def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters.update(paragraphs=paragraphs, text_blocks=text_blocks, local_date=local_date,
-                                 last_day=last_day, local_datetime=local_datetime, in_zone=in_zone)
+                                 last_day=last_day, local_datetime=local_datetime, in_zone=in_zone,
+                                 number=number)
     app.jinja_env.globals.update(
         # every page
         localized=localized, url_for_language=url_for_language, LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES,

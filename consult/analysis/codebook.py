@@ -15,6 +15,7 @@ from ..extensions import db
 from ..i18n import localized
 from ..models import Code, CodeChange, Coding, Comment, Consultation, Theme, Topic
 from ..tree import tree_order
+from .queries import codes_of
 
 
 def modification_codes(consultation: Consultation) -> list[dict]:
@@ -312,8 +313,9 @@ def restore_code(code: Code, actor_id: int | None) -> None:
 
 
 def coding_shortcuts(consultation) -> list:
-    """The codes that answer to a key, for the keyboard help."""
-    return [code for code in active_codes(consultation) if code.shortcut]
+    """The codes that answer to a key, for the keyboard help: taken from the codebook the page's counts
+    and rows read (once per request), not read again."""
+    return [code for code, _topic_id in codes_of(consultation) if code.status == "active" and code.shortcut]
 
 
 def code_name(code) -> str:

@@ -1,11 +1,15 @@
 """The workspace's filter form: read from the query string (GET, no CSRF: it changes nothing), so a
 filtered view is a URL that can be shared. A value the consultation does not know is an error
 shown next to its filter, never ignored."""
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
+from cachetools import LRUCache
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from sqlalchemy import select, text
 from wtforms import SearchField, SelectField
 from wtforms.validators import ValidationError
@@ -13,7 +17,7 @@ from wtforms.validators import ValidationError
 from .. import change_stamps
 from ..channels import channel_labels
 from ..extensions import db
-from ..i18n import current_language, localized
+from ..i18n import LANGUAGES, current_language, localized
 from ..models import Code, ParticipantCategory, StaffRole, StaffUser, Theme, Topic, Track
 from ..participants.regions import find_country, province_choices, region_name
 from ..participants.services import REGIONS
@@ -46,6 +50,42 @@ class CheckedSelect(SelectField):
     def pre_validate(self, form):
         if (self.data or "") not in self._values():
             raise ValidationError(self.invalid)
+
+    def options_html(self) -> Markup:
+        """The list's <option>s (in their groups), the current value selected."""
+        current = self.data or ""
+        return Markup("".join(selected if value == current else plain
+                              for value, plain, selected in _options_of(self.choices or [])))
+
+
+# The options of the lists last shown, escaped once per worker: the same dozen lists come back on every
+# analysis page, and rendering them option by option was a tenth of its time.
+_RENDERED_OPTIONS: LRUCache = LRUCache(maxsize=256)
+_RENDERED_OPTIONS_LOCK = threading.Lock()
+
+
+def _options_of(choices) -> tuple:
+    """(value, html, html selected) per option; None for the tags around a group. Labels are text."""
+    groups = choices if isinstance(choices, dict) else {"": choices}
+    key = tuple((title, tuple(options)) for title, options in groups.items())  # (value, label) pairs of text
+    with _RENDERED_OPTIONS_LOCK:
+        found = _RENDERED_OPTIONS.get(key)
+    if found is not None:
+        return found
+    pieces = []
+    for title, options in key:
+        if title:
+            opening = f'<optgroup label="{escape(title)}">'
+            pieces.append((None, opening, opening))
+        for value, label in options:
+            pieces.append((str(value), f'<option value="{escape(value)}">{escape(label)}</option>',
+                           f'<option value="{escape(value)}" selected>{escape(label)}</option>'))
+        if title:
+            pieces.append((None, "</optgroup>", "</optgroup>"))
+    found = tuple(pieces)
+    with _RENDERED_OPTIONS_LOCK:
+        _RENDERED_OPTIONS[key] = found
+    return found
 
 
 def _optional_id(value: str) -> int | None:
@@ -88,58 +128,52 @@ class FilterForm(FlaskForm):
 
     def _choices(self):
         consultation = self.consultation
-        every = ("", _l("All"))
-        self.channel.choices = [every] + list(channel_labels().items())
+        fixed = _fixed_lists(current_language())
+        every = fixed["every"]
+        self.channel.choices = list(fixed["channel"])
         lists = stamped.kept(("filter lists", consultation.id, current_language(), tuple(consultation.language_list)),
                              lambda: _lists(consultation), change_stamps.LISTS)
         self.track.choices = [every] + [(code, label) for code, label, _id in lists.tracks]
         self._tracks = {code: item_id for code, _label, item_id in lists.tracks}
         self.category.choices = [every] + [(code, label) for code, label, _id in lists.categories]
         self._categories = {code: item_id for code, _label, item_id in lists.categories}
-        self.province.choices = {"": [every], _l("Provinces and territories"): province_choices()}
+        self.province.choices = {"": [every], fixed["provinces"]: province_choices()}
         # Regions are read every time: a new participant from a new country replaces no stamp.
         countries = sorted((code for code in regions_in_use(consultation.id) if code and code not in REGIONS),
                            key=region_name)
         if countries:
-            self.province.choices[_l("Outside Canada")] = [(code, region_name(code)) for code in countries]
+            self.province.choices[fixed["outside"]] = [(code, region_name(code)) for code in countries]
         asked = self.province.data or ""
         if asked and find_country(asked) == asked:
             self.province.extra_values.add(asked)
-        self.language.choices = [every, ("fr", _l("French")), ("en", _l("English"))]
+        self.language.choices = list(fixed["language"])
         # The consultation's own prompts: what each questionnaire answer replied to.
         self.prompt.choices = [every] + [
             (prompt["key"], pick(prompt.get("label"), current_language(), consultation.language_list))
             for prompt in consultation.prompt_set]
-        groups = {"modification": _l("Modification codes"), "theme": _l("Theme codes"), "other": _l("Other codes")}
         self.code.choices = {"": [every]}
-        for kind, title in groups.items():
+        for kind, title in fixed["code groups"]:
             if lists.codes.get(kind):
                 self.code.choices[title] = list(lists.codes[kind])
         self.theme.choices = {"": [every]}
         for title, options in lists.themes:
             self.theme.choices[title] = list(options)
-        self.coded.choices = [every, ("yes", _l("Coded")), ("no", _l("Not coded yet"))]
-        self.visibility.choices = [("visible", _l("Visible and flagged")), ("flagged", _l("Flagged only")),
-                                   ("hidden", _l("Hidden only")), ("all", _l("All, hidden included"))]
-        self.review.choices = [every, ("yes", _l("Changed, to look at again"))]
+        for name in ("coded", "visibility", "review", "suggestion", "sort"):
+            self[name].choices = list(fixed[name])
         # Roles are not analysis data: the coders are read on every request (one query, no objects).
         coders = db.session.execute(
             select(StaffUser.id, StaffUser.name, StaffUser.email).join(StaffRole, StaffRole.user_id == StaffUser.id)
             .where(StaffRole.role.in_(roles_with("code_comments"))).distinct()
             .order_by(StaffUser.name, StaffUser.email)).all()
-        self.coder.choices = [("", _l("Anyone"))] + [(str(user_id), name or email) for user_id, name, email in coders]
+        self.coder.choices = [fixed["anyone"]] + [(str(user_id), name or email) for user_id, name, email in coders]
         # Someone who coded and no longer holds a role still has their codings.
         asked = self.coder.data or ""
         if asked.isdigit() and asked not in {str(user_id) for user_id, _name, _email in coders}:
             former = db.session.get(StaffUser, int(asked)) if len(asked) < 10 else None
             if former is not None:
                 self.coder.choices.append((asked, former.name or former.email))
-        self.suggestion.choices = [every, ("pending", _l("Suggested, not reviewed yet"))]
         if self.with_topic:
-            self.topic.choices = [("", _l("All topics")), ("none", _l("No topic yet"))]
-        self.sort.choices = [("newest", _l("Newest first")), ("oldest", _l("Oldest first")),
-                             ("relevance", _l("Relevance (when searching)")),
-                             ("confidence", _l("Suggestion confidence"))]
+            self.topic.choices = list(fixed["topic"])
 
     def validate_q(self, field):
         if len(field.data or "") > MAX_QUERY_LENGTH:
@@ -174,6 +208,32 @@ class FilterForm(FlaskForm):
     def active(self) -> bool:
         """Some filter narrows the view (sorting aside)."""
         return any(name != "sort" for name in self.as_args())
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _fixed_lists(_language: str) -> dict:
+    """The filters' own choices, the same for every consultation, as plain text. Translated while
+    `_language` is the current one (the key they are kept under): once per worker and language instead
+    of on every page."""
+    every = ("", _("All"))
+    return {
+        "every": every,
+        "anyone": ("", _("Anyone")),
+        "channel": (every, *((key, str(label)) for key, label in channel_labels().items())),
+        "provinces": _("Provinces and territories"),
+        "outside": _("Outside Canada"),
+        "language": (every, ("fr", _("French")), ("en", _("English"))),
+        "code groups": (("modification", _("Modification codes")), ("theme", _("Theme codes")),
+                        ("other", _("Other codes"))),
+        "coded": (every, ("yes", _("Coded")), ("no", _("Not coded yet"))),
+        "visibility": (("visible", _("Visible and flagged")), ("flagged", _("Flagged only")),
+                       ("hidden", _("Hidden only")), ("all", _("All, hidden included"))),
+        "review": (every, ("yes", _("Changed, to look at again"))),
+        "suggestion": (every, ("pending", _("Suggested, not reviewed yet"))),
+        "topic": (("", _("All topics")), ("none", _("No topic yet"))),
+        "sort": (("newest", _("Newest first")), ("oldest", _("Oldest first")),
+                 ("relevance", _("Relevance (when searching)")), ("confidence", _("Suggestion confidence"))),
+    }
 
 
 @dataclass(frozen=True)

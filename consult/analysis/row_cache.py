@@ -88,6 +88,12 @@ def rendered(row, macro) -> Markup:
             row.back = back
         with lock:
             cache[key] = kept
-    back = row.back
-    return Markup(kept.replace(_NEXT_MARK, str(escape(urlencode({"next": back}, safe=_QUERY_SAFE))))
-                  .replace(BACK_MARK, str(escape(back))).replace(_TOKEN_MARK, token))
+    for mark, value in row.palette.once(("row marks", row.back, token), _marks, row.back, token):
+        kept = kept.replace(mark, value)
+    return Markup(kept)
+
+
+def _marks(back: str, token: str) -> tuple:
+    """What each mark of a kept row stands for on this page (the same for all its rows)."""
+    return ((_NEXT_MARK, str(escape(urlencode({"next": back}, safe=_QUERY_SAFE)))), (BACK_MARK, str(escape(back))),
+            (_TOKEN_MARK, token))

@@ -11,7 +11,7 @@ from flask_babel import get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from .. import channels
 from ..channels import channel_label
@@ -39,7 +39,7 @@ from ..vocabulary.terms import pick
 from . import row_cache
 from .coding import in_blind_sample
 from .queries import codes_of, topics_of
-from .row_texts import RowTexts
+from .row_texts import RowTexts, row_texts
 
 STANCE_NAMES = {"": _l("No stance"), "support": _l("In favour"), "oppose": _l("Against"), "mixed": _l("Mixed"),
                 "neutral": _l("Neutral")}
@@ -74,8 +74,8 @@ class Palette:
 
     @property
     def texts(self) -> RowTexts:
-        """The rows' words, translated once per page instead of once per row."""
-        return self.once(("texts",), RowTexts)
+        """The rows' words, translated once per worker and language instead of once per row."""
+        return row_texts()
 
     def day(self, moment) -> str:
         """The day of a moment in the consultation's zone, formatted once per day on a page."""
@@ -205,7 +205,7 @@ class RowState:
 
     @property
     def texts(self) -> RowTexts:
-        return self.palette.texts if self.palette is not None else RowTexts()
+        return self.palette.texts if self.palette is not None else row_texts()
 
     @property
     def track_name(self) -> str:
@@ -323,8 +323,10 @@ def _attach_context(states: list, viewer) -> None:
     kind of record."""
     comments = [state.comment for state in states]
     participant_ids = {comment.participant_id for comment in comments if comment.participant_id}
+    # What a row shows of a person (pseudonym, region, category): their other columns stay unread.
     participants = {person.id: person for person in db.session.scalars(
-        select(Participant).options(joinedload(Participant.category)).where(Participant.id.in_(participant_ids))
+        select(Participant).options(load_only(Participant.pseudonym, Participant.region, Participant.category_id),
+                                    joinedload(Participant.category)).where(Participant.id.in_(participant_ids))
     )} if participant_ids else {}
     track_ids = {comment.track_id for comment in comments if comment.track_id}
     tracks = {track.id: track for track in db.session.scalars(select(Track).where(Track.id.in_(track_ids)))} \

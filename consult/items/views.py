@@ -67,7 +67,7 @@ def _item_or_404(consultation, item_id):
 @bp.app_template_global()
 def item_choices(consultation) -> list[tuple[str, str]]:
     """The items offered by the workspace's "add to item": number, part of the proposal, statement."""
-    return [(str(item.id), f"{_('Item %(number)d', number=item.id)} · {item.topic.code} · "
+    return [(str(item.id), f"{_('Item %(number)d', number=item.id)} · {item.topic_code} · "
                            f"{localized(item, 'statement').text[:70]}")
             for item in services.item_choices_of(consultation)]
 

@@ -219,6 +219,30 @@ def test_each_filter_narrows_as_expected(workspace):
         assert listed(workspace, comments_page(workspace, **args)) == expected, args
 
 
+def test_the_filters_keep_their_groups_escape_labels_and_speak_each_language(app, workspace):
+    with app.app_context():
+        db.session.add(Code(consultation_id=workspace.consultation_id, kind="other", key="X<b>", position=30,
+                            label_fr="Autre <b>gras</b> & co", label_en="Other <b>bold</b> & co"))
+        db.session.commit()
+    html = comments_page(workspace, code=workspace.modify)
+    select = re.search(r'<select id="filter-code".*?</select>', html, re.S).group(0)
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    assert [title for title, _options in groups] == ["Modification codes", "Theme codes", "Other codes"]
+    assert f'<option value="{workspace.modify}" selected>MODIFY</option>' in groups[0][1]
+    assert f'<option value="{workspace.precise}">CLARIFY</option>' in groups[0][1]
+    assert "Other &lt;b&gt;bold&lt;/b&gt; &amp; co</option>" in groups[2][1]
+    assert select.count(" selected") == 1
+    # The same lists in French in the same worker: the labels kept per language, not the first one shown.
+    workspace.client.get("/?lang=fr")
+    french = comments_page(workspace)
+    assert '<optgroup label="Codes de modification">' in french and '<option value="" selected>Tous</option>' in french
+    assert f'<option value="{workspace.modify}">MODIFIER</option>' in french
+    assert "Modification codes" not in french
+    # The rows' words too (translated once per worker and language).
+    assert 'data-no-shortcut="No code answers to this key on this comment."' in html
+    assert 'data-no-shortcut="Aucun code ne correspond à cette touche pour ce commentaire."' in french
+
+
 def test_filters_by_code_theme_and_coder(workspace):
     assert listed(workspace, comments_page(workspace, code=workspace.precise)) == ["teams"]
     # the blind coding is not its code

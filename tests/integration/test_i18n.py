@@ -4,6 +4,9 @@ import sys
 from pathlib import Path
 
 from babel.messages.pofile import read_po
+from flask_babel import force_locale
+
+from consult.web import number
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -95,3 +98,13 @@ def test_the_english_catalogue_says_exactly_the_source_strings():
         if message.id:
             assert message.string == (message.id if isinstance(message.id, str) else tuple(message.id)) or \
                 list(message.string) == list(message.id), message.id
+
+
+def test_numbers_take_each_language_separators_in_turn(app):
+    with app.test_request_context("/"):
+        with force_locale("fr"):
+            assert number(1234567) == "1\u202f234\u202f567"
+        with force_locale("en"):
+            assert number(1234567) == "1,234,567" and number(0.5) == "0.5"
+        with force_locale("fr"):
+            assert number(1234567) == "1\u202f234\u202f567" and number(0.5) == "0,5"

@@ -63,6 +63,10 @@ def test_selected_comments_of_the_workspace_go_to_a_new_item_then_to_an_existing
     form = page_text(client.get(response.headers["Location"]))
     assert f'value="{ids["quote"]}, {ids["note"]}"' in form or f"{ids['note']}, {ids['quote']}" in form
     item_id = new_item(client, app, data, [ids["quote"], ids["note"]])
+    # The workspace now offers the item by its number, its part of the proposal and its statement.
+    offered = page_text(client.get(f"{base(data)}/analysis/topics/{topic_id(app, data)}"))
+    assert re.search(rf'<option value="{item_id}">\w+ {item_id} · 1\.1 · Publish one public wait list\.</option>',
+                     offered)
     response = client.post(f"{base(data)}/analysis/add-to-item",
                            data={"csrf_token": token, "item": str(item_id),
                                  "comment_ids": [ids["private"], ids["quote"]], "next": f"{base(data)}/analysis/"})
