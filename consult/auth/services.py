@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import ROLES, AuditEvent, StaffUser
@@ -104,7 +105,8 @@ def load_user(user_id: str) -> StaffUser | None:
     raw_id, _, token = user_id.partition(":")
     if not raw_id.isdigit() or not token:
         return None
-    user = db.session.get(StaffUser, int(raw_id))
+    # The roles in the same statement: every staff request reads them.
+    user = db.session.get(StaffUser, int(raw_id), options=[joinedload(StaffUser.role_rows)])
     if user is None or not secrets.compare_digest(user.session_token, token):
         return None
     return user

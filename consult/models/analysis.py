@@ -63,8 +63,9 @@ class Comment(db.Model):
     # tell), or an "analyst" who corrected it (kept from then on).
     language_source: Mapped[str] = mapped_column(String(10), default="person", server_default="person")
     text: Mapped[str] = mapped_column(Text, default="")
-    # The text lower-cased with accents removed: what full-text search indexes.
-    search_text: Mapped[str] = mapped_column(Text, default="")
+    # The text lower-cased with accents removed: what full-text search indexes. Written here, read only
+    # by the database: not loaded with the comment.
+    search_text: Mapped[str] = mapped_column(Text, default="", deferred=True)
     # When it was said: the response's submission, the submission's sending, the forum's date.
     source_date: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     stance: Mapped[str] = mapped_column(String(10), default="")

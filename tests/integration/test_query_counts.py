@@ -237,6 +237,24 @@ def test_analysis_search(app, staff, bench_demo):
     assert_constant(app, Rows(app, _comments(bench_demo)), _get(staff, path), 200)
 
 
+def test_an_orientation_view_reads_the_account_with_its_roles_and_comments_without_their_search_form(
+        app, staff, bench_demo):
+    """The signed-in account and its roles come in one statement (every staff page reads both), and the
+    comments listed come without the folded copy of their text that only the database's search reads."""
+    Rows(app, _comments(bench_demo)).add(SMALL)
+    path = _endpoint_path(app, "analysis.topic", slug=bench_demo.slug, topic_id=_orientation_id(app, bench_demo))
+    staff.get(path)
+    with counted(app) as statements:
+        answer = staff.get(path)
+    assert answer.status_code == 200 and "commentaire 4." in answer.get_data(as_text=True)
+    accounts = [statement for statement in statements if "FROM staff_user" in statement and "staff_role" in statement
+                and "DISTINCT" not in statement]
+    assert len(accounts) == 1 and "JOIN staff_role" in accounts[0], accounts
+    assert not [statement for statement in statements if statement.lstrip().startswith("SELECT staff_role")]
+    listed = [statement for statement in statements if "comment.text" in statement]
+    assert listed and not [statement for statement in listed if "search_text" in statement.split("FROM")[0]]
+
+
 def test_csv_export(app, staff, bench_demo):
     path = _endpoint_path(app, "exports.comments", slug=bench_demo.slug, fmt="csv")
     assert_constant(app, Rows(app, _comments(bench_demo)), _get(staff, path), 200)
