@@ -1,7 +1,7 @@
 """Interface language selection and bilingual content fields."""
 import os
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from urllib.parse import urlencode
 
 from flask import current_app, g, has_request_context, request
@@ -74,6 +74,19 @@ def current_language() -> str:
     except (AttributeError, RuntimeError):
         locale = get_locale()
         return locale.language if locale else DEFAULT_LANGUAGE
+
+
+def translated_once(make):
+    """A decorator: make() once per worker and interface language, then what it gave. Called while that
+    language is the current one, which is the key it is kept under: for texts that are the same on
+    every page. What it returns is shared between requests: nothing may change it."""
+    kept = lru_cache(maxsize=len(LANGUAGES))(lambda _language: make())
+
+    @wraps(make)
+    def in_current_language():
+        return kept(current_language())
+
+    return in_current_language
 
 
 def remember_locale(response):

@@ -3,7 +3,6 @@ filtered view is a URL that can be shared. A value the consultation does not kno
 shown next to its filter, never ignored."""
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 from cachetools import LRUCache
 from flask_babel import gettext as _
@@ -17,7 +16,7 @@ from wtforms.validators import ValidationError
 from .. import change_stamps
 from ..channels import channel_labels
 from ..extensions import db
-from ..i18n import LANGUAGES, current_language, localized
+from ..i18n import current_language, localized, translated_once
 from ..models import Code, ParticipantCategory, StaffRole, StaffUser, Theme, Topic, Track
 from ..participants.regions import find_country, province_choices, region_name
 from ..participants.services import REGIONS
@@ -128,7 +127,7 @@ class FilterForm(FlaskForm):
 
     def _choices(self):
         consultation = self.consultation
-        fixed = _fixed_lists(current_language())
+        fixed = _fixed_lists()
         every = fixed["every"]
         self.channel.choices = list(fixed["channel"])
         lists = stamped.kept(("filter lists", consultation.id, current_language(), tuple(consultation.language_list)),
@@ -210,11 +209,10 @@ class FilterForm(FlaskForm):
         return any(name != "sort" for name in self.as_args())
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def _fixed_lists(_language: str) -> dict:
-    """The filters' own choices, the same for every consultation, as plain text. Translated while
-    `_language` is the current one (the key they are kept under): once per worker and language instead
-    of on every page."""
+@translated_once
+def _fixed_lists() -> dict:
+    """The filters' own choices, the same for every consultation, as plain text: translated once per
+    worker and language instead of on every page."""
     every = ("", _("All"))
     return {
         "every": every,

@@ -1,12 +1,10 @@
 """The words of a comment row, translated once per worker and language: a list of 25 rows wrote the
 same twenty labels 25 times, each through the template's translation call."""
-from functools import lru_cache
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from markupsafe import Markup
 
-from ..i18n import LANGUAGES, current_language
+from ..i18n import translated_once
 
 WORDS = {
     "failed": _l("The change was not made: check the connection or reload the page (you may have to sign in "
@@ -54,12 +52,7 @@ class RowTexts:
                                "en": pgettext("language named inside a sentence", "English")}
 
 
+@translated_once
 def row_texts() -> RowTexts:
     """WORDS in the request's language (shared between requests: nothing may change them)."""
-    return _row_texts(current_language())
-
-
-@lru_cache(maxsize=len(LANGUAGES))
-def _row_texts(_language: str) -> RowTexts:
-    # Translated while `_language` is the current one: the key they are kept under.
     return RowTexts()

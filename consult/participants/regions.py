@@ -15,7 +15,7 @@ from babel import Locale
 from babel.core import get_global
 from flask_babel import lazy_gettext as _l
 
-from ..i18n import LANGUAGES, current_language
+from ..i18n import LANGUAGES, current_language, translated_once
 from .services import REGIONS
 
 PROVINCE_NAMES = {
@@ -99,12 +99,11 @@ def find_country(text: str) -> str | None:
 
 def province_choices() -> list[tuple[str, str]]:
     """(code, name) of the provinces and territories, sorted by their name in the current language."""
-    return list(_province_choices(current_language()))
+    return list(_province_choices())
 
 
-@lru_cache(maxsize=len(LANGUAGES))
-def _province_choices(_language: str) -> tuple[tuple[str, str], ...]:
-    # Translated while `_language` is the current one: the key the list is kept under.
+@translated_once
+def _province_choices() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(((code, str(PROVINCE_NAMES[code])) for code in REGIONS), key=lambda item: _fold(item[1])))
 
 
