@@ -21,7 +21,17 @@ from . import datagen, export, extra, load
 from .client import Browser
 from .report import Report, Row, Target, markdown, table, write
 from .scenarios import SCENARIOS, Context, Scenario
-from .server import THREADS, WORKERS, Database, Gunicorn, bench_app, migrate_and_prepare, server_environment, workdir
+from .server import (
+    THREADS,
+    WORKERS,
+    Database,
+    Gunicorn,
+    bench_app,
+    database_note,
+    migrate_and_prepare,
+    server_environment,
+    workdir,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -378,6 +388,9 @@ def main(argv=None) -> int:
     if args.large:
         plan = replace(plan, large=(args.large // 10, args.large), middle=(args.large // 50, args.large // 10),
                        registrations=min(plan.registrations, args.large // 200))
+    note = database_note(args.database_url)
+    if note:
+        _log(note)
     report = Runner(plan, args.database_url, args.out, args.keep).run()
     text_path, json_path = write(report, args.out)
     print(table(report))

@@ -92,6 +92,16 @@ class Database:
         return self.workdir / "bench.db" if self.kind == "sqlite" else None
 
 
+def database_note(database_url: str | None, environment=os.environ) -> str | None:
+    """A warning when the shell points the application at PostgreSQL but the benchmark, given no server,
+    runs on SQLite (scripts/with-postgres.sh exports DATABASE_URL, which the benchmark does not read:
+    it creates and drops databases, and only on a server named for it)."""
+    if database_url or not environment.get("DATABASE_URL", "").startswith("postgresql"):
+        return None
+    return ("DATABASE_URL points at PostgreSQL, yet this run is on SQLite: name the server with --database-url "
+            "or BENCH_DATABASE_URL (as make bench-postgres does)")
+
+
 def _psycopg(url: str) -> str:
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):

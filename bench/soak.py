@@ -45,6 +45,7 @@ from .server import (
     Database,
     Gunicorn,
     bench_app,
+    database_note,
     migrate_and_prepare,
     resident_kib,
     server_environment,
@@ -335,6 +336,9 @@ def main(argv=None) -> int:
                         help="threads per worker (a shape other than the target's is written under its own name)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    note = database_note(args.database_url)
+    if note:
+        _log(note)
     report = soak(args.minutes, args.database_url, args.responses, args.comments, args.export_every, args.threads)
     args.out.mkdir(parents=True, exist_ok=True)
     shape = "" if args.threads == SOAK_THREADS else f"-{args.threads}-threads"
