@@ -3,11 +3,15 @@ server, as for the load), replayed in this process under cProfile or pyinstrumen
 statements of one request.
 
     python -m bench.profile signup_seat [--requests 300] [--responses 2000 --comments 20000]
-                                        [--sort tottime | --pyinstrument]
+                                        [--sort tottime | --pyinstrument] [--database-url URL]
+
+On PostgreSQL (--database-url, or BENCH_DATABASE_URL) a database is created on that server for the
+run and dropped afterwards, as the benchmark does.
 """
 import argparse
 import cProfile
 import io
+import os
 import pstats
 import secrets
 import sys
@@ -30,45 +34,53 @@ def replay(client, request: load.Request, headers: dict[str, str]):
 
 
 @contextmanager
-def replayable(scenarios, count: int, responses: int, comments: int):
+def replayable(scenarios, count: int, responses: int, comments: int, database_url: str | None = None):
     """A database with `responses` and `comments`, and for each scenario `count` + 10 of its requests
     prepared against a server as for the load (real forms, tokens, cookies), to replay in this process:
     yields (client, {key: (prepared, requests, headers)}); None for a path not in the application."""
     with workdir() as work:
-        database = Database(None, work)
-        secret = secrets.token_hex(32)
-        app = bench_app(database.url, secret, str(work))
-        with app.app_context():
-            demo = migrate_and_prepare(app)
-            datagen.populate(demo, responses, comments)
-            drafts = datagen.drafts(demo, count + 50)
-            db.session.remove()
-        context = Context(app, demo, base="", work=work, autosave_drafts=drafts[:max(1, count // 10)],
-                          submit_drafts=drafts)
-        prepared_by_key = {}
-        with Gunicorn("wsgi:app", server_environment(database.url, secret, str(work)), work / "app.log",
-                      "/healthz") as server:
-            context.base = server.base
-            for scenario in scenarios:
-                prepared_by_key[scenario.key] = scenario.prepare(context, count + 10)
-        client = app.test_client()
-        replays = {}
+        database = Database(database_url, work)
+        database.create()
+        try:
+            yield from _replayable(database, work, scenarios, count, responses, comments)
+        finally:
+            database.drop()
+
+
+def _replayable(database: Database, work, scenarios, count: int, responses: int, comments: int):
+    secret = secrets.token_hex(32)
+    app = bench_app(database.url, secret, str(work))
+    with app.app_context():
+        demo = migrate_and_prepare(app)
+        datagen.populate(demo, responses, comments)
+        drafts = datagen.drafts(demo, count + 50)
+        db.session.remove()
+    context = Context(app, demo, base="", work=work, autosave_drafts=drafts[:max(1, count // 10)],
+                      submit_drafts=drafts)
+    prepared_by_key = {}
+    with Gunicorn("wsgi:app", server_environment(database.url, secret, str(work)), work / "app.log",
+                  "/healthz") as server:
+        context.base = server.base
         for scenario in scenarios:
-            prepared = prepared_by_key[scenario.key]
-            if prepared is None:
-                replays[scenario.key] = None
-                continue
-            requests = prepared.requests
-            if not scenario.once:
-                requests = requests * ((count + 10) // len(requests) + 1)
-            headers = dict(prepared.headers)
-            # The test client sends the cookies of its own jar, never a Cookie header given to it.
-            for pair in headers.pop("Cookie", "").split("; "):
-                if "=" in pair:
-                    name, value = pair.split("=", 1)
-                    client.set_cookie(name, value)
-            replays[scenario.key] = (requests[:count + 10], headers)
-        yield app, client, replays
+            prepared_by_key[scenario.key] = scenario.prepare(context, count + 10)
+    client = app.test_client()
+    replays = {}
+    for scenario in scenarios:
+        prepared = prepared_by_key[scenario.key]
+        if prepared is None:
+            replays[scenario.key] = None
+            continue
+        requests = prepared.requests
+        if not scenario.once:
+            requests = requests * ((count + 10) // len(requests) + 1)
+        headers = dict(prepared.headers)
+        # The test client sends the cookies of its own jar, never a Cookie header given to it.
+        for pair in headers.pop("Cookie", "").split("; "):
+            if "=" in pair:
+                name, value = pair.split("=", 1)
+                client.set_cookie(name, value)
+        replays[scenario.key] = (requests[:count + 10], headers)
+    yield app, client, replays
 
 
 def main(argv=None) -> int:
@@ -80,11 +92,14 @@ def main(argv=None) -> int:
     parser.add_argument("--comments", type=int, default=2000)
     parser.add_argument("--sort", default="cumulative", help="cProfile sort key (cumulative, tottime...)")
     parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"),
+                        help="a PostgreSQL server to profile on (default: BENCH_DATABASE_URL; else SQLite)")
     parser.add_argument("--pyinstrument", action="store_true",
                         help="a call tree from pyinstrument (pip install '.[bench]') instead of cProfile's table")
     args = parser.parse_args(argv)
     scenario = BY_KEY[args.path]
-    with replayable([scenario], args.requests, args.responses, args.comments) as (app, client, replays):
+    with replayable([scenario], args.requests, args.responses, args.comments,
+                    args.database_url) as (app, client, replays):
         if replays[scenario.key] is None:
             print(f"{scenario.label}: not in the application yet", file=sys.stderr)
             return 1

@@ -8,13 +8,13 @@ from datetime import datetime
 
 from flask import abort
 from sqlalchemy import and_, bindparam, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from .. import tokens
 from ..extensions import db
 from ..models import Channel, Consultation, Forum, Registration, Track
 from ..models.forum import ACTIVE
-from ..participants.services import Profile, create_from_form, find_participant
+from ..participants.services import Profile, create_unless_known
 from ..partners import access, accommodations, pool
 from ..partners import services as partners
 from ..readiness import channel_open, has_privacy_notice
@@ -77,8 +77,10 @@ def forums_by_track(consultation: Consultation, now: datetime) -> list[TrackGrou
 
 # The session with its consultation's forums channel (the first, as consultation.channels orders them):
 # one query for what every sign-up checks first.
+# The session with its sign-up rule (what a sign-up checks first) and the forums channel, in one statement.
 _FORUM_WITH_CHANNEL = (
     select(Forum, Channel)
+    .outerjoin(Forum.access_rule).options(contains_eager(Forum.access_rule))
     .outerjoin(Channel, and_(Channel.consultation_id == Forum.consultation_id, Channel.kind == "forums"))
     .where(Forum.id == bindparam("forum_id"), Forum.consultation_id == bindparam("consultation_id"))
     .order_by(Channel.position, Channel.id).limit(1)
@@ -130,21 +132,26 @@ def sign_up(consultation: Consultation, forum: Forum, signup: Signup) -> SignupR
     An address the session's sign-up rule does not admit is refused ("not_invited")."""
     if not access.may_sign_up(forum, signup.email):
         raise registration.RegistrationError("not_invited")
-    known = find_participant(consultation, signup.email)
-    new = None if known else create_from_form(consultation, signup.email, signup.profile, signup.consents,
-                                              CONSENT_SOURCE)
-    if new is None:
-        known = known or find_participant(consultation, signup.email)
+    identified = create_unless_known(consultation, signup.email, signup.profile, signup.consents, CONSENT_SOURCE)
+    if identified.known:
+        known = identified.participant
         if not registration.is_registered(forum, known):  # a double click sends nothing more
             known_signup.ask_to_confirm(forum, known, signup.consents, _answers(signup))
         return SignupResult(None, True)
-    outcome = registration.register(forum, new, new_participant=True)
+    new = identified.participant
+    outcome = registration.register(forum, new, new_participant=True, seat_last=True)
     if signup.compensation is not None:
         partners.set_choice(new, signup.compensation)
     if signup.consents.get("contact"):
         pool.join(new, signup.pool_languages)
     accommodations.record(outcome.registration, *signup.accommodation)
-    notifications.registration_confirmed(outcome.registration, just_made=True)
+    message = notifications.registration_confirmed(outcome.registration, just_made=True)
+    # The seat last: see registration.register.
+    if not registration.claim_seat(forum, outcome):
+        # The last seat went to someone else a moment ago: the email tells of the waitlist place instead.
+        if message is not None:
+            db.session.delete(message)
+        notifications.registration_confirmed(outcome.registration, just_made=True)
     return SignupResult(outcome, False)
 
 

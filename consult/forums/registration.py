@@ -29,6 +29,9 @@ class Outcome:
     registration: Registration
     created: bool = False  # False when the same sign-up had already been made
     promoted: list[Registration] = field(default_factory=list)
+    # The registration says "confirmed" but its seat is still to be taken (register(seat_last=True)):
+    # claim_seat takes it, or turns the registration into a waitlist place.
+    seat_pending: bool = False
 
 
 # The statements of every sign-up, built once (building and keying them costs more than running them).
@@ -62,11 +65,18 @@ def is_registered(forum: Forum, participant: Participant) -> bool:
 
 
 def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = True,
-             walk_in: bool = False, replacing: Registration | None = None, new_participant: bool = False) -> Outcome:
+             walk_in: bool = False, replacing: Registration | None = None, new_participant: bool = False,
+             seat_last: bool = False) -> Outcome:
     """Confirm a seat if one is free, else waitlist. Registering twice changes nothing.
 
     `new_participant`: the participant's row was made in this transaction, so no registration of
-    theirs can exist yet (none is looked for)."""
+    theirs can exist yet (none is looked for).
+
+    `seat_last` (with `new_participant`): when the forum as loaded has a seat left, the registration is
+    written as confirmed and the seat is taken by claim_seat, which the caller runs as the transaction's
+    last statement. On PostgreSQL the seat's update locks the forum's row until COMMIT, and every other
+    sign-up for a seat waits on that lock: taken last, it is held for one round trip instead of one per
+    statement that follows (the registration, its email, the rest of the sign-up)."""
     if forum.is_cancelled:
         raise RegistrationError("forum_cancelled")
     existing = None if new_participant else _find(forum.id, participant.id)
@@ -77,7 +87,10 @@ def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = 
     if other_interview is not None and other_interview is not replacing:
         raise RegistrationError("one_interview")
     now = utcnow()
-    seated = _take_seat(forum.id)
+    # A forum that looked full is asked now: a seat freed since is taken (the update locks no row
+    # when none is free).
+    seat_pending = seat_last and new_participant and forum.seats_taken < forum.capacity and not forum.is_cancelled
+    seated = True if seat_pending else _take_seat(forum.id)
     if not seated and not accept_waitlist:
         raise RegistrationError("forum_full")
     registration = existing or Registration(forum_id=forum.id, participant_id=participant.id)
@@ -93,8 +106,9 @@ def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = 
         # back to (two statements fewer while the database's write lock is held).
         db.session.add(registration)
         db.session.flush()
-        _seats_changed(forum)
-        return Outcome(registration, created=True)
+        if not seat_pending:
+            _seats_changed(forum)
+        return Outcome(registration, created=True, seat_pending=seat_pending)
     try:
         with db.session.begin_nested():
             db.session.add(registration)
@@ -108,6 +122,26 @@ def register(forum: Forum, participant: Participant, *, accept_waitlist: bool = 
         return Outcome(winner, created=False)
     _seats_changed(forum)
     return Outcome(registration, created=True)
+
+
+def claim_seat(forum: Forum, outcome: Outcome) -> bool:
+    """Take the seat register(seat_last=True) left to take: True when taken (or none was pending). When
+    the last seat went to someone else in the meantime, the registration becomes a place on the
+    waitlist, and False tells the caller to send that news instead of a seat's. Everything the session
+    holds is written first, so that the seat's update is the last statement before COMMIT."""
+    if not outcome.seat_pending:
+        return True
+    outcome.seat_pending = False
+    db.session.flush()
+    seated = _take_seat(forum.id)
+    _seats_changed(forum)
+    if seated:
+        return True
+    registration = outcome.registration
+    registration.status = "waitlisted"
+    registration.waitlisted_at = registration.confirmed_at or utcnow()
+    registration.confirmed_at = None
+    return False
 
 
 def _seats_changed(forum: Forum) -> None:

@@ -68,6 +68,9 @@ class Forum(db.Model):
     registrations = relationship("Registration", back_populates="forum", cascade="all, delete-orphan")
     notes = relationship("ForumNote", back_populates="forum", cascade="all, delete-orphan",
                          order_by="ForumNote.created_at")
+    # The session's sign-up rule (partners.access); no row means open to anyone. The database deletes
+    # it with the session.
+    access_rule = relationship("ForumAccess", uselist=False, cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def ends_at(self) -> datetime:

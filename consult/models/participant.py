@@ -2,8 +2,8 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, column_property, deferred, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -92,3 +92,14 @@ class Consent(db.Model):
     detail: Mapped[str] = mapped_column(Text, default="")
 
     participant = relationship("Participant", back_populates="consents")
+
+
+# The latest processing decision (what Participant.current_consent("processing") says), as a column a
+# query can load with the participant: a questionnaire's autosave asks it on every request. Not loaded
+# unless asked for (undefer); record_consents expires it.
+Participant.processing_agreed = deferred(column_property(
+    select(Consent.granted)
+    .where(Consent.participant_id == Participant.id, Consent.purpose == "processing")
+    .order_by(Consent.at.desc(), Consent.id.desc()).limit(1)
+    .correlate_except(Consent).scalar_subquery()
+))

@@ -80,9 +80,11 @@ def _found_or_created(consultation: Consultation, email: str, profile: Profile) 
 PSEUDONYM_DRAWS = 5
 
 
-def _create_participant(consultation: Consultation, email: str, profile: Profile) -> tuple[Participant, bool]:
+def _create_participant(consultation: Consultation, email: str, profile: Profile,
+                        fill_blanks: bool = True) -> tuple[Participant, bool]:
     """(participant, created) for a normalised email not found a moment ago: created is False when
-    another request made the row in the meantime."""
+    the row was already there (made by another request in the meantime); `fill_blanks` then fills
+    that row's empty profile fields from `profile`."""
     for _draw in range(PSEUDONYM_DRAWS):
         row = row_with_defaults(Participant.__table__, consultation_id=consultation.id, email=email)
         participant = Participant(**row)
@@ -97,7 +99,8 @@ def _create_participant(consultation: Consultation, email: str, profile: Profile
         # The same person signed up from two tabs at once: use the row the other request made.
         existing = _participant_with(consultation, email)
         if existing is not None:
-            _apply_profile(existing, profile, only_blanks=True)
+            if fill_blanks:
+                _apply_profile(existing, profile, only_blanks=True)
             return existing, False
         # Otherwise the pseudonym drawn was taken: draw again.
     raise RuntimeError(f"no free pseudonym in {PSEUDONYM_DRAWS} draws")
@@ -130,8 +133,9 @@ def record_consents(participant: Participant, decisions: dict[str, bool], notice
     if not rows:
         return
     db.session.execute(insert(Consent), rows)
-    if "consents" in participant.__dict__:
-        db.session.expire(participant, ["consents"])
+    loaded = [name for name in ("consents", "processing_agreed") if name in participant.__dict__]
+    if loaded:
+        db.session.expire(participant, loaded)
 
 
 @dataclass
@@ -148,16 +152,16 @@ def identify_from_form(consultation: Consultation, email: str, profile: Profile,
     return identified.participant, identified.known
 
 
-def create_from_form(consultation: Consultation, email: str, profile: Profile, consents: dict[str, bool],
-                     source: str) -> Participant | None:
-    """The participant for an address found unknown a moment ago (find_participant), with its consents;
-    None when another request made that participant in between."""
-    participant, created = _create_participant(consultation, normalise_email(email), profile)
-    if not created:
-        return None
-    record_consents(participant, consents, notice_version=consultation.privacy_notice_version, source=source,
-                    first=True)
-    return participant
+def create_unless_known(consultation: Consultation, email: str, profile: Profile, consents: dict[str, bool],
+                        source: str) -> Identified:
+    """A new participant for an address typed into a public form, with its consents; or, when the
+    address is already a participant's, that participant left as it is (known): whoever typed it is
+    not proven to own it. The insert is tried first, so a new address costs no lookup."""
+    participant, created = _create_participant(consultation, normalise_email(email), profile, fill_blanks=False)
+    if created:
+        record_consents(participant, consents, notice_version=consultation.privacy_notice_version, source=source,
+                        first=True)
+    return Identified(participant, known=not created, created=created)
 
 
 def identify(consultation: Consultation, email: str, profile: Profile, consents: dict[str, bool],

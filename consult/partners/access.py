@@ -26,16 +26,17 @@ LINK_PURPOSE = "session-invitation"
 
 
 def mode_of(forum: Forum) -> str:
-    access = db.session.get(ForumAccess, forum.id)
+    """The session's rule: read with the session where a sign-up loads it (forum_for_signup), else now."""
+    access = forum.access_rule
     return access.mode if access is not None else "open"
 
 
 def set_mode(forum: Forum, mode: str, actor_id: int | None) -> None:
-    existing = db.session.get(ForumAccess, forum.id)
+    existing = forum.access_rule
     before = existing.mode if existing is not None else "open"
     access = existing or ForumAccess(forum_id=forum.id)
     access.mode = mode
-    db.session.add(access)
+    forum.access_rule = access
     db.session.flush()
     if before != mode:
         audit.record(actor_id, "forum.access", "forum", forum.id, forum.consultation_id, **{"from": before, "to": mode})

@@ -267,9 +267,10 @@ def autosave(token, number):
     """The htmx autosave of a page: saves what this page changed, answers with the status message
     (and the new digests of what was saved, swapped out of band into the page)."""
     context = _Context(token)
-    questions = responding.page_questions(context.questionnaire, number)
-    if questions is None:
+    found = responding.page_questions_and_answers(context.response, number)
+    if found is None:
         abort(404)
+    questions, answers = found
     form = AnswerPageForm()
     values = {"token": token, "number": number, "saved": [], "problems": []}
     if not context.readonly and responding.needs_profile(context.response.participant):
@@ -280,7 +281,7 @@ def autosave(token, number):
         values["message"] = _("Not saved: the page has expired. Use the Save button to save your answers.")
         return render_template("questionnaires/_save_status.html", **values), 422
     try:
-        result = saving.save_answers(context.response, questions, request.form, g.now)
+        result = saving.save_answers(context.response, questions, request.form, g.now, answers)
     except QuestionnaireUnavailable:
         db.session.rollback()
         values["message"] = _("Not saved: the questionnaire is closed. Copy your text if you want to keep it.")

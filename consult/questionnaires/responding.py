@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import abort
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -17,7 +17,6 @@ from .. import readiness, tokens
 from ..extensions import db
 from ..models import (
     Answer,
-    Consent,
     Consultation,
     Participant,
     Question,
@@ -135,17 +134,19 @@ def send_my_link(questionnaire: Questionnaire, email: str, now: datetime) -> Non
 # Statements of every autosave, built once: building and keying them again each time costs more than
 # running them. One query: every page behind the link needs the person, the questionnaire and its consultation.
 _RESPONSE_BY_ID = (select(Response).where(Response.id == bindparam("response_id"))
-                   .options(joinedload(Response.participant),
+                   .options(joinedload(Response.participant).undefer(Participant.processing_agreed),
                             joinedload(Response.questionnaire).joinedload(Questionnaire.consultation)))
-_PROCESSING_DECISION = (select(Consent.granted)
-                        .where(Consent.participant_id == bindparam("participant_id"), Consent.purpose == "processing")
-                        .order_by(Consent.at.desc(), Consent.id.desc()).limit(1))
 _NTH_PAGE_ID = (select(QuestionnairePage.id)
                 .where(QuestionnairePage.questionnaire_id == bindparam("questionnaire_id"),
                        select(Question.id).where(Question.page_id == QuestionnairePage.id).exists())
                 .order_by(QuestionnairePage.position, QuestionnairePage.id)
                 .offset(bindparam("pages_before")).limit(1).scalar_subquery())
 _PAGE_QUESTIONS = select(Question).where(Question.page_id == _NTH_PAGE_ID).order_by(Question.position, Question.id)
+_PAGE_QUESTIONS_AND_ANSWERS = (
+    select(Question, Answer)
+    .outerjoin(Answer, and_(Answer.question_id == Question.id, Answer.response_id == bindparam("response_id")))
+    .where(Question.page_id == _NTH_PAGE_ID).order_by(Question.position, Question.id)
+)
 
 
 def response_from_token(token: str) -> Response:
@@ -166,11 +167,11 @@ def needs_profile(participant: Participant) -> bool:
 
 
 def _agreed_to_processing(participant: Participant) -> bool:
-    """The latest processing decision (current_consent's), read alone when the history is not loaded:
-    every autosave asks."""
+    """The latest processing decision (current_consent's): loaded with the participant behind a
+    personal link, read alone otherwise when the history is not loaded. Every autosave asks."""
     if "consents" in participant.__dict__:
         return participant.current_consent("processing")
-    return bool(db.session.scalar(_PROCESSING_DECISION, {"participant_id": participant.id}))
+    return bool(participant.processing_agreed)
 
 
 def complete_profile(response: Response, profile: Profile, consents: dict[str, bool]) -> None:
@@ -213,6 +214,19 @@ def page_questions(questionnaire: Questionnaire, number: int) -> list[Question] 
     questions = list(db.session.scalars(_PAGE_QUESTIONS, {"questionnaire_id": questionnaire.id,
                                                           "pages_before": number - 1}))
     return questions or None
+
+
+def page_questions_and_answers(response: Response, number: int) -> tuple[list[Question], dict[int, Answer]] | None:
+    """page_questions with the response's answers to them ({question id: answer}), in one statement:
+    what an autosave reads before it saves. None when there is no such page."""
+    if number < 1:
+        return None
+    rows = db.session.execute(_PAGE_QUESTIONS_AND_ANSWERS, {"questionnaire_id": response.questionnaire_id,
+                                                            "pages_before": number - 1,
+                                                            "response_id": response.id}).all()
+    if not rows:
+        return None
+    return [question for question, _answer in rows], {answer.question_id: answer for _q, answer in rows if answer}
 
 
 def ordered_questions(page: QuestionnairePage) -> list[Question]:

@@ -167,10 +167,12 @@ def _stamp(response: Response, now: datetime) -> None:
         set_committed_value(response, "started_at", now)
 
 
-def save_answers(response: Response, questions: list[Question], form, now: datetime) -> SaveResult:
+def save_answers(response: Response, questions: list[Question], form, now: datetime,
+                 answers: dict[int, Answer] | None = None) -> SaveResult:
     """Save the answers a page sent that this page changed (their digest differs from the one the page
     was shown with); answers with a problem are not saved and are reported. Idempotent: sending the
-    same page twice changes nothing the second time."""
+    same page twice changes nothing the second time. `answers`: the response's answers to these
+    questions, read in this transaction with them (page_questions_and_answers), else each is looked up."""
     require_open(response.questionnaire, now)
     result = SaveResult()
     for question in questions:
@@ -184,7 +186,8 @@ def save_answers(response: Response, questions: list[Question], form, now: datet
         baseline = form.get(baseline_name(question))
         if baseline is not None and baseline == fingerprint(value):
             continue  # not changed in this page: another tab's newer text stays
-        answer = _find_answer(response, question)  # one lookup serves both steps
+        # One lookup serves both steps.
+        answer = answers.get(question.id) if answers is not None else _find_answer(response, question)
         _keep_overwritten(response, question, answer, baseline, now)
         if _write(response, question, value, now, answer):
             result.saved.append(question)

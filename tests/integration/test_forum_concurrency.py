@@ -4,6 +4,7 @@ import http.cookiejar
 import threading
 import urllib.error
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
@@ -93,10 +94,13 @@ def counts(app, forum_id):
             select(Registration.status, func.count()).where(Registration.forum_id == forum_id)
             .group_by(Registration.status)).all())
         forum = db.session.get(Forum, forum_id)
+        # What each person is told: the email's kind against the registration it names.
+        told = Counter((message.kind, db.session.get(Registration, message.params["registration"]).status)
+                       for message in db.session.scalars(select(OutboxMessage)))
         return SimpleNamespace(
             confirmed=statuses.get("confirmed", 0), waitlisted=statuses.get("waitlisted", 0),
             seats_taken=forum.seats_taken, participants=db.session.scalar(select(func.count(Participant.id))),
-            emails=db.session.scalar(select(func.count(OutboxMessage.id))))
+            emails=db.session.scalar(select(func.count(OutboxMessage.id))), told=told)
 
 
 def test_fifty_browsers_race_for_ten_seats_over_http(app, forum, live_server, no_rate_limit):
@@ -119,6 +123,8 @@ def test_fifty_browsers_race_for_ten_seats_over_http(app, forum, live_server, no
     assert (result.confirmed, result.waitlisted, result.seats_taken) == (SEATS, PEOPLE - SEATS, SEATS)
     assert result.participants == PEOPLE
     assert result.emails == PEOPLE  # one confirmation or waitlist email each, none twice
+    assert result.told == {("forum.registration_confirmed", "confirmed"): SEATS,
+                           ("forum.registration_waitlisted", "waitlisted"): PEOPLE - SEATS}
 
 
 def test_fifty_threads_race_for_ten_seats_through_the_service(app, forum):
@@ -153,6 +159,30 @@ def test_fifty_threads_race_for_ten_seats_through_the_service(app, forum):
     result = counts(app, forum.id)
     assert (result.confirmed, result.waitlisted, result.seats_taken) == (SEATS, PEOPLE - SEATS, SEATS)
     assert result.emails == PEOPLE
+    assert result.told == {("forum.registration_confirmed", "confirmed"): SEATS,
+                           ("forum.registration_waitlisted", "waitlisted"): PEOPLE - SEATS}
+
+
+def test_the_last_seat_taken_while_someone_signs_up_gives_them_the_waitlist_and_its_email(app, forum):
+    """The page's forum showed a seat left; another sign-up took it before this one's seat was claimed
+    (the last statement of a sign-up): this person is told of a place on the waitlist, not of a seat."""
+    from sqlalchemy import update
+
+    with app.app_context():
+        consultation = db.session.scalar(select(Consultation).where(Consultation.slug == forum.slug))
+        item = db.session.get(Forum, forum.id)
+        assert item.seats_taken < item.capacity
+        # Another transaction's sign-up, behind this session's back (its forum keeps the old count).
+        db.session.execute(update(Forum).where(Forum.id == forum.id).values(seats_taken=Forum.capacity)
+                           .execution_options(synchronize_session=False))
+        result = public_services.sign_up(consultation, item, public_services.Signup(
+            email="late@example.org", profile=Profile(name="Late", region="QC", category_id=forum.category_id),
+            consents={"processing": True}))
+        db.session.commit()
+        assert result.outcome.registration.status == "waitlisted"
+    result = counts(app, forum.id)
+    assert (result.confirmed, result.waitlisted, result.seats_taken) == (0, 1, SEATS)
+    assert result.told == {("forum.registration_waitlisted", "waitlisted"): 1}
 
 
 def test_the_same_person_submitting_from_many_tabs_at_once_registers_once(app, forum, live_server, no_rate_limit):

@@ -19,15 +19,16 @@ from tests.integration.test_forum_signup import (  # noqa: F401
 )
 from tests.integration.test_query_counts import _draft, bench_demo, counted, read_form  # noqa: F401
 
-# consultation, forum, categories, compensation policy, who may sign up, participant (2: looked for, then
-# inserted with ON CONFLICT DO NOTHING rather than inside a savepoint), consents, seat, registration (1: a
-# participant made by this transaction has no registration to race with), the
-# organisation's pool for someone who agreed to be contacted (member, its group, the new member and the
-# record of this consultation behind it: 4), email
-SIGN_UP_STATEMENTS = 15
-# response with its person and questionnaire, questions, consent, answer (2: looked for, then inserted
-# with ON CONFLICT DO NOTHING rather than inside a savepoint), response
-AUTOSAVE_STATEMENTS = 6
+# consultation, forum (with its channel and who may sign up), categories, compensation policy,
+# participant (1: inserted with ON CONFLICT DO NOTHING, looked for only when the address is taken),
+# consents, seat, registration (1: a participant made by this transaction has no registration to race
+# with), the organisation's pool for someone who agreed to be contacted (member, its group, the new
+# member and the record of this consultation behind it: 4), email
+SIGN_UP_STATEMENTS = 13
+# response with its person (and their latest processing decision) and questionnaire, the page's questions
+# with this response's answers to them, the answer (inserted with ON CONFLICT DO NOTHING rather than
+# inside a savepoint, or updated), response
+AUTOSAVE_STATEMENTS = 4
 
 
 def _post_counted(app, client, consultation, forum_id, **overrides):
@@ -56,6 +57,9 @@ def test_a_new_person_signing_up_costs_few_statements(app, en, forums_open, make
     # constraint in the INSERT itself; the registration needs no guard: no savepoint at all.
     assert not any(statement.startswith("SAVEPOINT") for statement in seated + waiting), "\n".join(seated)
     assert not any("FROM outbox_message" in statement for statement in seated + waiting)
+    # The session's sign-up rule comes with the session; a new address is inserted, never looked for.
+    assert not any(statement.startswith("SELECT") and "FROM forum_access" in statement for statement in seated)
+    assert not any(statement.startswith("SELECT participant.") for statement in seated), "\n".join(seated)
     with app.app_context():
         ana = db.session.scalar(select(Participant).where(Participant.email == "ana@example.org"))
         assert {(c.purpose, c.granted) for c in db.session.scalars(select(Consent).where(
@@ -66,20 +70,28 @@ def test_a_new_person_signing_up_costs_few_statements(app, en, forums_open, make
 
 
 def test_a_person_another_tab_signed_up_a_moment_ago_is_found_not_duplicated(app, forums_open):  # noqa: F811
-    """The address was not found, and meanwhile another tab's sign-up made the participant: the insert
-    finds the address taken and leaves the other tab's row as it is."""
+    """Another tab's sign-up (or an earlier one) made the participant: the insert finds the address taken
+    and leaves that row as it is, blanks included, and records no consent (whoever typed the address is
+    not proven to own it)."""
     from consult.models import Consultation
-    from consult.participants.services import Profile, create_from_form, find_or_create_participant
+    from consult.participants.services import Profile, create_unless_known, find_or_create_participant
 
     with app.app_context():
         consultation = db.session.get(Consultation, forums_open.id)
         first = find_or_create_participant(consultation, "Tabs@Example.org", Profile(name="Ana", region="QC"))
         db.session.commit()
-        assert create_from_form(consultation, "tabs@example.org", Profile(name="Someone else"),
-                                {"processing": True}, "forum-signup") is None
+        db.session.refresh(consultation)  # the commit expired it: read it outside the count
+        with counted(app) as statements:
+            found = create_unless_known(consultation, "tabs@example.org",
+                                        Profile(name="Someone else", organisation="Their firm"),
+                                        {"processing": True}, "forum-signup")
+        assert (found.participant.id, found.known, found.created) == (first.id, True, False)
+        # The insert, then the row it found in the way.
+        assert [statement.split()[0] for statement in statements] == ["INSERT", "SELECT"], statements
         db.session.commit()
         rows = db.session.scalars(select(Participant).where(Participant.email == "tabs@example.org")).all()
-        assert [(row.id, row.name, row.region) for row in rows] == [(first.id, "Ana", "QC")]
+        assert [(row.id, row.name, row.region, row.organisation) for row in rows] == [(first.id, "Ana", "QC", "")]
+        assert not db.session.scalars(select(Consent).where(Consent.participant_id == first.id)).all()
 
 
 def test_a_pseudonym_already_taken_is_drawn_again(app, forums_open, monkeypatch):  # noqa: F811
@@ -91,10 +103,10 @@ def test_a_pseudonym_already_taken_is_drawn_again(app, forums_open, monkeypatch)
     monkeypatch.setattr(Participant.__table__.c.pseudonym.default, "arg", lambda _context: next(draws))
     with app.app_context():
         consultation = db.session.get(Consultation, forums_open.id)
-        first = services.create_from_form(consultation, "one@example.org", services.Profile(name="One"),
-                                          {"processing": True}, "forum-signup")
-        second = services.create_from_form(consultation, "two@example.org", services.Profile(name="Two"),
-                                           {"processing": True}, "forum-signup")
+        first = services.create_unless_known(consultation, "one@example.org", services.Profile(name="One"),
+                                             {"processing": True}, "forum-signup").participant
+        second = services.create_unless_known(consultation, "two@example.org", services.Profile(name="Two"),
+                                              {"processing": True}, "forum-signup").participant
         db.session.commit()
         assert (first.pseudonym, second.pseudonym) == ("P-AAAAA", "P-BBBBB")
         assert db.session.get(Participant, second.id).name == "Two"
@@ -132,6 +144,14 @@ def test_an_autosave_costs_few_statements_and_saves_the_text(app, client, bench_
     assert not any(statement.startswith("SAVEPOINT") for statement in statements)
     again = read_form(client.get(url).get_data(as_text=True))
     assert again.fields[field] == "Plus de lits en région."
+    # Typing on: the answer now exists and is changed in place, for as few statements.
+    with counted(app) as statements:
+        response = client.post(url + "/autosave", data={**again.fields, field: "Plus de lits en région, et vite."},
+                               headers={"HX-Request": "true", "X-CSRFToken": again.csrf_token})
+    assert response.status_code == 200 and "Enregistré à" in response.get_data(as_text=True)
+    assert len(statements) <= AUTOSAVE_STATEMENTS, "\n".join(statements)
+    assert [statement.split()[0] for statement in statements].count("UPDATE") == 2, statements
+    assert read_form(client.get(url).get_data(as_text=True)).fields[field] == "Plus de lits en région, et vite."
 
 
 def test_an_autosave_leaves_the_session_cookie_alone(app, client, bench_demo):  # noqa: F811
@@ -214,3 +234,31 @@ def test_the_first_saved_answer_marks_when_the_response_was_started(app, client,
     with app.app_context():
         response = db.session.get(Response, read_token(TOKEN_PURPOSE, token)[0])
         assert response.started_at == started and response.updated_at >= started
+
+
+def test_the_latest_processing_decision_comes_with_the_person_and_follows_their_changes(app, forums_open):  # noqa: F811
+    """An autosave reads whether the person agreed to the processing with their response, in the same
+    statement; a decision recorded afterwards in the same transaction is what it then says."""
+    from sqlalchemy.orm import undefer
+
+    from consult.models import Consultation
+    from consult.participants.services import Profile, create_unless_known, record_consents
+    from consult.questionnaires.responding import needs_profile
+
+    with app.app_context():
+        consultation = db.session.get(Consultation, forums_open.id)
+        person = create_unless_known(consultation, "p@example.org", Profile(name="P", region="QC"),
+                                     {"processing": True}, "forum-signup").participant
+        db.session.commit()
+        person_id = person.id
+        db.session.expunge_all()
+        with counted(app) as statements:
+            loaded = db.session.scalar(select(Participant).where(Participant.id == person_id)
+                                       .options(undefer(Participant.processing_agreed)))
+            assert loaded.processing_agreed is True and not needs_profile(loaded)
+        assert len(statements) == 1, statements
+        record_consents(loaded, {"processing": False}, notice_version="v2", source="my-data")
+        assert loaded.processing_agreed is False and needs_profile(loaded)
+        record_consents(loaded, {"processing": True}, notice_version="v3", source="my-data")
+        assert loaded.processing_agreed is True
+        db.session.commit()
