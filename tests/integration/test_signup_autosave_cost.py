@@ -262,3 +262,37 @@ def test_the_latest_processing_decision_comes_with_the_person_and_follows_their_
         record_consents(loaded, {"processing": True}, notice_version="v3", source="my-data")
         assert loaded.processing_agreed is True
         db.session.commit()
+
+
+def test_a_new_row_guarded_by_its_constraint_keeps_its_values_and_its_compiled_statement(app, bench_demo):  # noqa: F811
+    """The INSERT ... ON CONFLICT DO NOTHING of answers and participants is compiled once per worker (the
+    second is a cache hit) and writes lists and times as the model's columns do; a row already there
+    gives no id and changes nothing."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import event
+
+    from consult import tokens
+    from consult.models import Answer, Question
+    from consult.new_rows import insert_unless_taken
+
+    token = _draft(app, bench_demo, 0)
+    when = datetime(2026, 5, 4, 3, 2, 1, tzinfo=timezone.utc)
+    with app.app_context():
+        response_id, _version = tokens.read_token(TOKEN_PURPOSE, token)
+        first, second = db.session.scalars(select(Question.id).order_by(Question.id).limit(2)).all()
+        hits = []
+        listener = lambda _c, _cursor, statement, _p, context, _m: hits.append(  # noqa: E731
+            (statement.split()[0], context.cache_hit.name))
+        event.listen(db.engine, "after_cursor_execute", listener)
+        try:
+            made = [insert_unless_taken(Answer.__table__, {"response_id": response_id, "question_id": question,
+                                                           "value": "", "choices": ["1", "3"], "updated_at": when})
+                    for question in (first, second, first)]
+        finally:
+            event.remove(db.engine, "after_cursor_execute", listener)
+        assert made[0] and made[1] and made[2] is None
+        assert [hit for verb, hit in hits if verb == "INSERT"][1:] == ["CACHE_HIT", "CACHE_HIT"], hits
+        db.session.commit()
+        answer = db.session.get(Answer, made[0])
+        assert (answer.choices, answer.updated_at) == (["1", "3"], when)
