@@ -51,9 +51,10 @@ class NamedRowForm(CodedRowForm):
 
 class ChannelDatesForm(Form):
     offered = BooleanField(_l("Offered"))
-    opens_on = DayField(_l("Opens on"), validators=[Optional()])
+    opens_on = DayField(_l("Opens on"), validators=[Optional()],
+                        description=_l("Left empty, it opens with the consultation."))
     closes_on = DayField(_l("Last day"), validators=[Optional()],
-                         description=_l("The day included."))
+                         description=_l("The day included. Left empty, it closes with the consultation."))
 
 
 class ConsultationSettingsForm(FlaskForm):

@@ -114,9 +114,11 @@ class Channel(db.Model):
     consultation = relationship("Consultation", back_populates="channels")
 
     def state(self, now: datetime) -> str:
-        """'upcoming', 'open' or 'closed' as a participant would see it now."""
+        """'upcoming', 'open' or 'closed' by the channel's own dates. Without an opening day it opens
+        with the consultation, as a consultation without this channel's row does (the callers check
+        the consultation's own state: readiness.channel_state)."""
         if self.closes_at and now >= self.closes_at:
             return "closed"
-        if self.opens_at is None or now < self.opens_at:
+        if self.opens_at is not None and now < self.opens_at:
             return "upcoming"
         return "open"

@@ -115,12 +115,23 @@ def subjects_of(root: Topic) -> list[Topic]:
     return leaves
 
 
+# What may end a prompt's label ("What would you add?"), spaces before it included (French "ajouter ?").
+_LABEL_END = " \u00a0\u202f.?!:;…"
+
+
+def listed_prompts(labels: list[str], lang: str) -> str:
+    """The prompts inside the introduction's sentence: "ce que vous appuyez ; ce que vous changeriez",
+    each without its own end mark (the sentence has one), separated as each language writes a list."""
+    items = [label.strip().rstrip(_LABEL_END) for label in labels]
+    return (" ; " if lang == "fr" else "; ").join(item[:1].lower() + item[1:] for item in items if item)
+
+
 def default_intros(consultation: Consultation) -> dict[str, str]:
     """The introduction of a new questionnaire, in the consultation's words."""
     vocab = consultation.vocabulary
     intros = {}
     for lang in ("fr", "en"):
-        prompts = "; ".join(label[:1].lower() + label[1:] for label in prompt_labels(consultation, lang))
+        prompts = listed_prompts(prompt_labels(consultation, lang), lang)
         intros[lang] = DEFAULT_INTROS[lang].format(level=vocab.term(vocab.leaf, lang=lang).text,
                                                    levels=vocab.plural(vocab.leaf, lang=lang).text, prompts=prompts)
     return intros

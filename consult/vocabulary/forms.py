@@ -8,7 +8,6 @@ from wtforms.validators import Length
 
 from ..i18n import language_name
 from . import presets
-from .terms import pick
 
 EXTRA_PROMPTS = 2
 # The level presets (presets.LEVEL_PRESETS, named by presets.level_preset_label) are offered where a
@@ -81,7 +80,9 @@ class VocabularyForm(FlaskForm):
         groups = consultation.codebook_preset.get("groups") or {}
         for group in presets.REPORT_GROUPS:
             for lang in self.held:
-                self[f"group_{group}_{lang}"].data = pick(groups.get(group), lang, []) if groups.get(group) else ""
+                # A field in one language shows that language's text alone (as the levels and prompts
+                # do): another language's words would be saved as this one's.
+                self[f"group_{group}_{lang}"].data = (groups.get(group) or {}).get(lang, "")
 
     # -- what the services take ---------------------------------------------------------------
 

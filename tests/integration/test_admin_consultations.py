@@ -128,6 +128,23 @@ def test_opening_is_refused_with_the_list_of_what_is_missing(app, login, client)
         assert db.session.scalar(select(Consultation.status)) == "draft"
 
 
+def test_a_way_of_taking_part_without_its_own_dates_follows_the_consultation_s(app, login, client):
+    """Offered without an opening day, submissions open when the consultation opens (and the settings
+    page says so, in French with its own punctuation), not never."""
+    login(["admin"])
+    _imported(app, status="draft", privacy_notice={"fr": "Avis", "en": "Notice"}, channels=[{"kind": "submissions"}])
+    settings = "/staff/consultations/mini/settings"
+    assert "Contributions écrites\u00a0: ouverture à venir" in client.get(settings + "?lang=fr").get_data(as_text=True)
+    # A draft has no public page to link to yet.
+    assert 'href="/consultations/mini/"' not in client.get("/staff/consultations/mini/").get_data(as_text=True)
+    assert submit_form(client, settings + "?lang=en", {}, action="/staff/consultations/mini/open").status_code == 303
+    page = client.get(settings + "?lang=fr").get_data(as_text=True)
+    assert "Contributions écrites\u00a0: accueille les participations" in page
+    assert 'href="/consultations/mini/"' in client.get("/staff/consultations/mini/").get_data(as_text=True)
+    assert "Left empty, it opens with the consultation." in client.get(settings + "?lang=en").get_data(as_text=True)
+    assert client.get("/consultations/mini/submissions/new?lang=en").status_code == 200
+
+
 def test_a_ready_consultation_opens_then_is_archived(app, login, client):
     login(["admin"])
     _imported(app, status="draft", privacy_notice={"fr": "Avis", "en": "Notice"},

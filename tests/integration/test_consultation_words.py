@@ -147,6 +147,11 @@ def test_pages_count_and_name_the_levels_in_the_consultation_s_words(app, client
     assert 'The proposal has 1 <span lang="fr">recommandation principale</span>' in english
     assert "This consultation is held in French only." in english
     assert not re.search(r"\b(axis|axes|orientation)", re.sub(r"<[^>]+>", " ", english), re.I)
+    # The tab's title holds text only: the name's language is marked up in the page, not in the title.
+    topic = client.get("/consultations/position/proposal/1.1?lang=en").get_data(as_text=True)
+    assert re.search(r"<title>Recommandation détaillée 1\.1 – Les nommer au dossier · [^<]*</title>", topic), \
+        re.search(r"<title>.*?</title>", topic, re.S).group(0)
+    assert '<p class="eyebrow"><span lang="fr">Recommandation détaillée</span> 1.1</p>' in topic
 
 
 def test_the_synoptic_table_shows_first_level_themes_and_says_once_that_texts_fall_back(app, client):
@@ -220,6 +225,23 @@ def test_the_staff_page_saves_the_words_and_keeps_what_was_typed_on_an_error(app
         assert consultation.vocabulary.plural(1, lang="fr").text == "éléments"
         assert [prompt["label"] for prompt in consultation.prompts] == [{"fr": "Vos commentaires"}]
         assert consultation.codebook["groups"]["clarify"] == {"fr": "À revoir"}
+
+
+def test_a_language_added_later_starts_with_empty_fields_not_the_other_language_s_words(app, login):
+    """English added to a French-only consultation: the words page leaves every English field empty
+    (levels, prompts, the report's headings), so that nothing French is saved as English."""
+    with app.app_context():
+        import_structure(french_only(codebook={
+            "groups": {"clarify": {"fr": "À préciser"}, "strengthen": {"fr": "À ajouter"}},
+            "codes": [{"key": "X", "label": {"fr": "X"}, "group": "clarify", "shortcut": "1"}]}), source="f.json")
+        consultation_of("position").languages = "fr,en"
+        db.session.commit()
+    client = login(["admin"])
+    page = client.get("/staff/consultations/position/vocabulary/?lang=en").get_data(as_text=True)
+    for name in ("level0_singular_en", "level1_plural_en", "group_clarify_en", "group_strengthen_en"):
+        field = re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+        assert 'value=""' in field or "value=" not in field, field
+    assert 'value="À préciser"' in page and 'value="recommandation principale"' in page
 
 
 def test_only_administrators_edit_the_words(app, login):
