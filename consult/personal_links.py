@@ -44,6 +44,8 @@ def _resolve(endpoint, values):
         if kept and _key(kept) == token[1:]:
             values["token"] = kept
             g.personal_tokens = {**g.get("personal_tokens", {}), _key(kept): kept}
+        else:
+            g.personal_link_lost = True
     elif request.method == "GET" and _exchangeable(endpoint, token):
         g.exchange_token = token
 
@@ -70,11 +72,31 @@ def _hide_token(endpoint, values):
 
 
 def _set_cookies(response):
+    # Set again on every response that uses it: the cookie's life runs from the person's last request,
+    # not from their first (someone typing through an afternoon keeps their page).
     for key, token in g.get("personal_tokens", {}).items():
-        if request.cookies.get(COOKIE_PREFIX + key) != token:
-            response.set_cookie(COOKIE_PREFIX + key, token, max_age=current_app.config["PERSONAL_LINK_COOKIE_SECONDS"],
-                                httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
+        response.set_cookie(COOKIE_PREFIX + key, token, max_age=current_app.config["PERSONAL_LINK_COOKIE_SECONDS"],
+                            httponly=True, samesite="Lax", secure=current_app.config["SESSION_COOKIE_SECURE"])
     return response
+
+
+# Fields a personal page's forms post that nobody typed: the token, digests, buttons, returns.
+_NOT_TYPED = ("csrf_token", "go", "back", "next", "version")
+
+
+def typed_back() -> list[str]:
+    """What a form posted to a personal page whose cookie this browser no longer holds (a page left open
+    longer than the cookie lives): the texts typed in it, shown on the link's error page to be copied,
+    since nothing could be saved. Choices (short codes) and the form's own fields are left out."""
+    if request.method != "POST" or not g.get("personal_link_lost"):
+        return []
+    texts = []
+    for name, value in request.form.items(multi=True):
+        value = value.strip()
+        if name in _NOT_TYPED or name.startswith("b-") or len(value) < 3 or value.isdigit() or value in texts:
+            continue
+        texts.append(value)
+    return texts
 
 
 def init_app(app):
@@ -82,3 +104,4 @@ def init_app(app):
     app.before_request(_exchange)
     app.url_defaults(_hide_token)
     app.after_request(_set_cookies)
+    app.add_template_global(typed_back)

@@ -296,7 +296,7 @@ def autosave(token, number):
         values["message"] = _("Some answers were not saved: see the messages next to them, or use the Save button.")
         values["problems"] = list(problems.items())
         return render_template("questionnaires/_save_status.html", **values), 422
-    values["message"] = _("Saved at %(time)s.", time=saved_at)
+    values["message"] = _("Saved at %(time)s", time=saved_at)
     return render_template("questionnaires/_save_status.html", **values)
 
 
@@ -306,8 +306,10 @@ def send_link(token):
     context = _Context(token)
     form = SendLinkForm()
     back = request.form.get("back", "")
-    location = back if back.startswith(f"/questionnaire/{token}/") else url_for("questionnaires.overview",
-                                                                                 token=token)
+    # Back to the page the button was on, named as that page names itself (with the token, or with the
+    # "~key" that stands for it once the token went into a cookie); nowhere else.
+    overview = url_for("questionnaires.overview", token=token)
+    location = back if back.startswith((f"/questionnaire/{token}/", overview)) else overview
     if form.validate_on_submit():
         notifications.continue_link(context.response, g.now)
         db.session.commit()

@@ -58,3 +58,33 @@ function showUnsaved(event) {
     status.textContent = form.getAttribute("data-unsaved-message");
   }
 }
+
+// Any other request htmx sent that the server refused in a way the page cannot show in place (a rate
+// limit, an expired form, an error): do it again without htmx, so that the browser shows the server's
+// own page for it, as it does without JavaScript. A refused form is sent once more, no more.
+document.addEventListener("htmx:responseError", function (event) {
+  var detail = event.detail || {};
+  var elt = detail.elt;
+  if (!elt || !elt.closest || elt.closest("form[data-unsaved-message]")) {
+    return;
+  }
+  var config = detail.requestConfig || {};
+  if (config.verb === "get") {
+    window.location.assign(detail.pathInfo ? detail.pathInfo.requestPath : window.location.href);
+    return;
+  }
+  var form = elt.tagName === "FORM" ? elt : elt.closest("form");
+  if (!form || form.hasAttribute("data-sent-again")) {
+    return;
+  }
+  form.setAttribute("data-sent-again", "");
+  var submitter = config.triggeringEvent && config.triggeringEvent.submitter;
+  if (submitter && submitter.name) {
+    var pressed = document.createElement("input");
+    pressed.type = "hidden";
+    pressed.name = submitter.name;
+    pressed.value = submitter.value;
+    form.appendChild(pressed);
+  }
+  HTMLFormElement.prototype.submit.call(form);
+});

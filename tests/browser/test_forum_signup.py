@@ -173,6 +173,20 @@ def test_newcomer_signs_up_gets_the_email_and_cancels_from_it(page, browser, liv
     assert "Registration cancelled" in smtp_server.to("ana.tremblay@example.org")[-1]["Subject"]
 
 
+def test_a_signup_the_server_refuses_outright_shows_its_page_with_javascript_too(page, live_server, forum):
+    """htmx swaps only the form's own answers (422); a refusal the form cannot show (here an expired
+    form: no CSRF token) is sent again without htmx, so the browser shows the server's page, as without
+    JavaScript, instead of nothing."""
+    page.goto(f"{live_server}/consultations/{SLUG}/forums/{forum}/signup?lang=en")
+    fill_signup_form(page, "Dan Roy", "dan@example.org")
+    page.locator('#signup-form input[name="csrf_token"]').evaluate("input => input.remove()")
+    with page.expect_response(lambda r: r.request.method == "POST" and "hx-request" not in r.request.headers) as again:
+        page.get_by_role("button", name="Sign up").click()
+    assert again.value.status == 400
+    expect(page.get_by_role("heading", level=1)).to_have_text("The request could not be understood")
+    expect(page.get_by_text("The form had expired or did not come from this site.")).to_be_visible()
+
+
 def test_signup_works_without_javascript(page_without_js, live_server, app, forum):
     page = page_without_js
     page.goto(f"{live_server}/consultations/{SLUG}/forums/{forum}/signup?lang=en")

@@ -415,7 +415,8 @@ def test_autosave_saves_and_answers_with_the_time_and_new_digests(app, en, open_
     response = post_page(en, token, 2, {liked: "Clear goals.\r\nGood."}, autosave=True)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "Saved at" in html
+    # "Saved at 2:30 p.m.": the time's own period ends the sentence, no second one.
+    assert re.search(r"Saved at \d{1,2}:\d{2}\s[ap]\.m\.<", html), html
     digest = fingerprint("Clear goals.\nGood.")
     assert f'id="b-{liked}" name="b-{liked}" value="{digest}" hx-swap-oob="true"' in html
     assert answers_of(app) == {liked: "Clear goals.\nGood."}
