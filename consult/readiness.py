@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import func, select
 
 from .extensions import db
@@ -89,6 +90,62 @@ MISSING_NOTICE = {
 }
 
 
+MISSING_LEVELS = {
+    "fr": _l("The names of the proposal's levels in French are missing: add them on the page of the "
+             "consultation's words."),
+    "en": _l("The names of the proposal's levels in English are missing: add them on the page of the "
+             "consultation's words."),
+}
+MISSING_PROMPTS = {
+    "fr": _l("Some of the questions asked about each part have no wording in French: complete them on the page "
+             "of the consultation's words."),
+    "en": _l("Some of the questions asked about each part have no wording in English: complete them on the page "
+             "of the consultation's words."),
+}
+
+
+def _untitled_topics(count: int, lang: str):
+    if lang == "fr":
+        return _ln("%(num)d part of the proposal has no title in French.",
+                   "%(num)d parts of the proposal have no title in French.", count)
+    return _ln("%(num)d part of the proposal has no title in English.",
+               "%(num)d parts of the proposal have no title in English.", count)
+
+
+def _unworded_questions(count: int, lang: str):
+    if lang == "fr":
+        return _ln("%(num)d question of the questionnaire has no wording in French.",
+                   "%(num)d questions of the questionnaire have no wording in French.", count)
+    return _ln("%(num)d question of the questionnaire has no wording in English.",
+               "%(num)d questions of the questionnaire have no wording in English.", count)
+
+
+def _missing_in_languages(consultation: Consultation, questionnaire: Questionnaire | None) -> list[Missing]:
+    """The texts a participant reads in each language the consultation is held in: a language added
+    after the consultation was made starts with none of them, and its pages would fall back to the other."""
+    missing: list[Missing] = []
+    for lang in consultation.language_list:
+        if any(not ((level.get(number) or {}).get(lang) or "").strip()
+               for level in consultation.vocabulary.levels for number in ("singular", "plural")):
+            missing.append(Missing(f"words_{lang}", MISSING_LEVELS[lang]))
+        if any(not ((prompt.get("label") or {}).get(lang) or "").strip() for prompt in consultation.prompt_set):
+            missing.append(Missing(f"words_{lang}", MISSING_PROMPTS[lang]))
+        title = getattr(Topic, f"title_{lang}")
+        untitled = db.session.scalar(select(func.count(Topic.id)).where(
+            Topic.consultation_id == consultation.id, func.trim(func.coalesce(title, "")) == ""))
+        if untitled:
+            missing.append(Missing("structure", _untitled_topics(untitled, lang)))
+        if questionnaire is not None:
+            label = getattr(Question, f"label_{lang}")
+            unworded = db.session.scalar(
+                select(func.count(Question.id)).join(QuestionnairePage, Question.page_id == QuestionnairePage.id)
+                .where(QuestionnairePage.questionnaire_id == questionnaire.id,
+                       func.trim(func.coalesce(label, "")) == ""))
+            if unworded:
+                missing.append(Missing("questionnaire", _unworded_questions(unworded, lang)))
+    return missing
+
+
 def missing_for_opening(consultation: Consultation) -> list[Missing]:
     """Everything that would make a participant hit a closed door once the consultation is open."""
     missing: list[Missing] = []
@@ -103,8 +160,9 @@ def missing_for_opening(consultation: Consultation) -> list[Missing]:
         missing.append(Missing("structure", _l("The proposal is empty: add its parts in the structure editor.")))
     if not consultation.channels:
         missing.append(Missing("channels", _l("No way of taking part is offered.")))
+    questionnaire = _questionnaire(consultation) if find_channel(consultation, "questionnaire") is not None else None
+    missing.extend(_missing_in_languages(consultation, questionnaire))
     if find_channel(consultation, "questionnaire") is not None:
-        questionnaire = _questionnaire(consultation)
         if questionnaire is None or not _question_count(questionnaire):
             missing.append(Missing("questionnaire", _l(
                 "The online questionnaire is offered but has no questions: generate it from the structure.")))

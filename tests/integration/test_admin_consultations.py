@@ -145,6 +145,36 @@ def test_a_way_of_taking_part_without_its_own_dates_follows_the_consultation_s(a
     assert client.get("/consultations/mini/submissions/new?lang=en").status_code == 200
 
 
+def test_a_language_added_later_must_have_its_texts_before_the_consultation_opens(app, login, client):
+    """A French-only consultation to which English was added: opening names each text the English pages
+    would lack (the levels' names, the questions asked about each part, the parts' titles), with a link to
+    where to write them, and counts in the right number."""
+    login(["admin"])
+    levels = [{"singular": {"fr": "axe"}, "plural": {"fr": "axes"}},
+              {"singular": {"fr": "recommandation"}, "plural": {"fr": "recommandations"}}]
+    _imported(app, status="draft", languages=["fr"], title={"fr": "Énoncé"}, levels=levels,
+              prompts=[{"key": "liked", "label": {"fr": "Ce que vous appuyez"}}],
+              privacy_notice={"fr": "Avis"}, channels=[{"kind": "submissions"}],
+              topics=[{"code": "1", "kind": "axis", "title": {"fr": "Axe un"},
+                       "children": [{"code": "1.1", "kind": "orientation", "title": {"fr": "Un"}},
+                                    {"code": "1.2", "kind": "orientation", "title": {"fr": "Deux"}}]}])
+    with app.app_context():
+        consultation = db.session.scalar(select(Consultation))
+        consultation.languages, consultation.title_en, consultation.privacy_notice_en = "fr,en", "Statement", "Notice"
+        db.session.commit()
+    settings = "/staff/consultations/mini/settings?lang=en"
+    refused = submit_form(client, settings, {}, action="/staff/consultations/mini/open")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert "The names of the proposal's levels in English are missing" in html
+    assert "Some of the questions asked about each part have no wording in English" in html
+    assert "3 parts of the proposal have no title in English." in html
+    assert 'href="/staff/consultations/mini/vocabulary/"' in html
+    assert "no title in French" not in html and "levels in French" not in html
+    with app.app_context():
+        assert db.session.scalar(select(Consultation.status)) == "draft"
+
+
 def test_a_ready_consultation_opens_then_is_archived(app, login, client):
     login(["admin"])
     _imported(app, status="draft", privacy_notice={"fr": "Avis", "en": "Notice"},
