@@ -36,6 +36,7 @@ def codebook_page(slug):
     consultation = get_consultation(slug)
     codebook.open_codebook(consultation, current_user.id)
     form = CodeForm()
+    form.consultation = consultation
     if form.validate_on_submit():
         try:
             code = codebook.add_code(consultation, form.values(), current_user.id)
@@ -80,6 +81,7 @@ def code(slug, code_id):
     codebook.open_codebook(consultation, current_user.id)
     code = _code_or_404(consultation, code_id)
     form = CodeForm(obj=code)
+    form.consultation, form.except_id = consultation, code.id
     if form.validate_on_submit():
         try:
             changed = codebook.edit_code(code, form.values(), current_user.id)

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..form_fields import LARGEST_ID, IdField, shown_language_field
 from ..models.analysis import STANCES
+from . import codebook
 from .second_coding import MAX_SAMPLE
 
 REASON_MAX = 1000
@@ -81,8 +82,19 @@ class CodeForm(FlaskForm):
                                           "the code. J, K and ? are taken."),
                            render_kw={"maxlength": 1, "autocomplete": "off", "class": "shortcut-input"})
 
+    # Set by the view: the consultation whose shortcuts are checked, and the code being edited (if any).
+    consultation = None
+    except_id: int | None = None
+
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
+        # Every problem at once: a missing label does not hide a key that cannot be a shortcut (the
+        # service checks the key again when it writes).
+        if self.consultation is not None and not self.shortcut.errors:
+            problem = codebook.shortcut_problem(self.consultation, self.shortcut.data, self.except_id)
+            if problem:
+                self.shortcut.errors = [*self.shortcut.errors, problem]
+                valid = False
         if not self.label_fr.data and not self.label_en.data:
             field = shown_language_field(self, "label")
             field.errors = [*field.errors, _l("Give the code a label, in French or in English.")]

@@ -258,6 +258,9 @@ def page(token, number):
     go = request.form.get("go", "save")
     if go == "save":
         flash(_("Your answers are saved."), "success")
+    elif go == "link":
+        # "Save and send me a link to continue": the page's answers are saved first (above).
+        _send_continue_link(context)
     return redirect_after_post(_next_location(context, number, go))
 
 
@@ -311,13 +314,17 @@ def send_link(token):
     overview = url_for("questionnaires.overview", token=token)
     location = back if back.startswith((f"/questionnaire/{token}/", overview)) else overview
     if form.validate_on_submit():
-        notifications.continue_link(context.response, g.now)
-        db.session.commit()
-        flash(_("We have emailed a link to continue to %(email)s. It opens your answers on any device.",
-                email=context.response.participant.email), "success")
+        _send_continue_link(context)
     else:
         flash(_("The page had expired. Please try again."), "error")
     return redirect_after_post(location)
+
+
+def _send_continue_link(context: _Context) -> None:
+    notifications.continue_link(context.response, g.now)  # one email per few minutes, however often asked
+    db.session.commit()
+    flash(_("We have emailed a link to continue to %(email)s. It opens your answers on any device.",
+            email=context.response.participant.email), "success")
 
 
 def _render_review(context: _Context, submit_form, missing=None, status=200):

@@ -193,3 +193,19 @@ def test_the_evaluation_summary_puts_a_no_break_space_before_its_semicolon(login
     client = login(("coordinator",))
     html = client.get(f"/staff/consultations/{SLUG}/evaluation/?lang=fr").get_data(as_text=True)
     assert "évaluer sa séance\u00a0;" in html and "séance;" not in html
+
+
+def test_a_new_code_without_a_label_and_with_a_reserved_key_hears_of_both_at_once(app, login):
+    with app.app_context():
+        import_structure(minimal_document(slug="english-labels", languages=["en"], title={"en": "Interview study"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
+                         source="test")
+        db.session.commit()
+    client = login(("analyst",))
+    url = "/staff/consultations/english-labels/analysis/codebook?lang=en"
+    response = submit_form(client, url, {"label_en": "", "shortcut": "j"}, action=url.split("?")[0])
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Give the code a label, in French or in English." in html
+    assert "J, K and ? move between comments and open the help: choose another key." in html
+    assert 'href="#shortcut"' in html

@@ -494,6 +494,23 @@ def test_send_me_a_link_emails_a_link_that_resumes_on_another_device(app, en, op
     assert "Draft from the laptop</textarea>" in phone.get(link + "pages/3").get_data(as_text=True)
 
 
+def test_save_and_send_me_a_link_keeps_what_was_typed_on_the_page(app, en, open_questionnaire):
+    """On a page the button belongs to the page's form: without JavaScript (no autosave), the text typed
+    since the last save is saved before the link goes, and the person stays on that page."""
+    token = started(en, open_questionnaire)
+    liked = question_id(app, "2.1", "liked")
+    html = en.get(f"/questionnaire/{token}/pages/3").get_data(as_text=True)
+    assert "/send-link" not in html and 'name="go" value="link"' in html
+    data = {"csrf_token": csrf_token_from(html), f"q-{liked}": "Typed just before leaving", "go": "link"}
+    data.update({f"b-{qid}": digest for qid, digest in baselines(html).items()})
+    response = en.post(f"/questionnaire/{token}/pages/3", data=data)
+    assert response.status_code == 303 and response.headers["Location"] == f"/questionnaire/{token}/pages/3"
+    assert answers_of(app) == {liked: "Typed just before leaving"}
+    [(_to, subject, _body)] = outbox(app)
+    assert subject.startswith("Your link to continue")
+    assert "We have emailed a link to continue" in en.get(response.headers["Location"]).get_data(as_text=True)
+
+
 def test_review_submit_receipt_and_a_double_submit_counts_once(app, en, open_questionnaire):
     token = started(en, open_questionnaire)
     liked, agreement = question_id(app, "1.1", "liked"), question_id(app, "1.1", "agreement")

@@ -118,8 +118,8 @@ def test_send_me_a_link_from_a_page_opened_without_its_token_returns_to_that_pag
     """The button posts the page's own address, which names the link by its "~key": that is where the
     person comes back to, not the questionnaire's first page."""
     token = started(en, open_questionnaire)
-    page = en.get(f"/questionnaire/{token}/pages/3").headers["Location"]
-    assert re.fullmatch(r"/questionnaire/~[0-9a-f]{16}/pages/3", page), page
+    page = en.get(f"/questionnaire/{token}/review").headers["Location"]
+    assert re.fullmatch(r"/questionnaire/~[0-9a-f]{16}/review", page), page
     html = en.get(page).get_data(as_text=True)
     action = re.search(r'<form method="post" action="([^"]+/send-link)"', html).group(1)
     back = re.search(r'name="back" value="([^"]+)"', html).group(1)
