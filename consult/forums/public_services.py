@@ -75,9 +75,8 @@ def forums_by_track(consultation: Consultation, now: datetime) -> list[TrackGrou
     return [group for group in groups if group.forums]
 
 
-# The session with its consultation's forums channel (the first, as consultation.channels orders them):
-# one query for what every sign-up checks first.
-# The session with its sign-up rule (what a sign-up checks first) and the forums channel, in one statement.
+# The session with its sign-up rule and its consultation's forums channel (the first, as
+# consultation.channels orders them): one statement for what every sign-up checks first.
 _FORUM_WITH_CHANNEL = (
     select(Forum, Channel)
     .outerjoin(Forum.access_rule).options(contains_eager(Forum.access_rule))
