@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from .. import audit
 from ..extensions import db
 from ..i18n import localized
-from ..models import Forum, Participant
+from ..models import Consultation, Forum, Participant
 from ..models.base import utcnow
 from ..models.pool import PoolMember, PoolRecord
 from . import access
@@ -34,6 +34,15 @@ def record_of(participant: Participant) -> PoolRecord | None:
     return db.session.scalar(select(PoolRecord).where(PoolRecord.participant_id == participant.id))
 
 
+def _category_name(participant: Participant) -> str:
+    """The person's group as their consultation names it, in that consultation's first language: the
+    same words whatever the language of the page they signed up on."""
+    if participant.category is None:
+        return ""
+    consultation = db.session.get(Consultation, participant.consultation_id)  # in the session already
+    return localized(participant.category, "name", consultation.language_list[0]).text
+
+
 def join(participant: Participant, languages=()) -> PoolMember | None:
     """Add the person behind a participant who agreed to be contacted, with the languages they can take
     part in. A participant of another consultation with a member's address is not merged: the match is
@@ -44,7 +53,7 @@ def join(participant: Participant, languages=()) -> PoolMember | None:
     if member is not None and member.left_at is not None:
         return None
     if member is None:
-        category = localized(participant.category, "name").text if participant.category else ""
+        category = _category_name(participant)
         member = PoolMember(email=participant.email, name=participant.name,
                             preferred_language=participant.preferred_language or "fr",
                             region=participant.region or "", category=category, languages=stated)
@@ -100,7 +109,7 @@ def forget(participant: Participant) -> None:
     heir = waiting[0]
     person = heir.participant
     member.name, member.region = person.name, person.region or ""
-    member.category = localized(person.category, "name").text if person.category else ""
+    member.category = _category_name(person)
     member.preferred_language = person.preferred_language or "fr"
     member.languages = stated_languages(heir.languages, member.preferred_language)
     heir.status, heir.decided_at = "linked", utcnow()

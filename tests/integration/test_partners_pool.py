@@ -324,3 +324,15 @@ def test_withdrawing_contact_consent_from_the_my_data_page_takes_the_member_out_
     # Nobody left to merge the waiting match into: it is no longer proposed to staff.
     assert "ana@example.org" not in client.get("/staff/pool/matches", query_string={"lang": "en"}).get_data(
         as_text=True)
+
+
+def test_every_member_s_group_is_named_in_its_consultation_s_first_language(app, client, forums_open, make_forum):
+    """The pool lists members from every consultation: a member's group is stored as their consultation
+    names it in its first language, whatever the language of the page they signed up on."""
+    forum_id = make_forum()
+    sign_up_at(client, "mini", forum_id, forums_open)
+    english = app.test_client()
+    english.get("/?lang=en")
+    sign_up_at(english, "mini", forum_id, forums_open, email="ben@example.org", name="Ben Roy",
+               preferred_language="en")
+    assert member(app).category == member(app, "ben@example.org").category == "Chercheuse ou chercheur"
