@@ -26,6 +26,15 @@ def french_only(app):
         return code.id
 
 
+def english_only(app, slug: str) -> None:
+    """An English-only interview study with one part."""
+    with app.app_context():
+        import_structure(minimal_document(slug=slug, languages=["en"], title={"en": "Interview study"},
+                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
+                         source="test")
+        db.session.commit()
+
+
 def visible_english_fields(html: str) -> list[str]:
     return re.findall(r'<(?:input|textarea)(?![^>]*type="hidden")[^>]*\bname="([\w-]*_en)"', html)
 
@@ -155,11 +164,7 @@ def test_the_submissions_language_filter_agrees_in_french(login, french_only):
 
 
 def test_a_forum_without_title_in_an_english_only_consultation_is_refused_next_to_the_english_title(app, login):
-    with app.app_context():
-        import_structure(minimal_document(slug="english-titles", languages=["en"], title={"en": "Interview study"},
-                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
-                         source="test")
-        db.session.commit()
+    english_only(app, "english-titles")
     client = login(("organizer",))
     url = "/staff/consultations/english-titles/forums/new?lang=en"
     response = submit_form(client, url, {"kind": "forum", "language": "en", "title_en": "", "start_date": "2031-03-04",
@@ -175,11 +180,7 @@ def test_a_forum_without_title_in_an_english_only_consultation_is_refused_next_t
                                              ("/evaluation/items/new", "label")])
 def test_a_text_missing_in_an_english_only_consultation_is_reported_next_to_the_english_field(app, login, path,
                                                                                               field):
-    with app.app_context():
-        import_structure(minimal_document(slug="english-labels", languages=["en"], title={"en": "Interview study"},
-                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
-                         source="test")
-        db.session.commit()
+    english_only(app, "english-labels")
     client = login(("admin", "analyst", "coordinator"))
     url = f"/staff/consultations/english-labels{path}?lang=en"
     response = submit_form(client, url, {f"{field}_fr": "", f"{field}_en": "", "kind": "long_text"},
@@ -196,11 +197,7 @@ def test_the_evaluation_summary_puts_a_no_break_space_before_its_semicolon(login
 
 
 def test_a_new_code_without_a_label_and_with_a_reserved_key_hears_of_both_at_once(app, login):
-    with app.app_context():
-        import_structure(minimal_document(slug="english-labels", languages=["en"], title={"en": "Interview study"},
-                                          topics=[{"code": "1", "kind": "axis", "title": {"en": "Getting care"}}]),
-                         source="test")
-        db.session.commit()
+    english_only(app, "english-labels")
     client = login(("analyst",))
     url = "/staff/consultations/english-labels/analysis/codebook?lang=en"
     response = submit_form(client, url, {"label_en": "", "shortcut": "j"}, action=url.split("?")[0])
