@@ -2,7 +2,8 @@
 administrator who chooses levels of its own ("volets" holding "recommandations"), two prompts of
 its own and a code of its own; a participant answers in French; then every public and staff page of
 the consultation is crawled in French: no reference vocabulary, no English interface text offered
-for a language the consultation does not hold, no 4xx/5xx, no serious axe-core violation."""
+for a language the consultation does not hold, no 4xx/5xx, no serious axe-core violation on the first two
+pages of each kind."""
 import re
 from datetime import date, timedelta
 

@@ -4,7 +4,8 @@ but the first account: an administrator creates an English-only interview study 
 in the structure editor, invites an analyst of that consultation only, opens it; a participant answers one item; the
 analyst signs in through the emailed link (real SMTP server) and codes the answer; the coordinator
 downloads the exports. Then every public and staff page of the consultation, in both interface
-languages, is crawled: no reference vocabulary, no 4xx/5xx, no serious or critical axe-core violation."""
+languages, is crawled: no reference vocabulary, no 4xx/5xx, no sideways scrolling on a phone, and no serious or
+critical axe-core violation on the first two pages of each kind (tests/browser/crawl.py)."""
 import re
 from datetime import date, timedelta
 
