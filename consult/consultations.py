@@ -6,9 +6,20 @@ from .extensions import db
 from .models import Consultation, Topic
 
 
+def consultation_by_slug(slug: str) -> Consultation | None:
+    """The consultation of this slug, read once per request: a staff page's role check
+    (permissions.enter_consultation) and its view both need it."""
+    found = g.get("consultation_by_slug")
+    if found is not None and found in db.session and found.slug == slug:
+        return found
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    g.consultation_by_slug = consultation
+    return consultation
+
+
 def get_consultation(slug: str) -> Consultation:
     """For staff pages: drafts included."""
-    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    consultation = consultation_by_slug(slug)
     if consultation is None:
         abort(404)
     _ask_in(consultation.language_list)

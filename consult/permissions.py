@@ -8,12 +8,8 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import column, select, table
 
-from .extensions import db, login_manager
-
-# The consultation table by name: the models import this module (StaffUser.can), not the reverse.
-_CONSULTATION = table("consultation", column("id"), column("slug"))
+from .extensions import login_manager
 
 # permission -> roles that hold it
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -107,12 +103,15 @@ def enter_consultation(slug: str | None) -> None:
     """
     if slug is None:
         return
-    consultation_id = db.session.scalar(select(_CONSULTATION.c.id).where(_CONSULTATION.c.slug == slug))
-    if consultation_id is None:
+    # Imported here: the models import this module (StaffUser.can), not the reverse.
+    from .consultations import consultation_by_slug
+
+    consultation = consultation_by_slug(slug)
+    if consultation is None:
         return
-    if not current_user.may_enter(consultation_id):
+    if not current_user.may_enter(consultation.id):
         abort(404)
-    current_user.acting_in = consultation_id
+    current_user.acting_in = consultation.id
 
 
 def permission_required(permission: str):

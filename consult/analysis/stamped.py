@@ -23,9 +23,10 @@ def current_stamp(scope: str = change_stamps.ANALYSIS) -> int | None:
     memo = g.setdefault("change_stamps", {}) if has_request_context() else {}
     if scope in memo and memo[scope][0] == commits:
         return memo[scope][1]
-    stamp = change_stamps.read(session.connection(), scope)
-    memo[scope] = (commits, stamp)
-    return stamp
+    # All scopes at once: a stamp read before what is kept under it may be read earlier still.
+    for name, stamp in change_stamps.read_all(session.connection()).items():
+        memo[name] = (change_stamps.local_commits[name], stamp)
+    return memo[scope][1]
 
 
 def kept(key: tuple, make, scope: str = change_stamps.ANALYSIS):

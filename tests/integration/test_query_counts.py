@@ -2,6 +2,7 @@
 (N+1). Each path is requested once to warm up (a first visit may create what is missing, such as
 the codebook), counted with 5 rows, then counted again once the data grew to 50 rows. Pages that
 a POST needs first (for its CSRF token) are fetched outside the count."""
+import re
 from collections import Counter
 from datetime import datetime, timezone
 
@@ -239,7 +240,8 @@ def test_analysis_search(app, staff, bench_demo):
 
 def test_an_orientation_view_reads_the_account_with_its_roles_and_comments_without_their_search_form(
         app, staff, bench_demo):
-    """The signed-in account and its roles come in one statement (every staff page reads both), and the
+    """The signed-in account and its roles come in one statement (every staff page reads both), the
+    consultation and the change stamps in one each (the role check and the view share the first), and the
     comments listed come without the folded copy of their text that only the database's search reads."""
     Rows(app, _comments(bench_demo)).add(SMALL)
     path = _endpoint_path(app, "analysis.topic", slug=bench_demo.slug, topic_id=_orientation_id(app, bench_demo))
@@ -251,6 +253,9 @@ def test_an_orientation_view_reads_the_account_with_its_roles_and_comments_witho
                 and "DISTINCT" not in statement]
     assert len(accounts) == 1 and "JOIN staff_role" in accounts[0], accounts
     assert not [statement for statement in statements if statement.lstrip().startswith("SELECT staff_role")]
+    consultations = [statement for statement in statements if re.search(r"\bFROM consultation\b", statement)]
+    assert len(consultations) == 1, consultations
+    assert len([statement for statement in statements if "FROM change_stamp" in statement]) == 1, statements
     listed = [statement for statement in statements if "comment.text" in statement]
     assert listed and not [statement for statement in listed if "search_text" in statement.split("FROM")[0]]
 
