@@ -222,6 +222,23 @@ def move(item: ModificationItem, step: int, actor_id: int | None) -> bool:
     return True
 
 
+def items_supported_by_people(consultation_id: int) -> dict[int, list[tuple[str, list[ModificationItem]]]]:
+    """participant id -> [(comment text, the active items it supports)] for every comment of the
+    consultation that supports one, in the order the comments came (what the outcome email tells each)."""
+    found: dict[int, dict[int, tuple[str, list[ModificationItem]]]] = {}
+    rows = db.session.execute(
+        select(Comment.participant_id, Comment.id, Comment.text, ModificationItem)
+        .join(ItemSupport, ItemSupport.comment_id == Comment.id)
+        .join(ModificationItem, ItemSupport.item_id == ModificationItem.id)
+        .where(Comment.consultation_id == consultation_id, Comment.participant_id.is_not(None),
+               ModificationItem.status == "active")
+        .options(selectinload(ModificationItem.decision))
+        .order_by(Comment.participant_id, Comment.id, ModificationItem.position, ModificationItem.id))
+    for participant_id, comment_id, text, item in rows:
+        found.setdefault(participant_id, {}).setdefault(comment_id, (text, []))[1].append(item)
+    return {person: list(comments.values()) for person, comments in found.items()}
+
+
 def items_of_comments(comment_ids) -> dict[int, list[ModificationItem]]:
     """comment id -> the active items it supports (for "your contribution" and the workspace)."""
     ids = list(comment_ids)

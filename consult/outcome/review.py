@@ -3,7 +3,7 @@
 A coordinator freezes the report as it stands (every section, in every language held); reviewers,
 reached by a personal link, comment per section and approve or ask for changes; the coordinator
 answers and resolves each comment, then freezes the next version. A version cannot be marked final
-while a required reviewer has an open comment.
+while a required reviewer has an open comment, or has not approved that version.
 """
 from datetime import datetime
 
@@ -216,6 +216,15 @@ def open_required_comments(consultation: Consultation) -> list[ReviewComment]:
                ReviewComment.resolved_at.is_(None)).order_by(ReviewComment.id)))
 
 
+def unapproved_required(version: ReportVersion) -> list[Reviewer]:
+    """The required reviewers whose verdict on this version is not "approved" (none given, or changes asked)."""
+    approved = select(ReviewVerdict.reviewer_id).where(ReviewVerdict.version_id == version.id,
+                                                       ReviewVerdict.verdict == "approved")
+    return list(db.session.scalars(
+        select(Reviewer).where(Reviewer.consultation_id == version.consultation_id, Reviewer.required.is_(True),
+                               Reviewer.id.not_in(approved)).order_by(Reviewer.id)))
+
+
 def mark_final(version: ReportVersion, actor_id: int | None, now: datetime) -> None:
     consultation = db.session.get(Consultation, version.consultation_id)
     latest = versions_of(consultation)[-1]
@@ -226,6 +235,12 @@ def mark_final(version: ReportVersion, actor_id: int | None, now: datetime) -> N
         raise ItemError(ngettext("A required reviewer still has %(num)d open comment: answer and resolve it first.",
                                  "Required reviewers still have %(num)d open comments: answer and resolve them "
                                  "first.", len(still_open)))
+    waiting = unapproved_required(version)
+    if waiting:
+        raise ItemError(ngettext(
+            "A required reviewer has not approved version %(number)s yet: %(names)s.",
+            "%(num)d required reviewers have not approved version %(number)s yet: %(names)s.", len(waiting),
+            number=version.number, names=", ".join(reviewer.pseudonym for reviewer in waiting)))
     version.final_at = now
     db.session.flush()
     audit.record(actor_id, "report.final", "report_version", version.id, consultation.id, number=version.number)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from .. import audit
 from ..extensions import db
-from ..items.services import ItemError, items_of
+from ..items.services import ItemError, items_of, items_supported_by_people
 from ..items.support import counted
 from ..models import Consultation, ConsultationOutcome, ModificationItem, Participant, ReportVersion
 from ..reports.participation import TOTAL, participation
@@ -82,7 +82,8 @@ class Published:
 
 
 def publish(consultation: Consultation, actor_id: int | None, now: datetime) -> Published:
-    """Publish the outcome page and queue one email per participant who agreed to be contacted.
+    """Publish the outcome page and queue one email per participant (see `recipients`), with what came
+    of each of their comments that supports a proposed change.
 
     Publishing again (after a decision changed, or to reach people who agreed since) queues an email
     only for those never sent one: the outbox's key holds the consultation and the person.
@@ -100,8 +101,9 @@ def publish(consultation: Consultation, actor_id: int | None, now: datetime) -> 
     if first_time:
         outcome.published_at, outcome.published_by_id = now, actor_id
     queued = 0
+    supported = items_supported_by_people(consultation.id)
     for participant in recipients(consultation):
-        if emails.outcome_published(consultation, participant) is not None:
+        if emails.outcome_published(consultation, participant, supported.get(participant.id, [])) is not None:
             queued += 1
     db.session.flush()
     audit.record(actor_id, "outcome.publish", "consultation", consultation.id, consultation.id,
@@ -110,7 +112,9 @@ def publish(consultation: Consultation, actor_id: int | None, now: datetime) -> 
 
 
 def recipients(consultation: Consultation) -> list[Participant]:
-    """Everyone not erased whose current decision is to be contacted."""
-    people = db.session.scalars(select(Participant).where(
-        Participant.consultation_id == consultation.id, Participant.erased_at.is_(None)).order_by(Participant.id))
-    return [person for person in people if person.current_consent("contact")]
+    """Everyone not erased who took part and still agrees to the use of their contributions for this
+    consultation: telling them what came of it is part of that use. The "contact" consent is about
+    future consultations, and does not decide it."""
+    return list(db.session.scalars(select(Participant).where(
+        Participant.consultation_id == consultation.id, Participant.erased_at.is_(None),
+        Participant.processing_agreed.is_(True)).order_by(Participant.id)))

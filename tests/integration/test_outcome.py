@@ -1,5 +1,6 @@
-"""The public outcome page and its publishing: one email per participant who agreed to be contacted,
-in their language, never to an erased person, never twice; small groups shown as "fewer than 5";
+"""The public outcome page and its publishing: one email per participant who took part and still agrees
+to the use of their contributions, in their language, saying what came of each of their comments that
+supports a proposed change, never to an erased person, never twice; small groups shown as "fewer than 5";
 quotes that follow consent; a decision changed after publishing shows its date; the level of
 participation on the consultation page; "your contribution" on My data."""
 import html
@@ -17,7 +18,7 @@ from consult.models.base import utcnow
 from consult.outcome import services
 from consult.privacy.services import erase, my_data_token
 from tests.conftest import submit_form
-from tests.factories import consultation_of, topic_of
+from tests.factories import consultation_of, make_comment, make_participant, topic_of
 from tests.items_data import PRIVATE, QUOTE, seed
 
 
@@ -56,17 +57,22 @@ def test_the_page_is_not_public_before_publishing(app, data, client, login):
     assert "Preview" in text(staff.get(outcome_url(data), query_string={"lang": "en"}))
 
 
-def test_publishing_emails_each_consenting_participant_once_in_their_language(app, data, login, smtp_server):
+def test_publishing_emails_each_participant_once_in_their_language(app, data, login, smtp_server):
     client = login(["coordinator"])
     with app.app_context():
         erase(db.session.get(Participant, data["people"]["eve"]), reason="request")
+        # Dan took part, then withdrew the use of his contributions: he is not written to.
+        dan = make_participant(consultation_of(data["slug"]), "dan@example.org", name="Dan")
+        dan.consents.append(Consent(purpose="processing", granted=True, source="test"))
+        dan.consents.append(Consent(purpose="processing", granted=False, source="my-data"))
         db.session.commit()
     response = publish(client, data)
     assert response.status_code == 303
     with app.app_context():
         rows = db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like("outcome-%"))).all()
-        # Ana (English) and Bob (French) agreed to be contacted; Carl did not; Eve was erased.
-        assert sorted(row.to_address for row in rows) == ["ana@example.org", "bob@example.org"]
+        # Ana (English), Bob and Carl (French) took part; Carl never agreed to be contacted about future
+        # consultations, which is not what this email is; Eve was erased.
+        assert sorted(row.to_address for row in rows) == ["ana@example.org", "bob@example.org", "carl@example.org"]
         deliver_pending()
     ana = smtp_server.to("ana@example.org")
     bob = smtp_server.to("bob@example.org")
@@ -74,13 +80,42 @@ def test_publishing_emails_each_consenting_participant_once_in_their_language(ap
     assert ana[0]["Subject"].startswith("What we heard and what was done")
     assert f"/consultations/{data['slug']}/outcome?lang=en" in ana[0].get_body(("plain",)).get_content()
     assert "?lang=fr" in bob[0].get_body(("plain",)).get_content()
-    assert not smtp_server.to("eve@example.org") and not smtp_server.to("carl@example.org")
+    assert not smtp_server.to("eve@example.org") and not smtp_server.to("dan@example.org")
 
     # Publishing again sends nothing new.
     assert publish(client, data).status_code == 303
     with app.app_context():
         assert deliver_pending().total == 0
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.messages) == 3
+
+
+def test_the_email_says_what_came_of_each_comment_that_supports_a_change(app, data, login, smtp_server):
+    with app.app_context():
+        consultation = consultation_of(data["slug"])
+        ana = db.session.get(Participant, data["people"]["ana"])
+        other = make_comment(consultation, "ANA-TWO " + "long words " * 30, topic="2.1", participant=ana,
+                             language="en")
+        db.session.flush()
+        create_item(consultation, topic_of(consultation, "2.1"), "strengthen",
+                    Statement("ÉNONCÉ-FR Deux", "STATEMENT-EN Two"), None, [other.id])
+        db.session.commit()
+    assert publish(login(["coordinator"]), data).status_code == 303
+    with app.app_context():
+        deliver_pending()
+    [english] = smtp_server.to("ana@example.org")
+    body = english.get_body(("plain",)).get_content()
+    assert "What came of your comments:" in body
+    assert QUOTE[:40] in body and "STATEMENT-EN One public wait list" in body and "Decision: Retained." in body
+    # A long comment is quoted in part; an item without a decision says so.
+    assert "“ANA-TWO long words" in body and "…”" in body and "long words " * 30 not in body
+    assert "STATEMENT-EN Two" in body and "No decision has been taken on it yet." in body
+    assert body.index("STATEMENT-EN One") < body.index("STATEMENT-EN Two")
+    [french] = smtp_server.to("carl@example.org")
+    body = french.get_body(("plain",)).get_content()
+    assert "Ce qu'il est advenu de votre commentaire\u00a0:" in body
+    assert "«\u00a0CARL Il faudrait un guichet unique" in body and "ÉNONCÉ-FR Une liste d'attente publique" in body
+    assert "Décision\u00a0: Retenue." in body
+    assert "vous avez participé à cette consultation" in body
 
 
 def test_a_person_erased_after_publishing_never_gets_the_email(app, data, login, smtp_server):

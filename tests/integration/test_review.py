@@ -1,7 +1,7 @@
 """Frozen report versions reviewed through personal links: the link arrives by email, opens only its
 consultation's versions (never another's, never the workspace), takes comments per section and a
-verdict; "mark final" is refused while a required reviewer has open comments; what changed between
-versions; the DOCX with the items' table and the version in its footer."""
+verdict; "mark final" is refused while a required reviewer has open comments or has not approved; what
+changed between versions; the DOCX with the items' table and the version in its footer."""
 import html
 import io
 import re
@@ -14,6 +14,7 @@ from consult.extensions import db
 from consult.items.services import Statement, create_item
 from consult.mail.delivery import deliver_pending
 from consult.models import ReportVersion, ReviewComment, Reviewer
+from consult.models.base import utcnow
 from consult.outcome import review
 from tests.conftest import csrf_token_from, minimal_document, submit_form
 from tests.factories import consultation_of, topic_of
@@ -99,7 +100,7 @@ def test_a_reviewer_gets_a_personal_link_comments_per_section_and_approves(app, 
     assert f"{pseudonym}: approved" in version_page
 
 
-def test_mark_final_is_refused_while_a_required_reviewer_has_open_comments(app, data, login):
+def test_mark_final_is_refused_while_a_required_reviewer_has_open_comments_or_has_not_approved(app, data, login):
     staff = login(["coordinator"])
     staff.get("/?lang=en")
     add_reviewer(staff, data)
@@ -121,6 +122,24 @@ def test_mark_final_is_refused_while_a_required_reviewer_has_open_comments(app, 
     with app.app_context():
         found = db.session.get(ReviewComment, comment_id)
         assert found.answer == "Shortened in v2" and found.resolved_at is not None
+        pseudonym = db.session.scalar(select(Reviewer.pseudonym))
+    # Their approval is required: no verdict, then changes asked, both refuse it and name who.
+    for verdict in (None, "changes"):
+        if verdict:
+            with app.app_context():
+                version = review.get_version(consultation_of(data["slug"]), 1)
+                review.give_verdict(version, db.session.scalar(select(Reviewer)), verdict, utcnow())
+                db.session.commit()
+        response = submit_form(staff, f"{staff_base(data)}/versions/1", {},
+                               action=f"{staff_base(data)}/versions/1/final")
+        assert response.status_code == 422
+        assert f"A required reviewer has not approved version 1 yet: {pseudonym}." in text(response)
+        with app.app_context():
+            assert db.session.scalar(select(ReportVersion.final_at)) is None
+    with app.app_context():
+        version = review.get_version(consultation_of(data["slug"]), 1)
+        review.give_verdict(version, db.session.scalar(select(Reviewer)), "approved", utcnow())
+        db.session.commit()
     response = submit_form(staff, f"{staff_base(data)}/versions/1", {},
                            action=f"{staff_base(data)}/versions/1/final")
     assert response.status_code == 303
