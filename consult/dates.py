@@ -2,8 +2,10 @@
 "December 6, 2026 at 2:30 p.m.", never seconds or a UTC offset.
 
 Babel's fr_CA and en_CA data give the words and the clock ("14 h 30", "2:30 p.m."); the long form joins
-date and time as an editor would ("à", "at") instead of CLDR's comma, seconds and zone name.
+date and time as an editor would ("à", "at") instead of CLDR's comma, seconds and zone name, and the
+first of the month is "1er" in French.
 """
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date as babel_date
@@ -32,7 +34,12 @@ def format_day(value: date | datetime, fmt: str = "long", tz=None, language: str
     """"6 décembre 2026", "December 6, 2026"; fmt is a Babel width (short, medium, long, full)."""
     if isinstance(value, datetime):
         value = _local(value, tz)
-    return babel_date(value, fmt, locale=regional_locale(language))
+    locale = regional_locale(language)
+    written = babel_date(value, fmt, locale=locale)
+    if value.day == 1 and locale.startswith("fr") and fmt != "short":
+        # French writes the first of the month as an ordinal: "1er décembre", not "1 décembre".
+        written = re.sub(r"(?<!\d)1(?=[ \u00a0])", "1er", written, count=1)
+    return written
 
 
 def format_clock(value: datetime, tz=None, language: str | None = None) -> str:

@@ -35,8 +35,8 @@ class DecisionInput:
 
 
 def record_decision(item: ModificationItem, given: DecisionInput, actor_id: int | None, now: datetime) -> Decision:
-    """Record or change the decision on an item. Once the outcome is published, a change is dated
-    so that the public page can say when it changed."""
+    """Record or change the decision on an item. Once the outcome is published, a change to a decision
+    is dated so that the public page can say when it changed (not a first decision)."""
     if given.response not in RESPONSES:
         raise ItemError(_("Choose the response."))
     if not item.is_active:
@@ -47,7 +47,8 @@ def record_decision(item: ModificationItem, given: DecisionInput, actor_id: int 
     values = {"response": given.response, "reason_fr": given.reason_fr.strip(), "reason_en": given.reason_en.strip(),
               "landing_fr": given.landing_fr.strip(), "landing_en": given.landing_en.strip(),
               "landing_url": given.landing_url.strip()}
-    if decision is None:
+    first = decision is None
+    if first:
         decision = Decision(item=item, decided_by_id=actor_id, decided_at=now, **values)
         db.session.add(decision)
         changed = True
@@ -57,7 +58,7 @@ def record_decision(item: ModificationItem, given: DecisionInput, actor_id: int 
             setattr(decision, name, value)
         if changed:
             decision.decided_by_id = actor_id
-    if changed and published is not None:
+    if changed and published is not None and not first:  # a first decision changes nothing already shown
         decision.changed_at = now
     db.session.flush()
     if changed:

@@ -156,7 +156,8 @@ class DecisionForm(FlaskForm):
         return form
 
     def validate_landing_url(self, field):
-        if field.data and not field.data.lower().startswith(("https://", "http://")):
+        # Only web addresses; said once when the address is not one at all.
+        if field.data and not field.errors and not field.data.lower().startswith(("https://", "http://")):
             raise ValidationError(_l("Give a whole address, starting with https://."))
 
     def values(self):

@@ -225,6 +225,7 @@ def test_a_refused_decision_answers_422(app, data, login, fields, message):
                            action=f"{base(data)}/items/{item_id}/decision")
     assert response.status_code == 422
     assert message in page_text(response) and "Kept reason" in page_text(response)
+    assert page_text(response).count(message) == 2  # once beside the field, once in the summary
 
 
 def test_an_analyst_builds_items_but_does_not_decide(app, data, login):

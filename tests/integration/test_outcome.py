@@ -154,6 +154,11 @@ def test_the_outcome_page_shows_items_decisions_quotes_and_fewer_than_5(app, dat
     assert not re.search(r'<td class="num">[1-4]</td>', who)
     french = text(client.get(outcome_url(data), query_string={"lang": "fr"}))
     assert "Retenue" in french and "RAISON-FR" in french and "ÉNONCÉ-FR" in french
+    # French puts a no-break space before a colon, in the items' headings and the ways of taking part.
+    headings = re.findall(r'<h4 id="item-\d+-title">(.*?)</h4>', french, re.S)
+    assert headings and all("\u00a0: <span" in heading for heading in headings), headings
+    ways = re.search(r'id="how-title".*?</ul>', french, re.S)[0]
+    assert re.search(r"\u00a0: du \d", ways) and not re.search(r"\w: ", ways), ways
 
 
 def test_a_withdrawn_quotation_consent_leaves_the_outcome_page_at_once(app, data, login, client):
@@ -176,6 +181,23 @@ def test_a_decision_changed_after_publishing_shows_its_date(app, data, login, cl
     assert response.status_code == 303
     page = text(client.get(outcome_url(data), query_string={"lang": "en"}))
     assert "Under study" in page and "Changed on" in page
+
+
+def test_a_first_decision_recorded_after_publishing_is_not_shown_as_a_change(app, data, login, client):
+    with app.app_context():
+        consultation = consultation_of(data["slug"])
+        later = create_item(consultation, topic_of(consultation, "1.1"), "strengthen",
+                            Statement("ÉNONCÉ-FR Plus tard", "STATEMENT-EN Later"), None, [data["comments"]["carl"]])
+        db.session.commit()
+        later_id = later.id
+    staff = login(["coordinator"])
+    publish(staff, data)
+    response = submit_form(staff, f"/staff/consultations/{data['slug']}/items/{later_id}",
+                           {"response": "not_retained", "reason_en": "Out of scope", "reason_fr": "Hors champ"},
+                           action=f"/staff/consultations/{data['slug']}/items/{later_id}/decision")
+    assert response.status_code == 303
+    page = text(client.get(outcome_url(data), query_string={"lang": "en"}))
+    assert "Out of scope" in page and "Changed on" not in page
 
 
 def test_the_level_of_participation_is_said_on_the_consultation_and_outcome_pages(app, data, login, client):
