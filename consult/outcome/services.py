@@ -38,6 +38,19 @@ def shown_count(number: int) -> str:
     return str(number)
 
 
+def shown_counts(rows: list[tuple[str, int]]) -> list[tuple[str, str]]:
+    """A table's head counts as the public page shows them. The rows add up to the total shown above
+    them, so a small group alone in its table could be worked out by subtraction: the smallest other
+    groups are left out too, until the groups not shown hold at least SMALL_GROUP people together."""
+    hidden = {index for index, (_label, number) in enumerate(rows) if number < SMALL_GROUP}
+    others = sorted((number, index) for index, (_label, number) in enumerate(rows) if index not in hidden)
+    also = set()
+    while hidden and others and sum(rows[index][1] for index in hidden | also) < SMALL_GROUP:
+        also.add(others.pop(0)[1])
+    return [(label, _("not shown") if index in also else shown_count(number))
+            for index, (label, number) in enumerate(rows)]
+
+
 @dataclass
 class FigureTable:
     key: str
@@ -54,14 +67,14 @@ class Figures:
 def figures(consultation: Consultation) -> Figures:
     found = participation(consultation)
     # "By track" only for a consultation that has tracks: without, it would read as one of its own levels.
-    tables = [FigureTable("track", _("By track"), [(summary.label, shown_count(summary.participants))
-                                                    for summary in found.tracks
-                                                    if summary.key != TOTAL and summary.participants])
+    tables = [FigureTable("track", _("By track"), shown_counts([(summary.label, summary.participants)
+                                                                for summary in found.tracks
+                                                                if summary.key != TOTAL and summary.participants]))
               ] if consultation.tracks else []
     for breakdown in found.breakdowns:
         if breakdown.key in ("category", "region"):
             tables.append(FigureTable(breakdown.key, breakdown.title,
-                                      [(row.label, shown_count(row.total)) for row in breakdown.rows if row.total]))
+                                      shown_counts([(row.label, row.total) for row in breakdown.rows if row.total])))
     return Figures(total=shown_count(found.total), tables=tables)
 
 
