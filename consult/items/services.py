@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..extensions import db
-from ..models import Comment, Consultation, ItemSupport, ModificationItem, Participant, Topic
+from ..models import Comment, Consultation, ConsultationOutcome, ItemSupport, ModificationItem, Participant, Topic
 from .kinds import item_kinds
 
 
@@ -129,6 +129,21 @@ def add_support(item: ModificationItem, comment_ids, actor_id: int | None) -> in
         audit.record(actor_id, "item.support.add", "modification_item", item.id, item.consultation_id,
                      comments=[comment.id for comment in added])
     return len(added)
+
+
+def published_decision(item: ModificationItem) -> bool:
+    """Whether the item stands on the published outcome page with its decision: merging it, splitting it
+    or taking comments out of it changes that page at once, so only those who decide may do it."""
+    if item.decision is None:
+        return False
+    return db.session.scalar(select(ConsultationOutcome.published_at).where(
+        ConsultationOutcome.consultation_id == item.consultation_id)) is not None
+
+
+def check_published(item: ModificationItem, may_decide: bool) -> None:
+    if not may_decide and published_decision(item):
+        raise ItemError(_("The decision on this item is published: only someone who records decisions can merge "
+                          "it, split it or take comments out of it."))
 
 
 def remove_support(item: ModificationItem, comment_id: int, actor_id: int | None) -> bool:

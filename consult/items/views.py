@@ -129,12 +129,15 @@ def _item_page(consultation, item, status=200, **forms):
     merge = forms.setdefault("merge", MergeForm())
     merge.into.choices = [(other.id, f"#{other.id} · {topic_label(other.topic)} · "
                                      f"{localized(other, 'statement').text[:80]}") for other in others]
-    forms.setdefault("split", SplitForm.for_consultation(consultation, prefix="split"))
+    split = forms.setdefault("split", SplitForm.for_consultation(consultation, prefix="split"))
+    # The comments ticked for a split that was refused stay ticked.
+    ticked = {int(value) for value in (split.comment_ids.data or []) if str(value).isdigit()}
     forms.setdefault("decision", DecisionForm.for_consultation(consultation, obj=item.decision))
     return render_template(
         "items/item.html", consultation=consultation, item=item, support=support_of(item, lang),
         proposals=matching.comments_for_item(consultation, item), propose_form=SupportSuggestedForm(),
         here=url_for("items.item", slug=consultation.slug, item_id=item.id), forms=forms, action=ActionForm(),
+        published=services.published_decision(item), ticked=ticked,
         move=MoveForm(), kind_label=kind_label, shown_as=shown_as,
         response_label=decisions.response_label, topic_label=topic_label, channel_label=channel_label,
         breadcrumbs=_crumbs(consultation, (_("Item %(number)d", number=item.id), None))), status
@@ -194,6 +197,11 @@ def remove_comment(slug, item_id, comment_id):
     item = _item_or_404(consultation, item_id)
     if not ActionForm().validate_on_submit():
         return _item_page(consultation, item, 422)
+    try:
+        services.check_published(item, current_user.can("decide_items"))
+    except services.ItemError as error:
+        flash(str(error), "error")
+        return _item_page(consultation, item, 422)
     services.remove_support(item, comment_id, current_user.id)
     return _done(slug, item.id, _("Comment %(number)d taken out of the item.", number=comment_id),
                  "#supporting-comments")
@@ -222,6 +230,7 @@ def merge(slug, item_id):
     form.into.choices = [(other.id, str(other.id)) for other in others if other.id != item.id]
     if form.validate_on_submit():
         try:
+            services.check_published(item, current_user.can("decide_items"))
             into = services.merge(item, services.get_item(consultation, form.into.data), current_user.id)
         except services.ItemError as error:
             form.into.errors = [str(error)]
@@ -238,6 +247,7 @@ def split(slug, item_id):
     form = SplitForm.for_consultation(consultation, prefix="split")
     if form.validate_on_submit():
         try:
+            services.check_published(item, current_user.can("decide_items"))
             new_item = services.split(item, form.comment_ids.data, form.statement(), current_user.id)
         except services.ItemError as error:
             form.form_errors.append(str(error))

@@ -11,7 +11,7 @@ from consult.extensions import db
 from consult.models import AuditEvent, Consent, ItemSupport, ModificationItem, Participant
 from consult.models.base import utcnow
 from consult.privacy.services import erase
-from tests.conftest import csrf_token_from, submit_form
+from tests.conftest import STAFF_PASSWORD, csrf_token_from, submit_form
 from tests.items_data import ERASED, NOTE, PRIVATE, QUOTE, seed
 
 pytestmark = pytest.mark.usefixtures("demo")
@@ -186,6 +186,7 @@ def test_merge_split_and_order_are_audited(app, data, login):
                            {"split-comment_ids": [ids["carl"]], "split-statement_fr": "x"},
                            action=f"{base(data)}/items/{third}/split")
     assert response.status_code == 422 and "Leave at least one comment" in page_text(response)
+    assert f'value="{ids["carl"]}" form="split-form" checked>' in page_text(response)  # still ticked
     listing = page_text(client.get(f"{base(data)}/items/", query_string={"lang": "en"}))
     assert listing.index(f"Item {first}<") < listing.index(f"Item {third}<")
     response = submit_form(client, f"{base(data)}/items/", {"direction": "up", "next": f"{base(data)}/items/"},
@@ -284,3 +285,50 @@ def test_the_selection_keys_cannot_become_code_shortcuts(app, demo):
         consultation = consultation_of(demo)
         assert shortcut_problem(consultation, "x") is not None
         assert shortcut_problem(consultation, "i") is not None
+
+
+def test_once_its_decision_is_published_only_a_decider_reshapes_an_item(app, data, login, make_staff):
+    from consult.items.decisions import DecisionInput, record_decision
+    from consult.outcome.services import publish
+    from tests.factories import consultation_of
+
+    analyst = login(["analyst"])
+    analyst.get("/?lang=en")
+    ids = data["comments"]
+    first = new_item(analyst, app, data, [ids["quote"], ids["note"]], "First")
+    second = new_item(analyst, app, data, [ids["carl"], ids["private"]], "Second")
+    with app.app_context():
+        record_decision(db.session.get(ModificationItem, first), DecisionInput("retained"), None, utcnow())
+        publish(consultation_of(data["slug"]), None, utcnow())
+        db.session.commit()
+    page = page_text(analyst.get(f"{base(data)}/items/{first}"))
+    assert "only someone who records decisions can merge it" in page
+    assert "Take out of this item" not in page and "Split into a new item" not in page
+    refusals = [
+        ({"into": second}, "merge"),
+        ({"split-comment_ids": [ids["note"]], "split-statement_fr": "x", "split-statement_en": "x"}, "split"),
+        ({}, f"comments/{ids['note']}/remove"),
+    ]
+    for fields, action in refusals:
+        response = submit_form(analyst, f"{base(data)}/items/{first}", fields,
+                               action=f"{base(data)}/items/{first}/{action}")
+        assert response.status_code == 422, action
+        assert "The decision on this item is published" in page_text(response), action
+    with app.app_context():
+        item = db.session.get(ModificationItem, first)
+        assert item.status == "active" and sorted(s.comment_id for s in item.supports) == sorted(
+            [ids["quote"], ids["note"]])
+    # An item without a decision is still the analysts' to reshape.
+    response = submit_form(analyst, f"{base(data)}/items/{second}", {},
+                           action=f"{base(data)}/items/{second}/comments/{ids['private']}/remove")
+    assert response.status_code == 303
+    # A coordinator may, warned that the public page changes.
+    make_staff("coordinator@example.org", ["coordinator"])
+    coordinator = app.test_client()
+    coordinator.get("/?lang=en")
+    assert submit_form(coordinator, "/staff/login", {"email": "coordinator@example.org",
+                                                     "password": STAFF_PASSWORD}).status_code == 303
+    assert "changes the public outcome page at once" in page_text(coordinator.get(f"{base(data)}/items/{first}"))
+    response = submit_form(coordinator, f"{base(data)}/items/{first}", {},
+                           action=f"{base(data)}/items/{first}/comments/{ids['note']}/remove")
+    assert response.status_code == 303
