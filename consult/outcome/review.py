@@ -127,7 +127,7 @@ def add_reviewer(consultation: Consultation, email: str, language: str, required
     db.session.flush()
     latest = db.session.scalar(select(ReportVersion).where(ReportVersion.consultation_id == consultation.id)
                                .order_by(ReportVersion.number.desc()).limit(1))
-    if latest is not None:
+    if latest is not None and not latest.is_final:  # a final version takes no review: the next one will
         invite(reviewer, latest)
     audit.record(actor_id, "review.reviewer.add", "reviewer", reviewer.id, consultation.id,
                  pseudonym=reviewer.pseudonym, required=required)
@@ -168,11 +168,25 @@ def section_keys(version: ReportVersion) -> list[str]:
     return [INTRO] + [section["key"] for section in content_in(version, "fr")["sections"]]
 
 
+def latest_number(consultation_id: int) -> int:
+    return db.session.scalar(select(func.max(ReportVersion.number))
+                             .where(ReportVersion.consultation_id == consultation_id)) or 0
+
+
+def _check_open(version: ReportVersion) -> None:
+    """Only the latest version, not final, takes comments and verdicts: an older one was replaced."""
+    if version.is_final:
+        raise ItemError(_("This version is final: it no longer takes comments."))
+    latest = latest_number(version.consultation_id)
+    if version.number < latest:
+        raise ItemError(_("Version %(number)d was replaced by version %(latest)d: review that one.",
+                          number=version.number, latest=latest))
+
+
 def comment(version: ReportVersion, reviewer: Reviewer, section: str, body: str, now: datetime) -> ReviewComment:
     if reviewer.consultation_id != version.consultation_id:
         raise ItemError(_("This version is not one you were asked to review."))
-    if version.is_final:
-        raise ItemError(_("This version is final: it no longer takes comments."))
+    _check_open(version)
     if section not in section_keys(version):
         raise ItemError(_("Choose a section of this version."))
     item = ReviewComment(version=version, reviewer=reviewer, section=section, body=body.strip(), created_at=now)
@@ -184,8 +198,7 @@ def comment(version: ReportVersion, reviewer: Reviewer, section: str, body: str,
 def give_verdict(version: ReportVersion, reviewer: Reviewer, verdict: str, now: datetime) -> ReviewVerdict:
     if verdict not in VERDICTS or reviewer.consultation_id != version.consultation_id:
         raise ItemError(_("Choose approve or ask for changes."))
-    if version.is_final:
-        raise ItemError(_("This version is final: it no longer takes comments."))
+    _check_open(version)
     found = db.session.scalar(select(ReviewVerdict).where(ReviewVerdict.version_id == version.id,
                                                           ReviewVerdict.reviewer_id == reviewer.id))
     if found is None:
@@ -232,9 +245,11 @@ def mark_final(version: ReportVersion, actor_id: int | None, now: datetime) -> N
         raise ItemError(_("Only the latest version can be marked final."))
     still_open = open_required_comments(consultation)
     if still_open:
+        where = ", ".join(_("version %(number)d", number=number)
+                          for number in sorted({item.version.number for item in still_open}))
         raise ItemError(ngettext("A required reviewer still has %(num)d open comment: answer and resolve it first.",
                                  "Required reviewers still have %(num)d open comments: answer and resolve them "
-                                 "first.", len(still_open)))
+                                 "first.", len(still_open)) + " " + _("Versions concerned: %(versions)s.", versions=where))
     waiting = unapproved_required(version)
     if waiting:
         raise ItemError(ngettext(

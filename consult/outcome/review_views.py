@@ -60,7 +60,8 @@ def _page(token, reviewer, consultation, version, status=200, comment_form=None,
     mine = [item for item in version.comments if item.reviewer_id == reviewer.id]
     verdict = next((item for item in version.verdicts if item.reviewer_id == reviewer.id), None)
     return render_template("outcome/review_version.html", reviewer=reviewer, consultation=consultation, token=token,
-                           version=version, content=content, sections=dict(sections), mine=mine, verdict=verdict,
+                           version=version, latest=review.latest_number(consultation.id), content=content,
+                           sections=dict(sections), mine=mine, verdict=verdict,
                            comment_form=comment_form, verdict_form=verdict_form or VerdictForm()), status
 
 

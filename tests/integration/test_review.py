@@ -13,7 +13,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.items.services import Statement, create_item
 from consult.mail.delivery import deliver_pending
-from consult.models import ReportVersion, ReviewComment, Reviewer
+from consult.models import OutboxMessage, ReportVersion, ReviewComment, Reviewer
 from consult.models.base import utcnow
 from consult.outcome import review
 from tests.conftest import csrf_token_from, minimal_document, submit_form
@@ -222,3 +222,48 @@ def test_the_coordinator_adds_free_text_to_a_section_and_it_is_frozen_with_the_v
     assert "COORD-TEXT in English" in text(staff.get(f"{staff_base(data)}/draft", query_string={"lang": "en"}))
     freeze(staff, data)
     assert "COORD-TEXT in English" in text(staff.get(f"{staff_base(data)}/versions/1", query_string={"lang": "en"}))
+
+
+def test_a_replaced_version_takes_no_more_review_and_the_refusal_to_finish_says_where_comments_are_open(
+        app, data, login):
+    staff = login(["coordinator"])
+    staff.get("/?lang=en")
+    add_reviewer(staff, data)
+    freeze(staff, data)
+    with app.app_context():
+        reviewer = db.session.scalar(select(Reviewer))
+        version = review.get_version(consultation_of(data["slug"]), 1)
+        review.comment(version, reviewer, review.INTRO, "Still unclear", utcnow())
+        db.session.commit()
+        token = review.reviewer_token(reviewer)
+    freeze(staff, data)
+    partner = app.test_client()
+    partner.get("/?lang=en")
+    page = text(partner.get(f"/review/{token}/versions/1"))
+    assert "Version 1 was replaced by version 2: review that one." in page
+    assert "Send the comment" not in page and "Send my verdict" not in page
+    # Posted all the same (a page left open since): refused, with the reason.
+    for action, fields in (("comments", {"section": review.INTRO, "body": "Late"}),
+                           ("verdict", {"verdict": "approved"})):
+        response = submit_form(partner, f"/review/{token}/versions/2", fields,
+                               action=f"/review/{token}/versions/1/{action}")
+        assert response.status_code == 422, action
+        assert "Version 1 was replaced by version 2" in text(response)
+    assert "Send my verdict" in text(partner.get(f"/review/{token}/versions/2"))
+    # The open comment of version 1 holds back version 2, and the refusal says where it is.
+    response = submit_form(staff, f"{staff_base(data)}/versions/2", {}, action=f"{staff_base(data)}/versions/2/final")
+    assert response.status_code == 422 and "Versions concerned: version 1." in text(response)
+    listing = text(staff.get(f"{staff_base(data)}/versions/"))
+    assert re.search(r"Version 1</a></th>\s*<td>[^<]*</td>\s*<td>Replaced</td>", listing)
+    assert re.search(r"Version 2</a></th>\s*<td>[^<]*</td>\s*<td>In review</td>", listing)
+
+
+def test_a_reviewer_added_once_the_report_is_final_is_not_asked_to_review_it(app, data, login):
+    staff = login(["coordinator"])
+    staff.get("/?lang=en")
+    freeze(staff, data)
+    assert submit_form(staff, f"{staff_base(data)}/versions/1", {},
+                       action=f"{staff_base(data)}/versions/1/final").status_code == 303
+    add_reviewer(staff, data, email="late@example.org")
+    with app.app_context():
+        assert db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.to_address == "late@example.org")) is None
