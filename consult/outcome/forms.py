@@ -1,11 +1,12 @@
 """Forms of the outcome's staff page and of the review."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from ..models.review import VERDICTS
+from ..participants.fields import valid_email
 from .level import level_choices
 
 TEXT_MAX = 8000
@@ -39,7 +40,11 @@ class LevelForm(FlaskForm):
 
 
 class ReviewerForm(FlaskForm):
-    email = StringField(_l("Email address"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email address"), validators=[
+        DataRequired(message=_l("Enter the email address.")),
+        Length(max=254, message=_l("An email address has at most 254 characters.")), valid_email],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        render_kw={"autocomplete": "email", "spellcheck": "false"})
     language = SelectField(_l("Language of the emails"), choices=[SelectChoice("fr", "Français"),
                                                                      SelectChoice("en", "English")],
                            validate_choice=True)

@@ -247,9 +247,11 @@ def mark_final(version: ReportVersion, actor_id: int | None, now: datetime) -> N
     if still_open:
         where = ", ".join(_("version %(number)d", number=number)
                           for number in sorted({item.version.number for item in still_open}))
-        raise ItemError(ngettext("A required reviewer still has %(num)d open comment: answer and resolve it first.",
-                                 "Required reviewers still have %(num)d open comments: answer and resolve them "
-                                 "first.", len(still_open)) + " " + _("Versions concerned: %(versions)s.", versions=where))
+        raise ItemError(" ".join((
+            ngettext("A required reviewer still has %(num)d open comment: answer and resolve it first.",
+                     "Required reviewers still have %(num)d open comments: answer and resolve them first.",
+                     len(still_open)),
+            _("Versions concerned: %(versions)s.", versions=where))))
     waiting = unapproved_required(version)
     if waiting:
         raise ItemError(ngettext(

@@ -267,3 +267,16 @@ def test_a_reviewer_added_once_the_report_is_final_is_not_asked_to_review_it(app
     add_reviewer(staff, data, email="late@example.org")
     with app.app_context():
         assert db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.to_address == "late@example.org")) is None
+
+
+def test_a_reviewer_address_is_trimmed_and_a_wrong_one_explained(app, data, login):
+    staff = login(["coordinator"])
+    staff.get("/?lang=fr")
+    add_reviewer(staff, data, email="  Partner.Two@Example.org ")
+    with app.app_context():
+        assert db.session.scalar(select(Reviewer.email)) == "partner.two@example.org"
+    response = submit_form(staff, f"{staff_base(data)}/versions/", {"email": "pas une adresse", "language": "fr"},
+                           action=f"{staff_base(data)}/reviewers")
+    assert response.status_code == 422
+    page = text(response)
+    assert "Saisissez une adresse courriel valide" in page and "pas une adresse" in page
