@@ -149,6 +149,8 @@ def test_the_outcome_page_shows_items_decisions_quotes_and_fewer_than_5(app, dat
     assert "STATEMENT-EN One public wait list" in page
     assert "Retained" in page and "REASON-EN" in page and "Section 1.1, revised" in page
     assert QUOTE in page and PRIVATE not in page
+    # The way back to the consultation.
+    assert f'href="/consultations/{data["slug"]}/"' in page
     who = re.search(r'id="who-title".*?</section>', page, re.S)[0]
     assert "fewer than 5" in who
     assert not re.search(r'<td class="num">[1-4]</td>', who)
