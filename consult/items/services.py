@@ -3,6 +3,7 @@ Every change is audited; services flush, the caller commits."""
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -85,7 +86,10 @@ def _comments(consultation: Consultation, comment_ids) -> list[Comment]:
     found = list(db.session.scalars(select(Comment).where(Comment.id.in_(ids),
                                                           Comment.consultation_id == consultation.id)))
     if len(found) != len(ids):
-        raise ItemError(_("Some of the chosen comments are not comments of this consultation."), "comments")
+        unknown = sorted(set(ids) - {comment.id for comment in found})
+        raise ItemError(ngettext("Comment %(numbers)s is not a comment of this consultation.",
+                                 "Comments %(numbers)s are not comments of this consultation.", len(unknown),
+                                 numbers=", ".join(str(number) for number in unknown)), "comments")
     return found
 
 

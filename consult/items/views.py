@@ -185,8 +185,9 @@ def add_comments(slug, item_id):
         except services.ItemError as error:
             form.comments.errors = [str(error)]
         else:
-            return _done(slug, item.id, ngettext("%(num)d comment added.", "%(num)d comments added.", added),
-                         "#supporting-comments")
+            message = (ngettext("%(num)d comment added.", "%(num)d comments added.", added) if added else
+                       _("The chosen comments already support item %(item)d: nothing was added.", item=item.id))
+            return _done(slug, item.id, message, "#supporting-comments")
     return _item_page(consultation, item, 422, add=form)
 
 
@@ -294,6 +295,9 @@ def add_to_item(slug):
         flash(str(error), "error")
         return redirect_after_post(back)
     db.session.commit()
-    flash(ngettext("%(num)d comment added to item %(item)d.", "%(num)d comments added to item %(item)d.", added,
-                   item=item.id), "success")
+    if added:
+        flash(ngettext("%(num)d comment added to item %(item)d.", "%(num)d comments added to item %(item)d.", added,
+                       item=item.id), "success")
+    else:
+        flash(_("The chosen comments already support item %(item)d: nothing was added.", item=item.id), "success")
     return redirect_after_post(back)

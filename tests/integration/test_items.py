@@ -122,7 +122,7 @@ def test_an_erased_participant_counts_anonymously_and_never_shows_under_a_pseudo
     ({"statement_fr": "", "statement_en": ""}, "Write the statement of the item."),
     ({"kind": "invented"}, "Not a valid choice"),
     ({"comments": "12, abc"}, "Comment numbers are whole numbers"),
-    ({"comments": "999999"}, "not comments of this consultation"),
+    ({"comments": "999999"}, "Comment 999999 is not a comment of this consultation."),
 ])
 def test_a_refused_item_keeps_what_was_typed(app, data, login, fields, message):
     client = login(["analyst"])
@@ -156,7 +156,14 @@ def test_comments_of_another_consultation_cannot_be_added(app, data, login):
     response = submit_form(client, f"{base(data)}/items/{item_id}", {"comments": str(foreign)},
                            action=f"{base(data)}/items/{item_id}/comments")
     assert response.status_code == 422
-    assert "not comments of this consultation" in page_text(response)
+    assert f"Comment {foreign} is not a comment of this consultation." in page_text(response)
+    # Comments already there: said so, rather than "0 comments added".
+    carl = data["comments"]["carl"]
+    response = submit_form(client, f"{base(data)}/items/{item_id}", {"comments": str(carl)},
+                           action=f"{base(data)}/items/{item_id}/comments")
+    assert response.status_code == 303
+    page = page_text(client.get(response.headers["Location"]))
+    assert f"The chosen comments already support item {item_id}: nothing was added." in page
 
 
 def test_merge_split_and_order_are_audited(app, data, login):
@@ -168,6 +175,10 @@ def test_merge_split_and_order_are_audited(app, data, login):
     response = submit_form(client, f"{base(data)}/items/{second}", {"into": first},
                            action=f"{base(data)}/items/{second}/merge")
     assert response.status_code == 303
+    # The merged item's page sends to the one kept, and does not ask for comments it can no longer take.
+    merged_page = page_text(client.get(f"{base(data)}/items/{second}"))
+    assert f"This item was merged into item {first}." in merged_page
+    assert "An item with no supporting comment cannot be published" not in merged_page
     with app.app_context():
         merged = db.session.get(ModificationItem, second)
         kept = db.session.get(ModificationItem, first)
