@@ -93,6 +93,18 @@ def _comments(consultation: Consultation, comment_ids) -> list[Comment]:
     return found
 
 
+def main_topic_of(consultation: Consultation, comment_ids) -> int | None:
+    """The topic most of these comments of the consultation are placed on (on a tie, the earlier in its level)."""
+    ids = {int(value) for value in comment_ids if str(value).isdigit()}
+    if not ids:
+        return None
+    row = db.session.execute(
+        select(Comment.topic_id).join(Topic, Topic.id == Comment.topic_id)
+        .where(Comment.id.in_(ids), Comment.consultation_id == consultation.id)
+        .group_by(Comment.topic_id, Topic.position).order_by(func.count().desc(), Topic.position).limit(1)).first()
+    return row[0] if row else None
+
+
 def _next_position(topic: Topic) -> int:
     last = db.session.scalar(select(func.max(ModificationItem.position)).where(ModificationItem.topic_id == topic.id))
     return (last or 0) + 1

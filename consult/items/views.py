@@ -102,6 +102,11 @@ def new(slug):
             preset["topic_id"] = int(request.args["topic"])
         form = _item_form(consultation, data=preset)
         form.comments.process_formdata([request.args.get("comments", "")])
+        if "topic_id" not in preset and form.comments.data:
+            # Made from selected comments: the part of the proposal most of them are placed on.
+            found = services.main_topic_of(consultation, form.comments.data)
+            if found is not None:
+                form.topic_id.data = found
     else:
         form = _item_form(consultation)
     status = 200

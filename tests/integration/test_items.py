@@ -343,3 +343,17 @@ def test_once_its_decision_is_published_only_a_decider_reshapes_an_item(app, dat
     response = submit_form(coordinator, f"{base(data)}/items/{first}", {},
                            action=f"{base(data)}/items/{first}/comments/{ids['note']}/remove")
     assert response.status_code == 303
+
+
+def test_a_new_item_from_selected_comments_starts_on_the_part_most_of_them_are_on(app, data, login):
+    from tests.factories import consultation_of, make_comment
+
+    with app.app_context():
+        consultation = consultation_of(data["slug"])
+        elsewhere = [make_comment(consultation, f"Sur la 4.2, numéro {number}.", topic="4.2").id for number in (1, 2)]
+        db.session.commit()
+    client = login(["analyst"])
+    chosen = ",".join(str(number) for number in [data["comments"]["quote"], *elsewhere])
+    form = page_text(client.get(f"{base(data)}/items/new", query_string={"comments": chosen}))
+    assert re.search(rf'<option selected value="{topic_id(app, data, "4.2")}">', form) or \
+        re.search(rf'<option value="{topic_id(app, data, "4.2")}" selected>', form), form[:3000]
