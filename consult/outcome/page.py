@@ -44,6 +44,8 @@ def build(consultation: Consultation, lang: str) -> OutcomePage:
     outcome = services.outcome_of(consultation)
     by_topic: dict[int, list[ItemView]] = {}
     for item in items_of(consultation):
+        if not services.shown_publicly(item, outcome):
+            continue
         support = support_of(item, lang)
         if support.empty:
             continue

@@ -78,6 +78,19 @@ def figures(consultation: Consultation) -> Figures:
     return Figures(total=shown_count(found.total), tables=tables)
 
 
+def shown_publicly(item: ModificationItem, outcome: ConsultationOutcome | None) -> bool:
+    """Whether the published page shows the item: an item made after publishing is the analysts' work in
+    progress until a decision is recorded on it (the preview, before publishing, shows every item)."""
+    published = outcome.published_at if outcome is not None else None
+    return published is None or item.decision is not None or item.created_at <= published
+
+
+def held_back(consultation: Consultation) -> list[ModificationItem]:
+    """Items made since publishing that the public page does not show yet (no decision on them)."""
+    outcome = outcome_of(consultation)
+    return [item for item in items_of(consultation) if not shown_publicly(item, outcome)]
+
+
 def unsupported(consultation: Consultation) -> list[ModificationItem]:
     return [item for item in items_of(consultation) if not counted(item)]
 

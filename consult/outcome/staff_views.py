@@ -33,7 +33,7 @@ def _manage_page(consultation, status=200, level_form=None, publish_error=None):
     return render_template(
         "outcome/manage.html", consultation=consultation, outcome=outcome, level_form=level_form,
         publish_form=ActionForm(), publish_error=publish_error, unsupported=services.unsupported(consultation),
-        recipients=len(services.recipients(consultation)),
+        recipients=len(services.recipients(consultation)), held_back=services.held_back(consultation),
         breadcrumbs=report_breadcrumbs(consultation, _("Outcome and publishing"))), status
 
 

@@ -202,6 +202,28 @@ def test_a_first_decision_recorded_after_publishing_is_not_shown_as_a_change(app
     assert "Out of scope" in page and "Changed on" not in page
 
 
+def test_an_item_made_after_publishing_waits_for_its_decision_before_it_is_public(app, data, login, client):
+    staff = login(["coordinator"])
+    publish(staff, data)
+    with app.app_context():
+        consultation = consultation_of(data["slug"])
+        later = create_item(consultation, topic_of(consultation, "1.1"), "strengthen",
+                            Statement("ÉNONCÉ-FR En cours", "STATEMENT-EN Work in progress"), None,
+                            [data["comments"]["carl"]])
+        db.session.commit()
+        later_id = later.id
+    page = text(client.get(outcome_url(data), query_string={"lang": "en"}))
+    assert "STATEMENT-EN One public wait list" in page and "Work in progress" not in page
+    manage = text(staff.get(f"/staff/consultations/{data['slug']}/outcome", query_string={"lang": "en"}))
+    assert "1 item made since publishing is not on the public page until a decision is recorded on it:" in manage
+    assert f"Item {later_id}" in manage
+    response = submit_form(staff, f"/staff/consultations/{data['slug']}/items/{later_id}",
+                           {"response": "under_study", "reason_en": "Costing", "reason_fr": "Chiffrage"},
+                           action=f"/staff/consultations/{data['slug']}/items/{later_id}/decision")
+    assert response.status_code == 303
+    assert "Work in progress" in text(client.get(outcome_url(data), query_string={"lang": "en"}))
+
+
 def test_the_level_of_participation_is_said_on_the_consultation_and_outcome_pages(app, data, login, client):
     visitor = app.test_client()
     # Kept for visitors before the level is stated: the change must reach them.
