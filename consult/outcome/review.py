@@ -146,8 +146,23 @@ def reviewer_from_token(token: str) -> Reviewer:
     return reviewer
 
 
+def send_new_link(reviewer: Reviewer, actor_id: int | None) -> ReportVersion | None:
+    """A new personal link for the latest version open to review, the earlier link revoked (a lost or
+    forwarded email); None, and nothing changed, when no version is open to review."""
+    latest = db.session.scalar(select(ReportVersion).where(ReportVersion.consultation_id == reviewer.consultation_id)
+                               .order_by(ReportVersion.number.desc()).limit(1))
+    if latest is None or latest.is_final:
+        return None
+    reviewer.link_version += 1
+    db.session.flush()
+    invite(reviewer, latest)
+    audit.record(actor_id, "review.reviewer.new_link", "reviewer", reviewer.id, reviewer.consultation_id,
+                 pseudonym=reviewer.pseudonym)
+    return latest
+
+
 def invite(reviewer: Reviewer, version: ReportVersion):
-    """The personal link to read and review a version; once per reviewer and version."""
+    """The personal link to read and review a version; once per reviewer, version and link."""
     consultation = reviewer.consultation or db.session.get(Consultation, reviewer.consultation_id)
     language = reviewer.language
     title = localized(consultation, "title", language).text
@@ -158,7 +173,9 @@ def invite(reviewer: Reviewer, version: ReportVersion):
                                             number=version.number, lang=language),
                            site_name=current_app.config["SITE_NAME"], participant=None, lang=language)
     return queue_message(reviewer.email, subject, body, language=language,
-                         dedupe_key=f"review-{reviewer.id}-version-{version.id}", object_type="reviewer",
+                         dedupe_key=f"review-{reviewer.id}-version-{version.id}"
+                                    + (f"-link-{reviewer.link_version}" if reviewer.link_version > 1 else ""),
+                         object_type="reviewer",
                          object_id=str(reviewer.id))
 
 

@@ -30,7 +30,7 @@ bp.after_request(personal_pages(REVIEW_ENDPOINTS))
 @bp.errorhandler(LinkError)
 def _bad_link(error):
     status = 410 if error.reason == "expired" else 404
-    return render_template("_shared/link_error.html", reason=error.reason), status
+    return render_template("outcome/review_link_error.html", reason=error.reason), status
 
 
 def _reviewer_and_version(token, number):

@@ -15,7 +15,7 @@ from ..i18n import current_language, localized
 from ..items.forms import ActionForm
 from ..items.services import ItemError
 from ..lookups import get_owned_or_404
-from ..models import ReportSectionNote, ReviewComment, Topic
+from ..models import ReportSectionNote, ReviewComment, Reviewer, Topic
 from ..permissions import permission_required
 from ..reports.views import report_breadcrumbs
 from . import review, services
@@ -150,6 +150,24 @@ def add_reviewer(slug):
             flash(_("Reviewer %(name)s added.", name=reviewer.pseudonym), "success")
             return redirect_after_post(url_for("outcome.versions", slug=slug))
     return _versions_page(consultation, 422, reviewer_form=form)
+
+
+@bp.post(BASE + "/reports/reviewers/<int:reviewer_id>/new-link")
+@permission_required("manage_review")
+def new_reviewer_link(slug, reviewer_id):
+    consultation = get_consultation(slug)
+    reviewer = get_owned_or_404(Reviewer, reviewer_id, consultation_id=consultation.id)
+    if not ActionForm().validate_on_submit():
+        return _versions_page(consultation, 422, error=_("The form had expired. Send it again."))
+    version = review.send_new_link(reviewer, current_user.id)
+    if version is None:
+        flash(_("No version is open to review: %(name)s will get a link with the next frozen version.",
+                name=reviewer.pseudonym), "error")
+    else:
+        db.session.commit()
+        flash(_("A new link to version %(number)d was sent to %(name)s; the earlier one no longer works.",
+                number=version.number, name=reviewer.pseudonym), "success")
+    return redirect_after_post(url_for("outcome.versions", slug=slug) + "#reviewers-title")
 
 
 def _version_or_404(consultation, number):

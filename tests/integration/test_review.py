@@ -280,3 +280,38 @@ def test_a_reviewer_address_is_trimmed_and_a_wrong_one_explained(app, data, logi
     assert response.status_code == 422
     page = text(response)
     assert "Saisissez une adresse courriel valide" in page and "pas une adresse" in page
+
+
+def test_a_lost_link_is_replaced_by_a_new_one_and_the_old_page_says_what_to_do(app, data, login, smtp_server):
+    staff = login(["coordinator"])
+    staff.get("/?lang=en")
+    add_reviewer(staff, data)
+    freeze(staff, data)
+    with app.app_context():
+        reviewer = db.session.scalar(select(Reviewer))
+        old_token = review.reviewer_token(reviewer)
+        reviewer_id, pseudonym = reviewer.id, reviewer.pseudonym
+    response = submit_form(staff, f"{staff_base(data)}/versions/", {},
+                           action=f"{staff_base(data)}/reviewers/{reviewer_id}/new-link")
+    assert response.status_code == 303
+    page = text(staff.get(response.headers["Location"]))
+    assert f"A new link to version 1 was sent to {pseudonym}; the earlier one no longer works." in page
+    with app.app_context():
+        deliver_pending()
+    first, second = smtp_server.to("partner@example.org")
+    assert link_from(first) != link_from(second)
+    partner = app.test_client()
+    assert partner.get(path_of(link_from(second))).status_code == 200
+    refused = partner.get(f"/review/{old_token}/versions/1", query_string={"lang": "en"})
+    assert refused.status_code == 404
+    assert "Ask the team who invited you to review the report for a new link" in text(refused)
+    # Once the report is final there is nothing to review: no link is sent, and the coordinator is told.
+    with app.app_context():
+        version = review.get_version(consultation_of(data["slug"]), 1)
+        review.give_verdict(version, db.session.get(Reviewer, reviewer_id), "approved", utcnow())
+        db.session.commit()
+    assert submit_form(staff, f"{staff_base(data)}/versions/1", {},
+                       action=f"{staff_base(data)}/versions/1/final").status_code == 303
+    response = submit_form(staff, f"{staff_base(data)}/versions/", {},
+                           action=f"{staff_base(data)}/reviewers/{reviewer_id}/new-link")
+    assert "No version is open to review" in text(staff.get(response.headers["Location"]))
