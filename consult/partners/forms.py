@@ -22,6 +22,7 @@ AMOUNT_MESSAGES = {
     "absurd": _l("This amount is far too large. Check the number of digits."),
 }
 RECEIPT_MAX_BYTES = 10 * 1024 * 1024
+NOT_REIMBURSED = _l("Leave blank if this expense is not reimbursed.")
 
 
 class Checklist(SelectMultipleField):
@@ -50,8 +51,14 @@ class MoneyField(StringField):
 
 
 def required_amount(form, field):
-    if field.cents is None:
+    if field.cents is None and not field.errors:  # an amount that could not be read is said once
         raise ValidationError(_l("Enter the amount."))
+
+
+def cap_above_zero(form, field):
+    if field.cents == 0:
+        raise ValidationError(_l("A largest amount of 0 would refuse every claim: leave it blank if this expense "
+                                 "is not reimbursed."))
 
 
 class PolicyForm(FlaskForm):
@@ -62,13 +69,13 @@ class PolicyForm(FlaskForm):
     forum_rate = MoneyField(_l("Rate for a forum ($)"), validators=[required_amount])
     interview_rate = MoneyField(_l("Rate for an interview ($)"), validators=[required_amount])
     cap_respite = MoneyField(_l("Respite care: largest amount per claim ($)"),
-                             description=_l("Leave blank if this expense is not reimbursed."))
+                             validators=[cap_above_zero], description=NOT_REIMBURSED)
     cap_parking = MoneyField(_l("Parking: largest amount per claim ($)"),
-                             description=_l("Leave blank if this expense is not reimbursed."))
+                             validators=[cap_above_zero], description=NOT_REIMBURSED)
     cap_travel = MoneyField(_l("Travel: largest amount per claim ($)"),
-                            description=_l("Leave blank if this expense is not reimbursed."))
+                            validators=[cap_above_zero], description=NOT_REIMBURSED)
     cap_other = MoneyField(_l("Other expenses: largest amount per claim ($)"),
-                           description=_l("Leave blank if this expense is not reimbursed."))
+                           validators=[cap_above_zero], description=NOT_REIMBURSED)
 
     @classmethod
     def for_consultation(cls, categories, policy=None, **kwargs):

@@ -1,4 +1,5 @@
 """Amounts typed by people, read into integer cents (never floats) and shown back in the reader's locale."""
+import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency
@@ -15,24 +16,43 @@ class BadAmount(ValueError):
         super().__init__(code)
 
 
+# Thousands grouped by commas or periods ("1,000", "1.250.000"): a sum of dollars has at most two
+# decimals, so a separator followed by exactly three digits groups thousands, whatever the language.
+GROUPED = re.compile(r"-?[1-9]\d{0,2}(?:([.,])\d{3})(?:\1\d{3})*")
+
+
+def _decimal_text(text: str) -> str:
+    """The amount with a period for its decimals and no grouping ("1,000.50" and "1 000,50": "1000.50")."""
+    if GROUPED.fullmatch(text):
+        return text.replace(",", "").replace(".", "")
+    last = max(text.rfind(","), text.rfind("."))
+    if last == -1:
+        return text
+    whole, decimals = text[:last], text[last + 1:]
+    grouping = "." if text[last] == "," else ","
+    if grouping in decimals or (whole and not GROUPED.fullmatch(whole) and grouping in whole):
+        raise BadAmount("format")
+    return whole.replace(grouping, "") + "." + decimals
+
+
 def parse_cents(raw: str) -> int:
-    """"12,50", "12.50", "12.50 $" or "1 250" into cents."""
+    """"12,50", "12.50", "12.50 $", "1 250", "1,250" or "1 250,75" into cents."""
     text = (raw or "").replace("$", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "").strip()
-    text = text.replace(",", ".")
-    if not text:
+    if not re.fullmatch(r"-?[\d.,]+", text):  # digits and separators only: no "1e5", "NaN" or "½"
         raise BadAmount("format")
     try:
-        value = Decimal(text)
+        value = Decimal(_decimal_text(text))
     except InvalidOperation as error:
         raise BadAmount("format") from error
     if not value.is_finite():
         raise BadAmount("format")
     if value < 0:
         raise BadAmount("negative")
-    cents = int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-    if cents > ABSURD_CENTS:
+    if value * 100 > ABSURD_CENTS:  # before rounding: a number of forty digits is no amount to round
         raise BadAmount("absurd")
-    return cents
+    if value != value.quantize(Decimal("0.01")):
+        raise BadAmount("format")
+    return int((value * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def plain(cents: int) -> str:

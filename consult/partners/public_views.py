@@ -92,6 +92,10 @@ def claim(token):
 @bp.get("/compensation/<token>/attestation.pdf")
 def attestation_pdf(token):
     participant = services.participant_from_token(token)
+    if not services.attended_sessions(participant):
+        # Nothing to attest yet: a PDF saying "took part" above "no participation recorded" helps no one.
+        flash(_("The attestation can be downloaded once a session you attended is recorded."), "error")
+        return redirect_after_post(url_for("partners.personal", token=token) + "#attestation-title")
     response = make_response(attestation.build(participant, g.now))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="attestation-{participant.pseudonym}.pdf"'

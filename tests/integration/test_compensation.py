@@ -109,13 +109,21 @@ def test_policy_is_set_by_the_coordinator_with_amounts_checked(app, client, foru
     assert "ne peut pas être négatif" in html
     assert "beaucoup trop élevé" in html
     assert 'value="douze"' in html  # what was typed is kept
+    assert "Inscrivez le montant" not in html  # a number that could not be read is said once, not twice
+    # Forty digits, and a cap of 0 that would refuse every claim: told beside the field, no error page.
+    data.update(forum_rate="9" * 40, interview_rate="50", cap_parking="0")
+    refused = client.post(url, data=data)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "beaucoup trop élevé" in html
+    assert "refuserait toute demande" in html
     with app.app_context():
         assert db.session.scalar(select(CompensationPolicy)) is None
-    data.update(forum_rate="75,00", interview_rate="50", cap_parking="20.50")
+    # "1,000" is a thousand dollars (a sum has two decimals at most), as "1 000" and "1.000" are.
+    data.update(forum_rate="1,000", interview_rate="50", cap_parking="20.50")
     assert client.post(url, data=data).status_code == 303
     with app.app_context():
         saved = db.session.scalar(select(CompensationPolicy))
-        assert (saved.forum_rate_cents, saved.interview_rate_cents) == (7500, 5000)
+        assert (saved.forum_rate_cents, saved.interview_rate_cents) == (100000, 5000)
         assert saved.expense_caps == {"parking": 2050}
     assert actions(app, "compensation.") == ["compensation.policy_saved"]
 
@@ -273,6 +281,17 @@ def test_attestation_pdf_in_the_persons_language(app, client, forums_open, make_
     assert "87,50" in flat
     bulk = client.get(f"{STAFF}/compensation/attestations.zip")
     assert bulk.status_code == 200 and bulk.mimetype == "application/zip"
+
+
+def test_no_attestation_is_offered_before_a_session_attended(app, client, forums_open, make_forum, policy):
+    sign_up(client, forums_open, make_forum(), compensation="yes")
+    url = personal_url(app, participant_of(app))
+    client.get("/?lang=en")
+    page = client.get(url).get_data(as_text=True)
+    assert "Download my attestation" not in page
+    assert "The attestation can be downloaded once a session you attended is recorded." in page
+    response = client.get(url + "/attestation.pdf")
+    assert response.status_code == 303 and response.mimetype != "application/pdf"
 
 
 def test_accommodations_on_the_roster_only_and_erased_with_the_person(app, client, forums_open, make_forum, login):
@@ -446,3 +465,9 @@ def test_a_known_person_confirming_by_email_keeps_their_answers(app, client, for
         assert db.session.get(CompensationChoice, person.id).opted_in is True
         [need] = db.session.scalars(select(Accommodation)).all()
         assert need.needs == ["interpretation"]
+
+
+def test_the_french_ledger_calls_an_expense_proof_a_receipt(app, client, forums_open, make_forum, policy, login):
+    _approved_world(app, client, forums_open, make_forum, login)
+    page = client.get(f"{STAFF}/compensation/ledger", query_string={"lang": "fr"}).get_data(as_text=True)
+    assert '<th scope="col">Reçu</th>' in page and "Accusé de réception" not in page

@@ -35,7 +35,9 @@ def test_first_use_is_marked_and_defined_at_the_foot_without_javascript(app, cli
     english = client.get(f"/consultations/{slug}/proposal/1.1?lang=en").get_data(as_text=True)
     assert '<abbr title="Family medicine group">FMG</abbr>' in english
     glossary = client.get(f"/consultations/{slug}/glossary?lang=en").get_data(as_text=True)
-    assert "A team of doctors and others." in glossary
+    assert "Family medicine group: A team of doctors and others." in glossary
+    french = client.get(f"/consultations/{slug}/glossary?lang=fr").get_data(as_text=True)
+    assert "Groupe de médecine de famille\u00a0: Équipe de médecins" in french  # a no-break space before the colon
 
 
 def test_plain_language_summary_comes_first_full_text_one_step_away(app, client):
