@@ -189,6 +189,20 @@ def entries(consultation, status: str | None = None) -> list[LedgerEntry]:
     return list(db.session.scalars(query.order_by(LedgerEntry.created_at, LedgerEntry.id)))
 
 
+def forget_documents(participant: Participant) -> int:
+    """At an erasure: the receipts go (removed from disk once this commits) with what the person wrote
+    about each expense; the amounts, their kind and their decision stay, for the accounts, attached to
+    a participant row that no longer says who it was. Returns the number of files removed."""
+    removed = 0
+    for entry in db.session.scalars(select(LedgerEntry).where(LedgerEntry.participant_id == participant.id)):
+        if entry.receipt_file:
+            uploads.delete_after_commit(entry.receipt_file, RECEIPTS)
+            removed += 1
+        entry.receipt_file = entry.receipt_filename = entry.receipt_mimetype = ""
+        entry.description = ""
+    return removed
+
+
 def entries_of(participant: Participant) -> list[LedgerEntry]:
     return list(db.session.scalars(select(LedgerEntry).where(LedgerEntry.participant_id == participant.id)
                                    .order_by(LedgerEntry.created_at, LedgerEntry.id)))

@@ -29,6 +29,7 @@ from ..models import (
     Participant,
     Registration,
     Response,
+    SessionInvitation,
     Submission,
     SubmissionAttachment,
 )
@@ -36,6 +37,7 @@ from ..models.base import utcnow
 from ..models.forum import ACTIVE, SEATED
 from ..participants.services import Profile, find_participant, record_consents
 from ..partners import accommodations, pool
+from ..partners import services as compensation
 from ..submissions.services import UPLOAD_KIND as SUBMISSION_FILES
 from ..transcripts import services as transcript_services
 from . import notifications
@@ -160,6 +162,10 @@ def _emails_of(participant: Participant):
         "registration": select(cast(Registration.id, String)).where(Registration.participant_id == participant.id),
         "questionnaire_response": select(cast(Response.id, String)).where(Response.participant_id == participant.id),
         "submission": select(cast(Submission.id, String)).where(Submission.participant_id == participant.id),
+        # Invitations to this consultation's sessions, made to their address (before or after they took part).
+        "session_invitation": select(cast(SessionInvitation.id, String)).join(
+            Forum, Forum.id == SessionInvitation.forum_id).where(
+            Forum.consultation_id == participant.consultation_id, SessionInvitation.email == participant.email),
     }
     return (OutboxMessage.to_address == participant.email) & or_(
         *[(OutboxMessage.object_type == kind) & OutboxMessage.object_id.in_(ids) for kind, ids in owned.items()])
@@ -269,7 +275,10 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
     - the participant row keeps only category, province and language (anonymous statistics):
       identity blanked, email replaced by an undeliverable placeholder, every link revoked;
     - their record in the pool of partners goes, and the pool member with it unless another
-      consultation's record is theirs (partners.pool.forget);
+      consultation's record is theirs (partners.pool.forget); so do the invitations of their address to
+      this consultation's sessions, with their emails;
+    - their expense receipts are deleted and what they wrote about each expense blanked; the amounts
+      and their decisions stay for the accounts (partners.services.forget_documents);
     - one audit event records the counts, without any personal data.
     """
     now = now or utcnow()
@@ -311,8 +320,12 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
         db.session.execute(delete(Answer).where(Answer.response_id == response.id))
         done.responses_emptied += 1
     db.session.execute(delete(Invitation).where(Invitation.participant_id == participant.id))
+    db.session.execute(delete(SessionInvitation).where(
+        SessionInvitation.email == participant.email,
+        SessionInvitation.forum_id.in_(select(Forum.id).where(Forum.consultation_id == consultation_id))))
     accommodations.erase(participant)
     pool.forget(participant)
+    done.files_deleted += compensation.forget_documents(participant)
     for submission in db.session.scalars(select(Submission).where(Submission.participant_id == participant.id)):
         for attachment in submission.attachments:
             uploads.delete_after_commit(attachment.stored_name, SUBMISSION_FILES)

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.models import AuditEvent, LedgerEntry
+from consult.models import AuditEvent, Forum, LedgerEntry
 from tests.integration.test_compensation import _claim, ledger, participant_of, personal_url, policy, sign_up  # noqa: F401
 from tests.integration.test_forum_signup import forums_open, make_forum  # noqa: F401
 
@@ -121,3 +121,33 @@ def test_no_staff_download_holds_accommodation_needs(app, client, forums_open, m
             assert "Zéphyrine" not in text and "Interprétation" not in text and "Interpretation" not in text, url
     assert any(url.endswith("roster.csv") for url in downloads)
     assert any("ledger.csv" in url for url in downloads) and any("attestations.zip" in url for url in downloads)
+
+
+def test_an_erasure_takes_the_receipts_what_was_written_and_the_session_invitations(app, client, claimant,
+                                                                                      make_forum, login):
+    from consult.models import OutboxMessage, Participant, SessionInvitation
+    from consult.partners import access
+    from consult.privacy.services import erase
+
+    sent = _claim(client, claimant, receipt=(io.BytesIO(photo()), "ticket.jpg"), description="Stationnement CHUM")
+    assert sent.status_code == 303
+    with app.app_context():
+        person = db.session.get(Participant, participant_of(app))
+        entry = db.session.scalar(select(LedgerEntry))
+        stored = Path(app.config["UPLOAD_FOLDER"]) / "receipts" / entry.receipt_file
+        assert stored.exists()
+        # Invited, by address, to a session of the consultation only for those invited.
+        forum = db.session.get(Forum, make_forum())
+        access.set_mode(forum, "invitation", None)
+        access.invite(forum, [person.email], None, "fr")
+        db.session.commit()
+        assert db.session.scalar(select(SessionInvitation.id)) is not None
+        address = person.email
+        erase(person, reason="request")
+        db.session.commit()
+        entry = db.session.scalar(select(LedgerEntry))
+        assert (entry.description, entry.receipt_file, entry.receipt_filename) == ("", "", "")
+        assert entry.amount_cents == 1250  # the accounts keep the amount
+        assert db.session.scalar(select(SessionInvitation.id)) is None
+        assert db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.to_address == address)) is None
+    assert not stored.exists()
