@@ -1,6 +1,6 @@
 """Transcript pages: organizers upload a session's transcript, check what was found and say who each
 speaker is (preview, then keep); analysts read it with its timecodes and place turns on topics."""
-from flask import abort, current_app, flash, render_template, url_for
+from flask import abort, current_app, flash, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -126,16 +126,23 @@ def review(slug, forum_id, transcript_id):
                            ), 422 if form.is_submitted() else 200
 
 
-@bp.route(FORUM + "/<int:transcript_id>/delete", methods=["POST"])
+@bp.route(FORUM + "/<int:transcript_id>/delete", methods=["GET", "POST"])
 @permission_required("upload_transcripts")
 def delete(slug, forum_id, transcript_id):
+    """A kept transcript is deleted from a page that says what goes with it (the comments of its placed
+    passages and their codes); a draft being reviewed is discarded at once (nothing was placed yet)."""
     consultation, forum = _forum(slug, forum_id)
     transcript = services.get_transcript(forum, transcript_id)
-    if ConfirmForm().validate_on_submit():
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
         services.discard(transcript, current_user.id)
         db.session.commit()
         flash(_("The transcript was deleted, with its placed passages."), "success")
-    return redirect_after_post(url_for("transcripts.upload", slug=slug, forum_id=forum.id))
+        return redirect_after_post(url_for("transcripts.upload", slug=slug, forum_id=forum.id))
+    if request.method == "POST":
+        return redirect_after_post(url_for("transcripts.upload", slug=slug, forum_id=forum.id))
+    return render_template(TEMPLATES + "delete.html", consultation=consultation, forum=forum, transcript=transcript,
+                           placed=len(transcript.passages), form=form)
 
 
 # -- reading and placing --------------------------------------------------------------------

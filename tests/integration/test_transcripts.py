@@ -320,3 +320,24 @@ def test_the_report_quotes_a_speaker_only_with_quotation_consent(app, demo, logi
         jean.participant.consents.append(Consent(purpose="quotation", granted=False, source="my-data"))
         db.session.commit()
         assert not may_quote(db.session.get(Comment, jean.id))
+
+
+def test_a_kept_transcript_is_deleted_only_from_a_page_that_says_what_goes_with_it(app, demo, login):
+    forum_id = held_forum(app)
+    organizer = login(("organizer",))
+    transcript_id = kept_transcript(app, organizer, forum_id)
+    place_jean(app, transcript_id)
+    slug = demo
+    listing = organizer.get(f"/staff/consultations/{slug}/forums/{forum_id}/transcripts?lang=en").get_data(as_text=True)
+    delete_url = f"/staff/consultations/{slug}/forums/{forum_id}/transcripts/{transcript_id}/delete"
+    assert f'href="{delete_url}"' in listing  # a link to the confirmation, not a button that deletes
+    page = organizer.get(delete_url + "?lang=en").get_data(as_text=True)
+    assert "1 placed passage: the comment made of it and its codes are deleted" in page
+    with app.app_context():
+        assert db.session.get(Transcript, transcript_id) is not None
+        assert db.session.scalar(select(Comment.id).where(Comment.passage_id.is_not(None))) is not None
+    response = submit_form(organizer, delete_url, {})
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.get(Transcript, transcript_id) is None
+        assert db.session.scalar(select(Comment.id).where(Comment.passage_id.is_not(None))) is None
