@@ -56,7 +56,7 @@ def upcoming_forums(consultation: Consultation, now: datetime) -> list[Forum]:
     return list(db.session.scalars(
         select(Forum)
         .where(Forum.consultation_id == consultation.id, Forum.status == "scheduled", Forum.starts_at > now)
-        .options(selectinload(Forum.topics), selectinload(Forum.track))
+        .options(selectinload(Forum.topics), selectinload(Forum.track), selectinload(Forum.access_rule))
         .order_by(Forum.starts_at, Forum.id)
     ))
 

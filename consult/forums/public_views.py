@@ -75,8 +75,12 @@ REFUSALS = {
 
 def _refusal(error) -> str:
     if error.code == "not_invited":
+        contact = access.contact_address()
+        if not contact:
+            return _("This session is by invitation only, and this address is not on its list. If you think it "
+                     "should be, ask the organizers who invited you which address they used.")
         return _("This session is by invitation only, and this address is not on its list. If you think it "
-                 "should be, write to %(contact)s.", contact=access.contact_address())
+                 "should be, write to %(contact)s.", contact=contact)
     return str(REFUSALS.get(error.code, REFUSALS["other"]))
 
 

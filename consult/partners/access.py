@@ -118,5 +118,6 @@ def invited_email(token: str) -> str | None:
 
 
 def contact_address() -> str:
-    """Whom an uninvited person may write to."""
-    return current_app.config.get("MAIL_REPLY_TO") or current_app.config["MAIL_FROM"]
+    """Whom an uninvited person may write to: the address replies go to, when one is set ("" otherwise:
+    the sending address may well be one nobody reads)."""
+    return current_app.config.get("MAIL_REPLY_TO") or ""

@@ -328,8 +328,14 @@ def test_invitation_only_session_refuses_an_uninvited_address(app, client, forum
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert "sur invitation seulement" in html
+    # No reply address is set here: the refusal does not send people to one nobody reads.
+    assert "demandez à l’équipe qui vous a invité" in html and "no-reply" not in html
     with app.app_context():
         assert db.session.scalar(select(Registration)) is None
+    # The list of sessions says so before anyone fills the form, and offers no sign-up button for it.
+    listing = client.get(f"/consultations/{forums_open.slug}/forums/").get_data(as_text=True)
+    assert "Sur invitation seulement" in listing
+    assert f"/forums/{forum_id}/signup" not in listing
     invited_page = client.get(link.replace("http://127.0.0.1:5000", "")).get_data(as_text=True)
     assert 'value="invited@example.org"' in invited_page
     assert sign_up(client, forums_open, forum_id, email="invited@example.org").status_code == 303
