@@ -4,8 +4,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..form_fields import WholeNumberField
 from ..i18n import localized
 from ..models.evaluation import ITEM_KINDS
 from ..questionnaires.copies import answer_text_of_option
@@ -73,10 +74,16 @@ class EvaluationQuestionForm(QuestionForm):
         return values
 
 
+def _a_week_at_most(form, field):
+    # Said only of a whole number: anything else was already told "Enter a whole number."
+    if field.data is not None and not 1 <= field.data <= 7 * 24 * 60:
+        raise ValidationError(_l("The delay is between 1 and 10,080 minutes (a week)."))
+
+
 class SettingsForm(FlaskForm):
-    evaluation_delay_minutes = IntegerField(
+    evaluation_delay_minutes = WholeNumberField(
         _l("Delay after a session ends before the evaluation is sent (minutes)"),
-        validators=[DataRequired(), NumberRange(min=1, max=7 * 24 * 60)])
+        validators=[InputRequired(message=_l("Enter the delay in minutes.")), _a_week_at_most])
     readability_target = IntegerField(
         _l("Reading-ease target for public texts (0 to 100, higher is easier)"),
         validators=[InputRequired(), NumberRange(min=0, max=100)],

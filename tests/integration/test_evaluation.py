@@ -152,8 +152,13 @@ def test_the_delay_is_the_coordinators(app, login, client):
         slug = consultation.slug
     login(("coordinator",))
     url = f"/staff/consultations/{slug}/engagement-settings"
-    bad = submit_form(client, url, {"evaluation_delay_minutes": "0", "readability_target": "60"})
-    assert bad.status_code == 422
+    client.get("/?lang=en")
+    for typed, said in (("0", "The delay is between 1 and 10,080 minutes (a week)."), ("abc", "Enter a whole number."),
+                        ("1.5", "Enter a whole number."), ("", "Enter the delay in minutes.")):
+        bad = submit_form(client, url, {"evaluation_delay_minutes": typed, "readability_target": "60"})
+        page = bad.get_data(as_text=True)
+        assert bad.status_code == 422 and said in page, typed
+        assert "This field is required" not in page and page.count(said) == 2, typed  # beside it and in the summary
     assert submit_form(client, url, {"evaluation_delay_minutes": "180",
                                      "readability_target": "70"}).status_code == 303
     with app.app_context():
