@@ -165,7 +165,13 @@ def invite(forum: Forum, member_ids: list[int], actor_id: int | None, now: datet
     over = over_cap(chosen, now)
     if over and not confirmed_over_cap:
         raise PoolError("over_cap", names=", ".join(member.name or member.email for member in over))
-    made = access.invite(forum, [member.email for member in chosen], actor_id, language)
+    # Each in the language the member chose for emails (the session's, or the page's, for the others).
+    by_language: dict[str, list[str]] = {}
+    for member in chosen:
+        wanted = member.preferred_language if member.preferred_language in ("fr", "en") else language
+        by_language.setdefault(wanted, []).append(member.email)
+    made = [item for wanted, emails in sorted(by_language.items())
+            for item in access.invite(forum, emails, actor_id, wanted)]
     audit.record(actor_id, "pool.invited", "forum", forum.id, forum.consultation_id, count=len(made),
                  over_cap=len(over))
     return len(made)

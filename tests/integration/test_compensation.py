@@ -414,6 +414,13 @@ def test_pool_invitations_counted_capped_and_left_in_one_click(app, client, foru
         assert "Ana Tremblay" in page and "nocontact" not in page
         data = {"csrf_token": csrf_token_from(page), "forum": str(second), "members": [str(member_id)]}
         assert client.post("/staff/pool", data=data).status_code == 303
+        with app.app_context():
+            # An English session, a member who chose French emails: the invitation is in French.
+            invitation = db.session.scalar(select(OutboxMessage).where(
+                OutboxMessage.object_type == "session_invitation"))
+            chosen = db.session.get(PoolMember, member_id).preferred_language
+            assert db.session.get(Forum, second).language == "en" and chosen == "fr"
+            assert invitation.language == "fr"
         again = client.post("/staff/pool", data=data)
         assert again.status_code == 422 and "Cochez la case pour les inviter quand même" in again.get_data(as_text=True)
         with app.app_context():
