@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -32,3 +32,5 @@ class SessionInvitation(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    forum = relationship("Forum")

@@ -111,6 +111,8 @@ class Accommodation(db.Model):
     other: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    registration = relationship("Registration")
+
 
 ACCOMMODATION_NEEDS = ("captions", "interpretation", "accessible_venue", "other_time", "document_format", "other")
 

@@ -13,6 +13,8 @@ from ..channels.transcripts import timecode
 from ..i18n import current_language, localized
 from ..mail.rendering import shown as shown_email
 from ..participants.regions import region_name
+from ..partners.labels import accommodation_label, entry_label
+from ..partners.money import plain
 from ..questionnaires.copies import answer_text
 from ..submissions.services import attachment_path
 from .services import Holdings, ordered_answers
@@ -75,6 +77,26 @@ def data_document(held: Holdings, now: datetime) -> dict:
             "asked": [{"session": _text(item.forum, "title"), "starts_at": _when(item.forum.starts_at),
                        "asked_at": _when(item.sent_at), "answered": item.answered} for item in held.evaluations],
         },
+        "session_invitations": [
+            {"session": _text(item.forum, "title"), "starts_at": _when(item.forum.starts_at),
+             "invited_at": _when(item.invited_at)} for item in held.session_invitations],
+        "accommodations": [
+            {"session": _text(item.registration.forum, "title") if item.registration else "",
+             "needs": [accommodation_label(need) for need in item.needs], "other": item.other,
+             "asked_at": _when(item.created_at)} for item in held.accommodations],
+        "compensation": {
+            "wished": held.compensation_choice.opted_in if held.compensation_choice else None,
+            "chosen_at": _when(held.compensation_choice.at) if held.compensation_choice else None,
+            "amounts": [
+                {"kind": entry_label(entry), "amount": plain(entry.amount_cents), "currency": "CAD",
+                 "status": entry.status, "description": entry.description, "receipt": entry.receipt_filename,
+                 "decision_reason": entry.decision_reason, "entered_at": _when(entry.created_at),
+                 "decided_at": _when(entry.decided_at)} for entry in held.ledger],
+        },
+        "pool_of_partners": None if held.pool_record is None else {
+            "status": held.pool_record.status, "languages": list(held.pool_record.languages or []),
+            "since": _when(held.pool_record.proposed_at),
+            "left_at": _when(held.pool_record.member.left_at) if held.pool_record.member else None},
         "questionnaire_invitations": [
             {"questionnaire": _text(item.questionnaire, "title"), "created_at": _when(item.created_at),
              "sent_at": _when(item.sent_at), "reminders": item.reminders}

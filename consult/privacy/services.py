@@ -18,8 +18,10 @@ from ..extensions import db
 from ..forums import notifications as forum_notifications
 from ..forums import registration as seats
 from ..models import (
+    Accommodation,
     Answer,
     Comment,
+    CompensationChoice,
     Consultation,
     EvaluationInvitation,
     Forum,
@@ -27,6 +29,7 @@ from ..models import (
     Invitation,
     OutboxMessage,
     Participant,
+    PoolRecord,
     Registration,
     Response,
     SessionInvitation,
@@ -118,6 +121,13 @@ class Holdings:
     # The session evaluations they were asked for and whether they answered; the answers themselves are
     # stored without the person, so they are nobody's to download.
     evaluations: list = field(default_factory=list)
+    # What would help them take part, the invitations of their address to sessions, their compensation
+    # (choice and amounts) and their record in the organisation's pool of partners.
+    accommodations: list = field(default_factory=list)
+    session_invitations: list = field(default_factory=list)
+    compensation_choice: CompensationChoice | None = None
+    ledger: list = field(default_factory=list)
+    pool_record: PoolRecord | None = None
 
     @property
     def attachments(self):
@@ -141,10 +151,23 @@ def holdings(participant: Participant) -> Holdings:
         .options(selectinload(Submission.texts), selectinload(Submission.attachments),
                  selectinload(Submission.links)).order_by(Submission.created_at, Submission.id)).all()
     emails = db.session.scalars(select(OutboxMessage).where(_emails_of(participant)).order_by(OutboxMessage.id)).all()
+    accommodations_held = db.session.scalars(
+        select(Accommodation).where(Accommodation.participant_id == participant.id)
+        .options(selectinload(Accommodation.registration).selectinload(Registration.forum))
+        .order_by(Accommodation.created_at)).all()
+    session_invitations = db.session.scalars(
+        select(SessionInvitation).join(Forum, Forum.id == SessionInvitation.forum_id)
+        .where(Forum.consultation_id == participant.consultation_id, SessionInvitation.email == participant.email)
+        .options(selectinload(SessionInvitation.forum)).order_by(SessionInvitation.invited_at)).all()
     return Holdings(participant=participant, consultation=consultation, registrations=list(registrations),
                     responses=list(responses), invitations=list(invitations), submissions=list(submissions),
                     comments=comments_of(participant), emails=list(emails),
-                    turns=transcript_services.turns_of(participant), evaluations=evaluations_of(participant))
+                    turns=transcript_services.turns_of(participant), evaluations=evaluations_of(participant),
+                    accommodations=list(accommodations_held), session_invitations=list(session_invitations),
+                    compensation_choice=db.session.get(CompensationChoice, participant.id),
+                    ledger=compensation.entries_of(participant),
+                    pool_record=db.session.scalar(select(PoolRecord).where(PoolRecord.participant_id == participant.id)
+                                                  .options(selectinload(PoolRecord.member))))
 
 
 def evaluations_of(participant: Participant) -> list[EvaluationInvitation]:

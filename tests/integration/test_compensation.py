@@ -2,6 +2,7 @@
 """Compensation: the policy, the opt-in at sign-up, the ledger that attendance and claims fill, the
 decisions, the finance CSV (web and command line), the attestation PDF, and accommodations."""
 import csv
+import html
 import io
 import re
 from datetime import datetime, timedelta, timezone
@@ -484,3 +485,40 @@ def test_the_french_ledger_calls_an_expense_proof_a_receipt(app, client, forums_
     _approved_world(app, client, forums_open, make_forum, login)
     page = client.get(f"{STAFF}/compensation/ledger", query_string={"lang": "fr"}).get_data(as_text=True)
     assert '<th scope="col">Reçu</th>' in page and "Accusé de réception" not in page
+
+
+def test_my_data_holds_the_invitations_help_compensation_and_pool(app, client, forums_open, make_forum, policy,
+                                                                   login):
+    import json
+    import zipfile
+
+    from consult.partners import access
+    from consult.privacy.services import my_data_token
+
+    forum_id = make_forum()
+    sign_up(client, forums_open, forum_id, compensation="yes", accommodations=["captions"],
+            accommodation_other="Rampe d'accès")
+    ana = participant_of(app)
+    assert _claim(client, personal_url(app, ana), description="Stationnement CHUM").status_code == 303
+    with app.app_context():
+        invited_to = db.session.get(Forum, make_forum("Invitation session"))
+        access.set_mode(invited_to, "invitation", None)
+        access.invite(invited_to, ["ana@example.org"], None, "fr")
+        db.session.commit()
+    with app.test_request_context():
+        token = my_data_token(db.session.get(Participant, ana))
+    visitor = app.test_client()
+    page = html.unescape(visitor.get(f"/my-data/{token}", query_string={"lang": "en"}).get_data(as_text=True))
+    support = re.search(r'<section id="support".*?</section>', page, re.S)[0]
+    assert "Invitation session" in support and "invited on" in support
+    assert "Captions — Rampe d'accès" in support
+    assert "You wish to be compensated." in support and "Stationnement CHUM" in support and "12.50" in support
+    assert "You are in the organisation's pool of partners" in support
+    archive = zipfile.ZipFile(io.BytesIO(visitor.get(f"/my-data/{token}/download").data))
+    data = json.loads(archive.read("data.json"))
+    assert [item["session"] for item in data["session_invitations"]] == ["Invitation session"]  # the page's language
+    assert data["accommodations"][0]["other"] == "Rampe d'accès"
+    assert data["compensation"]["wished"] is True
+    assert data["compensation"]["amounts"][0]["amount"] == "12.50"
+    assert data["compensation"]["amounts"][0]["description"] == "Stationnement CHUM"
+    assert data["pool_of_partners"]["status"] in ("linked", "proposed")
