@@ -224,18 +224,25 @@ def test_the_coordinator_adds_free_text_to_a_section_and_it_is_frozen_with_the_v
     assert "COORD-TEXT in English" in text(staff.get(f"{staff_base(data)}/versions/1", query_string={"lang": "en"}))
 
 
-def test_a_replaced_version_takes_no_more_review_and_the_refusal_to_finish_says_where_comments_are_open(
-        app, data, login):
+def version_one_in_review(app, data, login):
+    """A coordinator (signed in, in English), one required reviewer and version 1 frozen: (the
+    coordinator's client, the reviewer's id, pseudonym and link token)."""
     staff = login(["coordinator"])
     staff.get("/?lang=en")
     add_reviewer(staff, data)
     freeze(staff, data)
     with app.app_context():
         reviewer = db.session.scalar(select(Reviewer))
+        return staff, reviewer.id, reviewer.pseudonym, review.reviewer_token(reviewer)
+
+
+def test_a_replaced_version_takes_no_more_review_and_the_refusal_to_finish_says_where_comments_are_open(
+        app, data, login):
+    staff, reviewer_id, _pseudonym, token = version_one_in_review(app, data, login)
+    with app.app_context():
         version = review.get_version(consultation_of(data["slug"]), 1)
-        review.comment(version, reviewer, review.INTRO, "Still unclear", utcnow())
+        review.comment(version, db.session.get(Reviewer, reviewer_id), review.INTRO, "Still unclear", utcnow())
         db.session.commit()
-        token = review.reviewer_token(reviewer)
     freeze(staff, data)
     partner = app.test_client()
     partner.get("/?lang=en")
@@ -283,14 +290,7 @@ def test_a_reviewer_address_is_trimmed_and_a_wrong_one_explained(app, data, logi
 
 
 def test_a_lost_link_is_replaced_by_a_new_one_and_the_old_page_says_what_to_do(app, data, login, smtp_server):
-    staff = login(["coordinator"])
-    staff.get("/?lang=en")
-    add_reviewer(staff, data)
-    freeze(staff, data)
-    with app.app_context():
-        reviewer = db.session.scalar(select(Reviewer))
-        old_token = review.reviewer_token(reviewer)
-        reviewer_id, pseudonym = reviewer.id, reviewer.pseudonym
+    staff, reviewer_id, pseudonym, old_token = version_one_in_review(app, data, login)
     response = submit_form(staff, f"{staff_base(data)}/versions/", {},
                            action=f"{staff_base(data)}/reviewers/{reviewer_id}/new-link")
     assert response.status_code == 303
