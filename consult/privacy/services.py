@@ -156,8 +156,7 @@ def holdings(participant: Participant) -> Holdings:
         .options(selectinload(Accommodation.registration).selectinload(Registration.forum))
         .order_by(Accommodation.created_at)).all()
     session_invitations = db.session.scalars(
-        select(SessionInvitation).join(Forum, Forum.id == SessionInvitation.forum_id)
-        .where(Forum.consultation_id == participant.consultation_id, SessionInvitation.email == participant.email)
+        select(SessionInvitation).where(*_invitations_of(participant))
         .options(selectinload(SessionInvitation.forum)).order_by(SessionInvitation.invited_at)).all()
     return Holdings(participant=participant, consultation=consultation, registrations=list(registrations),
                     responses=list(responses), invitations=list(invitations), submissions=list(submissions),
@@ -185,13 +184,16 @@ def _emails_of(participant: Participant):
         "registration": select(cast(Registration.id, String)).where(Registration.participant_id == participant.id),
         "questionnaire_response": select(cast(Response.id, String)).where(Response.participant_id == participant.id),
         "submission": select(cast(Submission.id, String)).where(Submission.participant_id == participant.id),
-        # Invitations to this consultation's sessions, made to their address (before or after they took part).
-        "session_invitation": select(cast(SessionInvitation.id, String)).join(
-            Forum, Forum.id == SessionInvitation.forum_id).where(
-            Forum.consultation_id == participant.consultation_id, SessionInvitation.email == participant.email),
+        "session_invitation": select(cast(SessionInvitation.id, String)).where(*_invitations_of(participant)),
     }
     return (OutboxMessage.to_address == participant.email) & or_(
         *[(OutboxMessage.object_type == kind) & OutboxMessage.object_id.in_(ids) for kind, ids in owned.items()])
+
+
+def _invitations_of(participant: Participant) -> tuple:
+    """The invitations of their address to this consultation's sessions (before or after they took part)."""
+    sessions = select(Forum.id).where(Forum.consultation_id == participant.consultation_id)
+    return SessionInvitation.email == participant.email, SessionInvitation.forum_id.in_(sessions)
 
 
 def comments_of(participant: Participant) -> list[Comment]:
@@ -343,9 +345,7 @@ def erase(participant: Participant, *, reason: str, now: datetime | None = None,
         db.session.execute(delete(Answer).where(Answer.response_id == response.id))
         done.responses_emptied += 1
     db.session.execute(delete(Invitation).where(Invitation.participant_id == participant.id))
-    db.session.execute(delete(SessionInvitation).where(
-        SessionInvitation.email == participant.email,
-        SessionInvitation.forum_id.in_(select(Forum.id).where(Forum.consultation_id == consultation_id))))
+    db.session.execute(delete(SessionInvitation).where(*_invitations_of(participant)))
     accommodations.erase(participant)
     pool.forget(participant)
     done.files_deleted += compensation.forget_documents(participant)
