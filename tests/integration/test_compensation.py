@@ -513,7 +513,7 @@ def test_my_data_holds_the_invitations_help_compensation_and_pool(app, client, f
     assert "Invitation session" in support and "invited on" in support
     assert "Captions — Rampe d'accès" in support
     assert "You wish to be compensated." in support and "Stationnement CHUM" in support and "12.50" in support
-    assert "You are in the organisation's pool of partners" in support
+    assert "You are in the organization's pool of partners" in support
     archive = zipfile.ZipFile(io.BytesIO(visitor.get(f"/my-data/{token}/download").data))
     data = json.loads(archive.read("data.json"))
     assert [item["session"] for item in data["session_invitations"]] == ["Invitation session"]  # the page's language
