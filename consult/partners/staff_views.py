@@ -68,13 +68,15 @@ def policy(slug):
         422 if form.is_submitted() else 200
 
 
-def _render_ledger(consultation, claim_form=None, status=200, identified_form=None):
+def _render_ledger(consultation, claim_form=None, status=200, identified_form=None, refused=None):
+    """`refused`: (entry id, its DecisionForm) when a decision was refused: that row keeps what was chosen
+    and typed, with the reason beside the field."""
     current = services.policy_of(consultation)
     if claim_form is None:
         claim_form = _claim_form(consultation, current)
     return render_template("partners/ledger.html", consultation=consultation, policy=current,
                            entries=services.entries(consultation), totals=services.totals(consultation),
-                           claim_form=claim_form, decision_form=DecisionForm(formdata=None),
+                           claim_form=claim_form, decision_form=DecisionForm(formdata=None), refused=refused,
                            identified_form=identified_form or IdentifiedExportForm(formdata=None),
                            breadcrumbs=breadcrumbs(consultation, _("Compensation ledger"))), status
 
@@ -121,16 +123,13 @@ def decide(slug, entry_id):
     entry = services.get_entry(consultation, entry_id) or abort(404)
     form = DecisionForm()
     if not form.validate_on_submit():
-        for messages in form.errors.values():
-            for message in messages:
-                flash(message, "error")
-        return redirect_after_post(url_for("partners.ledger", slug=slug, _anchor=f"entry-{entry_id}"))
+        return _render_ledger(consultation, status=422, refused=(entry.id, form))
     try:
         services.decide(entry, form.decision.data == "approve", form.reason.data, current_user)
     except services.LedgerError as error:
         db.session.rollback()
-        flash(ledger_error(error), "error")
-        return redirect_after_post(url_for("partners.ledger", slug=slug, _anchor=f"entry-{entry_id}"))
+        form.decision.errors = [ledger_error(error)]
+        return _render_ledger(consultation, status=422, refused=(entry.id, form))
     db.session.commit()
     if entry.status == "approved":
         flash(_("Approved: %(amount)s.", amount=shown(entry.amount_cents)), "success")

@@ -212,8 +212,15 @@ def test_only_a_role_that_may_approves_and_a_refusal_needs_a_reason(app, client,
     login(("coordinator",), email="coord@example.org")
     page = client.get(f"{STAFF}/compensation/ledger").get_data(as_text=True)
     token = csrf_token_from(page)
-    client.post(f"{STAFF}/compensation/ledger/{entry_id}/decision", data={"csrf_token": token, "decision": "refuse"})
+    refused = client.post(f"{STAFF}/compensation/ledger/{entry_id}/decision",
+                          data={"csrf_token": token, "decision": "refuse", "reason": "  "})
     assert ledger(app) == [("expense", "parking", 1250, "pending")]
+    # Told beside the reason, on the page itself, with "Refuse" still chosen.
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    beside = re.search(rf'<p class="error" id="reason-error-{entry_id}">(.*?)</p>', html, re.S)
+    assert beside and "Expliquez pourquoi ce montant est refusé" in beside.group(1)
+    assert f'value="refuse" id="refuse-{entry_id}" checked' in html
     client.post(f"{STAFF}/compensation/ledger/{entry_id}/decision", data={"csrf_token": token, "decision": "approve"})
     assert ledger(app) == [("expense", "parking", 1250, "approved")]
     assert "ledger.approved" in actions(app, "ledger.")
