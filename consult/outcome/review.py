@@ -60,6 +60,11 @@ def versions_of(consultation: Consultation) -> list[ReportVersion]:
                                    .order_by(ReportVersion.number)))
 
 
+def latest_version(consultation_id: int) -> ReportVersion | None:
+    return db.session.scalar(select(ReportVersion).where(ReportVersion.consultation_id == consultation_id)
+                             .order_by(ReportVersion.number.desc()).limit(1))
+
+
 def get_version(consultation: Consultation, number: int) -> ReportVersion | None:
     return db.session.scalar(select(ReportVersion).where(ReportVersion.consultation_id == consultation.id,
                                                          ReportVersion.number == number))
@@ -125,8 +130,7 @@ def add_reviewer(consultation: Consultation, email: str, language: str, required
     reviewer = Reviewer(consultation_id=consultation.id, email=email, language=language, required=required)
     db.session.add(reviewer)
     db.session.flush()
-    latest = db.session.scalar(select(ReportVersion).where(ReportVersion.consultation_id == consultation.id)
-                               .order_by(ReportVersion.number.desc()).limit(1))
+    latest = latest_version(consultation.id)
     if latest is not None and not latest.is_final:  # a final version takes no review: the next one will
         invite(reviewer, latest)
     audit.record(actor_id, "review.reviewer.add", "reviewer", reviewer.id, consultation.id,
@@ -149,8 +153,7 @@ def reviewer_from_token(token: str) -> Reviewer:
 def send_new_link(reviewer: Reviewer, actor_id: int | None) -> ReportVersion | None:
     """A new personal link for the latest version open to review, the earlier link revoked (a lost or
     forwarded email); None, and nothing changed, when no version is open to review."""
-    latest = db.session.scalar(select(ReportVersion).where(ReportVersion.consultation_id == reviewer.consultation_id)
-                               .order_by(ReportVersion.number.desc()).limit(1))
+    latest = latest_version(reviewer.consultation_id)
     if latest is None or latest.is_final:
         return None
     reviewer.link_version += 1
@@ -257,7 +260,7 @@ def unapproved_required(version: ReportVersion) -> list[Reviewer]:
 
 def mark_final(version: ReportVersion, actor_id: int | None, now: datetime) -> None:
     consultation = db.session.get(Consultation, version.consultation_id)
-    latest = versions_of(consultation)[-1]
+    latest = latest_version(consultation.id)
     if version.id != latest.id:
         raise ItemError(_("Only the latest version can be marked final."))
     still_open = open_required_comments(consultation)
